@@ -1,0 +1,47 @@
+//! `fibers`: exact decisions about the parameter symmetries of three-layer ReLU networks.
+
+mod commands;
+mod error;
+mod load;
+
+use clap::{Parser, Subcommand};
+use error::CliError;
+
+/// Exact symbolic computation for the parameter symmetries of three-layer ReLU networks
+/// f(x) = W3 σ(W2 σ(W1 x + b1) + b2) + b3.
+///
+/// Exit status: 0 success (both verdicts of `equiv` count as success), 1 a check failed,
+/// 2 bad input, 3 budget exhausted (undecided).
+#[derive(Parser, Debug)]
+#[command(name = "fibers", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Evaluate a network exactly at a rational input.
+    Eval(commands::eval::EvalArgs),
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Eval(a) => commands::eval::run(&a),
+    }
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    if let Err(e) = run(cli) {
+        eprintln!("fibers: {e}");
+        std::process::exit(e.exit_code());
+    }
+}

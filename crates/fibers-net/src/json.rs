@@ -1,0 +1,326 @@
+//! The network file format (JSON), read and written exactly.
+//!
+//! ```json
+//! { "architecture": [n0, n1, n2, n3],
+//!   "layers": [ {"weight": [[...], ...], "bias": [...]},
+//!               {"weight": ..., "bias": ...},
+//!               {"weight": ..., "bias": ...} ] }
+//! ```
+//!
+//! `weight` of layer `l` has one row per unit of layer `l`. A number is a JSON integer, a
+//! string `"p/q"`, a decimal string such as `"-0.125"`, or a JSON decimal literal read exactly
+//! as written (`0.1` is `1/10`, never a float). Writing produces JSON integers (when they fit
+//! in 64 bits) or `"p/q"` strings in lowest terms. Other top-level keys are ignored.
+
+use crate::architecture::Architecture;
+use crate::error::LoadError;
+use crate::network::{Layer, Network};
+use fibers_exact::Rational;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// The largest width accepted for any layer.
+pub const MAX_WIDTH: usize = 1 << 20;
+
+/// Reads a number from a JSON value (integer, decimal literal, or string), exactly.
+pub fn rational_from_value(v: &Value, source: &str, place: &str) -> Result<Rational, LoadError> {
+    let text = match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        other => {
+            return Err(LoadError::new(
+                source,
+                place,
+                format!(
+                    "expected a number (integer, \"p/q\" or decimal), found {}",
+                    kind(other)
+                ),
+            ))
+        }
+    };
+    text.parse::<Rational>()
+        .map_err(|e| LoadError::new(source, place, e.to_string()))
+}
+
+/// Writes a number: a JSON integer when it is an integer that fits in 64 bits, else `"p/q"`.
+pub fn rational_to_value(r: &Rational) -> Value {
+    match (r.is_integer(), r.numer().to_i64()) {
+        (true, Some(i)) => Value::from(i),
+        _ => Value::String(r.to_string()),
+    }
+}
+
+/// Reads a list of numbers from a JSON array.
+pub fn vector_from_value(v: &Value, source: &str, place: &str) -> Result<Vec<Rational>, LoadError> {
+    let arr = v.as_array().ok_or_else(|| {
+        LoadError::new(
+            source,
+            place,
+            format!("expected an array of numbers, found {}", kind(v)),
+        )
+    })?;
+    arr.iter()
+        .enumerate()
+        .map(|(i, x)| rational_from_value(x, source, &format!("{place}[{i}]")))
+        .collect()
+}
+
+/// Writes a list of numbers as a JSON array.
+pub fn vector_to_value(v: &[Rational]) -> Value {
+    Value::Array(v.iter().map(rational_to_value).collect())
+}
+
+/// Parses a comma-separated list of numbers such as `"1/2, 3, -0.25"` (used for `--x`).
+pub fn parse_vector_text(text: &str, source: &str) -> Result<Vec<Rational>, LoadError> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(',')
+        .enumerate()
+        .map(|(i, s)| {
+            s.parse::<Rational>()
+                .map_err(|e| LoadError::new(source, format!("entry {i}"), e.to_string()))
+        })
+        .collect()
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses JSON text into a value, with a one-line error naming the line and column.
+pub fn parse_json_text(text: &str, source: &str) -> Result<Value, LoadError> {
+    serde_json::from_str::<Value>(text).map_err(|e| {
+        let place = format!("line {} column {}", e.line(), e.column());
+        let message = if e.is_eof() {
+            "truncated file (unexpected end of input)".to_string()
+        } else {
+            let full = e.to_string();
+            match full.rfind(" at line ") {
+                Some(i) => full[..i].to_string(),
+                None => full,
+            }
+        };
+        LoadError::new(source, place, format!("malformed JSON: {message}"))
+    })
+}
+
+fn field<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    source: &str,
+    place: &str,
+) -> Result<&'a Value, LoadError> {
+    obj.get(key)
+        .ok_or_else(|| LoadError::new(source, place, format!("missing key \"{key}\"")))
+}
+
+fn architecture_from_value(v: &Value, source: &str) -> Result<Architecture, LoadError> {
+    let place = "architecture";
+    let arr = v.as_array().ok_or_else(|| {
+        LoadError::new(
+            source,
+            place,
+            format!("expected an array [n0, n1, n2, n3], found {}", kind(v)),
+        )
+    })?;
+    if arr.len() != 4 {
+        return Err(LoadError::new(
+            source,
+            place,
+            format!("expected 4 widths [n0, n1, n2, n3], found {}", arr.len()),
+        ));
+    }
+    let mut w = [0usize; 4];
+    for (i, x) in arr.iter().enumerate() {
+        let p = format!("architecture[{i}]");
+        let n = x
+            .as_u64()
+            .filter(|&n| n as usize <= MAX_WIDTH)
+            .ok_or_else(|| {
+                LoadError::new(
+                    source,
+                    &p,
+                    format!("expected a width from 0 to {MAX_WIDTH}, found {x}"),
+                )
+            })?;
+        w[i] = n as usize;
+    }
+    if w[0] == 0 || w[3] == 0 {
+        return Err(LoadError::new(
+            source,
+            place,
+            "input and output widths must be at least 1",
+        ));
+    }
+    Ok(Architecture::new(w[0], w[1], w[2], w[3]))
+}
+
+fn layer_from_value(
+    v: &Value,
+    idx: usize,
+    rows: usize,
+    cols: usize,
+    source: &str,
+) -> Result<Layer, LoadError> {
+    let place = format!("layers[{idx}]");
+    let obj = v.as_object().ok_or_else(|| {
+        LoadError::new(
+            source,
+            &place,
+            format!(
+                "expected an object with \"weight\" and \"bias\", found {}",
+                kind(v)
+            ),
+        )
+    })?;
+    if let Some(k) = obj.keys().find(|k| *k != "weight" && *k != "bias") {
+        return Err(LoadError::new(
+            source,
+            &place,
+            format!("unknown key \"{k}\" (expected \"weight\" and \"bias\")"),
+        ));
+    }
+    let wv = field(obj, "weight", source, &place)?;
+    let wplace = format!("{place}.weight");
+    let wrows = wv.as_array().ok_or_else(|| {
+        LoadError::new(
+            source,
+            &wplace,
+            format!("expected an array of rows, found {}", kind(wv)),
+        )
+    })?;
+    if wrows.len() != rows {
+        return Err(LoadError::new(
+            source,
+            &wplace,
+            format!(
+                "expected {rows} rows (one per unit of layer {}), found {}",
+                idx + 1,
+                wrows.len()
+            ),
+        ));
+    }
+    let mut weight = Vec::with_capacity(rows);
+    for (i, row) in wrows.iter().enumerate() {
+        let rplace = format!("{wplace}[{i}]");
+        let r = vector_from_value(row, source, &rplace)?;
+        if r.len() != cols {
+            return Err(LoadError::new(
+                source,
+                &rplace,
+                format!("expected {cols} entries, found {}", r.len()),
+            ));
+        }
+        weight.push(r);
+    }
+    let bplace = format!("{place}.bias");
+    let bias = vector_from_value(field(obj, "bias", source, &place)?, source, &bplace)?;
+    if bias.len() != rows {
+        return Err(LoadError::new(
+            source,
+            &bplace,
+            format!("expected {rows} entries, found {}", bias.len()),
+        ));
+    }
+    Ok(Layer { weight, bias })
+}
+
+/// Reads a network from a parsed JSON value.
+pub fn network_from_value(v: &Value, source: &str) -> Result<Network, LoadError> {
+    let obj = v.as_object().ok_or_else(|| {
+        LoadError::new(
+            source,
+            "top level",
+            format!("expected an object, found {}", kind(v)),
+        )
+    })?;
+    let arch = architecture_from_value(field(obj, "architecture", source, "top level")?, source)?;
+    let lv = field(obj, "layers", source, "top level")?;
+    let larr = lv.as_array().ok_or_else(|| {
+        LoadError::new(
+            source,
+            "layers",
+            format!("expected an array of 3 layers, found {}", kind(lv)),
+        )
+    })?;
+    if larr.len() != 3 {
+        return Err(LoadError::new(
+            source,
+            "layers",
+            format!("expected 3 layers, found {}", larr.len()),
+        ));
+    }
+    let mut layers = Vec::with_capacity(3);
+    for (idx, l) in larr.iter().enumerate() {
+        let (r, c) = arch.weight_shape(idx + 1);
+        layers.push(layer_from_value(l, idx, r, c, source)?);
+    }
+    let layers: [Layer; 3] = layers.try_into().expect("three layers");
+    Network::new(arch, layers).map_err(|m| LoadError::new(source, "layers", m))
+}
+
+/// Reads a network from JSON text.
+pub fn network_from_str(text: &str, source: &str) -> Result<Network, LoadError> {
+    network_from_value(&parse_json_text(text, source)?, source)
+}
+
+/// Reads a network from a JSON file.
+pub fn read_network(path: &Path) -> Result<Network, LoadError> {
+    let source = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        LoadError::new(
+            &source,
+            format!("byte {}", e.utf8_error().valid_up_to()),
+            "not valid UTF-8 text",
+        )
+    })?;
+    network_from_str(&text, &source)
+}
+
+/// The JSON value of a network, in the file format.
+pub fn network_to_value(net: &Network) -> Value {
+    let a = net.arch();
+    let layers: Vec<Value> = net
+        .layers()
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "weight": Value::Array(l.weight.iter().map(|r| vector_to_value(r)).collect()),
+                "bias": vector_to_value(&l.bias),
+            })
+        })
+        .collect();
+    serde_json::json!({ "architecture": [a.n0, a.n1, a.n2, a.n3], "layers": layers })
+}
+
+/// The network as pretty-printed JSON text (one row of a weight matrix per line).
+pub fn network_to_string(net: &Network) -> String {
+    let a = net.arch();
+    let row = |v: &[Rational]| serde_json::to_string(&vector_to_value(v)).expect("serialisable");
+    let mut s = format!(
+        "{{\n  \"architecture\": [{}, {}, {}, {}],\n  \"layers\": [\n",
+        a.n0, a.n1, a.n2, a.n3
+    );
+    for (i, l) in net.layers().iter().enumerate() {
+        s.push_str("    {\"weight\": [");
+        for (k, r) in l.weight.iter().enumerate() {
+            if k > 0 {
+                s.push_str(",\n                ");
+            }
+            s.push_str(&row(r));
+        }
+        s.push_str(&format!("],\n     \"bias\": {}}}", row(&l.bias)));
+        s.push_str(if i < 2 { ",\n" } else { "\n" });
+    }
+    s.push_str("  ]\n}\n");
+    s
+}
