@@ -1,0 +1,15 @@
+//! Exact polynomials and semi-algebraic sets for the parameter symmetries of ReLU networks.
+//!
+//! - [`Var`]: named variables with a canonical order; constructors for network parameters
+//!   (`W1[j][i]`, `b1[j]`, `W2[k][j]`, `b2[k]`, `W3[o][k]`, `b3[o]`).
+//! - [`Monomial`], [`Polynomial`]: sparse multivariate polynomials over Q.
+
+pub mod monomial;
+pub mod polynomial;
+pub mod render;
+pub mod var;
+
+pub use monomial::Monomial;
+pub use polynomial::{EvalError, Point, Polynomial, Sign};
+pub use render::latex_document;
+pub use var::{InvalidVarName, Parameter, Var};
