@@ -9,6 +9,7 @@ pub mod error;
 pub mod json;
 pub mod network;
 pub mod pattern;
+pub mod random;
 
 pub use architecture::Architecture;
 pub use error::LoadError;
