@@ -4,12 +4,15 @@
 //!   (`W1[j][i]`, `b1[j]`, `W2[k][j]`, `b2[k]`, `W3[o][k]`, `b3[o]`).
 //! - [`Monomial`], [`Polynomial`]: sparse multivariate polynomials over Q.
 
+mod linalg;
 pub mod monomial;
 pub mod polynomial;
 pub mod render;
+pub mod set;
 pub mod var;
 
 pub use monomial::Monomial;
 pub use polynomial::{EvalError, Point, Polynomial, Sign};
 pub use render::latex_document;
+pub use set::{BasicSet, Constraint, Membership, Relation, SemiAlgebraicSet, SetError};
 pub use var::{InvalidVarName, Parameter, Var};
