@@ -4,6 +4,7 @@
 //!   (`W1[j][i]`, `b1[j]`, `W2[k][j]`, `b2[k]`, `W3[o][k]`, `b3[o]`).
 //! - [`Monomial`], [`Polynomial`]: sparse multivariate polynomials over Q.
 
+pub mod json;
 mod linalg;
 pub mod monomial;
 pub mod polynomial;
@@ -11,6 +12,7 @@ pub mod render;
 pub mod set;
 pub mod var;
 
+pub use json::{JsonError, JsonErrorKind};
 pub use monomial::Monomial;
 pub use polynomial::{EvalError, Point, Polynomial, Sign};
 pub use render::latex_document;
