@@ -238,12 +238,12 @@ macro_rules! int_binop {
         }
         impl $atr<&Integer> for Integer {
             fn $am(&mut self, rhs: &Integer) {
-                *self = &*self $op rhs;
+                $atr::$am(&mut self.0, &rhs.0);
             }
         }
         impl $atr<Integer> for Integer {
             fn $am(&mut self, rhs: Integer) {
-                *self = &*self $op &rhs;
+                $atr::$am(&mut self.0, rhs.0);
             }
         }
     };
@@ -254,11 +254,16 @@ int_binop!(Mul, mul, MulAssign, mul_assign, *);
 
 impl PartialEq<i64> for Integer {
     fn eq(&self, other: &i64) -> bool {
-        *self == Integer::from(*other)
+        self.to_i64() == Some(*other)
     }
 }
 impl PartialOrd<i64> for Integer {
     fn partial_cmp(&self, other: &i64) -> Option<Ordering> {
-        Some(self.cmp(&Integer::from(*other)))
+        Some(match self.to_i64() {
+            Some(v) => v.cmp(other),
+            // Outside the i64 range: the sign decides.
+            None if self.signum() > 0 => Ordering::Greater,
+            None => Ordering::Less,
+        })
     }
 }

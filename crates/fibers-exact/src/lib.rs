@@ -11,7 +11,15 @@
 //! No floating point takes part in any decision.
 
 pub mod integer;
+pub mod linalg;
+pub mod lp;
+pub mod lp_certificate;
+pub mod matrix;
 pub mod rational;
+pub mod sign;
 
 pub use integer::Integer;
+pub use lp::{LinearProgram, LpOutcome};
+pub use matrix::Matrix;
 pub use rational::{backend_name, ParseRationalError, Rational};
+pub use sign::{Sign, SignCondition};

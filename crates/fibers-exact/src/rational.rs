@@ -105,11 +105,33 @@ impl Rational {
     }
     /// Whether the denominator is one.
     pub fn is_integer(&self) -> bool {
-        self.denom() == Integer::one()
+        #[cfg(not(feature = "gmp"))]
+        {
+            self.0.is_integer()
+        }
+        #[cfg(feature = "gmp")]
+        {
+            *self.0.denom() == 1
+        }
     }
     /// Sign as -1, 0 or 1.
     pub fn signum(&self) -> i32 {
-        self.numer().signum()
+        #[cfg(not(feature = "gmp"))]
+        {
+            match self.0.numer().sign() {
+                num_bigint::Sign::Minus => -1,
+                num_bigint::Sign::NoSign => 0,
+                num_bigint::Sign::Plus => 1,
+            }
+        }
+        #[cfg(feature = "gmp")]
+        {
+            match self.0.cmp0() {
+                Ordering::Less => -1,
+                Ordering::Equal => 0,
+                Ordering::Greater => 1,
+            }
+        }
     }
     /// Whether strictly positive.
     pub fn is_positive(&self) -> bool {
@@ -178,13 +200,66 @@ impl Rational {
         let r = if exp >= 0 { m * scale } else { m / scale };
         Some(if negative { -r } else { r })
     }
-    /// A nearby `f64`, for display, plotting and numerical integration only (never for a
-    /// decision).
+    /// The nearest `f64` (ties to even; `±inf` beyond the finite range, `±0` below half the
+    /// smallest subnormal), for display, plotting and numerical integration only (never for a
+    /// decision). Both backends give the same bits, and
+    /// `Rational::from_f64_exact(v).unwrap().to_f64_lossy() == v` for every finite `v`.
     pub fn to_f64_lossy(&self) -> f64 {
-        let (n, d) = (self.numer(), self.denom());
-        let shift = n.bits().max(d.bits()).saturating_sub(900) as u32;
-        let scale = Integer::pow2(shift);
-        n.div_exact(&scale).to_f64_lossy() / d.div_exact(&scale).to_f64_lossy()
+        let sign = self.signum();
+        if sign == 0 {
+            return 0.0;
+        }
+        let magnitude = Self::positive_to_f64(&self.numer().abs(), &self.denom());
+        if sign < 0 {
+            -magnitude
+        } else {
+            magnitude
+        }
+    }
+
+    /// Correctly rounded `n / d` for positive integers, computed with integer arithmetic only.
+    fn positive_to_f64(n: &Integer, d: &Integer) -> f64 {
+        // n / d lies in [2^(diff-1), 2^(diff+1)).
+        let diff = n.bits() as i64 - d.bits() as i64;
+        if diff > 1025 {
+            return f64::INFINITY;
+        }
+        if diff < -1080 {
+            return 0.0;
+        }
+        // Scale so that the truncated quotient q has 55 or 56 bits: n 2^s / d in [2^54, 2^56).
+        let s = 55 - diff;
+        let scale = Integer::pow2(s.unsigned_abs() as u32);
+        let (num, den) = if s >= 0 {
+            (n * &scale, d.clone())
+        } else {
+            (n.clone(), d * &scale)
+        };
+        let q = num.div_exact(&den);
+        let sticky = &q * &den != num;
+        let q = q.to_i64().expect("quotient has at most 56 bits") as u64;
+        // n / d = (q + f) 2^-s with 0 <= f < 1, and f > 0 exactly when `sticky`.
+        let q_bits = 64 - i64::from(q.leading_zeros());
+        let leading_exp = q_bits - 1 - s;
+        // Weight of the last mantissa bit kept: 53 significant bits, or fewer when subnormal.
+        let mut low = (leading_exp - 52).max(-1074);
+        let drop = (low + s) as u32; // in 2..=61 by the range checks above
+        let mut m = q >> drop;
+        let rest = q & ((1u64 << drop) - 1);
+        let half = 1u64 << (drop - 1);
+        if rest > half || (rest == half && (sticky || m & 1 == 1)) {
+            m += 1;
+        }
+        if m == 1u64 << 53 {
+            m >>= 1;
+            low += 1;
+        }
+        // m 2^low, encoded: the subnormal and normal encodings meet at m = 2^52, low = -1074.
+        let biased = low + 1074;
+        if biased + 1 >= 2047 {
+            return f64::INFINITY;
+        }
+        f64::from_bits(((biased as u64) << 52) + m)
     }
     /// The smaller of two values (by reference).
     pub fn min_ref<'a>(&'a self, other: &'a Rational) -> &'a Rational {
@@ -381,12 +456,12 @@ macro_rules! rat_binop {
         }
         impl $atr<&Rational> for Rational {
             fn $am(&mut self, rhs: &Rational) {
-                *self = &*self $op rhs;
+                $atr::$am(&mut self.0, &rhs.0);
             }
         }
         impl $atr<Rational> for Rational {
             fn $am(&mut self, rhs: Rational) {
-                *self = &*self $op &rhs;
+                $atr::$am(&mut self.0, rhs.0);
             }
         }
     };
@@ -414,7 +489,14 @@ impl Product for Rational {
 
 impl PartialEq<i64> for Rational {
     fn eq(&self, other: &i64) -> bool {
-        *self == Rational::from(*other)
+        #[cfg(not(feature = "gmp"))]
+        {
+            self.0.is_integer() && num_traits::ToPrimitive::to_i64(self.0.numer()) == Some(*other)
+        }
+        #[cfg(feature = "gmp")]
+        {
+            self.0 == *other
+        }
     }
 }
 impl PartialOrd<i64> for Rational {
