@@ -23,11 +23,20 @@ struct Cli {
 enum Command {
     /// Evaluate a network exactly at a rational input.
     Eval(commands::eval::EvalArgs),
+    /// Decide exactly whether two networks compute the same function, with a certificate.
+    Equiv(commands::equiv::EquivArgs),
+    /// Check a certificate against two network files (exit 0 valid, 1 invalid, 2 bad input).
+    Check(commands::check::CheckArgs),
+    /// Show certified verdicts on bundled example pairs.
+    Demo(commands::demo::DemoArgs),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Eval(a) => commands::eval::run(&a),
+        Command::Equiv(a) => commands::equiv::run(&a),
+        Command::Check(a) => commands::check::run(&a),
+        Command::Demo(a) => commands::demo::run(&a),
     }
 }
 

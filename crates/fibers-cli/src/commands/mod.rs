@@ -1,3 +1,6 @@
 //! One module per subcommand.
 
+pub mod check;
+pub mod demo;
+pub mod equiv;
 pub mod eval;
