@@ -1,0 +1,308 @@
+//! The small amount of exact linear algebra the fast path needs: the rank of `W1` (certified
+//! full by one nonzero minor modulo a prime, exact elimination otherwise) and exact solutions of
+//! `W1 x = y − b1` through an invertible square submatrix.
+
+use fibers_exact::{Integer, Rational};
+
+const PRIMES: [u64; 3] = [2_305_843_009_213_693_951, 4_294_967_291, 2_147_483_647];
+
+fn mod_integer(n: &Integer, p: u64) -> u64 {
+    let pi = Integer::from(p);
+    let q = n.div_exact(&pi);
+    let r = n - &(q * &pi);
+    let r = r.to_i64().expect("remainder fits");
+    if r < 0 {
+        (r + p as i64) as u64
+    } else {
+        r as u64
+    }
+}
+
+fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
+    ((a as u128 * b as u128) % p as u128) as u64
+}
+
+fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
+    let mut r = 1u64;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = mul_mod(r, a, p);
+        }
+        a = mul_mod(a, a, p);
+        e >>= 1;
+    }
+    r
+}
+
+fn inv_mod(a: u64, p: u64) -> u64 {
+    pow_mod(a, p - 2, p)
+}
+
+/// `r mod p`, or `None` when `p` divides the denominator.
+fn mod_rational(r: &Rational, p: u64) -> Option<u64> {
+    let d = mod_integer(&r.denom(), p);
+    if d == 0 {
+        return None;
+    }
+    Some(mul_mod(mod_integer(&r.numer(), p), inv_mod(d, p), p))
+}
+
+/// Gaussian elimination modulo `p`; the pivot columns, or `None` when some denominator is
+/// divisible by `p`.
+fn pivots_mod(rows: &[Vec<Rational>], p: u64) -> Option<Vec<usize>> {
+    let cols = rows.first().map_or(0, Vec::len);
+    let mut m: Vec<Vec<u64>> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut row = Vec::with_capacity(cols);
+        for x in r {
+            row.push(mod_rational(x, p)?);
+        }
+        m.push(row);
+    }
+    let mut pivots = Vec::new();
+    let mut next = 0usize;
+    for c in 0..cols {
+        let Some(pr) = (next..m.len()).find(|&r| m[r][c] != 0) else {
+            continue;
+        };
+        m.swap(next, pr);
+        let inv = inv_mod(m[next][c], p);
+        for x in m[next].iter_mut() {
+            *x = mul_mod(*x, inv, p);
+        }
+        let pivot_row = m[next].clone();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != next && row[c] != 0 {
+                let f = row[c];
+                for (x, y) in row.iter_mut().zip(&pivot_row) {
+                    *x = (*x + p - mul_mod(f, *y, p)) % p;
+                }
+            }
+        }
+        pivots.push(c);
+        next += 1;
+        if next == m.len() {
+            break;
+        }
+    }
+    Some(pivots)
+}
+
+/// Exact rank by Gaussian elimination over `Q` (used only when the modular test is
+/// inconclusive).
+pub fn rank_exact(rows: &[Vec<Rational>]) -> usize {
+    exact_pivots(rows).len()
+}
+
+fn exact_pivots(rows: &[Vec<Rational>]) -> Vec<usize> {
+    let cols = rows.first().map_or(0, Vec::len);
+    let mut m: Vec<Vec<Rational>> = rows.to_vec();
+    let mut pivots = Vec::new();
+    let mut next = 0usize;
+    for c in 0..cols {
+        let Some(pr) = (next..m.len()).find(|&r| !m[r][c].is_zero()) else {
+            continue;
+        };
+        m.swap(next, pr);
+        let inv = m[next][c].recip().expect("nonzero pivot");
+        let pivot_row: Vec<Rational> = m[next].iter().map(|x| x * &inv).collect();
+        for row in m.iter_mut().skip(next + 1) {
+            if !row[c].is_zero() {
+                let f = row[c].clone();
+                for (x, y) in row.iter_mut().zip(&pivot_row) {
+                    if !y.is_zero() {
+                        *x -= &f * y;
+                    }
+                }
+            }
+        }
+        m[next] = pivot_row;
+        pivots.push(c);
+        next += 1;
+        if next == m.len() {
+            break;
+        }
+    }
+    pivots
+}
+
+/// Columns of a nonsingular `rows.len() × rows.len()` submatrix, when the rows are linearly
+/// independent; `None` when the rank is smaller than the number of rows.
+///
+/// A nonzero maximal minor modulo a prime is a nonzero minor over `Q` (reduction modulo `p` is
+/// a ring morphism on rationals whose denominators `p` does not divide), so the modular answer
+/// "full rank" is exact; any other modular answer is confirmed by exact elimination.
+pub fn independent_columns(rows: &[Vec<Rational>]) -> Option<Vec<usize>> {
+    let n = rows.len();
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    for p in PRIMES {
+        if let Some(piv) = pivots_mod(rows, p) {
+            if piv.len() == n {
+                return Some(piv);
+            }
+            break;
+        }
+    }
+    let piv = exact_pivots(rows);
+    (piv.len() == n).then_some(piv)
+}
+
+/// Solves the square systems `S X = B` exactly (`S` nonsingular, `B` given by columns); `None`
+/// when `S` is singular.
+pub fn solve_square(s: &[Vec<Rational>], rhs: &[Vec<Rational>]) -> Option<Vec<Vec<Rational>>> {
+    let n = s.len();
+    let k = rhs.len();
+    let mut m: Vec<Vec<Rational>> = (0..n)
+        .map(|i| {
+            let mut row = s[i].clone();
+            row.extend(rhs.iter().map(|b| b[i].clone()));
+            row
+        })
+        .collect();
+    for c in 0..n {
+        let pr = (c..n).find(|&r| !m[r][c].is_zero())?;
+        m.swap(c, pr);
+        let inv = m[c][c].recip().expect("nonzero pivot");
+        let pivot_row: Vec<Rational> = m[c].iter().map(|x| x * &inv).collect();
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != c && !row[c].is_zero() {
+                let f = row[c].clone();
+                for (x, y) in row.iter_mut().zip(&pivot_row).skip(c) {
+                    if !y.is_zero() {
+                        *x -= &f * y;
+                    }
+                }
+            }
+        }
+        m[c] = pivot_row;
+    }
+    Some(
+        (0..k)
+            .map(|j| (0..n).map(|i| m[i][n + j].clone()).collect())
+            .collect(),
+    )
+}
+
+/// A right inverse of a full-row-rank `W1`, applied lazily: `x` with `W1 x + b1 = y`.
+#[derive(Clone, Debug)]
+pub struct Preimage {
+    n0: usize,
+    cols: Vec<usize>,
+    square: Vec<Vec<Rational>>,
+    full: Vec<Vec<Rational>>,
+    b1: Vec<Rational>,
+}
+
+impl Preimage {
+    /// For layer 1 `(w1, b1)`; `None` unless the rows of `w1` are independent.
+    pub fn new(w1: &[Vec<Rational>], b1: &[Rational], n0: usize) -> Option<Self> {
+        let cols = independent_columns(w1)?;
+        let square = w1
+            .iter()
+            .map(|r| cols.iter().map(|&c| r[c].clone()).collect())
+            .collect();
+        Some(Preimage {
+            n0,
+            cols,
+            square,
+            full: w1.to_vec(),
+            b1: b1.to_vec(),
+        })
+    }
+    /// Inputs `x` with `W1 x + b1 = y`, one per given `y`, zero outside the chosen columns.
+    pub fn inputs(&self, ys: &[Vec<Rational>]) -> Vec<Vec<Rational>> {
+        let free = vec![vec![Rational::zero(); self.n0]; ys.len()];
+        self.inputs_with(ys, &free)
+    }
+    /// Inputs `x` with `W1 x + b1 = y`, whose coordinates outside the chosen columns are taken
+    /// from `free` (one vector of length `n0` per `y`; entries at chosen columns are ignored).
+    pub fn inputs_with(&self, ys: &[Vec<Rational>], free: &[Vec<Rational>]) -> Vec<Vec<Rational>> {
+        let chosen: Vec<bool> = (0..self.n0).map(|c| self.cols.contains(&c)).collect();
+        let rhs: Vec<Vec<Rational>> = ys
+            .iter()
+            .zip(free)
+            .map(|(y, f)| {
+                y.iter()
+                    .zip(&self.b1)
+                    .zip(&self.full)
+                    .map(|((a, b), row)| {
+                        let mut r = a - b;
+                        for (c, (w, fc)) in row.iter().zip(f).enumerate() {
+                            if !chosen[c] && !w.is_zero() && !fc.is_zero() {
+                                r -= w * fc;
+                            }
+                        }
+                        r
+                    })
+                    .collect()
+            })
+            .collect();
+        let sol = solve_square(&self.square, &rhs).expect("nonsingular by construction");
+        sol.into_iter()
+            .zip(free)
+            .map(|(s, f)| {
+                let mut x: Vec<Rational> = (0..self.n0)
+                    .map(|c| {
+                        if chosen[c] {
+                            Rational::zero()
+                        } else {
+                            f[c].clone()
+                        }
+                    })
+                    .collect();
+                for (c, v) in self.cols.iter().zip(s) {
+                    x[*c] = v;
+                }
+                x
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(n: i64) -> Rational {
+        Rational::from(n)
+    }
+
+    #[test]
+    fn rank_detects_dependence() {
+        let rows = vec![vec![r(1), r(2), r(3)], vec![r(2), r(4), r(6)]];
+        assert_eq!(independent_columns(&rows), None);
+        assert_eq!(rank_exact(&rows), 1);
+        let rows = vec![vec![r(1), r(2), r(3)], vec![r(2), r(4), r(7)]];
+        assert_eq!(independent_columns(&rows), Some(vec![0, 2]));
+    }
+
+    #[test]
+    fn rank_with_fractions() {
+        let rows = vec![
+            vec![Rational::ratio(1, 3), Rational::ratio(2, 7)],
+            vec![Rational::ratio(2, 3), Rational::ratio(4, 7)],
+        ];
+        assert_eq!(independent_columns(&rows), None);
+    }
+
+    #[test]
+    fn preimage_maps_back() {
+        let w1 = vec![
+            vec![r(1), Rational::ratio(-1, 2), r(3)],
+            vec![Rational::ratio(1, 4), r(2), r(0)],
+        ];
+        let b1 = vec![r(0), r(-1)];
+        let p = Preimage::new(&w1, &b1, 3).unwrap();
+        let ys = vec![vec![r(5), Rational::ratio(-3, 2)], vec![r(0), r(0)]];
+        for (y, x) in ys.iter().zip(p.inputs(&ys)) {
+            let got: Vec<Rational> = w1
+                .iter()
+                .zip(&b1)
+                .map(|(row, b)| row.iter().zip(&x).map(|(a, c)| a * c).sum::<Rational>() + b)
+                .collect();
+            assert_eq!(&got, y);
+        }
+    }
+}

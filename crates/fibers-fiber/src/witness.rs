@@ -1,0 +1,359 @@
+//! Witnesses of non-equivalence: rational inputs where two networks differ, always confirmed by
+//! exact evaluation of the two given networks.
+//!
+//! - Same canonical layer 1, different canonical data: deterministic. A kink whose jumps
+//!   differ is crossed transversally at a point of the interior of `U` that lies on no other
+//!   kink, within a distance that meets no other kink; `G_A − G_B` is affine on each side and
+//!   bends across the kink, so it is nonzero at one of the three points. Without such a kink
+//!   the affine parts differ and one of `u = 0, e_1, …, e_{n1}` separates.
+//! - One-dimensional: deterministic, from breakpoints.
+//! - Otherwise: points on and next to the layer-1 hyperplanes and layer-2 kinks of either
+//!   network (pulled back through a right inverse of `W1`), then pseudo-random points.
+
+use crate::canonical::CanonicalForm;
+use crate::linalg::Preimage;
+use crate::oned::{point_on, point_on_two, Profile};
+use crate::orthant::{layer2_role, outgoing_columns, Kink, Layer2Role, OrthantData};
+use fibers_exact::Rational;
+use fibers_net::Network;
+
+/// A small deterministic pseudo-random generator (SplitMix64); never used for a decision, only
+/// to propose candidate points that exact evaluation then accepts or rejects.
+#[derive(Clone, Debug)]
+pub struct SplitMix(u64);
+
+impl SplitMix {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        SplitMix(seed)
+    }
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// A uniform integer in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next_u64() % ((hi - lo + 1) as u64)) as i64
+    }
+    /// A rational `p/q` with `|p| ≤ num`, `1 ≤ q ≤ den`.
+    pub fn rational(&mut self, num: i64, den: i64) -> Rational {
+        Rational::ratio(self.range(-num, num), self.range(1, den))
+    }
+}
+
+fn separates(a: &Network, b: &Network, x: &[Rational]) -> bool {
+    a.eval(x) != b.eval(x)
+}
+
+fn dot(a: &[Rational], b: &[Rational]) -> Rational {
+    a.iter()
+        .zip(b)
+        .filter(|(x, y)| !x.is_zero() && !y.is_zero())
+        .map(|(x, y)| x * y)
+        .sum()
+}
+
+/// A point of the interior of `U` on the hyperplane `w·u + β = 0` (which must meet it).
+pub fn interior_point_on(w: &[Rational], beta: &Rational) -> Option<Vec<Rational>> {
+    let n = w.len();
+    let mut u = vec![Rational::one(); n];
+    let r: Rational = w.iter().sum::<Rational>() + beta;
+    if r.is_zero() {
+        return Some(u);
+    }
+    // Move one coordinate whose weight has the sign opposite to r.
+    if let Some(i) = (0..n).find(|&i| w[i].signum() == -r.signum()) {
+        u[i] = &u[i] + &(&r / &(-&w[i]));
+        debug_assert!(u[i].is_positive());
+        return Some(u);
+    }
+    // All weights have the sign of r (or are 0): scale the all-ones point.
+    let sw: Rational = w.iter().sum();
+    if sw.is_zero() {
+        return None;
+    }
+    let s = -(beta / &sw);
+    if !s.is_positive() {
+        return None;
+    }
+    Some(vec![s; n])
+}
+
+/// Deterministic separation of two functions `G_A ≠ G_B` on `U`: a point `u ∈ U` with
+/// `G_A(u) ≠ G_B(u)`.
+pub fn separate_on_orthant(da: &OrthantData, db: &OrthantData) -> Option<Vec<Rational>> {
+    let n1 = da.n1;
+    // First kink whose jumps differ.
+    let mut ia = da.kinks.iter().peekable();
+    let mut ib = db.kinks.iter().peekable();
+    let mut bad: Option<&Kink> = None;
+    loop {
+        match (ia.peek(), ib.peek()) {
+            (None, None) => break,
+            (Some(k), None) | (None, Some(k)) => {
+                bad = Some(k);
+                break;
+            }
+            (Some(ka), Some(kb)) => match ka.normal.cmp(&kb.normal) {
+                std::cmp::Ordering::Less => {
+                    bad = Some(ka);
+                    break;
+                }
+                std::cmp::Ordering::Greater => {
+                    bad = Some(kb);
+                    break;
+                }
+                std::cmp::Ordering::Equal => {
+                    if ka.jump != kb.jump {
+                        bad = Some(ka);
+                        break;
+                    }
+                    ia.next();
+                    ib.next();
+                }
+            },
+        }
+    }
+    let differs = |u: &[Rational]| da.eval(u) != db.eval(u);
+    if let Some(p) = bad {
+        let others: Vec<&Kink> = da
+            .kinks
+            .iter()
+            .chain(&db.kinks)
+            .filter(|k| k.normal != p.normal)
+            .collect();
+        let w = p.weights();
+        let base = interior_point_on(w, p.offset())?;
+        // A direction inside the hyperplane, to move off other kinks.
+        let mut rng = SplitMix::new(0x5eed);
+        let r: Vec<Rational> = (0..n1).map(|_| Rational::from(rng.range(-7, 7))).collect();
+        let ww = dot(w, w);
+        let proj = dot(w, &r) / &ww;
+        let d: Vec<Rational> = r.iter().zip(w).map(|(ri, wi)| ri - &(wi * &proj)).collect();
+        for step in 0..12i64 {
+            let eps = if step == 0 {
+                Rational::zero()
+            } else {
+                Rational::ratio(1, 3 * step + 1)
+            };
+            // Keep inside U: shrink eps until u > 0.
+            let mut e = eps;
+            let mut u: Vec<Rational>;
+            let mut tries = 0;
+            loop {
+                u = base.iter().zip(&d).map(|(b, di)| b + &(di * &e)).collect();
+                if u.iter().all(Rational::is_positive) || tries > 40 {
+                    break;
+                }
+                e *= Rational::ratio(1, 2);
+                tries += 1;
+            }
+            if !u.iter().all(Rational::is_positive) {
+                continue;
+            }
+            let vals: Vec<Rational> = others.iter().map(|k| k.value_at(&u)).collect();
+            if vals.iter().any(Rational::is_zero) {
+                continue;
+            }
+            // δ: stay inside U and on the same side of every other kink.
+            let mut delta: Option<Rational> = None;
+            let mut shrink = |c: Rational| {
+                delta = Some(match delta.take() {
+                    Some(dl) if dl <= c => dl,
+                    _ => c,
+                });
+            };
+            for (ui, wi) in u.iter().zip(w) {
+                if !wi.is_zero() {
+                    shrink(ui / &wi.abs());
+                }
+            }
+            for (k, v) in others.iter().zip(&vals) {
+                let g = dot(k.weights(), w);
+                if !g.is_zero() {
+                    shrink(v.abs() / g.abs());
+                }
+            }
+            let delta = delta.unwrap_or_else(Rational::one) * Rational::ratio(1, 2);
+            let plus: Vec<Rational> = u.iter().zip(w).map(|(a, b)| a + &(b * &delta)).collect();
+            let minus: Vec<Rational> = u.iter().zip(w).map(|(a, b)| a - &(b * &delta)).collect();
+            for cand in [u, plus, minus] {
+                if differs(&cand) {
+                    return Some(cand);
+                }
+            }
+        }
+    }
+    let mut cands = vec![vec![Rational::zero(); n1]];
+    for i in 0..n1 {
+        let mut e = vec![Rational::zero(); n1];
+        e[i] = Rational::one();
+        cands.push(e);
+    }
+    cands.into_iter().find(|u| differs(u))
+}
+
+/// A witness from two different one-dimensional (or constant) forms.
+pub fn separate_one_dimensional(a: &Network, b: &Network) -> Option<Vec<Rational>> {
+    let n0 = a.arch().n0;
+    let pa = Profile::of_network(a)?;
+    let pb = Profile::of_network(b)?;
+    let mut pts: Vec<Rational> = pa
+        .candidates
+        .iter()
+        .chain(&pb.candidates)
+        .cloned()
+        .collect();
+    pts.sort();
+    pts.dedup();
+    let one = Rational::one();
+    let lo = &pts[0] - &one;
+    let hi = &pts[pts.len() - 1] + &one;
+    pts.push(lo);
+    pts.push(hi);
+    if pa.direction == pb.direction {
+        for s in &pts {
+            let x = point_on(&pa.direction, s);
+            if separates(a, b, &x) {
+                return Some(x);
+            }
+        }
+        return None;
+    }
+    let _ = n0;
+    // Independent directions: vary d_A·x with d_B·x = 0 fixed, and vice versa.
+    for (da, db) in [
+        (&pa.direction, &pb.direction),
+        (&pb.direction, &pa.direction),
+    ] {
+        for s in &pts {
+            let x = point_on_two(da, s, db, &Rational::zero())?;
+            if separates(a, b, &x) {
+                return Some(x);
+            }
+        }
+    }
+    None
+}
+
+fn candidate_ys(net: &Network, rng: &mut SplitMix) -> Vec<Vec<Rational>> {
+    let n1 = net.arch().n1;
+    let mut out = Vec::new();
+    let deltas = [Rational::ratio(1, 2), Rational::ratio(1, 64)];
+    // Layer-1 hyperplanes: corner and positive backgrounds.
+    for j in 0..n1 {
+        let corner: Vec<Rational> = vec![Rational::from(-1); n1];
+        let positive: Vec<Rational> = (0..n1)
+            .map(|_| Rational::ratio(rng.range(1, 40), rng.range(1, 8)))
+            .collect();
+        for bg in [corner, positive] {
+            let mut y = bg;
+            y[j] = Rational::zero();
+            out.push(y.clone());
+            for d in &deltas {
+                let mut p = y.clone();
+                p[j] = d.clone();
+                out.push(p);
+                let mut m = y.clone();
+                m[j] = -d;
+                out.push(m);
+            }
+        }
+    }
+    // Layer-2 kinks.
+    let cols = outgoing_columns(net);
+    for ((w, beta), v) in net.w2().iter().zip(net.b2()).zip(&cols) {
+        if layer2_role(w, beta, v.iter().all(Rational::is_zero)) != Layer2Role::Crossing {
+            continue;
+        }
+        if let Some(u) = interior_point_on(w, beta) {
+            out.push(u.clone());
+            let ww = dot(w, w);
+            for d in &deltas {
+                let f = d / &ww;
+                out.push(u.iter().zip(w).map(|(a, b)| a + &(b * &f)).collect());
+                out.push(u.iter().zip(w).map(|(a, b)| a - &(b * &f)).collect());
+            }
+        }
+    }
+    out
+}
+
+/// Searches for a witness by evaluating both networks at candidate points; at most `budget`
+/// evaluations of each network.
+pub fn search(a: &Network, b: &Network, budget: usize, seed: u64) -> Option<Vec<Rational>> {
+    let n0 = a.arch().n0;
+    let mut rng = SplitMix::new(seed);
+    let mut xs: Vec<Vec<Rational>> = Vec::new();
+    let mut per_net: Vec<Vec<Vec<Rational>>> = Vec::new();
+    for net in [a, b] {
+        let pre = Preimage::new(net.w1(), net.b1(), n0);
+        let mut pts = Vec::new();
+        if let Some(pre) = pre {
+            let ys = candidate_ys(net, &mut rng);
+            let ys: Vec<Vec<Rational>> = ys.into_iter().take(budget).collect();
+            let free: Vec<Vec<Rational>> = ys
+                .iter()
+                .map(|_| (0..n0).map(|_| rng.rational(6, 3)).collect())
+                .collect();
+            pts = pre.inputs_with(&ys, &free);
+        }
+        per_net.push(pts);
+    }
+    // Interleave the two networks' candidates.
+    let (pa, pb) = (&per_net[0], &per_net[1]);
+    for i in 0..pa.len().max(pb.len()) {
+        if let Some(x) = pa.get(i) {
+            xs.push(x.clone());
+        }
+        if let Some(x) = pb.get(i) {
+            xs.push(x.clone());
+        }
+    }
+    xs.truncate(budget);
+    while xs.len() < budget {
+        xs.push((0..n0).map(|_| rng.rational(20, 4)).collect());
+    }
+    xs.into_iter().find(|x| separates(a, b, x))
+}
+
+/// A witness for two networks with different canonical forms, or `None` if none was found.
+pub fn find(
+    a: &Network,
+    b: &Network,
+    fa: &CanonicalForm,
+    fb: &CanonicalForm,
+    budget: usize,
+) -> Option<Vec<Rational>> {
+    use CanonicalForm::*;
+    let x = match (fa, fb) {
+        (
+            Bottleneck {
+                rows: ra, data: da, ..
+            },
+            Bottleneck {
+                rows: rb, data: db, ..
+            },
+        ) if ra == rb => {
+            let u = separate_on_orthant(da, db)?;
+            let w1: Vec<Vec<Rational>> = ra.iter().map(|r| r.weight.clone()).collect();
+            let b1: Vec<Rational> = ra.iter().map(|r| r.bias.clone()).collect();
+            let pre = Preimage::new(&w1, &b1, a.arch().n0)?;
+            pre.inputs(&[u]).pop()
+        }
+        (OneDimensional { .. } | Constant { .. }, OneDimensional { .. } | Constant { .. })
+            if a.arch().n1 == 1 && b.arch().n1 == 1 =>
+        {
+            separate_one_dimensional(a, b)
+        }
+        _ => None,
+    };
+    match x {
+        Some(x) if separates(a, b, &x) => Some(x),
+        _ => search(a, b, budget, 0x00f1_be25),
+    }
+}
