@@ -1,10 +1,50 @@
 //! Loading networks named on the command line.
+//!
+//! A path ending in `.safetensors` (any case) is read as a PyTorch state dict
+//! ([`fibers_import::safetensors`]); any other path as a JSON network file. The tensor names
+//! come from the global `--keys` option ([`set_keys`]), or default to `nn.Sequential`'s
+//! `0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias`.
 
 use crate::error::CliError;
+use fibers_import::KeyMap;
 use fibers_net::Network;
 use std::path::Path;
+use std::sync::OnceLock;
 
-/// Reads the network in `path` (JSON network file).
+static KEYS: OnceLock<KeyMap> = OnceLock::new();
+
+/// Sets the tensor names used by [`network`] from the text of the global `--keys` option.
+/// Called once by `main` before a command runs.
+pub fn set_keys(text: &str) -> Result<(), CliError> {
+    let keys = KeyMap::parse(text).map_err(|m| CliError::BadInput(format!("--keys: {m}")))?;
+    let _ = KEYS.set(keys);
+    Ok(())
+}
+
+/// The tensor names in force: those of `--keys`, or the `nn.Sequential` default.
+pub fn keys() -> KeyMap {
+    KEYS.get().cloned().unwrap_or_default()
+}
+
+/// Whether `path` names a safetensors file (by its extension).
+pub fn is_safetensors(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("safetensors"))
+}
+
+/// Reads the network in `path`: a `.safetensors` state dict (tensor names from `--keys`) or a
+/// JSON network file.
 pub fn network(path: &Path) -> Result<Network, CliError> {
-    Ok(fibers_net::json::read_network(path)?)
+    network_with_keys(path, &keys())
+}
+
+/// Reads the network in `path`, naming the tensors of a `.safetensors` file with `keys`
+/// (ignored for JSON files).
+pub fn network_with_keys(path: &Path, keys: &KeyMap) -> Result<Network, CliError> {
+    if is_safetensors(path) {
+        Ok(fibers_import::read_safetensors(path, keys)?)
+    } else {
+        Ok(fibers_net::json::read_network(path)?)
+    }
 }

@@ -15,6 +15,10 @@ use error::CliError;
 #[derive(Parser, Debug)]
 #[command(name = "fibers", version, about, long_about = None)]
 struct Cli {
+    /// Tensor names for .safetensors networks: W1,b1,W2,b2,W3,b3 (six names) or three layer
+    /// prefixes such as fc1,fc2,fc3 [default: 0.weight,0.bias,2.weight,2.bias,4.weight,4.bias].
+    #[arg(long, global = true, value_name = "NAMES")]
+    keys: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,14 +33,20 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Show certified verdicts on bundled example pairs.
     Demo(commands::demo::DemoArgs),
+    /// Convert a network between the JSON format and safetensors (by file extension).
+    Convert(commands::convert::ConvertArgs),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    if let Some(k) = &cli.keys {
+        load::set_keys(k)?;
+    }
     match cli.command {
         Command::Eval(a) => commands::eval::run(&a),
         Command::Equiv(a) => commands::equiv::run(&a),
         Command::Check(a) => commands::check::run(&a),
         Command::Demo(a) => commands::demo::run(&a),
+        Command::Convert(a) => commands::convert::run(&a),
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// Evaluate a network exactly at a rational input.
 #[derive(Args, Debug)]
 pub struct EvalArgs {
-    /// Network file (JSON).
+    /// Network file (JSON, or a .safetensors state dict).
     pub net: PathBuf,
     /// The input, comma-separated exact numbers: integers, p/q, or decimals, e.g. "1/2,3,-0.25".
     #[arg(long, allow_hyphen_values = true)]
