@@ -204,9 +204,17 @@ proptest! {
         let (va, vb, vc) = (Var::new(&a), Var::new(&b), Var::new(&c));
         prop_assert_eq!(va.cmp(&vb) == std::cmp::Ordering::Equal, a == b);
         prop_assert_eq!(va.cmp(&vb), vb.cmp(&va).reverse());
-        let mut sorted = vec![va.clone(), vb.clone(), vc.clone()];
-        sorted.sort();
-        prop_assert!(sorted[0] <= sorted[1] && sorted[1] <= sorted[2]);
+        // Transitivity over all orderings of the three.
+        let vs = [&va, &vb, &vc];
+        for x in vs {
+            for y in vs {
+                for z in vs {
+                    if x <= y && y <= z {
+                        prop_assert!(x <= z);
+                    }
+                }
+            }
+        }
         // Parameter names come before all other names.
         if vc.parameter().is_some() && va.parameter().is_none() {
             prop_assert!(vc < va);
