@@ -93,33 +93,6 @@ proptest! {
     }
 
     #[test]
-    fn chain_rule(
-        p in poly_in(4, 4, 2),
-        images in prop::collection::vec(prop::option::of(poly_in(4, 3, 2)), 4),
-        t in 0..4usize,
-    ) {
-        // d/dt p(q(·)) = Σ_v (∂p/∂v)(q(·)) · ∂q_v/∂t, with q_v = v where no image is given.
-        let vars = pool();
-        let map: BTreeMap<Var, Polynomial> = vars
-            .iter()
-            .take(4)
-            .zip(&images)
-            .filter_map(|(v, q)| q.clone().map(|q| (v.clone(), q)))
-            .collect();
-        let t = &vars[t];
-        let lhs = p.compose(&map).derivative(t);
-        let rhs: Polynomial = vars
-            .iter()
-            .take(4)
-            .map(|v| {
-                let qv = map.get(v).cloned().unwrap_or_else(|| Polynomial::var(v.clone()));
-                &p.derivative(v).compose(&map) * &qv.derivative(t)
-            })
-            .sum();
-        prop_assert_eq!(lhs, rhs);
-    }
-
-    #[test]
     fn substitution_commutes_with_arithmetic(
         p in poly(), q in poly(), pt in point(), keep in prop::collection::vec(any::<bool>(), NAMES.len()),
     ) {
@@ -218,6 +191,99 @@ proptest! {
         // Parameter names come before all other names.
         if vc.parameter().is_some() && va.parameter().is_none() {
             prop_assert!(vc < va);
+        }
+    }
+}
+
+proptest! {
+    // Composition of degree-6 polynomials with quadratic images is the slowest property.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn chain_rule(
+        p in poly_in(4, 4, 2),
+        images in prop::collection::vec(prop::option::of(poly_in(4, 3, 2)), 4),
+        t in 0..4usize,
+    ) {
+        // d/dt p(q(·)) = Σ_v (∂p/∂v)(q(·)) · ∂q_v/∂t, with q_v = v where no image is given.
+        let vars = pool();
+        let map: BTreeMap<Var, Polynomial> = vars
+            .iter()
+            .take(4)
+            .zip(&images)
+            .filter_map(|(v, q)| q.clone().map(|q| (v.clone(), q)))
+            .collect();
+        let t = &vars[t];
+        let lhs = p.compose(&map).derivative(t);
+        let rhs: Polynomial = vars
+            .iter()
+            .take(4)
+            .map(|v| {
+                let qv = map.get(v).cloned().unwrap_or_else(|| Polynomial::var(v.clone()));
+                &p.derivative(v).compose(&map) * &qv.derivative(t)
+            })
+            .sum();
+        prop_assert_eq!(lhs, rhs);
+    }
+}
+
+/// A valid set document, to be mutated by the robustness property.
+fn sample_set_json() -> String {
+    let x = Var::new("x");
+    let mu = Var::new("mu");
+    let p = |v: &Var| Polynomial::var(v.clone());
+    let set = fibers_semialg::BasicSet::new(
+        vec![x.clone(), Var::w1(0, 0)],
+        vec![mu.clone()],
+        vec![
+            fibers_semialg::Constraint::positive(p(&mu)),
+            fibers_semialg::Constraint::zero(
+                &(&p(&x) * &p(&mu)) - &Polynomial::constant(Rational::ratio(-3, 7)),
+            ),
+            fibers_semialg::Constraint::nonzero(p(&Var::w1(0, 0)).pow(2)),
+        ],
+    )
+    .unwrap();
+    serde_json::to_string(&set).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Reading never panics on malformed input: byte edits and truncations of a valid
+    /// document, and arbitrary strings, give `Ok` or a located error.
+    #[test]
+    fn reading_malformed_json_never_panics(
+        edits in prop::collection::vec(
+            (any::<prop::sample::Index>(), prop::sample::select(vec![
+                "", "0", "-", "/", "/0", "1.5", "\"", "{", "}", "[", "]", ",", ":", "null",
+                "\"rel\"", "\"<\"", "\"powers\"", "1e999999", "4294967296", "\"2x\"", "[]", "{}",
+            ])),
+            1..4,
+        ),
+        cut in any::<prop::sample::Index>(),
+        junk in ".{0,40}",
+    ) {
+        let mut text = sample_set_json();
+        for (at, with) in &edits {
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            let j = (i + 1).min(text.len());
+            let j = if text.is_char_boundary(j) { j } else { i };
+            text.replace_range(i..j, with);
+        }
+        let _ = fibers_semialg::SemiAlgebraicSet::from_json_str(&text);
+        let _ = fibers_semialg::BasicSet::from_json_str(&text);
+        let mut k = cut.index(text.len() + 1);
+        while !text.is_char_boundary(k) {
+            k -= 1;
+        }
+        let _ = fibers_semialg::SemiAlgebraicSet::from_json_str(&text[..k]);
+        let _ = Polynomial::from_json_str(&junk);
+        if let Err(e) = fibers_semialg::SemiAlgebraicSet::from_json_str(&text) {
+            prop_assert!(e.path.starts_with('$'));
         }
     }
 }
