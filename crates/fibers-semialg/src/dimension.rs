@@ -22,11 +22,15 @@
 //!
 //! All ranks are exact ranks of rational matrices.
 
-use crate::linalg::rank;
 use crate::polynomial::{EvalError, Point, Polynomial, Sign};
 use crate::set::{BasicSet, Relation};
 use crate::var::Var;
-use fibers_exact::Rational;
+use fibers_exact::{Matrix, Rational};
+
+/// The exact rank of a matrix given by rows (no rows: rank 0).
+pub(crate) fn rank(rows: &[Vec<Rational>]) -> usize {
+    fibers_exact::linalg::rank(&Matrix::from_rows(rows.to_vec()))
+}
 
 /// The Jacobian matrix `(∂polys[a]/∂vars[b])`, one row per polynomial.
 pub fn jacobian(polys: &[Polynomial], vars: &[Var]) -> Vec<Vec<Polynomial>> {
@@ -241,6 +245,19 @@ mod tests {
             s4.local_dimension(&pt(&[("x", 1), ("z", 0)])),
             Err(DimensionError::MissingValue(v("y")))
         );
+    }
+
+    #[test]
+    fn rank_of_rows() {
+        let m = |rows: &[&[i64]]| -> Vec<Vec<Rational>> {
+            rows.iter()
+                .map(|r| r.iter().map(|&x| Rational::from(x)).collect())
+                .collect()
+        };
+        assert_eq!(rank(&[]), 0);
+        assert_eq!(rank(&m(&[&[0, 0], &[0, 0]])), 0);
+        assert_eq!(rank(&m(&[&[1, 2, 3], &[4, 5, 6], &[7, 8, 9]])), 2);
+        assert_eq!(rank(&m(&[&[0, 1], &[1, 0], &[1, 1]])), 2);
     }
 
     #[test]

@@ -20,7 +20,8 @@
 //!   bracket, evaluation, exact rank of evaluated fields.
 //!
 //! No floating point takes part in any decision: all arithmetic is on
-//! [`fibers_exact::Rational`].
+//! [`fibers_exact::Rational`], and ranks and linear systems use [`fibers_exact::linalg`].
+//! [`Sign`] is [`fibers_exact::Sign`].
 //!
 //! # Example
 //!
@@ -51,7 +52,6 @@
 
 pub mod dimension;
 pub mod json;
-mod linalg;
 pub mod monomial;
 pub mod polynomial;
 pub mod render;

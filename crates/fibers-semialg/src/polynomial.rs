@@ -14,27 +14,7 @@ use std::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 /// An assignment of rational values to variables.
 pub type Point = BTreeMap<Var, Rational>;
 
-/// The sign of an exact value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Sign {
-    /// Strictly negative.
-    Negative,
-    /// Zero.
-    Zero,
-    /// Strictly positive.
-    Positive,
-}
-
-impl Sign {
-    /// The sign of a rational number.
-    pub fn of(value: &Rational) -> Sign {
-        match value.signum() {
-            s if s < 0 => Sign::Negative,
-            0 => Sign::Zero,
-            _ => Sign::Positive,
-        }
-    }
-}
+pub use fibers_exact::Sign;
 
 /// Why a polynomial could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

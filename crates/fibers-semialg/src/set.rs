@@ -35,11 +35,10 @@
 //! and `to_latex` writes a set-builder expression whose constraints are aligned at their
 //! relation signs. Unions are written part by part, separated by `union` (`\cup`).
 
-use crate::linalg::rref;
 use crate::polynomial::{EvalError, Point, Polynomial, Sign};
 use crate::render::var_latex;
 use crate::var::Var;
-use fibers_exact::Rational;
+use fibers_exact::{linalg, Matrix, Rational};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -363,7 +362,7 @@ impl BasicSet {
                 break;
             }
             let cols: Vec<Var> = unknown.iter().cloned().collect();
-            let mut rows: Vec<Vec<Rational>> = linear
+            let rows: Vec<Vec<Rational>> = linear
                 .iter()
                 .map(|p| {
                     let mut row: Vec<Rational> = cols
@@ -374,12 +373,13 @@ impl BasicSet {
                     row
                 })
                 .collect();
-            let pivots = rref(&mut rows);
+            let (reduced, pivots) = linalg::rref(&Matrix::from_rows(rows));
             if pivots.last() == Some(&cols.len()) {
                 return Ok(Membership::NotMember); // 0 = nonzero constant
             }
             let mut images = BTreeMap::new();
-            for (row, &pc) in rows.iter().zip(&pivots) {
+            for (i, &pc) in pivots.iter().enumerate() {
+                let row = reduced.row(i);
                 // cols[pc] = rhs - Σ_{free j} row[j] · cols[j]
                 let mut expr = Polynomial::constant(row[cols.len()].clone());
                 for (j, v) in cols.iter().enumerate() {

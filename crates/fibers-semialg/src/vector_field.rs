@@ -7,7 +7,7 @@
 //! Text form: `(2*x - y)*d/dx + (x^2)*d/dy`, components in canonical variable order, `0` for
 //! the zero field. LaTeX: `\left(2 x - y\right) \frac{\partial}{\partial x} + …`.
 
-use crate::linalg::rank;
+use crate::dimension::rank;
 use crate::polynomial::{EvalError, Point, Polynomial};
 use crate::render::var_latex;
 use crate::var::Var;
