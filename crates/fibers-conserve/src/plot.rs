@@ -1,0 +1,129 @@
+//! CSV and SVG output of a gradient-flow run ([`crate::flow`]).
+//!
+//! The SVG is drawn with `plotters` and its SVG backend only, without the `ttf` feature: text
+//! is written as SVG `<text>` elements that the viewer renders with its own fonts, so no font
+//! library (fontconfig, freetype) is needed to produce it.
+
+use crate::flow::FlowRecord;
+use plotters::prelude::*;
+use std::path::Path;
+
+/// The smallest drift shown on the logarithmic axis (drifts of exactly 0 are drawn there).
+pub const DRIFT_FLOOR: f64 = 1e-17;
+
+/// Writes the run as CSV: `step, t, loss`, then for each quantity its value and its relative
+/// drift (columns `<name>` and `drift <name>`).
+pub fn write_csv(rec: &FlowRecord, path: &Path) -> Result<(), String> {
+    let mut w = csv::Writer::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut header = vec!["step".to_string(), "t".to_string(), "loss".to_string()];
+    for n in &rec.names {
+        header.push(n.clone());
+    }
+    for n in &rec.names {
+        header.push(format!("drift {n}"));
+    }
+    w.write_record(&header)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    for r in 0..rec.times.len() {
+        let step = (rec.times[r] / rec.dt).round() as u64;
+        let mut row = vec![
+            step.to_string(),
+            format!("{:e}", rec.times[r]),
+            format!("{:e}", rec.loss[r]),
+        ];
+        for q in 0..rec.names.len() {
+            row.push(format!("{:e}", rec.values[q][r]));
+        }
+        for q in 0..rec.names.len() {
+            row.push(format!("{:e}", rec.drift(q, r)));
+        }
+        w.write_record(&row)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    w.flush().map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Draws the run as an SVG file: on top the relative drift of every quantity (log scale; laws
+/// as thin lines, non-conserved quantities thick), below the loss.
+pub fn write_svg(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), String> {
+    draw(rec, title, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let root = SVGBackend::new(path, (1000, 760)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (top, bottom) = root.split_vertically(500);
+    let tmax = rec.times.last().copied().unwrap_or(1.0).max(1e-12);
+    let max_drift = (0..rec.names.len())
+        .map(|q| rec.max_drift(q))
+        .fold(DRIFT_FLOOR, f64::max);
+    let ymax = (max_drift * 10.0).max(1e-2);
+    let mut chart = ChartBuilder::on(&top)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0f64..tmax, (DRIFT_FLOOR..ymax).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("time t")
+        .y_desc("relative drift |Q(t) - Q(0)| / S")
+        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .draw()?;
+    let mut law_index = 0;
+    for q in 0..rec.names.len() {
+        let (color, width, label) = if rec.conserved[q] {
+            law_index += 1;
+            (
+                Palette99::pick(law_index).to_rgba(),
+                1,
+                format!("law: {}", rec.names[q]),
+            )
+        } else {
+            (RED.to_rgba(), 3, format!("NOT conserved: {}", rec.names[q]))
+        };
+        let pts: Vec<(f64, f64)> = (0..rec.times.len())
+            .map(|r| (rec.times[r], rec.drift(q, r).max(DRIFT_FLOOR)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts, color.stroke_width(width)))?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(width))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font(("sans-serif", 12))
+        .draw()?;
+
+    let lmax = rec.loss.iter().copied().fold(0.0, f64::max).max(1e-12);
+    let note = if rec.pattern_exits.is_empty() {
+        "loss along the flow (activation patterns of the data fixed throughout)".to_string()
+    } else {
+        format!(
+            "loss along the flow (a data point left the pattern set at t = {:.4})",
+            rec.pattern_exits[0].0
+        )
+    };
+    let mut lchart = ChartBuilder::on(&bottom)
+        .caption(note, ("sans-serif", 15))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0f64..tmax, 0f64..lmax * 1.05)?;
+    lchart
+        .configure_mesh()
+        .x_desc("time t")
+        .y_desc("loss L")
+        .draw()?;
+    lchart.draw_series(LineSeries::new(
+        rec.times.iter().copied().zip(rec.loss.iter().copied()),
+        BLUE.stroke_width(2),
+    ))?;
+    root.present()?;
+    Ok(())
+}

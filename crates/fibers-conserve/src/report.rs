@@ -1,0 +1,421 @@
+//! The whole analysis of one parameter: patterns, symmetries, laws, Lie-algebra count,
+//! non-conservation demonstrations, THEORY's formula, and the JSON and text reports.
+
+use crate::data::Dataset;
+use crate::flow::{integrate, F64Poly, FlowOptions, FlowRecord, Tracked};
+use crate::laws::{candidate_laws, select_independent, verify, Law, Scope, Verification};
+use crate::lie::{lie_rank, LieOptions, LieResult};
+use crate::model::{gradient_generators, param_point, param_vars};
+use crate::nonconserved::{first_order_change, FirstOrderChange};
+use crate::regions::{linear_regions, PatternSet, PatternSource, RegionError, MAX_REGIONS};
+use crate::roles::{Role, Roles};
+use crate::symmetries::{symmetries, Symmetry};
+use fibers_exact::{linalg, Matrix};
+use fibers_net::json::{rational_to_value, vector_to_value};
+use fibers_net::Network;
+use fibers_semialg::{Polynomial, Var};
+use serde_json::{json, Value};
+
+/// Options of [`analyse`].
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Limits of the Lie-algebra computation.
+    pub lie: LieOptions,
+    /// The most linear regions enumerated (without data).
+    pub max_regions: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lie: LieOptions::default(),
+            max_regions: MAX_REGIONS,
+        }
+    }
+}
+
+/// A verified law with its verification.
+#[derive(Clone, Debug)]
+pub struct CheckedLaw {
+    /// The law (scope set from the verification).
+    pub law: Law,
+    /// The exact verification.
+    pub verification: Verification,
+}
+
+/// A symmetry without a law, with the exact first-order change of its candidate charge.
+#[derive(Clone, Debug)]
+pub struct NonLaw {
+    /// The symmetry's name.
+    pub symmetry: String,
+    /// The candidate charge `Q_X`.
+    pub charge: Polynomial,
+    /// A one-point dataset where `dQ/dt ≠ 0` at the parameter, if one was found.
+    pub change: Option<FirstOrderChange>,
+    /// Why there is no demonstration, when there is none.
+    pub note: Option<String>,
+}
+
+/// THEORY §9's law-count formula at this parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TheoryCheck {
+    /// `n1 + |C| + |L|(|L|+1)/2 + |D|(n1 + 1 + n3)` from the orthant roles.
+    pub predicted: usize,
+    /// Whether the formula's hypotheses hold (bottleneck, `rank W1 = n1`, no null neuron,
+    /// non-constant, all linear regions used); otherwise why not.
+    pub applies: Result<(), String>,
+}
+
+/// Everything [`analyse`] finds.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// The network.
+    pub net: Network,
+    /// The patterns that the laws respect.
+    pub patterns: PatternSet,
+    /// Orthant roles.
+    pub roles: Roles,
+    /// A maximal independent set of verified laws.
+    pub laws: Vec<CheckedLaw>,
+    /// Verified laws dependent on those kept (gradients in their span at `θ`).
+    pub dependent: Vec<CheckedLaw>,
+    /// Candidates that failed verification (none expected).
+    pub failed: Vec<CheckedLaw>,
+    /// The continuous symmetries.
+    pub symmetries: Vec<Symmetry>,
+    /// The Lie-algebra count.
+    pub lie: LieResult,
+    /// Symmetries without a law.
+    pub non_laws: Vec<NonLaw>,
+    /// THEORY's formula.
+    pub theory: TheoryCheck,
+}
+
+/// Analyses `net` for the patterns of `data` (or, without data, of all its linear regions).
+pub fn analyse(
+    net: &Network,
+    data: Option<&Dataset>,
+    opts: &Options,
+) -> Result<Analysis, RegionError> {
+    let arch = net.arch();
+    let patterns = match data {
+        Some(d) => PatternSet::from_data(net, &d.x),
+        None => linear_regions(net, opts.max_regions)?,
+    };
+    let roles = Roles::of(net);
+    let vars = param_vars(&arch);
+    let point = param_point(net);
+
+    let mut verified = Vec::new();
+    let mut failed = Vec::new();
+    for mut law in candidate_laws(&arch, &patterns) {
+        let v = verify(&law.polynomial, &arch, &patterns.patterns);
+        law.scope = if v.global {
+            Scope::Global
+        } else {
+            Scope::Local
+        };
+        let c = CheckedLaw {
+            law,
+            verification: v,
+        };
+        if c.verification.holds {
+            verified.push(c);
+        } else {
+            failed.push(c);
+        }
+    }
+    let plain: Vec<Law> = verified.iter().map(|c| c.law.clone()).collect();
+    let (kept, dropped) = select_independent(&plain, &vars, &point);
+    let laws: Vec<CheckedLaw> = kept.iter().map(|&i| verified[i].clone()).collect();
+    let dependent: Vec<CheckedLaw> = dropped.iter().map(|&i| verified[i].clone()).collect();
+
+    let generators: Vec<_> = gradient_generators(&arch, &patterns.patterns)
+        .into_iter()
+        .map(|g| g.field)
+        .collect();
+    let bound = vars.len() - laws.len();
+    let lie = lie_rank(&generators, &vars, &point, bound, &opts.lie);
+
+    let syms = symmetries(net, &patterns, &roles);
+    let non_laws = syms
+        .iter()
+        .filter(|s| s.verified && !s.gradient_field)
+        .map(|s| {
+            let (change, note) = if s.charge.is_zero() {
+                (
+                    None,
+                    Some("the candidate charge is identically 0 (antisymmetric generator: Q_X = θᵀNθ/2 = 0)".to_string()),
+                )
+            } else {
+                match first_order_change(net, &s.charge, &patterns.witnesses) {
+                    Some(c) => (Some(c), None),
+                    None => (
+                        None,
+                        Some("no first-order change at the witness points".to_string()),
+                    ),
+                }
+            };
+            NonLaw {
+                symmetry: s.name.clone(),
+                charge: s.charge.clone(),
+                change,
+                note,
+            }
+        })
+        .collect();
+    let theory = theory_check(net, &roles, &patterns);
+    Ok(Analysis {
+        net: net.clone(),
+        patterns,
+        roles,
+        laws,
+        dependent,
+        failed,
+        symmetries: syms,
+        lie,
+        non_laws,
+        theory,
+    })
+}
+
+fn theory_check(net: &Network, roles: &Roles, patterns: &PatternSet) -> TheoryCheck {
+    let arch = net.arch();
+    let c = roles.with_role(Role::Crossing).len();
+    let l = roles.with_role(Role::Linear).len();
+    let d = roles.with_role(Role::Dead).len();
+    let predicted = arch.n1 + c + l * (l + 1) / 2 + d * (arch.n1 + 1 + arch.n3);
+    let w1 = Matrix::from_rows(net.w1().to_vec());
+    let applies = if patterns.source != PatternSource::Regions {
+        Err("the formula counts laws for all linear regions; a dataset was given".into())
+    } else if !arch.is_bottleneck() {
+        Err("not a bottleneck (n1 > n0)".into())
+    } else if arch.n1 > 0 && linalg::rank(&w1) < arch.n1 {
+        Err("W1 does not have full rank n1".into())
+    } else if !roles.with_role(Role::Null).is_empty() {
+        Err("a layer-2 neuron is null".into())
+    } else if c + l == 0 {
+        Err("constant network (every layer-2 neuron dead)".into())
+    } else {
+        Ok(())
+    };
+    TheoryCheck { predicted, applies }
+}
+
+impl Analysis {
+    /// The number of laws found (a maximal independent set).
+    pub fn law_count(&self) -> usize {
+        self.laws.len()
+    }
+
+    /// Whether the Lie-algebra count equals the number of laws found.
+    pub fn agrees(&self) -> bool {
+        self.lie.count == self.laws.len()
+    }
+
+    /// The law a symmetry induces: the kept or dependent law equal to its charge or to twice
+    /// its charge.
+    pub fn law_of(&self, s: &Symmetry) -> Option<&Law> {
+        if !s.induces_law() {
+            return None;
+        }
+        let twice = s.charge.scale(&fibers_exact::Rational::from(2));
+        self.laws
+            .iter()
+            .chain(&self.dependent)
+            .map(|c| &c.law)
+            .find(|l| l.polynomial == s.charge || l.polynomial == twice)
+    }
+
+    /// A stable, human-readable summary of the laws and counts (used for snapshots).
+    pub fn laws_text(&self) -> String {
+        let a = self.net.arch();
+        let mut s = format!(
+            "architecture {a}, D = {}, {}\n",
+            a.param_count(),
+            self.patterns.describe()
+        );
+        let roles: Vec<String> = self
+            .roles
+            .layer2
+            .iter()
+            .map(|r| format!("{r:?}").to_lowercase())
+            .collect();
+        s.push_str(&format!(
+            "layer-2 roles [{}], hidden layer-1 neurons {:?}\n",
+            roles.join(", "),
+            self.roles.hidden
+        ));
+        s.push_str(&format!("laws ({}):\n", self.laws.len()));
+        for c in &self.laws {
+            let scope = match c.law.scope {
+                Scope::Global => "global",
+                Scope::Local => "local",
+            };
+            s.push_str(&format!(
+                "  [{scope}] {}: {}\n",
+                c.law.name, c.law.polynomial
+            ));
+        }
+        if !self.dependent.is_empty() {
+            let names: Vec<&str> = self.dependent.iter().map(|c| c.law.name.as_str()).collect();
+            s.push_str(&format!("dependent at θ: {}\n", names.join("; ")));
+        }
+        for c in &self.failed {
+            s.push_str(&format!("FAILED candidate {}\n", c.law.name));
+        }
+        s.push_str(&format!(
+            "lie: rank {} of D = {}, count {} ({:?}, certified {})\n",
+            self.lie.rank, self.lie.ambient, self.lie.count, self.lie.stop, self.lie.certified
+        ));
+        for n in &self.non_laws {
+            s.push_str(&format!("no law: {} (candidate {})", n.symmetry, n.charge));
+            match (&n.change, &n.note) {
+                (Some(c), _) => s.push_str(&format!(", dQ/dt = {} at one point\n", c.rate)),
+                (None, Some(note)) => s.push_str(&format!(": {note}\n")),
+                (None, None) => s.push('\n'),
+            }
+        }
+        s.push_str(&format!(
+            "THEORY formula: {} ({})\n",
+            self.theory.predicted,
+            match &self.theory.applies {
+                Ok(()) => "applies".to_string(),
+                Err(e) => format!("does not apply: {e}"),
+            }
+        ));
+        s
+    }
+
+    /// The JSON report (see `docs/conservation.md`).
+    pub fn to_json(&self) -> Value {
+        let a = self.net.arch();
+        let law_json = |c: &CheckedLaw| {
+            json!({
+                "name": c.law.name,
+                "scope": c.law.scope,
+                "polynomial": c.law.polynomial.to_json_value(),
+                "text": c.law.polynomial.to_string(),
+                "verified": c.verification.holds,
+            })
+        };
+        let syms: Vec<Value> = self
+            .symmetries
+            .iter()
+            .map(|s| {
+                let law = self.law_of(s);
+                json!({
+                    "name": s.name,
+                    "kind": s.kind,
+                    "generator": s.generator.to_text(),
+                    "verified_symmetry": s.verified,
+                    "gradient_field": s.gradient_field,
+                    "induces_law": s.induces_law(),
+                    "law": law.map(|l| l.name.clone()),
+                    "scope": law.map(|l| l.scope),
+                    "candidate_charge": s.charge.to_json_value(),
+                })
+            })
+            .collect();
+        let non_laws: Vec<Value> = self
+            .non_laws
+            .iter()
+            .map(|n| {
+                json!({
+                    "symmetry": n.symmetry,
+                    "candidate": n.charge.to_json_value(),
+                    "candidate_text": n.charge.to_string(),
+                    "note": n.note,
+                    "first_order_change": n.change.as_ref().map(|c| json!({
+                        "dataset": {"x": [vector_to_value(&c.x)], "y": [vector_to_value(&c.y)]},
+                        "dQ_dt": rational_to_value(&c.rate),
+                    })),
+                })
+            })
+            .collect();
+        let (source, points) = match &self.patterns.source {
+            PatternSource::Regions => ("regions", Value::Null),
+            PatternSource::Data { points, on_kink } => {
+                ("data", json!({"points": points, "on_kink": on_kink}))
+            }
+        };
+        json!({
+            "architecture": [a.n0, a.n1, a.n2, a.n3],
+            "parameters": a.param_count(),
+            "patterns": {
+                "source": source,
+                "data": points,
+                "count": self.patterns.patterns.len(),
+                "list": self.patterns.patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            },
+            "roles": {
+                "layer2": self.roles.layer2,
+                "hidden_layer1": self.roles.hidden,
+            },
+            "symmetries": syms,
+            "laws": self.laws.iter().map(law_json).collect::<Vec<_>>(),
+            "dependent_laws": self.dependent.iter().map(law_json).collect::<Vec<_>>(),
+            "failed_candidates": self.failed.iter().map(|c| c.law.name.clone()).collect::<Vec<_>>(),
+            "law_count": self.laws.len(),
+            "lie_count": self.lie.count,
+            "lie": self.lie,
+            "agreement": self.agrees(),
+            "non_conserved": non_laws,
+            "theory_formula": {
+                "predicted": self.theory.predicted,
+                "applies": self.theory.applies.is_ok(),
+                "reason": self.theory.applies.as_ref().err(),
+                "agrees_with_laws": self.theory.predicted == self.laws.len(),
+            },
+        })
+    }
+
+    /// The quantities to follow along a flow: every law, and the candidate charge of every
+    /// symmetry without a law; when there is none, `|θ|²` (checked not to be a law).
+    pub fn tracked(&self) -> Vec<Tracked> {
+        let vars = param_vars(&self.net.arch());
+        let mut out: Vec<Tracked> = self
+            .laws
+            .iter()
+            .map(|c| Tracked {
+                name: c.law.name.clone(),
+                conserved: true,
+                poly: F64Poly::new(&c.law.polynomial, &vars),
+            })
+            .collect();
+        for n in self.non_laws.iter().filter(|n| !n.charge.is_zero()) {
+            out.push(Tracked {
+                name: format!("{} candidate", n.symmetry),
+                conserved: false,
+                poly: F64Poly::new(&n.charge, &vars),
+            });
+        }
+        if out.iter().all(|t| t.conserved) {
+            let sq: Polynomial = vars
+                .iter()
+                .map(|v: &Var| Polynomial::var(v.clone()).pow(2))
+                .sum();
+            if !verify(&sq, &self.net.arch(), &self.patterns.patterns).holds {
+                out.push(Tracked {
+                    name: "|theta|^2".into(),
+                    conserved: false,
+                    poly: F64Poly::new(&sq, &vars),
+                });
+            }
+        }
+        out
+    }
+
+    /// Integrates the gradient flow on `data` and records [`Analysis::tracked`].
+    pub fn flow(&self, data: &Dataset, opts: &FlowOptions) -> FlowRecord {
+        integrate(
+            &self.net.arch(),
+            &self.net.params(),
+            &data.x,
+            &data.y,
+            &self.tracked(),
+            &self.patterns.patterns,
+            opts,
+        )
+    }
+}
