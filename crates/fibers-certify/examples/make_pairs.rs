@@ -82,5 +82,9 @@ fn main() {
     let b = random_positive_scaling(&random_permute(&b, &mut rng), &mut rng);
     write("wide-permuted-dead", &a, &b);
     // Near miss on the wide network: one weight off by 1/100.
-    write("wide-perturbed", &a, &perturb(&b, 3, &Rational::ratio(1, 100)));
+    write(
+        "wide-perturbed",
+        &a,
+        &perturb(&b, 3, &Rational::ratio(1, 100)),
+    );
 }

@@ -159,8 +159,9 @@ pub fn decide(
     };
     let method = "tree";
     let mut search = tree::Search::new(a, b, opts.max_nodes);
-    for x in probe_points(aa.n0, opts.probes, opts.seed) {
-        if let Err(tree::Stop::Witness(x)) = search.probe(&x) {
+    let points = probe_points(aa.n0, opts.probes, opts.seed);
+    for x in &points {
+        if let Err(tree::Stop::Witness(x)) = search.probe(x) {
             return Ok(Report {
                 decision: Decision::NotEquivalent {
                     certificate: witness_cert(x.clone()),
@@ -172,6 +173,7 @@ pub fn decide(
             });
         }
     }
+    search.seed_samples(points);
     let result = search.run(progress);
     let stats = search.stats.clone();
     match result {

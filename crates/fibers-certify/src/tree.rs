@@ -18,6 +18,10 @@ use fibers_check::{BranchTree, Leaf, NeuronId, Node, OutputBound, Phase, Side, S
 use fibers_exact::lp::{solve, LinearProgram, LpOutcome};
 use fibers_exact::{Matrix, Rational};
 use fibers_net::Network;
+use std::collections::HashMap;
+
+/// At most this many known points of the current polyhedron are kept.
+const MAX_SAMPLES: usize = 24;
 
 /// Counters of one search.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,6 +62,10 @@ enum Slot {
     Inactive(usize),
 }
 
+/// A pending node: where its id goes, the path length at its parent, the decision (neuron
+/// ordinal, phase) it adds on the way in, and known points of its polyhedron.
+type Frame = (Slot, usize, Option<(usize, Phase)>, Vec<Vec<Rational>>);
+
 /// A neuron the search may decide.
 #[derive(Clone, Copy, Debug)]
 struct Neuron {
@@ -76,6 +84,16 @@ pub(crate) struct Search<'a> {
     rows: Vec<Affine>,
     /// Ordinal decided by each row.
     decided: Vec<usize>,
+    /// Whether each row comes from a split. Rows from fixes are implied by the earlier rows,
+    /// so the polyhedron is the intersection of the split rows alone (the LPs use only those).
+    split_row: Vec<bool>,
+    /// Normalised linear part of each row (`None` for a constant row), for finding parallel
+    /// pre-activations without LPs.
+    row_keys: Vec<Option<Vec<Rational>>>,
+    /// Rows by normalised linear part.
+    dir_index: HashMap<Vec<Rational>, Vec<usize>>,
+    /// Known points of the current polyhedron (LP optima and probe points).
+    samples: Vec<Vec<Rational>>,
     nodes: Vec<Node>,
     pub(crate) stats: Stats,
     max_nodes: Option<u64>,
@@ -158,6 +176,10 @@ impl<'a> Search<'a> {
             ordinal,
             rows: Vec::new(),
             decided: Vec::new(),
+            split_row: Vec::new(),
+            row_keys: Vec::new(),
+            dir_index: HashMap::new(),
+            samples: Vec::new(),
             nodes: Vec::new(),
             stats: Stats::default(),
             max_nodes,
@@ -250,14 +272,33 @@ impl<'a> Search<'a> {
             self.rows.pop();
             let o = self.decided.pop().expect("aligned");
             self.phase[o] = None;
+            self.split_row.pop();
+            if let Some(key) = self.row_keys.pop().expect("aligned") {
+                if let Some(v) = self.dir_index.get_mut(&key) {
+                    v.pop();
+                    if v.is_empty() {
+                        self.dir_index.remove(&key);
+                    }
+                }
+            }
         }
     }
 
-    fn push_decision(&mut self, ordinal: usize, p: &Affine, phase: Phase) {
-        self.rows.push(match phase {
+    fn push_decision(&mut self, ordinal: usize, p: &Affine, phase: Phase, split: bool) {
+        let row = match phase {
             Phase::Active => neg(p),
             Phase::Inactive => p.clone(),
-        });
+        };
+        let key = direction_key(&row[..self.n0]);
+        if let Some(k) = &key {
+            self.dir_index
+                .entry(k.clone())
+                .or_default()
+                .push(self.rows.len());
+        }
+        self.row_keys.push(key);
+        self.rows.push(row);
+        self.split_row.push(split);
         self.decided.push(ordinal);
         self.phase[ordinal] = Some(phase);
     }
@@ -304,7 +345,7 @@ impl<'a> Search<'a> {
             },
             slot,
         )?;
-        self.push_decision(ordinal, p, phase);
+        self.push_decision(ordinal, p, phase, false);
         Ok(Slot::Root) // the next node's id is id + 1, already written
     }
 
@@ -322,7 +363,16 @@ impl<'a> Search<'a> {
                 Vec::new(),
             ));
         }
-        for (i, r) in self.rows.iter().enumerate() {
+        let key = direction_key(&p[..n])?;
+        let minus: Vec<Rational> = key.iter().map(|v| -v).collect();
+        let candidates = self
+            .dir_index
+            .get(&key)
+            .into_iter()
+            .chain(self.dir_index.get(&minus))
+            .flatten();
+        for &i in candidates {
+            let r = &self.rows[i];
             let Some(l) = proportional(&p[..n], &r[..n]) else {
                 continue;
             };
@@ -342,18 +392,55 @@ impl<'a> Search<'a> {
         None
     }
 
-    /// Solves `max form(x)` over the current polyhedron (`form` affine).
-    fn lp_max(&mut self, form: &Affine) -> LpOutcome {
+    /// Solves `max form(x)` over the current polyhedron (`form` affine), using the split rows
+    /// only; multipliers in the outcome are mapped back to path row indices (as sparse
+    /// vectors by [`Search::mapped`]). Returns the outcome and the row indices used.
+    fn lp_max(&mut self, form: &Affine) -> (LpOutcome, Vec<usize>) {
         self.stats.lps += 1;
         let n = self.n0;
-        let a = Matrix::from_fn(self.rows.len(), n, |i, j| self.rows[i][j].clone());
-        let b: Vec<Rational> = self.rows.iter().map(|r| -&r[n]).collect();
+        let used: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| self.split_row[i])
+            .collect();
+        if used.is_empty() {
+            // P = R^{n0}: no LP needed.
+            let x = vec![Rational::zero(); n];
+            let outcome = if is_zero_form(&form[..n]) {
+                LpOutcome::Optimal {
+                    x,
+                    dual: Vec::new(),
+                    value: Rational::zero(),
+                }
+            } else {
+                LpOutcome::Unbounded {
+                    x,
+                    ray: form[..n].to_vec(),
+                }
+            };
+            return (outcome, used);
+        }
+        let a = Matrix::from_fn(used.len(), n, |i, j| self.rows[used[i]][j].clone());
+        let b: Vec<Rational> = used.iter().map(|&i| -&self.rows[i][n]).collect();
         let lp = LinearProgram {
             a,
             b,
             c: form[..n].to_vec(),
         };
-        solve(&lp)
+        (solve(&lp), used)
+    }
+
+    /// Points of `R^{n0}` known before the search (the root polyhedron is all of `R^{n0}`).
+    pub(crate) fn seed_samples(&mut self, points: Vec<Vec<Rational>>) {
+        for x in points {
+            self.add_sample(x);
+        }
+    }
+
+    /// Remembers a point of the current polyhedron.
+    fn add_sample(&mut self, x: Vec<Rational>) {
+        if self.samples.len() >= MAX_SAMPLES {
+            self.samples.remove(0);
+        }
+        self.samples.push(x);
     }
 
     /// Evaluates both networks at `x`; a difference is a witness.
@@ -369,35 +456,42 @@ impl<'a> Search<'a> {
     /// (multipliers proving it), `Ok(None)` if not, `Err(Farkas)` if the polyhedron is empty.
     fn upper_certificate(&mut self, form: &Affine) -> Result<Result<Option<Sparse>, Sparse>, Stop> {
         let n = self.n0;
-        match self.lp_max(form) {
+        let (outcome, used) = self.lp_max(form);
+        match outcome {
             LpOutcome::Optimal { x, dual, value } => {
                 self.probe(&x)?;
                 if &value + &form[n] <= Rational::zero() {
-                    Ok(Ok(Some(sparse(&dual))))
+                    Ok(Ok(Some(mapped(&dual, &used))))
                 } else {
+                    self.add_sample(x);
                     Ok(Ok(None))
                 }
             }
-            LpOutcome::Unbounded { x, .. } => {
+            LpOutcome::Unbounded { x, ray } => {
                 self.probe(&x)?;
+                // A point further along the ray, where the form is larger.
+                let far: Vec<Rational> = x.iter().zip(&ray).map(|(a, d)| a + d).collect();
+                self.add_sample(x);
+                self.add_sample(far);
                 Ok(Ok(None))
             }
-            LpOutcome::Infeasible { farkas } => Ok(Err(sparse(&farkas))),
+            LpOutcome::Infeasible { farkas } => Ok(Err(mapped(&farkas, &used))),
         }
     }
 
     /// Runs the search from the root; the tree, or why it stopped.
     pub(crate) fn run(&mut self, progress: &mut dyn FnMut(&Stats)) -> Result<BranchTree, Stop> {
         // Work list of (slot for the node, path length, decision to add on entry).
-        let mut stack: Vec<(Slot, usize, Option<(usize, Phase)>)> = vec![(Slot::Root, 0, None)];
+        let mut stack: Vec<Frame> = vec![(Slot::Root, 0, None, std::mem::take(&mut self.samples))];
         let mut last_report = 0u64;
-        while let Some((slot, depth, entry)) = stack.pop() {
+        while let Some((slot, depth, entry, samples)) = stack.pop() {
             self.truncate(depth);
+            self.samples = samples;
             if let Some((o, phase)) = entry {
                 let p = self
                     .preactivation(self.order[o].id)
                     .ok_or_else(|| Stop::Internal("split neuron lost its inputs".into()))?;
-                self.push_decision(o, &p, phase);
+                self.push_decision(o, &p, phase, true);
             }
             if self.stats.nodes >= last_report + 64 {
                 last_report = self.stats.nodes;
@@ -413,11 +507,7 @@ impl<'a> Search<'a> {
 
     /// Creates the nodes at the current polyhedron: fixes, then a split (pushing its children
     /// on the stack), a leaf, or an empty node.
-    fn expand(
-        &mut self,
-        mut slot: Slot,
-        stack: &mut Vec<(Slot, usize, Option<(usize, Phase)>)>,
-    ) -> Result<(), Stop> {
+    fn expand(&mut self, mut slot: Slot, stack: &mut Vec<Frame>) -> Result<(), Stop> {
         loop {
             // Free fixes first, over all available neurons.
             let mut progressed = true;
@@ -451,21 +541,39 @@ impl<'a> Search<'a> {
                 return self.leaf(slot);
             };
             let p = self.preactivation(self.order[o].id).expect("available");
-            if self.rows.is_empty() {
-                // R^{n0}: a non-constant p takes both signs.
-                return self.split(o, slot, stack);
+            if !self.split_row.contains(&true) {
+                // P = R^{n0}: a non-constant p takes both signs.
+                return self.split(o, &p, slot, stack);
             }
-            match self.upper_certificate(&p)? {
-                Err(farkas) => {
-                    self.new_node(Node::Empty { farkas }, slot)?;
-                    return Ok(());
+            // Known points of P where p is positive / negative: both means a split, no LP.
+            let (mut pos, mut negative) = (false, false);
+            for x in &self.samples {
+                match eval_affine(&p, x).signum() {
+                    1 => pos = true,
+                    -1 => negative = true,
+                    _ => {}
                 }
-                Ok(Some(cert)) => {
-                    slot = self.fix(o, &p, Phase::Inactive, cert, slot)?;
-                    self.stats.lp_fixes += 1;
-                    continue;
+            }
+            if pos && negative {
+                return self.split(o, &p, slot, stack);
+            }
+            if !pos {
+                match self.upper_certificate(&p)? {
+                    Err(farkas) => {
+                        self.new_node(Node::Empty { farkas }, slot)?;
+                        return Ok(());
+                    }
+                    Ok(Some(cert)) => {
+                        slot = self.fix(o, &p, Phase::Inactive, cert, slot)?;
+                        self.stats.lp_fixes += 1;
+                        continue;
+                    }
+                    Ok(None) => {}
                 }
-                Ok(None) => {}
+            }
+            if negative && !pos {
+                // p < 0 somewhere and (checked above) not ≤ 0 everywhere: both signs.
+                return self.split(o, &p, slot, stack);
             }
             match self.upper_certificate(&neg(&p))? {
                 Err(farkas) => {
@@ -477,7 +585,7 @@ impl<'a> Search<'a> {
                     self.stats.lp_fixes += 1;
                     continue;
                 }
-                Ok(None) => return self.split(o, slot, stack),
+                Ok(None) => return self.split(o, &p, slot, stack),
             }
         }
     }
@@ -485,8 +593,9 @@ impl<'a> Search<'a> {
     fn split(
         &mut self,
         o: usize,
+        p: &Affine,
         slot: Slot,
-        stack: &mut Vec<(Slot, usize, Option<(usize, Phase)>)>,
+        stack: &mut Vec<Frame>,
     ) -> Result<(), Stop> {
         let id = self.new_node(
             Node::Split {
@@ -498,8 +607,18 @@ impl<'a> Search<'a> {
         )?;
         self.stats.splits += 1;
         let depth = self.rows.len();
-        stack.push((Slot::Inactive(id), depth, Some((o, Phase::Inactive))));
-        stack.push((Slot::Active(id), depth, Some((o, Phase::Active))));
+        let (mut act, mut inact) = (Vec::new(), Vec::new());
+        for x in std::mem::take(&mut self.samples) {
+            let s = eval_affine(p, &x).signum();
+            if s <= 0 {
+                inact.push(x.clone());
+            }
+            if s >= 0 {
+                act.push(x);
+            }
+        }
+        stack.push((Slot::Inactive(id), depth, Some((o, Phase::Inactive)), inact));
+        stack.push((Slot::Active(id), depth, Some((o, Phase::Active)), act));
         Ok(())
     }
 
@@ -547,10 +666,11 @@ impl<'a> Search<'a> {
             }
             s
         };
-        let point = match self.lp_max(form) {
+        let (outcome, used) = self.lp_max(form);
+        let point = match outcome {
             LpOutcome::Optimal { x, dual, value } => {
                 if &value + &form[n] <= Rational::zero() {
-                    return Ok(Some(sparse(&dual)));
+                    return Ok(Some(mapped(&dual, &used)));
                 }
                 x
             }
@@ -577,10 +697,30 @@ impl<'a> Search<'a> {
     }
 }
 
-fn sparse(v: &[Rational]) -> Sparse {
+/// The nonzero entries of `v` as a sparse vector, entry `i` renamed `used[i]`.
+fn mapped(v: &[Rational], used: &[usize]) -> Sparse {
     v.iter()
         .enumerate()
         .filter(|(_, x)| !x.is_zero())
-        .map(|(i, x)| (i, x.clone()))
+        .map(|(i, x)| (used[i], x.clone()))
         .collect()
+}
+
+/// `form(x)` for an affine form (coefficients, then the constant).
+fn eval_affine(form: &[Rational], x: &[Rational]) -> Rational {
+    let n = x.len();
+    let mut s = form[n].clone();
+    for (c, xi) in form[..n].iter().zip(x) {
+        if !c.is_zero() && !xi.is_zero() {
+            s += c * xi;
+        }
+    }
+    s
+}
+
+/// The linear part divided by the absolute value of its first nonzero entry (so parallel
+/// forms with the same orientation get the same key); `None` if it is zero.
+fn direction_key(coef: &[Rational]) -> Option<Vec<Rational>> {
+    let first = coef.iter().find(|c| !c.is_zero())?.abs();
+    Some(coef.iter().map(|c| c / &first).collect())
 }

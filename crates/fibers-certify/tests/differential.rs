@@ -11,7 +11,11 @@ use fibers_exact::Rational;
 use fibers_net::Architecture;
 
 fn all_archs() -> Vec<Architecture> {
-    BOTTLENECK.iter().chain(WIDE.iter()).map(|&t| arch(t)).collect()
+    BOTTLENECK
+        .iter()
+        .chain(WIDE.iter())
+        .map(|&t| arch(t))
+        .collect()
 }
 
 #[test]
@@ -65,7 +69,13 @@ fn m5_flip_with_compensation_and_without() {
         expect(v, Equivalent, &format!("M5 flip #{i}"), &n, &m);
         let bad = flip_uncompensated(&n, k);
         let (v, _) = decide_checked(&n, &bad);
-        expect(v, NotEquivalent, &format!("flip without compensation #{i}"), &n, &bad);
+        expect(
+            v,
+            NotEquivalent,
+            &format!("flip without compensation #{i}"),
+            &n,
+            &bad,
+        );
     }
 }
 
@@ -99,7 +109,13 @@ fn m7_hidden_shift_at_and_above_tmin_and_below_in_the_bottleneck() {
         let below = hidden_shift(&n, h, &(&t0 - &Rational::ratio(1, 3)));
         let (v, _) = decide_checked(&n, &below);
         if a.is_bottleneck() {
-            expect(v, NotEquivalent, &format!("M7 below t_min #{i}"), &n, &below);
+            expect(
+                v,
+                NotEquivalent,
+                &format!("M7 below t_min #{i}"),
+                &n,
+                &below,
+            );
         }
     }
 }
@@ -149,10 +165,20 @@ fn small_perturbations_are_detected() {
         let m = random_positive_scaling(&random_permute(&n, &mut rng), &mut rng);
         // b3 always matters; in the bottleneck every parameter of a crossing network does.
         let d = a.param_count();
-        let idx = if a.is_bottleneck() { rng.below(d) } else { d - 1 };
+        let idx = if a.is_bottleneck() {
+            rng.below(d)
+        } else {
+            d - 1
+        };
         let bad = perturb(&m, idx, &Rational::ratio(1, 1000));
         let (v, _) = decide_checked(&n, &bad);
-        expect(v, NotEquivalent, &format!("perturbation #{i} of parameter {idx}"), &n, &bad);
+        expect(
+            v,
+            NotEquivalent,
+            &format!("perturbation #{i} of parameter {idx}"),
+            &n,
+            &bad,
+        );
     }
 }
 

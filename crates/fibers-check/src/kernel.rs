@@ -89,14 +89,14 @@ pub fn check(
             }
             let fa = a.eval(&w.x);
             let fb = b.eval(&w.x);
+            if fa == fb {
+                return reject("the witness does not separate the networks: f_A(x) = f_B(x)");
+            }
             if w.output_a.as_ref().is_some_and(|o| *o != fa) {
                 return reject("witness.output_a is not f_A(x)");
             }
             if w.output_b.as_ref().is_some_and(|o| *o != fb) {
                 return reject("witness.output_b is not f_B(x)");
-            }
-            if fa == fb {
-                return reject("the witness does not separate the networks: f_A(x) = f_B(x)");
             }
             Ok(Verdict::NotEquivalent)
         }
@@ -396,7 +396,7 @@ pub fn check_branch_tree(t: &BranchTree, a: &Network, b: &Network) -> Result<(),
     };
     // Depth-first traversal; each stack entry is (node, path length at that node, and the
     // decision its parent adds on the way in).
-    let mut stack: Vec<(usize, usize, Option<(NeuronId, Phase)>)> = vec![(0, 0, None)];
+    let mut stack: Vec<(usize, usize, Option<Decision>)> = vec![(0, 0, None)];
     while let Some((i, depth, entry)) = stack.pop() {
         path.truncate(depth);
         if let Some((id, phase)) = entry {
@@ -445,6 +445,9 @@ pub fn check_branch_tree(t: &BranchTree, a: &Network, b: &Network) -> Result<(),
     }
     Ok(())
 }
+
+/// A neuron with the phase a child adds on the way in.
+type Decision = (NeuronId, Phase);
 
 fn at(i: usize, r: Rejection) -> Rejection {
     Rejection(format!("node {i}: {}", r.0))
