@@ -4,6 +4,9 @@
 //!
 //! `cargo bench -p fibers-certify --bench decide`; medians are reported in `BENCH.md`.
 
+// criterion's macros generate undocumented public items.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fibers_certify::moves::*;
 use fibers_certify::{decide, DecideOptions};

@@ -395,7 +395,7 @@ impl<'a> Search<'a> {
     /// Solves `max form(x)` over the current polyhedron (`form` affine), using the split rows
     /// only; multipliers in the outcome are mapped back to path row indices (as sparse
     /// vectors by [`Search::mapped`]). Returns the outcome and the row indices used.
-    fn lp_max(&mut self, form: &Affine) -> (LpOutcome, Vec<usize>) {
+    fn lp_max(&mut self, form: &Affine) -> Result<(LpOutcome, Vec<usize>), Stop> {
         self.stats.lps += 1;
         let n = self.n0;
         let used: Vec<usize> = (0..self.rows.len())
@@ -416,7 +416,7 @@ impl<'a> Search<'a> {
                     ray: form[..n].to_vec(),
                 }
             };
-            return (outcome, used);
+            return Ok((outcome, used));
         }
         let a = Matrix::from_fn(used.len(), n, |i, j| self.rows[used[i]][j].clone());
         let b: Vec<Rational> = used.iter().map(|&i| -&self.rows[i][n]).collect();
@@ -425,7 +425,17 @@ impl<'a> Search<'a> {
             b,
             c: form[..n].to_vec(),
         };
-        (solve(&lp), used)
+        // A panic in the solver is a bug there; report it as an internal error, never crash.
+        match std::panic::catch_unwind(|| solve(&lp)) {
+            Ok(outcome) => Ok((outcome, used)),
+            Err(_) => Err(Stop::Internal(format!(
+                "the LP solver failed on maximize c·x subject to A x ≤ b with A = {:?}, b = {:?}, \
+                 c = {:?}",
+                lp.a.to_rows(),
+                lp.b,
+                lp.c
+            ))),
+        }
     }
 
     /// Points of `R^{n0}` known before the search (the root polyhedron is all of `R^{n0}`).
@@ -456,7 +466,7 @@ impl<'a> Search<'a> {
     /// (multipliers proving it), `Ok(None)` if not, `Err(Farkas)` if the polyhedron is empty.
     fn upper_certificate(&mut self, form: &Affine) -> Result<Result<Option<Sparse>, Sparse>, Stop> {
         let n = self.n0;
-        let (outcome, used) = self.lp_max(form);
+        let (outcome, used) = self.lp_max(form)?;
         match outcome {
             LpOutcome::Optimal { x, dual, value } => {
                 self.probe(&x)?;
@@ -666,7 +676,7 @@ impl<'a> Search<'a> {
             }
             s
         };
-        let (outcome, used) = self.lp_max(form);
+        let (outcome, used) = self.lp_max(form)?;
         let point = match outcome {
             LpOutcome::Optimal { x, dual, value } => {
                 if &value + &form[n] <= Rational::zero() {

@@ -200,3 +200,62 @@ fn random_chains_of_moves() {
         expect(v, Equivalent, &format!("chain #{i} {names:?}"), &n, &m);
     }
 }
+
+/// `B = A + σ(σ(x_0 − 1000))`: a difference far outside the probe points, so the witness
+/// must come from the search (an LP at a leaf).
+fn with_far_kink(n: &fibers_net::Network, v: i64, copies: usize) -> fibers_net::Network {
+    let a = n.arch();
+    let arch = Architecture::new(a.n0, a.n1 + 1, a.n2 + copies, a.n3);
+    let mut out = fibers_net::Network::zeros(arch);
+    for j in 0..a.n1 {
+        out.layer_mut(1).weight[j] = n.w1()[j].clone();
+        out.layer_mut(1).bias[j] = n.b1()[j].clone();
+    }
+    out.layer_mut(1).weight[a.n1][0] = Rational::one();
+    out.layer_mut(1).bias[a.n1] = Rational::from(-1000);
+    for k in 0..a.n2 {
+        for j in 0..a.n1 {
+            out.layer_mut(2).weight[k][j] = n.w2()[k][j].clone();
+        }
+        out.layer_mut(2).bias[k] = n.b2()[k].clone();
+        for o in 0..a.n3 {
+            out.layer_mut(3).weight[o][k] = n.w3()[o][k].clone();
+        }
+    }
+    // `copies` parallel neurons reading the new layer-1 neuron, outgoing v, −v, v, ...
+    for c in 0..copies {
+        let k = a.n2 + c;
+        out.layer_mut(2).weight[k][a.n1] = Rational::from(c as i64 + 1);
+        let sign = if c % 2 == 0 { 1 } else { -1 };
+        out.layer_mut(3).weight[0][k] = Rational::ratio(sign * v, c as i64 + 1);
+    }
+    out.layer_mut(3).bias = n.b3().to_vec();
+    out
+}
+
+#[test]
+fn far_difference_is_found_by_the_search_and_zero_sum_groups_cancel() {
+    let mut rng = Lcg::new(1100);
+    for (i, a) in all_archs().into_iter().enumerate() {
+        let n = crossing_base(&mut rng, a);
+        let far = with_far_kink(&n, 1, 1);
+        let r = fibers_certify::decide(
+            &n,
+            &far,
+            &fibers_certify::DecideOptions::default(),
+            &mut |_| {},
+        )
+        .expect("runs");
+        assert_eq!(r.found_by, Some("search"), "#{i}");
+        let (v, w) = decide_checked(&n, &far);
+        expect(v, NotEquivalent, &format!("far kink #{i}"), &n, &far);
+        assert!(w.expect("witness")[0] > Rational::from(1000));
+        // Two parallel neurons with opposite outgoing weights (M6 zero-sum group), and a
+        // neuron with v = 0: equivalent although the widths differ.
+        for (v_out, copies) in [(1, 2), (0, 1)] {
+            let m = with_far_kink(&n, v_out, copies);
+            let (v, _) = decide_checked(&n, &m);
+            expect(v, Equivalent, &format!("zero-sum group #{i}"), &n, &m);
+        }
+    }
+}

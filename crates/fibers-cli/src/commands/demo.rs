@@ -107,8 +107,8 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         dir.display()
     );
     println!(
-        "{:<24} {:<28} {:<15} {:<34} {}",
-        "pair", "architectures", "verdict", "evidence", "checked"
+        "{:<24} {:<28} {:<15} {:<34} checked",
+        "pair", "architectures", "verdict", "evidence"
     );
     let mut failures = 0;
     for p in pairs() {
