@@ -211,6 +211,9 @@ pub struct BranchTree {
 pub enum StepBody {
     /// `"kind": "branch-tree"`: the complete decision of THEORY §2.
     BranchTree(BranchTree),
+    /// The bottleneck kinds (`relabel`, `canonical-data`, `hidden-shift`, `one-dimensional`,
+    /// `constant`): see [`crate::bottleneck`].
+    Bottleneck(crate::bottleneck::BottleneckStep),
 }
 
 impl StepBody {
@@ -218,6 +221,7 @@ impl StepBody {
     pub fn kind(&self) -> &'static str {
         match self {
             StepBody::BranchTree(_) => "branch-tree",
+            StepBody::Bottleneck(b) => b.kind(),
         }
     }
 }
@@ -487,10 +491,18 @@ impl Reader<'_> {
                     .collect::<Result<Vec<_>, _>>()?;
                 StepBody::BranchTree(BranchTree { nodes })
             }
+            k if crate::bottleneck::KINDS.contains(&k) => {
+                StepBody::Bottleneck(crate::bottleneck::read_step(k, m, self.source, place)?)
+            }
             other => {
                 return Err(self.err(
                     &kp,
-                    format!("unknown step kind {other:?} (this checker knows \"branch-tree\")"),
+                    format!(
+                        "unknown step kind {other:?} (this checker knows \"branch-tree\", {})",
+                        crate::bottleneck::KINDS
+                            .map(|k| format!("\"{k}\""))
+                            .join(", ")
+                    ),
                 ))
             }
         };
@@ -681,6 +693,7 @@ pub fn certificate_to_value(c: &Certificate) -> Value {
                             ),
                         );
                     }
+                    StepBody::Bottleneck(b) => crate::bottleneck::write_step(b, &mut sm),
                 }
                 Value::Object(sm)
             })

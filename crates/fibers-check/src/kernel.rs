@@ -137,6 +137,8 @@ pub fn check(
                 match &step.body {
                     StepBody::BranchTree(t) => check_branch_tree(t, current, target)
                         .map_err(|r| Rejection(format!("proof.steps[{i}]: {}", r.0)))?,
+                    StepBody::Bottleneck(s) => crate::bottleneck::check_step(s, current, target)
+                        .map_err(|r| Rejection(format!("proof.steps[{i}]: {}", r.0)))?,
                 }
                 current = target;
             }

@@ -9,6 +9,7 @@
 //!
 //! The format is documented in `docs/certificates.md`.
 
+pub mod bottleneck;
 pub mod format;
 pub mod kernel;
 

@@ -42,19 +42,16 @@ pub enum Condition {
     /// The role (hidden or visible) of every layer-1 neuron can be read off the canonical data:
     /// no facet `U_j` on which all crossing kinks depending on `u_j` share their traces.
     FacetTraces,
-    /// At most one hidden layer-1 neuron.
-    AtMostOneHidden,
 }
 
 impl Condition {
     /// All conditions, in the order they are checked.
-    pub const ALL: [Condition; 6] = [
+    pub const ALL: [Condition; 5] = [
         Condition::Bottleneck,
         Condition::DistinctLayer1Directions,
         Condition::FullRankLayer1,
         Condition::RelevantLayer1,
         Condition::FacetTraces,
-        Condition::AtMostOneHidden,
     ];
     /// The kebab-case name.
     pub fn name(self) -> &'static str {
@@ -64,7 +61,6 @@ impl Condition {
             Condition::FullRankLayer1 => "full-rank-layer1",
             Condition::RelevantLayer1 => "relevant-layer1",
             Condition::FacetTraces => "facet-traces",
-            Condition::AtMostOneHidden => "at-most-one-hidden",
         }
     }
 }
@@ -218,9 +214,9 @@ pub struct BottleneckPath {
     /// A network with the original layer 1 and a fresh layer 2 realising the same canonical
     /// data, when the raw layer 2 does not satisfy the sign conditions of the hidden shift.
     pub realised: Option<Network>,
-    /// The hidden shift `(h, t)` applied (to `realised` if present, else to the network), in
-    /// raw coordinates, and its result.
-    pub shift: Option<(usize, Rational, Network)>,
+    /// The hidden shifts `(h, t)` applied in turn (to `realised` if present, else to the
+    /// network), in raw coordinates, each with its result.
+    pub shifts: Vec<(usize, Rational, Network)>,
     /// Sorted position `i` holds raw layer-1 neuron `order[i]`.
     pub order: Vec<usize>,
     /// Positive factor of each raw layer-1 neuron (indexed by raw neuron).
@@ -230,7 +226,7 @@ pub struct BottleneckPath {
 impl BottleneckPath {
     /// The network after the shift (or the original when there is none).
     pub fn shifted<'a>(&'a self, original: &'a Network) -> &'a Network {
-        match &self.shift {
+        match self.shifts.last() {
             Some((_, _, n)) => n,
             None => original,
         }
@@ -311,15 +307,6 @@ pub fn check_roles(d: &OrthantData) -> Result<Vec<Layer1Role>, NotGeneric> {
             detail: format!("G does not depend on layer-1 neuron {j}"),
         });
     }
-    let hidden: Vec<usize> = (0..roles.len())
-        .filter(|&j| roles[j] == Layer1Role::Hidden)
-        .collect();
-    if hidden.len() > 1 {
-        return Err(NotGeneric {
-            condition: Condition::AtMostOneHidden,
-            detail: format!("layer-1 neurons {hidden:?} are all hidden"),
-        });
-    }
     Ok(roles)
 }
 
@@ -368,23 +355,44 @@ pub fn canonicalize(net: &Network) -> Result<Canonicalization, NotGeneric> {
     }
     check_layer1(net)?;
     let roles = check_roles(&raw)?;
-    let mut realised = None;
-    let mut shift = None;
-    if let Some(h) = roles.iter().position(|r| *r == Layer1Role::Hidden) {
-        let (flip, t) = hidden_threshold(&raw, h).expect("hidden by its role");
+    let hidden: Vec<usize> = (0..a.n1)
+        .filter(|&j| roles[j] == Layer1Role::Hidden)
+        .collect();
+    let mut flip = vec![false; raw.kinks.len()];
+    let mut moves: Vec<(usize, Rational)> = Vec::new();
+    for &h in &hidden {
+        let (f, t) = hidden_threshold(&raw, h).expect("hidden by its role");
+        // Only neurons with t_min < 0 move. A kink shared by two hidden neurons has β̂ = 0
+        // (the two orientations that make it inactive on the two facets are opposite), so it
+        // gives both a threshold 0: the kinks of a moving neuron are its own, and the
+        // orientations below never conflict.
         if !t.is_zero() {
-            let base = if check_hidden_condition(net, h, &t).is_ok() {
-                net.clone()
-            } else {
-                let r = realise(net.layer(1), a.n0, &raw, &flip);
-                debug_assert!(check_hidden_condition(&r, h, &t).is_ok());
-                realised = Some(r.clone());
-                r
-            };
-            shift = Some((h, t.clone(), hidden_shift(&base, h, &t)));
+            for (x, y) in flip.iter_mut().zip(f) {
+                *x |= y;
+            }
+            moves.push((h, t));
         }
     }
-    let shifted = match &shift {
+    let mut realised = None;
+    let mut shifts: Vec<(usize, Rational, Network)> = Vec::new();
+    if !moves.is_empty() {
+        let raw_ok = moves
+            .iter()
+            .all(|(h, t)| check_hidden_condition(net, *h, t).is_ok());
+        let mut cur = if raw_ok {
+            net.clone()
+        } else {
+            let r = realise(net.layer(1), a.n0, &raw, &flip);
+            realised = Some(r.clone());
+            r
+        };
+        for (h, t) in moves {
+            debug_assert!(check_hidden_condition(&cur, h, &t).is_ok());
+            cur = hidden_shift(&cur, h, &t);
+            shifts.push((h, t, cur.clone()));
+        }
+    }
+    let shifted = match shifts.last() {
         Some((_, _, n)) => n,
         None => net,
     };
@@ -411,16 +419,17 @@ pub fn canonicalize(net: &Network) -> Result<Canonicalization, NotGeneric> {
     let sorted_scale: Vec<Rational> = order.iter().map(|&j| scale[j].clone()).collect();
     let relabelled = relabel_layer1(shifted, &order, &sorted_scale);
     let data = OrthantData::of_network(&relabelled);
-    let hidden_raw = shift
-        .as_ref()
-        .map(|(h, _, _)| *h)
-        .or_else(|| roles.iter().position(|r| *r == Layer1Role::Hidden));
+    // Roles after the shifts (a shift can make another neuron hidden, with t_min = 0).
+    let final_roles = layer1_roles(&data).ok();
     let rows = order
         .iter()
-        .map(|&j| CanonicalRow {
+        .enumerate()
+        .map(|(i, &j)| CanonicalRow {
             weight: normed[j].0.clone(),
             bias: normed[j].1.clone(),
-            hidden: Some(j) == hidden_raw,
+            hidden: final_roles
+                .as_ref()
+                .map_or(hidden.contains(&j), |r| r[i] == Layer1Role::Hidden),
         })
         .collect();
     Ok(Canonicalization {
@@ -431,7 +440,7 @@ pub fn canonicalize(net: &Network) -> Result<Canonicalization, NotGeneric> {
         },
         path: Some(BottleneckPath {
             realised,
-            shift,
+            shifts,
             order,
             scale,
         }),

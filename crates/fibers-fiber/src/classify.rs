@@ -33,8 +33,8 @@ pub struct Classification {
     pub layer2: Vec<Layer2Role>,
     /// Layer-1 roles, when they can be read off the canonical data.
     pub layer1: Option<Vec<Layer1Role>>,
-    /// `t_min` of the hidden neuron (raw coordinates), if there is exactly one.
-    pub hidden_t_min: Option<(usize, Rational)>,
+    /// `t_min` of every hidden layer-1 neuron (raw coordinates).
+    pub hidden_t_min: Vec<(usize, Rational)>,
     /// Number of canonical kinks of `G` on `U`.
     pub kinks: usize,
     /// Crossing neurons that share a canonical hyperplane with another (parallel groups).
@@ -132,17 +132,15 @@ pub fn classify(net: &Network) -> Classification {
         }
         conditions.push((c, status));
     }
-    let hidden_t_min = layer1.as_ref().and_then(|roles| {
-        let hs: Vec<usize> = (0..roles.len())
-            .filter(|&j| roles[j] == Layer1Role::Hidden)
-            .collect();
-        (hs.len() == 1)
-            .then(|| {
-                let h = hs[0];
-                hidden_threshold(&data, h).map(|(_, t)| (h, t))
-            })
-            .flatten()
-    });
+    let hidden_t_min: Vec<(usize, Rational)> = layer1
+        .as_ref()
+        .map(|roles| {
+            (0..roles.len())
+                .filter(|&j| roles[j] == Layer1Role::Hidden)
+                .filter_map(|h| hidden_threshold(&data, h).map(|(_, t)| (h, t)))
+                .collect()
+        })
+        .unwrap_or_default();
     let stratum =
         if constant {
             "constant".to_string()
@@ -192,17 +190,6 @@ fn individual_role_status(data: &OrthantData, c: Condition) -> ConditionStatus {
                 e.neuron, e.kinks.0, e.kinks.1
             )),
         },
-        Condition::AtMostOneHidden => match layer1_roles(data) {
-            Ok(r) => {
-                let h: Vec<usize> = (0..r.len()).filter(|&j| r[j] == Layer1Role::Hidden).collect();
-                if h.len() > 1 {
-                    ConditionStatus::Fails(format!("layer-1 neurons {h:?} are all hidden"))
-                } else {
-                    ConditionStatus::Holds
-                }
-            }
-            Err(_) => ConditionStatus::NotApplicable,
-        },
         _ => ConditionStatus::NotApplicable,
     }
 }
@@ -241,7 +228,7 @@ impl Classification {
             "layer1_roles": self.layer1.as_ref().map(|r| r.iter().map(|x| match x {
                 Layer1Role::Visible => "visible", Layer1Role::Hidden => "hidden", Layer1Role::Irrelevant => "irrelevant"
             }).collect::<Vec<_>>()),
-            "hidden": self.hidden_t_min.as_ref().map(|(h, t)| json!({"neuron": h, "t_min": t.to_string()})),
+            "hidden": self.hidden_t_min.iter().map(|(h, t)| json!({"neuron": h, "t_min": t.to_string()})).collect::<Vec<_>>(),
             "kinks": self.kinks,
             "parallel_crossing_neurons": self.parallel_crossing,
             "conditions": conds,
@@ -270,7 +257,7 @@ impl Classification {
             }
             None => s.push_str("layer-1 roles -\n"),
         }
-        if let Some((h, t)) = &self.hidden_t_min {
+        for (h, t) in &self.hidden_t_min {
             s.push_str(&format!("hidden neuron {h} t_min {t}\n"));
         }
         s.push_str(&format!(

@@ -47,7 +47,7 @@ impl Move {
     /// The step kind name used in certificates.
     pub fn kind(&self) -> &'static str {
         match self {
-            Move::OrthantData { .. } => "orthant-data",
+            Move::OrthantData { .. } => "canonical-data",
             Move::HiddenShift { .. } => "hidden-shift",
             Move::OneDimensional => "one-dimensional",
             Move::Constant => "constant",
@@ -101,7 +101,7 @@ fn bottleneck_chain(
             target: r.clone(),
         });
     }
-    if let Some((h, t, s)) = &pa.shift {
+    for (h, t, s) in &pa.shifts {
         links.push(Link {
             step: Move::HiddenShift {
                 neuron: *h,
@@ -127,14 +127,19 @@ fn bottleneck_chain(
         },
         target: pb.shifted(b).clone(),
     });
-    if let Some((h, t, _)) = &pb.shift {
+    for (i, (h, t, _)) in pb.shifts.iter().enumerate().rev() {
+        let target = if i > 0 {
+            pb.shifts[i - 1].2.clone()
+        } else {
+            pb.realised.clone().unwrap_or_else(|| b.clone())
+        };
         links.push(Link {
             step: Move::HiddenShift {
                 neuron: *h,
                 t: t.clone(),
                 forward: false,
             },
-            target: pb.realised.clone().unwrap_or_else(|| b.clone()),
+            target,
         });
     }
     if pb.realised.is_some() {

@@ -97,22 +97,42 @@ pub fn layer1_role(d: &OrthantData, j: usize) -> Result<Layer1Role, AmbiguousFac
     if crossing.is_empty() {
         return Ok(Layer1Role::Hidden);
     }
+    // A trace shared by several kinks shows a bend of F along H_j unless the jumps of ∂_j G
+    // across it cancel: Σ_Q J_Q ŵ_{Q,j} sgn(c_Q), where τ_Q = c_Q τ_P.
     let mut shared = None;
     for (a, (ia, ta)) in crossing.iter().enumerate() {
-        let partner = crossing
+        let f = ta
             .iter()
-            .enumerate()
-            .find(|(b, (_, tb))| *b != a && proportional(ta, tb));
-        match partner {
-            None => return Ok(Layer1Role::Visible),
-            Some((_, (ib, _))) => {
-                shared.get_or_insert((*ia, *ib));
+            .position(|x| !x.is_zero())
+            .expect("indefinite trace");
+        let mut jump: Vec<Rational> = d.kinks[*ia]
+            .jump
+            .iter()
+            .map(|x| x * &d.kinks[*ia].normal[j])
+            .collect();
+        for (b, (ib, tb)) in crossing.iter().enumerate() {
+            if b == a || !proportional(ta, tb) {
+                continue;
             }
+            shared.get_or_insert((*ia, *ib));
+            let positive = tb[f].signum() == ta[f].signum();
+            let k = &d.kinks[*ib];
+            for (x, y) in jump.iter_mut().zip(&k.jump) {
+                let t = y * &k.normal[j];
+                if positive {
+                    *x += t;
+                } else {
+                    *x -= t;
+                }
+            }
+        }
+        if jump.iter().any(|x| !x.is_zero()) {
+            return Ok(Layer1Role::Visible);
         }
     }
     Err(AmbiguousFacet {
         neuron: j,
-        kinks: shared.expect("nonempty"),
+        kinks: shared.expect("a lone trace has a nonzero jump"),
     })
 }
 

@@ -14,6 +14,7 @@
 //! The mathematics, with proofs, is in `docs/bottleneck.md`.
 
 pub mod canonical;
+pub mod certified;
 pub mod classify;
 pub mod decide;
 pub mod layer1;
