@@ -97,6 +97,30 @@ impl Integer {
             Integer(rug::Integer::from(&self.0 / &other.0))
         }
     }
+    /// Divides in place by a divisor known to divide `self` exactly (as in fraction-free
+    /// elimination). With GMP this uses exact division, which is much faster than
+    /// [`Integer::div_exact`]; the result is unspecified if the division is not exact (checked
+    /// in debug builds). Panics if `other` is 0.
+    pub fn divide_exactly_by(&mut self, other: &Integer) {
+        #[cfg(not(feature = "gmp"))]
+        {
+            debug_assert!(
+                (&self.0 % &other.0) == IntInner::from(0),
+                "inexact division"
+            );
+            self.0 /= &other.0;
+        }
+        #[cfg(feature = "gmp")]
+        {
+            assert!(other.signum() != 0, "division by zero");
+            debug_assert!(self.0.is_divisible(&other.0), "inexact division");
+            self.0.div_exact_mut(&other.0);
+        }
+    }
+    /// `self -= a · b` without a temporary (GMP's `mpz_submul`).
+    pub fn submul(&mut self, a: &Integer, b: &Integer) {
+        self.0 -= &a.0 * &b.0;
+    }
     /// The value as an `i64`, if it fits.
     pub fn to_i64(&self) -> Option<i64> {
         #[cfg(not(feature = "gmp"))]

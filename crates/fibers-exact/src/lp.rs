@@ -28,6 +28,7 @@
 //! cannot cycle and there are finitely many strict improvements, so the method terminates on
 //! every input, however degenerate.
 
+use crate::integer::Integer;
 use crate::matrix::Matrix;
 use crate::rational::Rational;
 
@@ -217,20 +218,31 @@ enum DualResult {
 /// How many consecutive degenerate Dantzig pivots are allowed before switching to Bland's rule.
 const DEGENERATE_PIVOTS_BEFORE_BLAND: usize = 8;
 
-/// A dense simplex tableau for `M y + s = rhs`, `M = ±Aᵀ` row by row, with one artificial
-/// column per row.
+/// A dense simplex tableau in integer (fraction-free) form for `M y + a = rhs`, `y, a ≥ 0`,
+/// where row `i` of `M` is `±μᵢ` times column `i` of `A`, scaled by `μᵢ > 0` to integers and
+/// negated where needed to make `rhs ≥ 0`, and `a` are the artificial variables.
+///
+/// The true tableau is `rows / det` (and the true reduced costs `obj / det`), where `det > 0`
+/// is the absolute determinant of the current basis of the integer system. Every stored
+/// entry is, up to sign, a minor of the integer system, so each pivot divides exactly and no
+/// gcd is ever taken (integer pivoting, as in Edmonds' and Avis's exact simplex codes).
 ///
 /// Columns `0..m` are the structural variables `y_j` (one per primal constraint), columns
-/// `m..m + n` the artificials; the last entry of every row is its right-hand side. `obj` holds
-/// the reduced costs and, last, minus the current objective value.
+/// `m..m + n` the artificials; the last entry of every row is its right-hand side, and the last
+/// entry of `obj` is minus the objective value (times `det`).
 struct Tableau {
     /// Number of structural columns.
     m: usize,
-    rows: Vec<Vec<Rational>>,
-    obj: Vec<Rational>,
+    rows: Vec<Vec<Integer>>,
+    obj: Vec<Integer>,
+    det: Integer,
     basis: Vec<usize>,
-    /// Rows multiplied by -1 to make the right-hand side non-negative.
+    /// Whether row `i` was negated.
     flipped: Vec<bool>,
+    /// The positive factor `μᵢ` row `i` was multiplied by.
+    row_scale: Vec<Integer>,
+    /// The positive factor the phase-2 costs were multiplied by to make them integers.
+    cost_scale: Integer,
 }
 
 /// Why a simplex run stopped.
@@ -241,6 +253,43 @@ enum Stop {
     Unbounded(usize),
 }
 
+/// The least common multiple of the denominators of `xs` (1 for none).
+fn common_denominator<'a>(xs: impl IntoIterator<Item = &'a Rational>) -> Integer {
+    let mut l = Integer::one();
+    for x in xs {
+        if !x.is_integer() {
+            let d = x.denom();
+            let g = l.gcd(&d);
+            l *= d.div_exact(&g);
+        }
+    }
+    l
+}
+
+/// `x · scale` for an `x` whose denominator divides `scale`.
+fn scaled_to_integer(x: &Rational, scale: &Integer) -> Integer {
+    if x.is_zero() {
+        Integer::zero()
+    } else {
+        x.numer() * scale.div_exact(&x.denom())
+    }
+}
+
+/// The vector divided by the gcd of its entries, as rationals (all zeros stay zeros).
+fn primitive(v: Vec<Integer>) -> Vec<Rational> {
+    let g = v.iter().fold(Integer::zero(), |g, x| g.gcd(x));
+    v.into_iter()
+        .map(|x| {
+            let x = if g.is_zero() || g == 1 {
+                x
+            } else {
+                x.div_exact(&g)
+            };
+            Rational::from_integer(x)
+        })
+        .collect()
+}
+
 impl Tableau {
     /// The phase-1 tableau for `Aᵀ y = c`, `y ≥ 0`, with all artificials basic.
     fn phase_one(a: &Matrix, c: &[Rational]) -> Self {
@@ -248,30 +297,33 @@ impl Tableau {
         let width = m + n;
         let mut rows = Vec::with_capacity(n);
         let mut flipped = Vec::with_capacity(n);
+        let mut row_scale = Vec::with_capacity(n);
         for (i, ci) in c.iter().enumerate() {
+            let mu = common_denominator((0..m).map(|j| a.get(j, i)).chain(std::iter::once(ci)));
             let flip = ci.is_negative();
             let mut row = Vec::with_capacity(width + 1);
             row.extend((0..m).map(|j| {
-                let v = a.get(j, i);
+                let v = scaled_to_integer(a.get(j, i), &mu);
                 if flip {
                     -v
                 } else {
-                    v.clone()
+                    v
                 }
             }));
             row.extend((0..n).map(|k| {
                 if k == i {
-                    Rational::one()
+                    Integer::one()
                 } else {
-                    Rational::zero()
+                    Integer::zero()
                 }
             }));
-            row.push(ci.abs());
+            row.push(scaled_to_integer(&ci.abs(), &mu));
             rows.push(row);
             flipped.push(flip);
+            row_scale.push(mu);
         }
         // Phase-1 costs: 0 on structurals, 1 on artificials; reduced costs c - c_B B⁻¹ M.
-        let mut obj = vec![Rational::zero(); width + 1];
+        let mut obj = vec![Integer::zero(); width + 1];
         for row in &rows {
             for j in (0..m).chain(std::iter::once(width)) {
                 if !row[j].is_zero() {
@@ -283,8 +335,11 @@ impl Tableau {
             m,
             rows,
             obj,
+            det: Integer::one(),
             basis: (m..m + n).collect(),
             flipped,
+            row_scale,
+            cost_scale: Integer::one(),
         }
     }
 
@@ -292,36 +347,70 @@ impl Tableau {
         self.m + self.rows.len()
     }
 
-    /// Minus the value of the current objective at the current basic solution.
-    fn neg_objective(&self) -> &Rational {
+    /// Minus the current objective value, times `det`.
+    fn neg_objective(&self) -> &Integer {
         &self.obj[self.width()]
     }
 
-    /// Pivots column `s` into the basis at row `r`.
+    /// Pivots column `s` into the basis at row `r` (the pivot element may be negative).
     fn pivot(&mut self, r: usize, s: usize) {
         let mut pivot_row = std::mem::take(&mut self.rows[r]);
-        let inv = pivot_row[s].recip().expect("pivot element is nonzero");
-        if inv != 1 {
+        if pivot_row[s].signum() < 0 {
+            // Keep det > 0: negating the pivot row and element negates the new determinant.
             for x in pivot_row.iter_mut() {
                 if !x.is_zero() {
-                    *x *= &inv;
+                    *x = -std::mem::take(x);
                 }
             }
         }
+        let p = pivot_row[s].clone();
         let support: Vec<usize> = (0..pivot_row.len())
             .filter(|&j| !pivot_row[j].is_zero())
             .collect();
+        let det_is_one = self.det == 1;
+        let p_is_det = p == self.det;
+        // New row = (row · p - f · pivot_row) / det with f = row[s]; every division is exact.
         for row in self.rows.iter_mut().chain(std::iter::once(&mut self.obj)) {
-            if row.is_empty() || row[s].is_zero() {
-                continue;
+            if row.is_empty() {
+                continue; // the pivot row, taken out
             }
-            let f = row[s].clone();
-            for &j in &support {
-                row[j] -= &f * &pivot_row[j];
+            // Taking row[s] leaves the zero that the pivot column gets outside the pivot row.
+            let f = std::mem::take(&mut row[s]);
+            if f.is_zero() {
+                if !p_is_det {
+                    for x in row.iter_mut().filter(|x| !x.is_zero()) {
+                        *x *= &p;
+                        if !det_is_one {
+                            x.divide_exactly_by(&self.det);
+                        }
+                    }
+                }
+            } else if p_is_det {
+                // row - f · pivot_row / det, where det divides each f · pivot_row[j].
+                for &j in support.iter().filter(|&&j| j != s) {
+                    let mut t = &f * &pivot_row[j];
+                    if !det_is_one {
+                        t.divide_exactly_by(&self.det);
+                    }
+                    row[j] -= t;
+                }
+            } else {
+                for x in row.iter_mut().filter(|x| !x.is_zero()) {
+                    *x *= &p;
+                }
+                for &j in support.iter().filter(|&&j| j != s) {
+                    row[j].submul(&f, &pivot_row[j]);
+                }
+                if !det_is_one {
+                    for x in row.iter_mut().filter(|x| !x.is_zero()) {
+                        x.divide_exactly_by(&self.det);
+                    }
+                }
             }
         }
         self.rows[r] = pivot_row;
         self.basis[r] = s;
+        self.det = p;
     }
 
     /// Runs the simplex method on the current objective; only structural columns enter.
@@ -334,11 +423,11 @@ impl Tableau {
                 return Stop::Optimal;
             }
             let bland = degenerate_run >= DEGENERATE_PIVOTS_BEFORE_BLAND;
-            let candidates = (0..self.m).filter(|&j| self.obj[j].is_negative());
+            let candidates = (0..self.m).filter(|&j| self.obj[j].signum() < 0);
             let entering = if bland {
                 candidates.min()
             } else {
-                // Most negative reduced cost; the first such column on ties.
+                // Most negative reduced cost (all share the denominator det); first on ties.
                 candidates.fold(None, |best: Option<usize>, j| match best {
                     Some(b) if self.obj[b] <= self.obj[j] => Some(b),
                     _ => Some(j),
@@ -347,27 +436,30 @@ impl Tableau {
             let Some(s) = entering else {
                 return Stop::Optimal;
             };
-            // Ratio test; ties go to the smallest basic variable (Bland).
-            let mut leave: Option<(usize, Rational)> = None;
+            // Ratio test on rhs_i / T[i][s] over T[i][s] > 0, compared by cross-multiplying;
+            // ties go to the smallest basic variable (Bland).
+            let mut leave: Option<usize> = None;
             for (i, row) in self.rows.iter().enumerate() {
-                if !row[s].is_positive() {
+                if row[s].signum() <= 0 {
                     continue;
                 }
-                let ratio = &row[rhs] / &row[s];
-                let better = match &leave {
+                let better = match leave {
                     None => true,
-                    Some((k, best)) => {
-                        ratio < *best || (ratio == *best && self.basis[i] < self.basis[*k])
+                    Some(k) => {
+                        let best = &self.rows[k];
+                        let lhs = &row[rhs] * &best[s];
+                        let rhs_cmp = &best[rhs] * &row[s];
+                        lhs < rhs_cmp || (lhs == rhs_cmp && self.basis[i] < self.basis[k])
                     }
                 };
                 if better {
-                    leave = Some((i, ratio));
+                    leave = Some(i);
                 }
             }
-            let Some((r, ratio)) = leave else {
+            let Some(r) = leave else {
                 return Stop::Unbounded(s);
             };
-            if ratio.is_zero() {
+            if self.rows[r][rhs].is_zero() {
                 degenerate_run += 1;
             } else {
                 degenerate_run = 0;
@@ -390,36 +482,45 @@ impl Tableau {
         }
     }
 
-    /// Installs the phase-2 objective `min b·y` (zero cost on artificials).
+    /// Installs the phase-2 objective `min b·y` (zero cost on artificials), scaled by the
+    /// common denominator of `b`.
     fn set_objective(&mut self, b: &[Rational]) {
         let width = self.width();
+        self.cost_scale = common_denominator(b);
+        let cost: Vec<Integer> = b
+            .iter()
+            .map(|x| scaled_to_integer(x, &self.cost_scale))
+            .collect();
         let mut obj = Vec::with_capacity(width + 1);
-        obj.extend_from_slice(b);
-        obj.extend((self.m..=width).map(|_| Rational::zero()));
+        obj.extend(cost.iter().map(|x| x * &self.det));
+        obj.extend((self.m..=width).map(|_| Integer::zero()));
         for (row, &bv) in self.rows.iter().zip(&self.basis) {
-            if bv >= self.m || b[bv].is_zero() {
+            if bv >= self.m || cost[bv].is_zero() {
                 continue;
             }
-            let cost = &b[bv];
+            let cb = &cost[bv];
             for (o, x) in obj.iter_mut().zip(row) {
                 if !x.is_zero() {
-                    *o -= cost * x;
+                    *o -= cb * x;
                 }
             }
         }
         self.obj = obj;
     }
 
-    /// The simplex multipliers `π` in the original (unflipped) row signs, read off the
-    /// reduced costs of the artificial columns, whose cost is `artificial_cost`:
-    /// `d_{m+i} = artificial_cost - π'_i` and `π_i = ±π'_i`.
-    fn multipliers(&self, artificial_cost: &Rational) -> Vec<Rational> {
-        self.flipped
-            .iter()
-            .enumerate()
-            .map(|(i, &flip)| {
-                let p = artificial_cost - &self.obj[self.m + i];
-                if flip {
+    /// `σᵢ μᵢ (cost · det - obj[m + i])`: the simplex multipliers of the artificial rows, in
+    /// the original row signs and scale, times `det` (and times `cost_scale` in phase 2).
+    fn scaled_multipliers(&self, artificial_cost_is_one: bool) -> Vec<Integer> {
+        (0..self.rows.len())
+            .map(|i| {
+                let d = &self.obj[self.m + i];
+                let p = if artificial_cost_is_one {
+                    &self.det - d
+                } else {
+                    -d
+                };
+                let p = p * &self.row_scale[i];
+                if self.flipped[i] {
                     -p
                 } else {
                     p
@@ -438,35 +539,40 @@ fn solve_dual(a: &Matrix, b: &[Rational], c: &[Rational]) -> DualResult {
         Stop::Unbounded(_) => unreachable!("phase 1 is bounded below by zero"),
     }
     if !t.neg_objective().is_zero() {
-        // π·M'_j ≤ 0 for all structural j and π·c' = w > 0: d = ±π is an improving ray.
-        return DualResult::DualInfeasible(t.multipliers(&Rational::one()));
+        // π·M_j ≤ 0 for all structural j and π·rhs = w > 0: d = ±μ π is an improving ray
+        // (any positive multiple will do).
+        return DualResult::DualInfeasible(primitive(t.scaled_multipliers(true)));
     }
     t.drive_out_artificials();
     t.set_objective(b);
     let rhs = t.width();
     match t.run(false) {
         Stop::Unbounded(s) => {
-            let mut ray = vec![Rational::zero(); m];
-            ray[s] = Rational::one();
+            // y = det·e_s - det·B⁻¹M_s ≥ 0 with M y = 0 and b·y < 0.
+            let mut ray = vec![Integer::zero(); m];
+            ray[s] = t.det.clone();
             for (row, &bv) in t.rows.iter().zip(&t.basis) {
                 if bv < m && !row[s].is_zero() {
                     ray[bv] = -&row[s];
                 }
             }
-            DualResult::Farkas(ray)
+            DualResult::Farkas(primitive(ray))
         }
         Stop::Optimal => {
             let mut y = vec![Rational::zero(); m];
             for (row, &bv) in t.rows.iter().zip(&t.basis) {
                 if bv < m {
-                    y[bv] = row[rhs].clone();
+                    y[bv] = Rational::new(row[rhs].clone(), t.det.clone()).expect("det > 0");
                 }
             }
-            DualResult::Optimal {
-                x: t.multipliers(&Rational::zero()),
-                y,
-                value: -t.neg_objective(),
-            }
+            let denom = &t.det * &t.cost_scale;
+            let x = t
+                .scaled_multipliers(false)
+                .into_iter()
+                .map(|p| Rational::new(p, denom.clone()).expect("det > 0"))
+                .collect();
+            let value = Rational::new(-t.neg_objective(), denom).expect("det > 0");
+            DualResult::Optimal { x, y, value }
         }
     }
 }
