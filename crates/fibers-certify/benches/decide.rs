@@ -14,15 +14,18 @@ use fibers_net::{Architecture, Network};
 use std::time::Duration;
 
 /// The architectures measured, from tiny to the largest that stays within a few seconds.
-pub const SIZES: [(usize, usize, usize, usize); 8] = [
+pub const SIZES: [(usize, usize, usize, usize); 11] = [
     (2, 2, 2, 1),
-    (2, 3, 3, 1),
     (2, 4, 4, 1),
     (3, 3, 3, 1),
     (2, 6, 6, 1),
-    (3, 5, 5, 2),
     (4, 4, 4, 1),
+    (3, 5, 5, 2),
     (2, 8, 8, 1),
+    (3, 6, 6, 1),
+    (2, 12, 12, 1),
+    (4, 6, 6, 1),
+    (3, 8, 8, 2),
 ];
 
 fn pair(t: (usize, usize, usize, usize)) -> (Network, Network) {
@@ -35,7 +38,7 @@ fn pair(t: (usize, usize, usize, usize)) -> (Network, Network) {
 
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("equivalent");
-    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    g.sample_size(10).measurement_time(Duration::from_secs(5));
     for t in SIZES {
         let (a, b) = pair(t);
         let name = format!("{:?}", t);

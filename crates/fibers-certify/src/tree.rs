@@ -94,6 +94,11 @@ pub(crate) struct Search<'a> {
     dir_index: HashMap<Vec<Rational>, Vec<usize>>,
     /// Known points of the current polyhedron (LP optima and probe points).
     samples: Vec<Vec<Rational>>,
+    /// Pre-activation of each ordinal on the current path, when computed (layer-2 entries
+    /// are cleared whenever a layer-1 phase changes).
+    cache: Vec<Option<Affine>>,
+    /// Path row of each decided ordinal.
+    row_of: Vec<usize>,
     nodes: Vec<Node>,
     pub(crate) stats: Stats,
     max_nodes: Option<u64>,
@@ -180,6 +185,8 @@ impl<'a> Search<'a> {
             row_keys: Vec::new(),
             dir_index: HashMap::new(),
             samples: Vec::new(),
+            cache: vec![None; count],
+            row_of: vec![usize::MAX; count],
             nodes: Vec::new(),
             stats: Stats::default(),
             max_nodes,
@@ -230,6 +237,65 @@ impl<'a> Search<'a> {
         Some(f)
     }
 
+    fn clear_layer2_cache(&mut self) {
+        for (o, c) in self.cache.iter_mut().enumerate() {
+            if self.order[o].id.layer == 2 {
+                *c = None;
+            }
+        }
+    }
+
+    /// [`Search::preactivation`] of an ordinal, cached along the path.
+    fn pre(&mut self, o: usize) -> Option<Affine> {
+        if let Some(f) = &self.cache[o] {
+            return Some(f.clone());
+        }
+        let f = self.preactivation(self.order[o].id)?;
+        self.cache[o] = Some(f.clone());
+        Some(f)
+    }
+
+    /// A free certificate for a layer-2 neuron from the signs of its weights: on the path,
+    /// `z = Σ_{j active} w_j y_j + β` with every `y_j ≥ 0` a path row; if all those `w_j` and
+    /// `β` are `≤ 0` the neuron is inactive, if all are `≥ 0` it is active.
+    fn orthant_phase(&self, o: usize) -> Option<(Phase, Sparse)> {
+        let id = self.order[o].id;
+        if id.layer != 2 {
+            return None;
+        }
+        let s = side_index(id.side);
+        let n = self.nets[s];
+        let beta = &n.b2()[id.index];
+        let mut terms = Vec::new();
+        for (j, w) in n.w2()[id.index].iter().enumerate() {
+            if w.is_zero() {
+                continue;
+            }
+            let oj = self.ordinal[0][s][j];
+            if oj == usize::MAX {
+                return None;
+            }
+            match self.phase[oj]? {
+                Phase::Inactive => {}
+                Phase::Active => terms.push((self.row_of[oj], w)),
+            }
+        }
+        if !beta.is_positive() && terms.iter().all(|(_, w)| !w.is_positive()) {
+            // z = Σ w_j y_j + β with the rows −y_j ≤ 0: multipliers −w_j.
+            return Some((
+                Phase::Inactive,
+                terms.iter().map(|(r, w)| (*r, -*w)).collect(),
+            ));
+        }
+        if !beta.is_negative() && terms.iter().all(|(_, w)| !w.is_negative()) {
+            return Some((
+                Phase::Active,
+                terms.iter().map(|(r, w)| (*r, (*w).clone())).collect(),
+            ));
+        }
+        None
+    }
+
     fn output_forms(&self, s: usize) -> Vec<Affine> {
         let n = self.nets[s];
         let arch = n.arch();
@@ -272,6 +338,10 @@ impl<'a> Search<'a> {
             self.rows.pop();
             let o = self.decided.pop().expect("aligned");
             self.phase[o] = None;
+            self.row_of[o] = usize::MAX;
+            if self.order[o].id.layer == 1 {
+                self.clear_layer2_cache();
+            }
             self.split_row.pop();
             if let Some(key) = self.row_keys.pop().expect("aligned") {
                 if let Some(v) = self.dir_index.get_mut(&key) {
@@ -297,7 +367,11 @@ impl<'a> Search<'a> {
                 .push(self.rows.len());
         }
         self.row_keys.push(key);
+        self.row_of[ordinal] = self.rows.len();
         self.rows.push(row);
+        if self.order[ordinal].id.layer == 1 {
+            self.clear_layer2_cache();
+        }
         self.split_row.push(split);
         self.decided.push(ordinal);
         self.phase[ordinal] = Some(phase);
@@ -453,6 +527,15 @@ impl<'a> Search<'a> {
         self.samples.push(x);
     }
 
+    /// Probes an LP point: all of the first few hundred, then one in sixteen (evaluating at
+    /// LP vertices, whose coordinates grow, is not free).
+    fn probe_lp_point(&mut self, x: &[Rational]) -> Result<(), Stop> {
+        if self.stats.probes < 256 || self.stats.lps % 16 == 0 {
+            self.probe(x)?;
+        }
+        Ok(())
+    }
+
     /// Evaluates both networks at `x`; a difference is a witness.
     pub(crate) fn probe(&mut self, x: &[Rational]) -> Result<(), Stop> {
         self.stats.probes += 1;
@@ -469,7 +552,7 @@ impl<'a> Search<'a> {
         let (outcome, used) = self.lp_max(form)?;
         match outcome {
             LpOutcome::Optimal { x, dual, value } => {
-                self.probe(&x)?;
+                self.probe_lp_point(&x)?;
                 if &value + &form[n] <= Rational::zero() {
                     Ok(Ok(Some(mapped(&dual, &used))))
                 } else {
@@ -478,7 +561,7 @@ impl<'a> Search<'a> {
                 }
             }
             LpOutcome::Unbounded { x, ray } => {
-                self.probe(&x)?;
+                self.probe_lp_point(&x)?;
                 // A point further along the ray, where the form is larger.
                 let far: Vec<Rational> = x.iter().zip(&ray).map(|(a, d)| a + d).collect();
                 self.add_sample(x);
@@ -527,10 +610,12 @@ impl<'a> Search<'a> {
                     if self.phase[o].is_some() {
                         continue;
                     }
-                    let Some(p) = self.preactivation(self.order[o].id) else {
+                    let Some(p) = self.pre(o) else {
                         continue;
                     };
-                    if let Some((phase, cert)) = self.cheap_phase(&p) {
+                    if let Some((phase, cert)) =
+                        self.cheap_phase(&p).or_else(|| self.orthant_phase(o))
+                    {
                         slot = self.fix(o, &p, phase, cert, slot)?;
                         self.stats.cheap_fixes += 1;
                         progressed = true;
@@ -550,7 +635,7 @@ impl<'a> Search<'a> {
                 }
                 return self.leaf(slot);
             };
-            let p = self.preactivation(self.order[o].id).expect("available");
+            let p = self.pre(o).expect("available");
             if !self.split_row.contains(&true) {
                 // P = R^{n0}: a non-constant p takes both signs.
                 return self.split(o, &p, slot, stack);
