@@ -33,6 +33,10 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Show certified verdicts on bundled example pairs.
     Demo(commands::demo::DemoArgs),
+    /// Classify a network: roles on the orthant, hidden layer-1 neurons, genericity.
+    Classify(commands::classify::ClassifyArgs),
+    /// Canonical form of the function of a (bottleneck) network, with a SHA-256 hash.
+    Canon(commands::canon::CanonArgs),
     /// Convert a network between the JSON format and safetensors (by file extension).
     Convert(commands::convert::ConvertArgs),
 }
@@ -46,6 +50,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Equiv(a) => commands::equiv::run(&a),
         Command::Check(a) => commands::check::run(&a),
         Command::Demo(a) => commands::demo::run(&a),
+        Command::Classify(a) => commands::classify::run(&a),
+        Command::Canon(a) => commands::canon::run(&a),
         Command::Convert(a) => commands::convert::run(&a),
     }
 }

@@ -3,7 +3,7 @@
 use crate::error::CliError;
 use crate::load;
 use clap::{Args, ValueEnum};
-use fibers_certify::{decide, DecideError, DecideOptions, Decision, Method, Report, Stats};
+use fibers_certify::{DecideError, DecideOptions, Decision, Method, Report, Stats};
 use fibers_check::{certificate_to_string, check, Certificate, CheckOptions};
 use fibers_exact::Rational;
 use fibers_net::json::vector_to_value;
@@ -24,7 +24,8 @@ pub struct EquivArgs {
     /// Print one JSON object instead of plain text.
     #[arg(long)]
     pub json: bool,
-    /// Decision procedure: `tree` is the complete branch tree; `auto` picks the best available.
+    /// Decision procedure: `tree` is the complete branch tree; `auto` tries the bottleneck
+    /// fast path first and falls back to the tree (the JSON says which decided and why).
     #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
     pub method: MethodArg,
     /// Give up (print `undecided`, exit 3) after this many tree nodes.
@@ -35,7 +36,8 @@ pub struct EquivArgs {
 /// The `--method` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MethodArg {
-    /// The best available procedure (currently the branch tree).
+    /// The polynomial bottleneck fast path (canonical forms, THEORY §7), falling back to the
+    /// branch tree when it cannot finish.
     Auto,
     /// The branch tree over neuron phases (THEORY §2).
     Tree,
@@ -105,10 +107,31 @@ fn text(v: &[Rational]) -> String {
 
 /// Runs the decision with a progress spinner; maps errors to CLI errors.
 pub fn run_decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Report, CliError> {
+    run_decide_auto(a, b, opts).map(|(r, _)| r)
+}
+
+/// Like [`run_decide`]; with `Method::Auto` the bottleneck fast path runs first
+/// (`fibers_fiber::certified`), and the second value says why it fell back to the tree.
+pub fn run_decide_auto(
+    a: &Network,
+    b: &Network,
+    opts: &DecideOptions,
+) -> Result<(Report, Option<String>), CliError> {
     let mut progress = Progress::new();
-    let r = decide(a, b, opts, &mut |s| progress.update(s));
+    let r = fibers_fiber::certified::decide_auto(a, b, opts, &mut |s| progress.update(s));
     progress.finish();
-    r.map_err(|e| match e {
+    r.map(|r| {
+        (
+            Report {
+                decision: r.decision,
+                method: r.method,
+                found_by: r.found_by,
+                stats: r.stats,
+            },
+            r.fallback,
+        )
+    })
+    .map_err(|e| match e {
         DecideError::ArchitectureMismatch(m) => CliError::BadInput(m),
         DecideError::Internal(m) => CliError::Failed(format!("internal error: {m}")),
     })
@@ -137,7 +160,7 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
     };
-    let report = run_decide(&a, &b, &opts)?;
+    let (report, fallback) = run_decide_auto(&a, &b, &opts)?;
     let s = &report.stats;
     let (verdict, cert, witness) = match &report.decision {
         Decision::Equivalent { certificate } => ("equivalent", Some(certificate), None),
@@ -166,6 +189,9 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             "lps": s.lps,
             "probes": s.probes,
         });
+        if let Some(f) = &fallback {
+            obj["fallback"] = serde_json::json!(f);
+        }
         if let Some(x) = witness {
             obj["witness"] = vector_to_value(x);
             obj["output_a"] = vector_to_value(&a.eval(x));
@@ -188,6 +214,9 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             .map(|f| format!(" (witness found by {f})"))
             .unwrap_or_default();
         println!("method: {}{found}", report.method);
+        if let Some(f) = &fallback {
+            println!("fast path fell back to the tree: {f}");
+        }
         println!(
             "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe points",
             s.nodes,

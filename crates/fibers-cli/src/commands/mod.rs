@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod canon;
 pub mod check;
+pub mod classify;
 pub mod convert;
 pub mod demo;
 pub mod equiv;
