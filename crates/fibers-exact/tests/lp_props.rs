@@ -438,3 +438,18 @@ fn medium_sized_programs() {
 fn shape_mismatch_panics() {
     let _ = LinearProgram::new(Matrix::zeros(2, 2), v(&[1]), v(&[1, 1]));
 }
+
+#[test]
+fn unbounded_program_with_fractional_data() {
+    // Unbounded along (0, 1) from (0, 10); met by the decider in fibers-certify.
+    let r = |s: &str| s.parse::<Rational>().unwrap();
+    let a = Matrix::from_rows(vec![
+        vec![r("1"), r("-7/5")],
+        vec![r("1"), r("-6/5")],
+        vec![r("42/5"), r("-254/25")],
+        vec![r("-7/10"), r("17/25")],
+    ]);
+    let b = vec![r("-7"), r("-7/4"), r("-92/5"), r("-439/40")];
+    let lp = LinearProgram::new(a, b, vec![r("-7/2"), r("4")]);
+    assert!(solve_checked(&lp).is_unbounded());
+}
