@@ -152,6 +152,26 @@ proptest! {
     }
 
     #[test]
+    fn integer_ring_operations(a in integer(), b in nonzero_integer(), c in integer()) {
+        prop_assert_eq!(&a + &b, &b + &a);
+        prop_assert_eq!(&a * &(&b + &c), &(&a * &b) + &(&a * &c));
+        prop_assert_eq!(&(&a - &b) + &b, a.clone());
+        let mut t = c.clone();
+        t.submul(&a, &b);
+        prop_assert_eq!(t, &c - &(&a * &b));
+        let mut q = &a * &b;
+        q.divide_exactly_by(&b);
+        prop_assert_eq!(&q, &a);
+        prop_assert_eq!((&a * &b).div_exact(&b), a.clone());
+        let g = a.gcd(&b);
+        prop_assert!(g > Integer::zero());
+        prop_assert!(a.div_exact(&g) * &g == a && b.div_exact(&g) * &g == b);
+        prop_assert_eq!(a.abs().signum(), if a.is_zero() { 0 } else { 1 });
+        prop_assert_eq!(a.pow(3), &(&a * &a) * &a);
+        prop_assert_eq!(a.bits() == 0, a.is_zero());
+    }
+
+    #[test]
     fn display_from_str_round_trip(a in rational(), n in integer()) {
         let s = a.to_string();
         prop_assert_eq!(s.parse::<Rational>().unwrap(), a.clone());
