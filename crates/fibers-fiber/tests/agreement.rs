@@ -3,7 +3,7 @@
 //!
 //! The default run decides `FIBERS_AGREEMENT_PAIRS` pairs (5,040 unless set), which takes a
 //! few tens of seconds in release mode (`cargo test --release -p fibers-fiber --test
-//! agreement`) and far longer in debug mode, where the count drops to 240 unless set.
+//! agreement`) and far longer in debug mode, where the count drops to 140 unless set.
 //! A table of verdicts and fallbacks per stratum is printed (`-- --nocapture`).
 
 use fibers_certify::moves::{self, Lcg, Role};
@@ -230,7 +230,7 @@ fn short_reason(r: &str) -> String {
 
 #[test]
 fn fast_path_agrees_with_branch_tree() {
-    let default = if cfg!(debug_assertions) { 240 } else { 5040 };
+    let default = if cfg!(debug_assertions) { 140 } else { 5040 };
     let total: usize = std::env::var("FIBERS_AGREEMENT_PAIRS")
         .ok()
         .and_then(|s| s.parse().ok())
