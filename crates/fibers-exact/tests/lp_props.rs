@@ -139,6 +139,38 @@ proptest! {
     }
 
     #[test]
+    fn highly_degenerate_programs_match_vertex_enumeration(
+        (n, m, a, x0, slack, c) in (1usize..=3, 3usize..=6).prop_flat_map(|(n, m)| (
+            Just(n),
+            Just(m),
+            prop::collection::vec(-2i64..=2, m * n),
+            prop::collection::vec(-2i64..=2, n),
+            prop::collection::vec(prop_oneof![4 => Just(0i64), 1 => 0i64..=2], m),
+            prop::collection::vec(-2i64..=2, n),
+        ))
+    ) {
+        // Most constraints are tight at x0 (b = A x0 + mostly zero slack), and a row repeats.
+        let a = Matrix::from_i64(m, n, &a);
+        let x0 = v(&x0);
+        let b: Vec<Rational> = a
+            .mul_vec(&x0)
+            .into_iter()
+            .zip(&slack)
+            .map(|(ax, &s)| ax + Rational::from(s))
+            .collect();
+        let doubled = a.vstack(&a.select_rows(&[0]));
+        let b2: Vec<Rational> = b.iter().chain(&b[..1]).cloned().collect();
+        let lp = with_box(&LinearProgram::new(doubled, b2, v(&c)), 3);
+        let out = solve(&lp);
+        prop_assert!(check_outcome(&lp, &out));
+        // x0 is feasible unless it lies outside the box.
+        if x0.iter().all(|x| x.abs() <= Rational::from(3)) {
+            prop_assert!(out.is_optimal());
+        }
+        prop_assert_eq!(out.value().cloned(), brute_force_max(&lp.a, &lp.b, &lp.c));
+    }
+
+    #[test]
     fn rational_data_certificates(
         (n, m, a, b, c) in (1usize..=5, 1usize..=10).prop_flat_map(|(n, m)| (
             Just(n),
