@@ -39,6 +39,8 @@ enum Command {
     Canon(commands::canon::CanonArgs),
     /// Convert a network between the JSON format and safetensors (by file extension).
     Convert(commands::convert::ConvertArgs),
+    /// Many networks or pairs from a JSON Lines file, in parallel: equiv, canon, dedup.
+    Batch(commands::batch::BatchArgs),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -53,6 +55,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Classify(a) => commands::classify::run(&a),
         Command::Canon(a) => commands::canon::run(&a),
         Command::Convert(a) => commands::convert::run(&a),
+        Command::Batch(a) => commands::batch::run(&a),
     }
 }
 

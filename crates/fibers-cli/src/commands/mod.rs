@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod batch;
 pub mod canon;
 pub mod check;
 pub mod classify;
