@@ -143,16 +143,10 @@ impl Integer {
             u64::from(self.0.significant_bits())
         }
     }
-    /// A nearby `f64`, for display and plotting only (never for a decision).
+    /// The nearest `f64` (ties to even, `±inf` beyond the finite range), for display and
+    /// plotting only (never for a decision). Both backends give the same bits.
     pub fn to_f64_lossy(&self) -> f64 {
-        #[cfg(not(feature = "gmp"))]
-        {
-            num_traits::ToPrimitive::to_f64(&self.0).unwrap_or(f64::NAN)
-        }
-        #[cfg(feature = "gmp")]
-        {
-            self.0.to_f64()
-        }
+        crate::rational::Rational::from_integer(self.clone()).to_f64_lossy()
     }
     /// `2^k`.
     pub fn pow2(k: u32) -> Self {

@@ -212,6 +212,16 @@ proptest! {
     }
 
     #[test]
+    fn integer_to_f64_is_correctly_rounded(v in any::<i64>(), shift in 0u32..1100) {
+        // `as` rounds to nearest, ties to even.
+        prop_assert_eq!(Integer::from(v).to_f64_lossy(), v as f64);
+        let big = Integer::from(v) * Integer::pow2(shift);
+        // Scaling by a power of two commutes with rounding (overflow gives ±inf either way).
+        let expected = if v == 0 { 0.0 } else { (v as f64) * 2f64.powi(shift as i32) };
+        prop_assert_eq!(big.to_f64_lossy(), expected);
+    }
+
+    #[test]
     fn f64_conversion_is_monotone(a in rational(), b in rational()) {
         if a <= b {
             prop_assert!(a.to_f64_lossy() <= b.to_f64_lossy());
