@@ -294,7 +294,8 @@ impl Reader<'_> {
             return Err(self.err(
                 place,
                 format!(
-                    "unknown key \"{k}\" (expected one of {})",
+                    "unknown key \"{}\" (expected one of {})",
+                    k.escape_debug(),
                     allowed.join(", ")
                 ),
             ));

@@ -185,7 +185,10 @@ fn layer_from_value(
         return Err(LoadError::new(
             source,
             &place,
-            format!("unknown key \"{k}\" (expected \"weight\" and \"bias\")"),
+            format!(
+                "unknown key \"{}\" (expected \"weight\" and \"bias\")",
+                k.escape_debug()
+            ),
         ));
     }
     let wv = field(obj, "weight", source, &place)?;

@@ -1,0 +1,8 @@
+//! cargo-fuzz target: see `oracles::certificate` for the properties checked.
+#![no_main]
+
+#[path = "../oracles.rs"]
+#[allow(dead_code)]
+mod oracles;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| oracles::certificate(data));
