@@ -231,8 +231,8 @@ const DEGENERATE_PIVOTS_BEFORE_BLAND: usize = 8;
 ///
 /// The true tableau is `rows / det` (and the true reduced costs `obj / det`), where `det > 0`
 /// is the absolute determinant of the current basis of the integer system. Every stored
-/// entry is, up to sign, a minor of the integer system, so each pivot divides exactly and no
-/// gcd is ever taken (integer pivoting, as in Edmonds' and Avis's exact simplex codes).
+/// entry is, up to sign, a minor of the integer system, so each pivot divides exactly and takes
+/// no gcd (integer pivoting, as in Edmonds' and Avis's exact simplex codes).
 ///
 /// Columns `0..m` are the structural variables `y_j` (one per primal constraint), columns
 /// `m..m + n` the artificials; the last entry of every row is its right-hand side, and the last
