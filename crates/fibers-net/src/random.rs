@@ -32,7 +32,12 @@ impl Lcg {
     }
     /// A nonzero rational `p/q` with `0 < |p| ≤ num`, `q` in `1..=den`.
     pub fn nonzero_rational(&mut self, num: i64, den: i64) -> Rational {
-        let p = self.range(1, num) * if self.next_u32() % 2 == 0 { 1 } else { -1 };
+        let p = self.range(1, num)
+            * if self.next_u32().is_multiple_of(2) {
+                1
+            } else {
+                -1
+            };
         Rational::ratio(p, self.range(1, den))
     }
 }
