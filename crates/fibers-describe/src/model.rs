@@ -1,0 +1,481 @@
+//! Canonical coordinates of a bottleneck parameter and the canonical data of `G` on the
+//! orthant after a hidden shift, in closed form (THEORY §5 M7, §6, §8).
+//!
+//! For a generic bottleneck parameter θ (`1 ≤ n1 ≤ n0`, `rank W1 = n1`, `G` not constant on
+//! `U`), the *canonical layer 1* has every row normalised by a positive factor (first nonzero
+//! entry of `a_j` equal to `±1`), rows sorted, and the hidden neuron `h` (if any) moved down to
+//! its threshold `t_min`. In these coordinates `G` has canonical data
+//! `G(u) = Σ_P J_P σ(ẑ_P(u)) + A u + a` on `U`.
+//!
+//! A parameter of the fiber has, after relabelling, the canonical layer 1 with the bias of `h`
+//! raised by some `s ≥ 0`, and then its `G'` must equal `G_s(u) = G(u_{-h}, σ(u_h − s))` on
+//! `U`. With `Ã_h = A_h + Σ_{ε_P = −1} J_P ŵ_{P,h}` (the `u_h` column of the affine part once
+//! every kink depending on `u_h` is oriented to be inactive on the facet `u_h = 0`), the
+//! canonical data of `G_s` are, for `s > 0`:
+//!
+//! - every kink `P`: normal `ẑ_P − ŵ_{P,h} s e_β` (only the offset moves), jump `J_P`;
+//! - a new kink `N_h` with normal `(e_h, −s)` and jump `Ã_h`, when `Ã_h ≠ 0`;
+//! - linear part `A` with column `h` replaced by `A_h − Ã_h`;
+//! - offset `a + s Σ_{ε_P = −1} J_P ŵ_{P,h}`.
+//!
+//! At `s = 0` they are the data of `G`. Every entry is affine in `s` ([`Affine`]), which makes
+//! the fiber's equations polynomial in the parameters and `s`. [`Model::target`] is checked
+//! against the realised network shifted by M7 in the tests.
+
+use fibers_exact::Rational;
+use fibers_fiber::canonical::{check_layer1, check_roles, NotGeneric};
+use fibers_fiber::layer1::{
+    check_hidden_condition, hidden_shift, hidden_threshold, realise, relabel_layer1, Layer1Role,
+};
+use fibers_fiber::orthant::{Kink, OrthantData};
+use fibers_net::{Architecture, Layer, Network};
+
+/// `c + d·s`: an entry of the canonical data as a function of the hidden shift `s`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Affine {
+    /// Constant term.
+    pub c: Rational,
+    /// Coefficient of `s`.
+    pub d: Rational,
+}
+
+impl Affine {
+    /// The constant `c`.
+    pub fn constant(c: Rational) -> Self {
+        Affine {
+            c,
+            d: Rational::zero(),
+        }
+    }
+    /// The value at `s`.
+    pub fn at(&self, s: &Rational) -> Rational {
+        if self.d.is_zero() {
+            self.c.clone()
+        } else {
+            &self.c + &(&self.d * s)
+        }
+    }
+}
+
+/// Which values the hidden shift `s` takes in a part of the description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Branch {
+    /// No hidden layer-1 neuron: no shift.
+    NoShift,
+    /// `s = 0` (the hidden neuron at its threshold).
+    Zero,
+    /// `s > 0` (used when `Ã_h ≠ 0`: the shift creates the kink `N_h`).
+    Positive,
+    /// `s ≥ 0` (used when `Ã_h = 0`: the kinks only move).
+    NonNegative,
+}
+
+impl Branch {
+    /// Whether the part has the auxiliary variable `s`.
+    pub fn has_shift_variable(self) -> bool {
+        matches!(self, Branch::Positive | Branch::NonNegative)
+    }
+    /// A short label: `-`, `s = 0`, `s > 0`, `s >= 0`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Branch::NoShift => "no shift",
+            Branch::Zero => "s = 0",
+            Branch::Positive => "s > 0",
+            Branch::NonNegative => "s >= 0",
+        }
+    }
+}
+
+/// A kink of the target data with its label: `0..K` are the canonical kinks of `G`, `K` is
+/// the kink `N_h` created by a positive shift.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetKink {
+    /// The label.
+    pub label: usize,
+    /// `(ŵ, β̂)` as functions of `s`; the first nonzero entry is the constant 1.
+    pub normal: Vec<Affine>,
+    /// The jump `J`.
+    pub jump: Vec<Rational>,
+}
+
+/// The canonical data of `G_s` on a branch, as functions of `s`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The branch.
+    pub branch: Branch,
+    /// The kinks, by label.
+    pub kinks: Vec<TargetKink>,
+    /// The linear part `A` (`n3 × n1`), constant on the branch.
+    pub linear: Vec<Vec<Rational>>,
+    /// The offset `a(s)`.
+    pub offset: Vec<Affine>,
+}
+
+impl Target {
+    /// The weights `ŵ` of the kink with the given position in [`Target::kinks`] (constant).
+    pub fn kink_weights(&self, i: usize) -> Vec<Rational> {
+        let k = &self.kinks[i];
+        k.normal[..k.normal.len() - 1]
+            .iter()
+            .map(|e| e.c.clone())
+            .collect()
+    }
+    /// The data at a given `s` as [`OrthantData`] (kinks sorted by normal).
+    pub fn at(&self, s: &Rational) -> OrthantData {
+        let mut kinks: Vec<Kink> = self
+            .kinks
+            .iter()
+            .map(|k| Kink {
+                normal: k.normal.iter().map(|e| e.at(s)).collect(),
+                jump: k.jump.clone(),
+            })
+            .collect();
+        kinks.sort();
+        let n3 = self.offset.len();
+        let n1 = self.linear.first().map_or(0, Vec::len);
+        OrthantData {
+            n1,
+            n3,
+            kinks,
+            linear: self.linear.clone(),
+            offset: self.offset.iter().map(|e| e.at(s)).collect(),
+        }
+    }
+}
+
+/// What the equations of a part need: the architecture, the canonical layer 1 (`None` when
+/// layer 1 is free, as in the constant stratum), the hidden neuron, and the target data of
+/// every branch.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// The architecture.
+    pub arch: Architecture,
+    /// The canonical layer 1, or `None` when any layer 1 will do.
+    pub layer1: Option<Layer>,
+    /// The canonical index of the hidden neuron.
+    pub hidden: Option<usize>,
+    /// The target data, one per branch.
+    pub targets: Vec<Target>,
+}
+
+impl Frame {
+    /// The frame of the constant function with the given value: no kinks, no linear part,
+    /// any layer 1.
+    pub fn constant(arch: Architecture, value: &[Rational]) -> Frame {
+        Frame {
+            arch,
+            layer1: None,
+            hidden: None,
+            targets: vec![Target {
+                branch: Branch::NoShift,
+                kinks: Vec::new(),
+                linear: vec![vec![Rational::zero(); arch.n1]; arch.n3],
+                offset: value.iter().cloned().map(Affine::constant).collect(),
+            }],
+        }
+    }
+    /// The target of a branch.
+    pub fn target(&self, branch: Branch) -> &Target {
+        self.targets
+            .iter()
+            .find(|t| t.branch == branch)
+            .expect("a branch of this frame")
+    }
+    /// The branches.
+    pub fn branches(&self) -> Vec<Branch> {
+        self.targets.iter().map(|t| t.branch).collect()
+    }
+    /// Whether a part on this branch has the auxiliary variable `s`.
+    pub fn has_shift(&self, branch: Branch) -> bool {
+        self.hidden.is_some() && branch.has_shift_variable()
+    }
+}
+
+/// The hidden layer-1 neuron in canonical coordinates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hidden {
+    /// Its canonical index `h`.
+    pub neuron: usize,
+    /// Its raw index in θ.
+    pub raw_neuron: usize,
+    /// `ε_P = −1` for the canonical kinks oriented by negation.
+    pub negated: Vec<bool>,
+    /// `Ã_h`.
+    pub tilde: Vec<Rational>,
+    /// The threshold `t_min` of M7 in θ's raw coordinates (`≤ 0`).
+    pub t_min_raw: Rational,
+}
+
+/// Why a parameter has no bottleneck model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelError {
+    /// `f` is constant.
+    Constant,
+    /// A genericity condition fails.
+    NotGeneric(NotGeneric),
+    /// Several layer-1 neurons are hidden on the orthant (possible only when kinks pass
+    /// through a corner of `U`; THEORY §4 excludes it for generic parameters). Raw indices.
+    SeveralHidden(Vec<usize>),
+}
+
+/// A generic bottleneck parameter in canonical coordinates.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The parameter θ.
+    pub net: Network,
+    /// Its architecture.
+    pub arch: Architecture,
+    /// The canonical layer 1 (rows normalised and sorted, hidden neuron at `t_min`).
+    pub layer1: Layer,
+    /// The hidden neuron, if any.
+    pub hidden: Option<Hidden>,
+    /// Canonical data of `G` on `U` in canonical coordinates.
+    pub data: OrthantData,
+    /// Canonical row `i` comes from raw row `order[i]` of θ.
+    pub order: Vec<usize>,
+    /// Canonical row `i` is `scale[i]` (positive) times raw row `order[i]` (after the shift).
+    pub scale: Vec<Rational>,
+    /// The shift `s` of θ itself relative to the canonical position (`−t_min_raw`, or 0).
+    pub own_shift: Rational,
+}
+
+fn first_nonzero(v: &[Rational]) -> Option<&Rational> {
+    v.iter().find(|x| !x.is_zero())
+}
+
+impl Model {
+    /// The model of a generic bottleneck parameter with `1 ≤ n1 ≤ n0` and non-constant `f`.
+    pub fn new(net: &Network) -> Result<Model, ModelError> {
+        let arch = net.arch();
+        let raw = OrthantData::of_network(net);
+        if raw.is_constant() {
+            return Err(ModelError::Constant);
+        }
+        check_layer1(net).map_err(|e| {
+            if arch.n1 == 1 {
+                // n1 = 1 with a zero row: f is constant.
+                ModelError::Constant
+            } else {
+                ModelError::NotGeneric(e)
+            }
+        })?;
+        let roles = check_roles(&raw).map_err(ModelError::NotGeneric)?;
+        let hidden_all: Vec<usize> = (0..arch.n1)
+            .filter(|&j| roles[j] == Layer1Role::Hidden)
+            .collect();
+        if hidden_all.len() > 1 {
+            return Err(ModelError::SeveralHidden(hidden_all));
+        }
+        let hidden_raw = hidden_all.first().copied();
+        let mut t_min_raw = Rational::zero();
+        let shifted = match hidden_raw {
+            Some(h) => {
+                let (flip, t) = hidden_threshold(&raw, h).expect("hidden by its role");
+                t_min_raw = t.clone();
+                if t.is_zero() {
+                    net.clone()
+                } else {
+                    let base = if check_hidden_condition(net, h, &t).is_ok() {
+                        net.clone()
+                    } else {
+                        realise(net.layer(1), arch.n0, &raw, &flip)
+                    };
+                    hidden_shift(&base, h, &t)
+                }
+            }
+            None => net.clone(),
+        };
+        let raw_scale: Vec<Rational> = shifted
+            .w1()
+            .iter()
+            .map(|r| {
+                first_nonzero(r)
+                    .expect("nonzero row")
+                    .abs()
+                    .recip()
+                    .expect("nonzero")
+            })
+            .collect();
+        let normed: Vec<(Vec<Rational>, Rational)> = shifted
+            .w1()
+            .iter()
+            .zip(shifted.b1())
+            .zip(&raw_scale)
+            .map(|((r, c), s)| (r.iter().map(|x| x * s).collect(), c * s))
+            .collect();
+        let mut order: Vec<usize> = (0..arch.n1).collect();
+        order.sort_by(|&i, &j| normed[i].cmp(&normed[j]));
+        let scale: Vec<Rational> = order.iter().map(|&j| raw_scale[j].clone()).collect();
+        let relabelled = relabel_layer1(&shifted, &order, &scale);
+        let data = OrthantData::of_network(&relabelled);
+        let layer1 = relabelled.layer(1).clone();
+        // A shift to the threshold can make another neuron hidden (a kink through a corner).
+        let after: Vec<usize> = match fibers_fiber::layer1::layer1_roles(&data) {
+            Ok(r) => (0..arch.n1)
+                .filter(|&j| r[j] == Layer1Role::Hidden)
+                .map(|j| order[j])
+                .collect(),
+            Err(_) => hidden_raw.into_iter().collect(),
+        };
+        if after.len() > 1 {
+            return Err(ModelError::SeveralHidden(after));
+        }
+        let hidden = match hidden_raw {
+            None => None,
+            Some(hr) => {
+                let h = order.iter().position(|&j| j == hr).expect("a permutation");
+                let (negated, t) = hidden_threshold(&data, h)
+                    .expect("the hidden neuron stays hidden after its shift");
+                debug_assert!(t.is_zero(), "canonical position is the threshold");
+                let mut tilde: Vec<Rational> = data.linear.iter().map(|r| r[h].clone()).collect();
+                for (k, &neg) in data.kinks.iter().zip(&negated) {
+                    if neg {
+                        for (c, j) in tilde.iter_mut().zip(&k.jump) {
+                            *c += j * &k.normal[h];
+                        }
+                    }
+                }
+                Some(Hidden {
+                    neuron: h,
+                    raw_neuron: hr,
+                    negated,
+                    tilde,
+                    t_min_raw: t_min_raw.clone(),
+                })
+            }
+        };
+        Ok(Model {
+            net: net.clone(),
+            arch,
+            layer1,
+            hidden,
+            data,
+            order,
+            scale,
+            own_shift: -t_min_raw,
+        })
+    }
+
+    /// Number of canonical kinks `K`.
+    pub fn kink_count(&self) -> usize {
+        self.data.kinks.len()
+    }
+
+    /// Whether `Ã_h ≠ 0` (a positive shift creates the kink `N_h`).
+    pub fn shift_creates_kink(&self) -> bool {
+        self.hidden
+            .as_ref()
+            .is_some_and(|h| h.tilde.iter().any(|x| !x.is_zero()))
+    }
+
+    /// The branches of the hidden shift.
+    pub fn branches(&self) -> Vec<Branch> {
+        match &self.hidden {
+            None => vec![Branch::NoShift],
+            Some(_) if self.shift_creates_kink() => vec![Branch::Zero, Branch::Positive],
+            Some(_) => vec![Branch::NonNegative],
+        }
+    }
+
+    /// The branch a shift `s ≥ 0` belongs to.
+    pub fn branch_of(&self, s: &Rational) -> Branch {
+        match &self.hidden {
+            None => Branch::NoShift,
+            Some(_) if !self.shift_creates_kink() => Branch::NonNegative,
+            Some(_) if s.is_zero() => Branch::Zero,
+            Some(_) => Branch::Positive,
+        }
+    }
+
+    /// The canonical data of `G_s` on a branch, in closed form (see the [module docs](self)).
+    pub fn target(&self, branch: Branch) -> Target {
+        let n1 = self.arch.n1;
+        let d = &self.data;
+        let mut kinks: Vec<TargetKink> = d
+            .kinks
+            .iter()
+            .enumerate()
+            .map(|(label, k)| {
+                let mut normal: Vec<Affine> =
+                    k.normal.iter().cloned().map(Affine::constant).collect();
+                if let (Some(h), true) = (&self.hidden, branch.has_shift_variable()) {
+                    normal[n1].d = -&k.normal[h.neuron];
+                }
+                TargetKink {
+                    label,
+                    normal,
+                    jump: k.jump.clone(),
+                }
+            })
+            .collect();
+        let mut linear = d.linear.clone();
+        let mut offset: Vec<Affine> = d.offset.iter().cloned().map(Affine::constant).collect();
+        if let (Some(h), true) = (&self.hidden, branch.has_shift_variable()) {
+            for (k, &neg) in d.kinks.iter().zip(&h.negated) {
+                if neg {
+                    for (o, j) in k.jump.iter().enumerate() {
+                        offset[o].d += j * &k.normal[h.neuron];
+                    }
+                }
+            }
+            if branch == Branch::Positive {
+                for (row, t) in linear.iter_mut().zip(&h.tilde) {
+                    row[h.neuron] -= t;
+                }
+                let mut normal = vec![Affine::constant(Rational::zero()); n1 + 1];
+                normal[h.neuron] = Affine::constant(Rational::one());
+                normal[n1] = Affine {
+                    c: Rational::zero(),
+                    d: Rational::from(-1),
+                };
+                kinks.push(TargetKink {
+                    label: d.kinks.len(),
+                    normal,
+                    jump: h.tilde.clone(),
+                });
+            }
+        }
+        Target {
+            branch,
+            kinks,
+            linear,
+            offset,
+        }
+    }
+
+    /// The canonical data of `G_s`, computed the slow way: the canonical layer 1 with a fresh
+    /// layer 2 realising the data (sign conditions of M7 hold by construction), shifted by M7.
+    /// Used to check [`Model::target`].
+    pub fn target_by_shift(&self, s: &Rational) -> OrthantData {
+        match &self.hidden {
+            None => self.data.clone(),
+            Some(h) => {
+                let r = realise(&self.layer1, self.arch.n0, &self.data, &h.negated);
+                OrthantData::of_network(&hidden_shift(&r, h.neuron, s))
+            }
+        }
+    }
+
+    /// The frame of this model.
+    pub fn frame(&self) -> Frame {
+        Frame {
+            arch: self.arch,
+            layer1: Some(self.layer1.clone()),
+            hidden: self.hidden.as_ref().map(|h| h.neuron),
+            targets: self
+                .branches()
+                .into_iter()
+                .map(|b| self.target(b))
+                .collect(),
+        }
+    }
+
+    /// The canonical layer 1 with the hidden bias raised by `s`.
+    pub fn layer1_at(&self, s: &Rational) -> Layer {
+        let mut l = self.layer1.clone();
+        if let Some(h) = &self.hidden {
+            l.bias[h.neuron] += s;
+        }
+        l
+    }
+}
