@@ -1,13 +1,14 @@
 //! Loading networks named on the command line.
 //!
 //! A path ending in `.safetensors` (any case) is read as a PyTorch state dict
-//! ([`fibers_import::safetensors`]); any other path as a JSON network file. The tensor names
+//! ([`fibers_import::safetensors`]), and so is a file with another extension (other than
+//! `.json`) whose first bytes are a safetensors header; any other file as a JSON network file. The tensor names
 //! come from the global `--keys` option ([`set_keys`]), or default to `nn.Sequential`'s
 //! `0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias`.
 
 use crate::error::CliError;
 use fibers_import::KeyMap;
-use fibers_net::Network;
+use fibers_net::{LoadError, Network};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -43,8 +44,38 @@ pub fn network(path: &Path) -> Result<Network, CliError> {
 /// (ignored for JSON files).
 pub fn network_with_keys(path: &Path, keys: &KeyMap) -> Result<Network, CliError> {
     if is_safetensors(path) {
-        Ok(fibers_import::read_safetensors(path, keys)?)
-    } else {
-        Ok(fibers_net::json::read_network(path)?)
+        return Ok(fibers_import::read_safetensors(path, keys)?);
     }
+    let is_json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        return Ok(fibers_net::json::read_network(path)?);
+    }
+    let source = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
+    if looks_like_safetensors(&bytes) {
+        return Ok(fibers_import::network_from_safetensors(
+            &bytes, &source, keys,
+        )?);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        LoadError::new(
+            &source,
+            format!("byte {}", e.utf8_error().valid_up_to()),
+            "not valid UTF-8 text (neither a JSON network nor a safetensors file)",
+        )
+    })?;
+    Ok(fibers_net::json::network_from_str(&text, &source)?)
+}
+
+/// Whether `bytes` start like a safetensors file: a little-endian header length that fits in
+/// the file, then `{`. (JSON text never does: its first 8 bytes read as a huge length.)
+fn looks_like_safetensors(bytes: &[u8]) -> bool {
+    let Some(head) = bytes.get(..8) else {
+        return false;
+    };
+    let n = u64::from_le_bytes(head.try_into().expect("8 bytes"));
+    n >= 2 && n <= (bytes.len() - 8) as u64 && bytes[8] == b'{'
 }

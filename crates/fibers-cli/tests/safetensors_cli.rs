@@ -360,3 +360,122 @@ fn not_safetensors_at_all_exit_2() {
         "cannot write",
     );
 }
+
+const NET_A: &str = r#"{"architecture": [2, 2, 2, 1], "layers": [
+    {"weight": [[1, "-0.5"], ["0.25", 2]], "bias": [0, -1]},
+    {"weight": [[1, -1], ["1.5", 1]], "bias": ["0.5", -2]},
+    {"weight": [[2, -1]], "bias": ["-0.5"]}]}"#;
+/// NET_A with layer-1 neuron 0 scaled by 2 and the two layer-1 neurons swapped.
+const NET_B: &str = r#"{"architecture": [2, 2, 2, 1], "layers": [
+    {"weight": [["0.25", 2], [2, -1]], "bias": [-1, 0]},
+    {"weight": [[-1, "0.5"], [1, "0.75"]], "bias": ["0.5", -2]},
+    {"weight": [[2, -1]], "bias": ["-0.5"]}]}"#;
+
+/// Every command that takes a network takes a `.safetensors` file too, with the same result
+/// as for the JSON file, with default names and with `--keys`.
+#[test]
+fn every_network_command_takes_safetensors() {
+    let dir = TempDir::new();
+    let (ja, jb) = (
+        dir.file("a.json", NET_A.as_bytes()),
+        dir.file("b.json", NET_B.as_bytes()),
+    );
+    let (sa, sb) = (dir.path("a.safetensors"), dir.path("b.safetensors"));
+    let (ka, kb) = (dir.path("ka.safetensors"), dir.path("kb.safetensors"));
+    for (from, to, keys) in [
+        (&ja, &sa, None),
+        (&jb, &sb, None),
+        (&ja, &ka, Some("l1,l2,l3")),
+        (&jb, &kb, Some("l1,l2,l3")),
+    ] {
+        let mut args = vec!["convert", from.as_str(), to.as_str()];
+        if let Some(k) = keys {
+            args.extend(["--keys", k]);
+        }
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let same = |json_args: &[&str], st_args: &[&str]| {
+        let (c1, o1, e1) = run(json_args);
+        let (c2, o2, e2) = run(st_args);
+        assert_eq!(c1, 0, "{json_args:?}: {e1}");
+        assert_eq!((c2, &o2), (0, &o1), "{st_args:?}: {e2}");
+        o1
+    };
+    let verdict = same(
+        &["equiv", &ja, &jb, "--json"],
+        &["equiv", &sa, &sb, "--json"],
+    );
+    assert!(verdict.contains("\"verdict\":\"equivalent\""), "{verdict}");
+    same(
+        &["equiv", &ja, &jb, "--json"],
+        &["equiv", &sa, &jb, "--json"],
+    );
+    same(
+        &["equiv", &ja, &jb, "--json"],
+        &["equiv", &ka, &kb, "--json", "--keys", "l1,l2,l3"],
+    );
+    same(&["canon", &ja, "--json"], &["canon", &sa, "--json"]);
+    same(&["classify", &ja], &["classify", &sa]);
+    same(&["classify", &ja], &["--keys", "l1,l2,l3", "classify", &ka]);
+    same(
+        &["eval", &ja, "--x", "3,-1/7"],
+        &["eval", &sb, "--x", "3,-1/7"],
+    );
+    // A certificate made for the safetensors files checks against the JSON files (same
+    // networks, same hashes), and the other way round.
+    let cert = dir.path("cert.json");
+    assert_eq!(run(&["equiv", &sa, &sb, "--cert", &cert]).0, 0);
+    assert_eq!(run(&["check", &cert, &ja, &jb]).0, 0);
+    assert_eq!(run(&["check", &cert, &ka, &kb, "--keys", "l1,l2,l3"]).0, 0);
+    let cert2 = dir.path("cert2.json");
+    assert_eq!(run(&["equiv", &ja, &jb, "--cert", &cert2]).0, 0);
+    assert_eq!(run(&["check", &cert2, &sa, &sb]).0, 0);
+    // Bad safetensors input to each command: exit 2, one line naming the file.
+    let bad = dir.file(
+        "bad.safetensors",
+        b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":",
+    );
+    for args in [
+        vec!["eval", bad.as_str(), "--x", "1,2"],
+        vec!["equiv", bad.as_str(), &sb],
+        vec!["equiv", &sa, bad.as_str()],
+        vec!["check", &cert, bad.as_str(), &sb],
+        vec!["canon", bad.as_str()],
+        vec!["classify", bad.as_str()],
+        vec!["convert", bad.as_str(), "out.json"],
+    ] {
+        assert_bad(&args, &bad, "header: truncated file");
+    }
+}
+
+/// A safetensors file under another name is recognised by its header; a `.json` name is
+/// always read as JSON.
+#[test]
+fn safetensors_content_is_recognised_without_the_extension() {
+    let dir = TempDir::new();
+    let bytes = serialize(&f32_specs());
+    let expected = "-309206959068891841896457/302231454903657293676544";
+    for name in ["model.bin", "model", "model.pt"] {
+        let p = dir.file(name, &bytes);
+        let (code, out, err) = run(&["eval", &p, "--x", "1,2"]);
+        assert_eq!((code, out.trim()), (0, expected), "{name}: {err}");
+    }
+    let p = dir.file("model.json", &bytes);
+    assert_bad(&["eval", &p, "--x", "1,2"], &p, "not valid UTF-8");
+    let p = dir.file("junk.bin", b"\xff\xfe\x00garbage");
+    assert_bad(
+        &["eval", &p, "--x", "1,2"],
+        &p,
+        "byte 0: not valid UTF-8 text (neither a JSON network nor a safetensors file)",
+    );
+    // A JSON network under another name still reads as JSON.
+    let p = dir.file(
+        "net.txt",
+        br#"{"architecture": [1, 1, 1, 1], "layers": [
+        {"weight": [[1]], "bias": [0]}, {"weight": [[1]], "bias": [0]},
+        {"weight": [[2]], "bias": [0]}]}"#,
+    );
+    let (code, out, _) = run(&["eval", &p, "--x", "3"]);
+    assert_eq!((code, out.trim()), (0, "6"));
+}
