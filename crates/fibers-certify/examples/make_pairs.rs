@@ -4,6 +4,7 @@
 //! Deterministic: the same seeds give the same files.
 
 use fibers_certify::moves::*;
+use fibers_certify::{decide, DecideOptions, Decision};
 use fibers_exact::Rational;
 use fibers_net::json::network_to_string;
 use fibers_net::{Architecture, Network};
@@ -87,4 +88,28 @@ fn main() {
         &a,
         &perturb(&b, 3, &Rational::ratio(1, 100)),
     );
+
+    // Not a pair of the demo: on a wide architecture (n1 > n0) the image of layer 1 is not
+    // the whole orthant, and a hidden shift below t_min can still keep f (THEORY §5 states the
+    // failure below t_min for the bottleneck regime). The first such case from a seeded search.
+    let mut rng = Lcg::new(17);
+    for _ in 0..200 {
+        let base = random_network_with_roles(
+            &mut rng,
+            Architecture::new(1, 3, 3, 1),
+            &[Crossing, Crossing, Crossing],
+        );
+        let a = make_hidden(&base, 0);
+        let Some(t) = t_min(&a, 0) else { continue };
+        let b = hidden_shift(&a, 0, &(&t - &Rational::ratio(1, 2)));
+        let r = decide(&a, &b, &DecideOptions::default(), &mut |_| {}).expect("decides");
+        if matches!(r.decision, Decision::Equivalent { .. }) {
+            let dir = Path::new("fixtures/counterexamples/wide-hidden-shift-below-tmin");
+            std::fs::create_dir_all(dir).expect("create dir");
+            std::fs::write(dir.join("a.json"), network_to_string(&a)).expect("write");
+            std::fs::write(dir.join("b.json"), network_to_string(&b)).expect("write");
+            println!("wide-hidden-shift-below-tmin (t_min = {t}, shift t_min - 1/2) is equivalent");
+            break;
+        }
+    }
 }

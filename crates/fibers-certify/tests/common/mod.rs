@@ -92,3 +92,11 @@ pub fn expect(verdict: Verdict, want: Verdict, what: &str, a: &Network, b: &Netw
         );
     }
 }
+
+/// Whether `n1 ≤ n0` and `rank W1 = n1`, so that layer 1 maps onto the whole orthant
+/// (THEORY §3): the regime where the near misses of THEORY §5 must fail.
+pub fn onto_orthant(n: &Network) -> bool {
+    let a = n.arch();
+    a.is_bottleneck()
+        && fibers_exact::linalg::rank(&fibers_exact::Matrix::from_rows(n.w1().to_vec())) == a.n1
+}
