@@ -39,6 +39,8 @@ enum Command {
     Canon(commands::canon::CanonArgs),
     /// Convert a network between the JSON format and safetensors (by file extension).
     Convert(commands::convert::ConvertArgs),
+    /// Conservation laws of gradient flow: exact laws, Lie-algebra count, flow demonstration.
+    Conserve(commands::conserve::ConserveArgs),
     /// Many networks or pairs from a JSON Lines file, in parallel: equiv, canon, dedup.
     Batch(commands::batch::BatchArgs),
 }
@@ -55,6 +57,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Classify(a) => commands::classify::run(&a),
         Command::Canon(a) => commands::canon::run(&a),
         Command::Convert(a) => commands::convert::run(&a),
+        Command::Conserve(a) => commands::conserve::run(&a),
         Command::Batch(a) => commands::batch::run(&a),
     }
 }

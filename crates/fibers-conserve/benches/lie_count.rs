@@ -16,7 +16,10 @@ use fibers_net::random::{random_network, Lcg};
 use fibers_net::{Architecture, Network};
 
 fn fixture(name: &str) -> Network {
-    let path = format!("{}/../../fixtures/conserve/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../fixtures/conserve/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     fibers_net::json::read_network(std::path::Path::new(&path)).expect("fixture")
 }
 
@@ -53,7 +56,11 @@ fn bench_one(c: &mut Criterion, label: &str, net: &Network) {
 fn bench(c: &mut Criterion) {
     let net = random_network(Architecture::new(4, 3, 6, 2), &mut Lcg::new(1));
     bench_one(c, "4_3_6_2", &net);
-    bench_one(c, "2_2_4_2_three_linear", &fixture("s8_2242_three_linear.json"));
+    bench_one(
+        c,
+        "2_2_4_2_three_linear",
+        &fixture("s8_2242_three_linear.json"),
+    );
 }
 
 criterion_group! {

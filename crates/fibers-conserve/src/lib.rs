@@ -26,7 +26,6 @@ pub mod nonconserved;
 pub mod plot;
 pub mod regions;
 pub mod report;
-pub mod roles;
 pub mod span;
 pub mod symmetries;
 

@@ -8,9 +8,9 @@ use crate::lie::{lie_rank, LieOptions, LieResult};
 use crate::model::{gradient_generators, param_point, param_vars};
 use crate::nonconserved::{first_order_change, FirstOrderChange};
 use crate::regions::{linear_regions, PatternSet, PatternSource, RegionError, MAX_REGIONS};
-use crate::roles::{Role, Roles};
 use crate::symmetries::{symmetries, Symmetry};
-use fibers_exact::{linalg, Matrix};
+use fibers_fiber::layer1::Layer1Role;
+use fibers_fiber::{classify, Classification, Layer2Role};
 use fibers_net::json::{rational_to_value, vector_to_value};
 use fibers_net::Network;
 use fibers_semialg::{Polynomial, Var};
@@ -73,8 +73,8 @@ pub struct Analysis {
     pub net: Network,
     /// The patterns that the laws respect.
     pub patterns: PatternSet,
-    /// Orthant roles.
-    pub roles: Roles,
+    /// Roles on the orthant and genericity (`fibers_fiber::classify`).
+    pub classification: Classification,
     /// A maximal independent set of verified laws.
     pub laws: Vec<CheckedLaw>,
     /// Verified laws dependent on those kept (gradients in their span at `θ`).
@@ -102,7 +102,7 @@ pub fn analyse(
         Some(d) => PatternSet::from_data(net, &d.x),
         None => linear_regions(net, opts.max_regions)?,
     };
-    let roles = Roles::of(net);
+    let classification = classify(net);
     let vars = param_vars(&arch);
     let point = param_point(net);
 
@@ -137,7 +137,7 @@ pub fn analyse(
     let bound = vars.len() - laws.len();
     let lie = lie_rank(&generators, &vars, &point, bound, &opts.lie);
 
-    let syms = symmetries(net, &patterns, &roles);
+    let syms = symmetries(net, &patterns, &hidden_neurons(&classification));
     let non_laws = syms
         .iter()
         .filter(|s| s.verified && !s.gradient_field)
@@ -164,11 +164,11 @@ pub fn analyse(
             }
         })
         .collect();
-    let theory = theory_check(net, &roles, &patterns);
+    let theory = theory_check(&classification, &patterns);
     Ok(Analysis {
         net: net.clone(),
         patterns,
-        roles,
+        classification,
         laws,
         dependent,
         failed,
@@ -179,23 +179,39 @@ pub fn analyse(
     })
 }
 
-fn theory_check(net: &Network, roles: &Roles, patterns: &PatternSet) -> TheoryCheck {
-    let arch = net.arch();
-    let c = roles.with_role(Role::Crossing).len();
-    let l = roles.with_role(Role::Linear).len();
-    let d = roles.with_role(Role::Dead).len();
-    let predicted = arch.n1 + c + l * (l + 1) / 2 + d * (arch.n1 + 1 + arch.n3);
-    let w1 = Matrix::from_rows(net.w1().to_vec());
+/// The hidden layer-1 neurons of a classification.
+pub fn hidden_neurons(c: &Classification) -> Vec<usize> {
+    c.layer1
+        .as_ref()
+        .map(|r| {
+            (0..r.len())
+                .filter(|&j| r[j] == Layer1Role::Hidden)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn theory_check(cl: &Classification, patterns: &PatternSet) -> TheoryCheck {
+    let [_, n1, _, n3] = cl.architecture;
+    let count = |r: Layer2Role| cl.layer2.iter().filter(|x| **x == r).count();
+    let (c, l, d) = (
+        count(Layer2Role::Crossing),
+        count(Layer2Role::Linear),
+        count(Layer2Role::Dead),
+    );
+    let predicted = n1 + c + l * (l + 1) / 2 + d * (n1 + 1 + n3);
     let applies = if patterns.source != PatternSource::Regions {
         Err("the formula counts laws for all linear regions; a dataset was given".into())
-    } else if !arch.is_bottleneck() {
+    } else if !cl.bottleneck {
         Err("not a bottleneck (n1 > n0)".into())
-    } else if arch.n1 > 0 && linalg::rank(&w1) < arch.n1 {
-        Err("W1 does not have full rank n1".into())
-    } else if !roles.with_role(Role::Null).is_empty() {
+    } else if cl.constant {
+        Err("constant network".into())
+    } else if n1 < 2 {
+        Err("n1 = 1 (one-dimensional case, THEORY §8 treats it apart)".into())
+    } else if count(Layer2Role::Null) > 0 {
         Err("a layer-2 neuron is null".into())
-    } else if c + l == 0 {
-        Err("constant network (every layer-2 neuron dead)".into())
+    } else if let Some(ng) = &cl.not_generic {
+        Err(format!("not generic: {ng}"))
     } else {
         Ok(())
     };
@@ -235,16 +251,9 @@ impl Analysis {
             a.param_count(),
             self.patterns.describe()
         );
-        let roles: Vec<String> = self
-            .roles
-            .layer2
-            .iter()
-            .map(|r| format!("{r:?}").to_lowercase())
-            .collect();
         s.push_str(&format!(
-            "layer-2 roles [{}], hidden layer-1 neurons {:?}\n",
-            roles.join(", "),
-            self.roles.hidden
+            "stratum (fibers-fiber): {}\n",
+            self.classification.stratum
         ));
         s.push_str(&format!("laws ({}):\n", self.laws.len()));
         for c in &self.laws {
@@ -275,6 +284,12 @@ impl Analysis {
                 (None, Some(note)) => s.push_str(&format!(": {note}\n")),
                 (None, None) => s.push('\n'),
             }
+        }
+        for sym in self.symmetries.iter().filter(|x| !x.verified) {
+            s.push_str(&format!(
+                "not a symmetry at θ: {} (X(f) ≢ 0 on the patterns)\n",
+                sym.name
+            ));
         }
         s.push_str(&format!(
             "THEORY formula: {} ({})\n",
@@ -348,9 +363,11 @@ impl Analysis {
                 "count": self.patterns.patterns.len(),
                 "list": self.patterns.patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
             },
+            "stratum": self.classification.stratum,
             "roles": {
-                "layer2": self.roles.layer2,
-                "hidden_layer1": self.roles.hidden,
+                "layer2": self.classification.layer2,
+                "layer1": self.classification.layer1,
+                "generic": self.classification.generic(),
             },
             "symmetries": syms,
             "laws": self.laws.iter().map(law_json).collect::<Vec<_>>(),

@@ -30,7 +30,6 @@
 
 use crate::model::{output_polynomial, Pattern};
 use crate::regions::PatternSet;
-use crate::roles::Roles;
 use fibers_exact::Rational;
 use fibers_net::{Architecture, Network};
 use fibers_semialg::{Polynomial, Var, VectorField};
@@ -193,8 +192,9 @@ fn combinations(items: &[usize], r: usize) -> Vec<Vec<usize>> {
     out
 }
 
-/// All symmetries present at `net` for the pattern set (see the [module docs](self)).
-pub fn symmetries(net: &Network, set: &PatternSet, roles: &Roles) -> Vec<Symmetry> {
+/// All symmetries present at `net` for the pattern set (see the [module docs](self));
+/// `hidden` lists the hidden layer-1 neurons (from `fibers_fiber::classify`).
+pub fn symmetries(net: &Network, set: &PatternSet, hidden: &[usize]) -> Vec<Symmetry> {
     let arch = net.arch();
     let mut raw: Vec<(String, SymmetryKind, VectorField)> = Vec::new();
     for j in 0..arch.n1 {
@@ -276,7 +276,7 @@ pub fn symmetries(net: &Network, set: &PatternSet, roles: &Roles) -> Vec<Symmetr
             VectorField::new([(v, Polynomial::one())]),
         ));
     }
-    for &h in &roles.hidden {
+    for &h in hidden {
         let mut comps = vec![(Var::b1(h), Polynomial::one())];
         for k in 0..arch.n2 {
             if net.w2()[k][h].is_positive() {

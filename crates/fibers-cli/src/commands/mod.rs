@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod canon;
 pub mod check;
+pub mod conserve;
 pub mod classify;
 pub mod convert;
 pub mod demo;

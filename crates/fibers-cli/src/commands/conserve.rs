@@ -1,0 +1,205 @@
+//! `fibers conserve NET [--data DATA] [--json] [--plot OUT.svg] [--csv OUT.csv]`: conservation
+//! laws of gradient flow, exactly verified and counted (docs/conservation.md).
+
+use crate::error::CliError;
+use crate::load;
+use clap::Args;
+use fibers_conserve::flow::{FlowOptions, FlowRecord};
+use fibers_conserve::lie::LieOptions;
+use fibers_conserve::plot::{write_csv, write_svg};
+use fibers_conserve::regions::RegionError;
+use fibers_conserve::{analyse, Analysis, Dataset, Options};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// Conservation laws of gradient flow at a parameter: symmetries, exact laws, the exact
+/// Lie-algebra count, and a gradient-flow demonstration.
+#[derive(Args, Debug)]
+pub struct ConserveArgs {
+    /// Network file (JSON, or .safetensors with --keys).
+    pub net: PathBuf,
+    /// Dataset file {"x": [[...], ...], "y": [[...], ...]} with exact numbers. The laws then
+    /// respect the activation patterns of these points; without it, every linear region.
+    #[arg(long, value_name = "DATA")]
+    pub data: Option<PathBuf>,
+    /// Print one JSON object instead of plain text.
+    #[arg(long)]
+    pub json: bool,
+    /// Integrate the gradient flow and draw the drift of every law as an SVG plot.
+    #[arg(long, value_name = "OUT.svg")]
+    pub plot: Option<PathBuf>,
+    /// Integrate the gradient flow and write every law along it as CSV.
+    #[arg(long, value_name = "OUT.csv")]
+    pub csv: Option<PathBuf>,
+    /// Seed of the generated dataset for the flow when --data is not given.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of points of the generated dataset.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub points: usize,
+    /// Number of RK4 steps of the flow.
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    pub steps: usize,
+    /// Step size of the flow (a positive number; f64, demonstration only).
+    #[arg(long, default_value_t = 1e-3, value_name = "H")]
+    pub dt: f64,
+    /// Highest bracket level of the Lie-algebra computation.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub max_level: usize,
+}
+
+/// Runs `fibers conserve`.
+pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
+    let net = load::network(&args.net)?;
+    let arch = net.arch();
+    if !(args.dt.is_finite() && args.dt > 0.0) {
+        return Err(CliError::BadInput(format!(
+            "--dt: expected a positive step size, found {}",
+            args.dt
+        )));
+    }
+    if args.points == 0 {
+        return Err(CliError::BadInput("--points: expected at least 1".into()));
+    }
+    let data = match &args.data {
+        Some(p) => Some(Dataset::read(p, arch.n0, arch.n3)?),
+        None => None,
+    };
+    let opts = Options {
+        lie: LieOptions {
+            max_level: args.max_level,
+            ..LieOptions::default()
+        },
+        ..Options::default()
+    };
+    let analysis = analyse(&net, data.as_ref(), &opts).map_err(|e| match e {
+        RegionError::TooMany(_) => CliError::Undecided(e.to_string()),
+    })?;
+
+    let flow = if args.plot.is_some() || args.csv.is_some() {
+        let (flow_data, origin) = match &data {
+            Some(d) => (
+                d.clone(),
+                format!("{}", args.data.as_ref().expect("given").display()),
+            ),
+            None => (
+                Dataset::seeded(&net, args.points, args.seed),
+                format!("{} points generated with seed {}", args.points, args.seed),
+            ),
+        };
+        let rec = analysis.flow(
+            &flow_data,
+            &FlowOptions {
+                dt: args.dt,
+                steps: args.steps,
+                record_every: (args.steps / 500).max(1),
+            },
+        );
+        if let Some(p) = &args.csv {
+            write_csv(&rec, p).map_err(CliError::BadInput)?;
+        }
+        if let Some(p) = &args.plot {
+            let title = format!(
+                "Conservation along gradient flow: {} {} (RK4, h = {})",
+                args.net
+                    .file_name()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                arch,
+                args.dt
+            );
+            write_svg(&rec, &title, p).map_err(CliError::BadInput)?;
+        }
+        Some((rec, origin))
+    } else {
+        None
+    };
+
+    if args.json {
+        let mut v = analysis.to_json();
+        if let Some((rec, origin)) = &flow {
+            v["flow"] = flow_json(rec, origin);
+        }
+        println!("{v}");
+    } else {
+        print_text(&analysis, flow.as_ref());
+    }
+    Ok(())
+}
+
+fn flow_json(rec: &FlowRecord, origin: &str) -> serde_json::Value {
+    let quantities: Vec<_> = (0..rec.names.len())
+        .map(|q| {
+            json!({
+                "name": rec.names[q],
+                "law": rec.conserved[q],
+                "max_relative_drift": rec.max_drift(q),
+            })
+        })
+        .collect();
+    json!({
+        "data": origin,
+        "dt": rec.dt,
+        "time": rec.times.last(),
+        "loss": [rec.loss.first(), rec.loss.last()],
+        "quantities": quantities,
+        "pattern_exits": rec.pattern_exits.iter().map(|(t, p)| json!({"t": t, "point": p})).collect::<Vec<_>>(),
+    })
+}
+
+fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
+    print!("{}", a.laws_text());
+    println!("symmetries ({}):", a.symmetries.len());
+    for s in &a.symmetries {
+        let law = match a.law_of(s) {
+            Some(l) => format!("law \"{}\"", l.name),
+            None if !s.verified => "NOT a symmetry on these patterns".into(),
+            None => "no law".into(),
+        };
+        println!("  {}: {} -> {}", s.name, s.generator, law);
+    }
+    if a.agrees() {
+        println!(
+            "agreement: the Lie-algebra count equals the {} laws found",
+            a.law_count()
+        );
+    } else {
+        println!(
+            "DISAGREEMENT: Lie-algebra count {} but {} laws found{}",
+            a.lie.count,
+            a.law_count(),
+            if a.lie.certified {
+                ""
+            } else {
+                " (the count is not certified: the rank is a lower bound)"
+            }
+        );
+    }
+    if let Some((rec, origin)) = flow {
+        println!(
+            "flow: {} steps of RK4 with h = {} on {}; loss {:.6e} -> {:.6e}",
+            (rec.times.last().copied().unwrap_or(0.0) / rec.dt).round() as usize,
+            rec.dt,
+            origin,
+            rec.loss.first().copied().unwrap_or(0.0),
+            rec.loss.last().copied().unwrap_or(0.0)
+        );
+        for q in 0..rec.names.len() {
+            println!(
+                "  {} {}: max relative drift {:.3e}",
+                if rec.conserved[q] {
+                    "law"
+                } else {
+                    "NOT conserved"
+                },
+                rec.names[q],
+                rec.max_drift(q)
+            );
+        }
+        if let Some((t, p)) = rec.pattern_exits.first() {
+            println!(
+                "  data point {p} left the pattern set at t = {t:.4}: local laws hold only before"
+            );
+        }
+    }
+}
