@@ -43,6 +43,12 @@ enum Command {
     Conserve(commands::conserve::ConserveArgs),
     /// Many networks or pairs from a JSON Lines file, in parallel: equiv, canon, dedup.
     Batch(commands::batch::BatchArgs),
+    /// The fiber of a parameter: symmetries, semi-algebraic description, dimension, membership.
+    Fiber(commands::fiber::FiberArgs),
+    /// Functional dimension: exact Jacobian rank over every linear region, vs D - dim Fib.
+    Fundim(commands::fundim::FundimArgs),
+    /// Parameters drawn from every component of the fiber, one network per JSON line.
+    Sample(commands::sample::SampleArgs),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -59,6 +65,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Convert(a) => commands::convert::run(&a),
         Command::Conserve(a) => commands::conserve::run(&a),
         Command::Batch(a) => commands::batch::run(&a),
+        Command::Fiber(a) => commands::fiber::run(&a),
+        Command::Fundim(a) => commands::fundim::run(&a),
+        Command::Sample(a) => commands::sample::run(&a),
     }
 }
 

@@ -218,7 +218,7 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
         let _ = writeln!(
             s,
             "description: Fib(theta) {} union over relabellings (pi, sigma) in S_{} x S_{} of \
-             (pi, sigma).(S0 u ... u S{}); {} part(s) (role assignments examined {}, empty {}{})",
+             (pi, sigma).({}); {} part(s) (role assignments examined {}, empty {}{})",
             if d.kind == Kind::Bottleneck {
                 "="
             } else {
@@ -226,7 +226,14 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
             },
             a.n1,
             a.n2,
-            d.parts.len().saturating_sub(1),
+            match d.parts.len() {
+                0 => "empty set".to_string(),
+                n @ 1..=3 => (0..n)
+                    .map(|i| format!("S{i}"))
+                    .collect::<Vec<_>>()
+                    .join(" u "),
+                n => format!("S0 u ... u S{}", n - 1),
+            },
             d.parts.len(),
             d.examined,
             d.rejected,
@@ -472,6 +479,10 @@ fn column_latex(v: &[Rational]) -> String {
 }
 
 fn escape(s: &str) -> String {
+    let s = s
+        .replace("->", "\u{2192}")
+        .replace("<=", "\u{2264}")
+        .replace(">=", "\u{2265}");
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -502,12 +513,13 @@ fn ascii_fallback(c: char) -> &'static str {
         'μ' => "$\\mu$",
         '≤' => "$\\leq$",
         '≥' => "$\\geq$",
+        '→' => "$\\to$",
         '−' => "-",
         _ => "?",
     }
 }
 
-fn part_latex(set: &BasicSet, name: &str, label: &str) -> String {
+fn part_latex(set: &BasicSet, name: &str) -> String {
     let mut s = format!(
         "\\[ {name} = \\Bigl\\{{ \\theta' \\in \\mathbb{{R}}^{{{}}} \\;\\Bigm|\\; ",
         set.variables().len()
@@ -516,29 +528,25 @@ fn part_latex(set: &BasicSet, name: &str, label: &str) -> String {
         let aux: Vec<String> = set.auxiliary().iter().map(var_latex).collect();
         let _ = write!(
             s,
-            "\\exists\\, {} \\in \\mathbb{{R}} \\text{{ such that (\\ref{{{label}}}) holds}}",
+            "\\exists\\, {} \\in \\mathbb{{R}} \\text{{ with all of the following}}",
             aux.join(", ")
         );
     } else {
-        let _ = write!(s, "\\text{{(\\ref{{{label}}}) holds}}");
+        s.push_str("\\text{all of the following}");
     }
     s.push_str(" \\Bigr\\} \\]\n");
-    s.push_str("where\n\\begin{align}\n");
+    if set.constraints().is_empty() {
+        s.push_str("(no constraint).\n");
+        return s;
+    }
+    s.push_str("\\begin{align*}\n");
     let rows: Vec<String> = set
         .constraints()
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let label = if i == 0 {
-                format!("\\label{{{label}}}")
-            } else {
-                "\\notag".to_string()
-            };
-            format!("{} &{} 0 {label}", c.poly.to_latex(), c.rel.latex())
-        })
+        .map(|c| format!("{} &{} 0", c.poly.to_latex(), c.rel.latex()))
         .collect();
     s.push_str(&rows.join(" \\\\\n"));
-    s.push_str("\n\\end{align}\n");
+    s.push_str("\n\\end{align*}\n");
     s
 }
 
@@ -664,17 +672,17 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
                  ({} role assignment(s) of the layer-2 neurons modulo permutations), and let \
                  $\\Pi = S_{{{}}} \\times S_{{{}}}$ act by permuting the neurons of both hidden \
                  layers. Then\n\\[ \\bigcup_{{g \\in \\Pi}} g \\cdot \\mathcal{{S}} {rel} \
-                 \\operatorname{{Fib}}(\\theta){}. \\]\n{}\
+                 \\operatorname{{Fib}}(\\theta) \\]\n{}. {}\
                  The symmetries available at $\\theta$ are:\n\\begin{{description}}\n{sym}\
                  \\end{{description}}\n{}\\end{{theorem}}\n",
                 d.parts.len(),
                 a.n1,
                 a.n2,
                 if kind == Kind::Bottleneck {
-                    ", with equality if the layer-1 part of the description is complete \
+                    "with equality if the layer-1 part of the description is complete \
                      (THEORY \\S 8, open; checked against the exact branch-tree decider)"
                 } else {
-                    ""
+                    "(the description is partial)"
                 },
                 if let Some(p) = &d.partial {
                     format!("The description is partial: {}.\n\n", escape(p))
@@ -683,8 +691,8 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
                 },
                 match (dim, &d.part_dimension) {
                     (Some(x), Some(pd)) if pd.certainty == Certainty::Proven => format!(
-                        "The set $\\mathcal{{S}}$ has local dimension ${x}$ at $\\theta$ (the \
-                         equalities of its part are regular there; exact Jacobian rank {}).\n",
+                        "The part containing a relabelling of $\\theta$ has local dimension \
+                         ${x}$ there (its equalities are regular there; exact Jacobian rank {}).\n",
                         pd.jacobian_rank
                     ),
                     (Some(x), _) => format!(
@@ -717,11 +725,7 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
                         ""
                     }
                 );
-                s.push_str(&part_latex(
-                    &p.set,
-                    &format!("S_{{{i}}}"),
-                    &format!("eq:S{i}"),
-                ));
+                s.push_str(&part_latex(&p.set, &format!("S_{{{i}}}")));
             }
             if d.parts.len() > shown {
                 let _ = writeln!(
@@ -764,5 +768,30 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
         );
     }
     s.push_str("\\end{document}\n");
+    s
+}
+
+/// A LaTeX paragraph with a membership report (to insert before `\end{document}`).
+pub fn member_latex(r: &MemberReport) -> String {
+    let mut s = String::from("\\paragraph{Membership of a second parameter $\\theta'$.}\n");
+    let verdict = match r.member {
+        Some(true) => "$\\theta' \\in \\operatorname{Fib}(\\theta)$",
+        Some(false) => "$\\theta' \\notin \\operatorname{Fib}(\\theta)$",
+        None => "undecided (budget)",
+    };
+    let _ = writeln!(s, "{verdict}, decided by {}.", escape(r.method));
+    if let Some(w) = &r.witness {
+        let _ = writeln!(
+            s,
+            "It lies in the part with roles {} after relabelling: {}.",
+            escape(&w.part.summary()),
+            escape(&witness_text(w, w.shift.is_some()).join("; "))
+        );
+    }
+    if let Some(x) = &r.counter_input {
+        let xs: Vec<String> = x.iter().map(rational_latex).collect();
+        let _ = writeln!(s, "The functions differ at $x = ({})$.", xs.join(", "));
+    }
+    s.push('\n');
     s
 }

@@ -27,7 +27,7 @@ use crate::model::{Affine, Frame};
 use crate::roles::{PartKey, SlotRole};
 use fibers_exact::Rational;
 use fibers_net::Architecture;
-use fibers_semialg::{BasicSet, Constraint, Point, Polynomial, Var};
+use fibers_semialg::{BasicSet, Constraint, Monomial, Point, Polynomial, Relation, Var};
 
 /// The parameter variables in the order of [`Architecture::param_names`].
 pub fn param_vars(arch: Architecture) -> Vec<Var> {
@@ -257,6 +257,60 @@ pub fn constraints(frame: &Frame, key: &PartKey) -> Vec<Constraint> {
         out.push(Constraint::zero(
             std::mem::take(&mut off_part[o]) - aff(&target.offset[o]),
         ));
+    }
+    drop_dependent_equalities(out)
+}
+
+/// Removes every equality whose polynomial is a Q-linear combination of earlier equality
+/// polynomials (it holds wherever they do, so the set is unchanged). The affine-balance
+/// equations are often such combinations of the jump equations; without them the Jacobian of
+/// the equalities is more often of full rank, which makes local dimensions proven.
+pub fn drop_dependent_equalities(cs: Vec<Constraint>) -> Vec<Constraint> {
+    use std::collections::BTreeMap;
+    // Echelon basis: pivot monomial -> row (normalised to 1 at the pivot).
+    let mut basis: Vec<(Monomial, BTreeMap<Monomial, Rational>)> = Vec::new();
+    let mut out = Vec::with_capacity(cs.len());
+    for c in cs {
+        if c.rel != Relation::Eq {
+            out.push(c);
+            continue;
+        }
+        let mut row: BTreeMap<Monomial, Rational> = c
+            .poly
+            .terms()
+            .map(|(m, x)| (m.clone(), x.clone()))
+            .collect();
+        for (pm, prow) in &basis {
+            if let Some(f) = row.get(pm).cloned() {
+                for (m, x) in prow {
+                    let e = row.entry(m.clone()).or_insert_with(Rational::zero);
+                    *e -= &f * x;
+                    if e.is_zero() {
+                        row.remove(m);
+                    }
+                }
+            }
+        }
+        let Some((pm, pivot)) = row.iter().next().map(|(m, x)| (m.clone(), x.clone())) else {
+            continue; // dependent: drop it
+        };
+        let inv = pivot.recip().expect("nonzero pivot");
+        let row: BTreeMap<Monomial, Rational> =
+            row.into_iter().map(|(m, x)| (m, x * &inv)).collect();
+        // Keep the basis reduced: eliminate the new pivot from the other rows.
+        for (_, prow) in basis.iter_mut() {
+            if let Some(f) = prow.get(&pm).cloned() {
+                for (m, x) in &row {
+                    let e = prow.entry(m.clone()).or_insert_with(Rational::zero);
+                    *e -= &f * x;
+                    if e.is_zero() {
+                        prow.remove(m);
+                    }
+                }
+            }
+        }
+        basis.push((pm, row));
+        out.push(c);
     }
     out
 }

@@ -9,3 +9,6 @@ pub mod convert;
 pub mod demo;
 pub mod equiv;
 pub mod eval;
+pub mod fiber;
+pub mod fundim;
+pub mod sample;

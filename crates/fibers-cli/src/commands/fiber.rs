@@ -1,0 +1,219 @@
+//! `fibers fiber NET`: the fiber of a parameter as an object — stratum, symmetries,
+//! semi-algebraic description, local dimension, components — as text, JSON or a LaTeX
+//! theorem; with `--member NET2`, the exact (certified) decision whether NET2 lies in it.
+
+use crate::error::CliError;
+use crate::load;
+use clap::{Args, ValueEnum};
+use fibers_describe::render::{self, RenderOptions};
+use fibers_describe::{describe, DescribeOptions, Description, FunDimOptions, MemberOptions};
+use fibers_net::Network;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Describe the fiber {θ' : f_θ' = f_θ} of a network's parameter.
+#[derive(Args, Debug)]
+pub struct FiberArgs {
+    /// Network file (the parameter θ).
+    pub net: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Decide exactly whether this network (same architecture) lies in the fiber, with the
+    /// witnessing permutations, scalings, shift and roles (or an input where they differ).
+    #[arg(long, value_name = "NET2")]
+    pub member: Option<PathBuf>,
+    /// Stop enumerating role assignments after this many candidates (exit 3 if reached).
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub max_parts: usize,
+    /// Node budget of the branch tree used by --member outside the description (exit 3 if
+    /// reached).
+    #[arg(long, value_name = "N")]
+    pub max_nodes: Option<u64>,
+    /// Region budget of the functional dimension (skipped with a note when reached).
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    pub max_regions: usize,
+    /// Do not compute the functional dimension.
+    #[arg(long)]
+    pub no_fundim: bool,
+    /// Write out at most this many parts in full in text and LaTeX (JSON has all).
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    pub show_parts: usize,
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Plain text.
+    Text,
+    /// One JSON object.
+    Json,
+    /// A complete LaTeX document stating the fiber as a theorem.
+    Latex,
+}
+
+/// A spinner on stderr, shown once a computation has run for a moment.
+pub struct Progress {
+    start: Instant,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Progress {
+    /// A spinner that appears after 400 ms.
+    pub fn new() -> Self {
+        Progress {
+            start: Instant::now(),
+            bar: None,
+        }
+    }
+    /// Shows `msg`.
+    pub fn update(&mut self, msg: impl FnOnce() -> String) {
+        if self.bar.is_none() && self.start.elapsed() > Duration::from_millis(400) {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_message(msg());
+            bar.tick();
+        }
+    }
+    /// Removes the spinner.
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Describes the fiber of `net` with a progress spinner.
+pub fn describe_with_progress(
+    net: &Network,
+    max_parts: usize,
+    fundim: Option<FunDimOptions>,
+) -> Result<Description, CliError> {
+    let mut p = Progress::new();
+    let opts = DescribeOptions { max_parts, fundim };
+    let d = describe(net, &opts, &mut |stage, n| {
+        p.update(|| match stage {
+            "parts" => format!("role assignments examined: {n}"),
+            _ => format!("linear regions found: {n}"),
+        })
+    });
+    p.finish();
+    d.map_err(|e| CliError::Failed(format!("internal error: {}", e.0)))
+}
+
+/// Loads NET2 and checks that it has the architecture of θ.
+pub fn load_same_arch(path: &Path, net: &Network, net_path: &Path) -> Result<Network, CliError> {
+    let other = load::network(path)?;
+    if other.arch() != net.arch() {
+        return Err(CliError::BadInput(format!(
+            "{}: architecture {} differs from {} of {}; the fiber lives in the parameter space \
+             of one architecture",
+            path.display(),
+            other.arch(),
+            net.arch(),
+            net_path.display()
+        )));
+    }
+    Ok(other)
+}
+
+/// Runs `fibers fiber`.
+pub fn run(args: &FiberArgs) -> Result<(), CliError> {
+    let net = load::network(&args.net)?;
+    let other = match &args.member {
+        Some(p) => Some(load_same_arch(p, &net, &args.net)?),
+        None => None,
+    };
+    let fundim = (!args.no_fundim).then(|| FunDimOptions {
+        max_regions: args.max_regions,
+    });
+    let d = describe_with_progress(&net, args.max_parts, fundim)?;
+    let report = match &other {
+        Some(o) => {
+            let mut p = Progress::new();
+            let r = d.membership(
+                o,
+                &MemberOptions {
+                    max_nodes: args.max_nodes,
+                },
+                &mut |s| {
+                    p.update(|| {
+                        format!(
+                            "branch tree: nodes {}, leaves {}, LPs {}",
+                            s.nodes, s.leaves, s.lps
+                        )
+                    })
+                },
+            );
+            p.finish();
+            Some(r.map_err(|e| CliError::Failed(format!("internal error: {}", e.0)))?)
+        }
+        None => None,
+    };
+    let ropts = RenderOptions {
+        max_parts_shown: args.show_parts,
+    };
+    let hidden = d.model.as_ref().is_some_and(|m| m.hidden.is_some());
+    match args.format {
+        Format::Text => {
+            print!("{}", render::to_text(&d, &ropts));
+            if let Some(r) = &report {
+                print!("{}", render::member_text(r, hidden));
+            }
+        }
+        Format::Json => {
+            let mut v = render::to_json(&d);
+            if let Some(r) = &report {
+                render::add_member_json(&mut v, r);
+            }
+            println!("{v}");
+        }
+        Format::Latex => {
+            let mut doc = render::to_latex(&d, &ropts);
+            if let Some(r) = &report {
+                let end = doc.rfind("\\end{document}").unwrap_or(doc.len());
+                doc.insert_str(end, &render::member_latex(r));
+            }
+            print!("{doc}");
+        }
+    }
+    if let Some(r) = &report {
+        if r.theory_counterexample {
+            eprintln!(
+                "fibers: THEORY counterexample: the branch tree proves {} is in the fiber, but \
+                 the description (THEORY §8) excludes it",
+                args.member
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            );
+        }
+        if r.member.is_none() {
+            return Err(CliError::Undecided(
+                "undecided: the branch tree's node budget (--max-nodes) ran out".into(),
+            ));
+        }
+    }
+    if d.truncated {
+        return Err(CliError::Undecided(format!(
+            "the description is truncated: more than {} role assignments (--max-parts)",
+            args.max_parts
+        )));
+    }
+    Ok(())
+}
