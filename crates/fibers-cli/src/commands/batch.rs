@@ -111,17 +111,25 @@ pub fn run(args: &BatchArgs) -> Result<(), CliError> {
                 max_nodes: a.max_nodes,
                 ..DecideOptions::default()
             };
-            stream(&a.common, "equiv", |chunk| {
+            stream(&a.common, "equiv", |chunk, bar| {
                 chunk
                     .into_par_iter()
-                    .map(|(n, line)| guarded(n, || equiv_line(n, line?, &opts)))
+                    .map(|(n, line)| {
+                        let o = guarded(n, || equiv_line(n, line?, &opts));
+                        bar.inc(1);
+                        o
+                    })
                     .collect()
             })
         }
-        BatchMode::Canon(c) => stream(c, "canon", |chunk| {
+        BatchMode::Canon(c) => stream(c, "canon", |chunk, bar| {
             chunk
                 .into_par_iter()
-                .map(|(n, line)| guarded(n, || canon_line(n, line?)))
+                .map(|(n, line)| {
+                    let o = guarded(n, || canon_line(n, line?));
+                    bar.inc(1);
+                    o
+                })
                 .collect()
         }),
         BatchMode::Dedup(d) => {
@@ -130,7 +138,9 @@ pub fn run(args: &BatchArgs) -> Result<(), CliError> {
                 ..DecideOptions::default()
             };
             let mut state = Dedup::default();
-            stream(&d.common, "dedup", |chunk| state.chunk(chunk, &opts))
+            stream(&d.common, "dedup", |chunk, bar| {
+                state.chunk(chunk, &opts, bar)
+            })
         }
     }
 }
@@ -262,14 +272,20 @@ fn progress_bar(total: Option<u64>, label: &str, quiet: bool) -> indicatif::Prog
     let bar =
         indicatif::ProgressBar::with_draw_target(total, indicatif::ProgressDrawTarget::stderr());
     let template = if total.is_some() {
-        "{spinner} batch {prefix} [{elapsed_precise}] {wide_bar} {pos}/{len} lines ({per_sec}, eta {eta})"
+        "{spinner} batch {prefix} [{elapsed_precise}] {wide_bar} {pos}/{len} lines ({rate}, eta {eta})"
     } else {
-        "{spinner} batch {prefix} [{elapsed_precise}] {pos} lines ({per_sec})"
+        "{spinner} batch {prefix} [{elapsed_precise}] {pos} lines ({rate})"
     };
     if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
-        bar.set_style(style);
+        bar.set_style(style.with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} lines/s", s.per_sec());
+            },
+        ));
     }
     bar.set_prefix(label.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }
 
@@ -278,7 +294,7 @@ fn progress_bar(total: Option<u64>, label: &str, quiet: bool) -> indicatif::Prog
 fn stream(
     args: &CommonArgs,
     label: &str,
-    mut process: impl FnMut(Vec<Line>) -> Vec<Outcome> + Send,
+    mut process: impl FnMut(Vec<Line>, &indicatif::ProgressBar) -> Vec<Outcome> + Send,
 ) -> Result<(), CliError> {
     if args.chunk == 0 {
         return Err(CliError::BadInput("--chunk: must be at least 1".into()));
@@ -339,8 +355,8 @@ fn stream(
         }
         let k = chunk.len();
         let outcomes = match &pool {
-            Some(p) => p.install(|| process(chunk)),
-            None => process(chunk),
+            Some(p) => p.install(|| process(chunk, &bar)),
+            None => process(chunk, &bar),
         };
         debug_assert_eq!(outcomes.len(), k);
         for o in outcomes {
@@ -362,7 +378,6 @@ fn stream(
             return write_failed(e, &out_name, &bar);
         }
         count += k;
-        bar.inc(k as u64);
     }
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
@@ -656,7 +671,12 @@ fn certified(
 }
 
 impl Dedup {
-    fn chunk(&mut self, chunk: Vec<Line>, opts: &DecideOptions) -> Vec<Outcome> {
+    fn chunk(
+        &mut self,
+        chunk: Vec<Line>,
+        opts: &DecideOptions,
+        bar: &indicatif::ProgressBar,
+    ) -> Vec<Outcome> {
         // Phase 1, parallel: read and canonicalize every line.
         let prepared: Vec<(usize, Prepared)> = chunk
             .into_par_iter()
@@ -687,61 +707,72 @@ impl Dedup {
         let classes = &self.classes;
         placed
             .into_par_iter()
-            .map(|(n, p)| match p {
-                Placement::Done(o) => o,
-                Placement::ByHash {
-                    class,
-                    net,
-                    obj,
-                    hash,
-                } => guarded(n, || {
-                    let rep = &classes[class];
-                    match certified(n, &net, &rep.net, opts)? {
-                        Pairwise::Equivalent => Ok(Outcome::ok(
-                            with_id(
-                                json!({
-                                    "class": class,
-                                    "representative": rep.line,
-                                    "new_class": false,
-                                    "generic": true,
-                                    "sha256": hash,
-                                    "by": "canonical-form",
-                                    "certificate": "checked",
-                                }),
-                                &obj,
-                            ),
-                            "member",
-                        )),
-                        Pairwise::Different => Err(internal(
-                            n,
-                            format!(
-                                "same canonical form as line {} but the certified decision \
-                                 says not equivalent",
-                                rep.line
-                            ),
-                        )),
-                        Pairwise::Undecided => Ok(Outcome {
-                            json: with_id(
-                                json!({
-                                    "class": class,
-                                    "representative": rep.line,
-                                    "new_class": false,
-                                    "generic": true,
-                                    "sha256": hash,
-                                    "by": "canonical-form",
-                                    "certificate": "undecided (--max-nodes)",
-                                }),
-                                &obj,
-                            ),
-                            status: Status::Undecided,
-                            tag: "member",
-                        }),
-                    }
-                }),
+            .map(|(n, p)| {
+                let o = verify_member(n, p, classes, opts);
+                bar.inc(1);
+                o
             })
             .collect()
     }
+}
 
+/// Phase 3 of [`Dedup::chunk`] for one line.
+fn verify_member(n: usize, p: Placement, classes: &[Class], opts: &DecideOptions) -> Outcome {
+    match p {
+        Placement::Done(o) => o,
+        Placement::ByHash {
+            class,
+            net,
+            obj,
+            hash,
+        } => guarded(n, || {
+            let rep = &classes[class];
+            match certified(n, &net, &rep.net, opts)? {
+                Pairwise::Equivalent => Ok(Outcome::ok(
+                    with_id(
+                        json!({
+                            "class": class,
+                            "representative": rep.line,
+                            "new_class": false,
+                            "generic": true,
+                            "sha256": hash,
+                            "by": "canonical-form",
+                            "certificate": "checked",
+                        }),
+                        &obj,
+                    ),
+                    "member",
+                )),
+                Pairwise::Different => Err(internal(
+                    n,
+                    format!(
+                        "same canonical form as line {} but the certified decision \
+                                 says not equivalent",
+                        rep.line
+                    ),
+                )),
+                Pairwise::Undecided => Ok(Outcome {
+                    json: with_id(
+                        json!({
+                            "class": class,
+                            "representative": rep.line,
+                            "new_class": false,
+                            "generic": true,
+                            "sha256": hash,
+                            "by": "canonical-form",
+                            "certificate": "undecided (--max-nodes)",
+                        }),
+                        &obj,
+                    ),
+                    status: Status::Undecided,
+                    tag: "member",
+                }),
+            }
+        }),
+    }
+}
+
+impl Dedup {
     /// Places one line: a known canonical hash defers to verification; anything else is
     /// compared pairwise with the candidate representatives, in class order.
     fn place(&mut self, n: usize, p: Prepared, opts: &DecideOptions) -> Placement {
