@@ -19,8 +19,8 @@ pub fn json_network(data: &[u8]) {
     match network_from_str(text, "fuzz.json") {
         Ok(net) => {
             for written in [network_to_string(&net), network_to_value(&net).to_string()] {
-                let again = network_from_str(&written, "again.json")
-                    .expect("a written network reads back");
+                let again =
+                    network_from_str(&written, "again.json").expect("a written network reads back");
                 assert_eq!(again, net, "round trip through {written}");
             }
         }

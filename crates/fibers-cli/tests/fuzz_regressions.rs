@@ -76,7 +76,10 @@ fn regressions_and_seeds_replay_cleanly() {
     for (target, oracle) in TARGETS {
         let kept = files(&root().join("fixtures/fuzz-regressions").join(target));
         let seeds = files(&root().join("fuzz/seeds").join(target));
-        assert!(!seeds.is_empty(), "{target}: no seeds in fuzz/seeds/{target}");
+        assert!(
+            !seeds.is_empty(),
+            "{target}: no seeds in fuzz/seeds/{target}"
+        );
         for (name, data) in kept.iter().chain(&seeds) {
             run_one(target, oracle, name, data);
             count += 1;
