@@ -228,6 +228,29 @@ fn bad_lines_are_reported_in_place_and_the_batch_goes_on() {
     let piped = child.wait_with_output().unwrap();
     assert_eq!(piped.stdout, out.stdout);
     assert_eq!(piped.status.code(), Some(2));
+    // Over-long lines are reported and skipped, the rest goes on; CRLF line ends are fine.
+    let long = format!("{}\r\n{}\r\n{}\r\n", good, "x".repeat(5000), good);
+    let input2 = dir.file("long.jsonl", &long);
+    let out2 = fibers(
+        &[
+            "batch",
+            "equiv",
+            &input2,
+            "--max-line-bytes",
+            "4000",
+            "--quiet",
+        ],
+        None,
+    );
+    assert_eq!(out2.status.code(), Some(2));
+    let got2 = lines(&out2);
+    assert_eq!(got2.len(), 3);
+    assert_eq!(
+        got2[1]["error"],
+        "line 2: line longer than 4000 bytes (see --max-line-bytes)"
+    );
+    assert_eq!(got2[0]["verdict"], got2[2]["verdict"]);
+    assert!(got2[0]["verdict"].is_string());
     // Missing input file, bad options.
     assert_eq!(
         fibers(&["batch", "equiv", "/nonexistent.jsonl"], None)

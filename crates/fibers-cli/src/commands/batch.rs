@@ -65,9 +65,13 @@ pub struct CommonArgs {
     /// Worker threads (default: all cores, or RAYON_NUM_THREADS).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Lines read and processed at a time (bounds the memory).
+    /// Lines read and processed at a time (with at most 256 MiB of input per chunk, this
+    /// bounds the memory).
     #[arg(long, value_name = "LINES", default_value_t = 4096)]
     pub chunk: usize,
+    /// Longer lines are reported as errors (and skipped without being held in memory).
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_line_bytes: usize,
     /// No progress bar and no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -217,25 +221,69 @@ struct LineReader {
     buf: Vec<u8>,
 }
 
+/// Input bytes held by one chunk at most (a chunk ends early when its lines reach this).
+const CHUNK_BYTES: usize = 256 << 20;
+
 impl LineReader {
-    /// Up to `max` lines; an empty vector at the end of the input.
-    fn chunk(&mut self, max: usize, source: &str) -> Result<Vec<Line>, CliError> {
-        let mut out = Vec::with_capacity(max.min(4096));
-        while out.len() < max {
-            self.buf.clear();
-            let read = self
-                .reader
-                .read_until(b'\n', &mut self.buf)
-                .map_err(|e| CliError::BadInput(format!("{source}: line {}: {e}", self.next)))?;
-            if read == 0 {
-                break;
+    /// Reads one line into `buf` (without storing more than `cap` bytes of it; the rest of a
+    /// longer line is skipped). `None` at the end of the input, else whether it was too long.
+    fn read_line(&mut self, cap: usize) -> std::io::Result<Option<bool>> {
+        self.buf.clear();
+        let (mut any, mut too_long) = (false, false);
+        loop {
+            let avail = self.reader.fill_buf()?;
+            if avail.is_empty() {
+                return Ok(any.then_some(too_long));
             }
+            any = true;
+            let (len, done) = match avail.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (avail.len(), false),
+            };
+            if !too_long {
+                if self.buf.len() + len > cap.saturating_add(2) {
+                    too_long = true;
+                    self.buf = Vec::new();
+                } else {
+                    self.buf.extend_from_slice(&avail[..len]);
+                }
+            }
+            self.reader.consume(len);
+            if done {
+                return Ok(Some(too_long));
+            }
+        }
+    }
+
+    /// Up to `max` lines (fewer when they add up to [`CHUNK_BYTES`]); an empty vector at the
+    /// end of the input.
+    fn chunk(&mut self, max: usize, cap: usize, source: &str) -> Result<Vec<Line>, CliError> {
+        let mut out = Vec::with_capacity(max.min(4096));
+        let mut bytes_held = 0usize;
+        while out.len() < max && bytes_held < CHUNK_BYTES {
+            let read = self
+                .read_line(cap)
+                .map_err(|e| CliError::BadInput(format!("{source}: line {}: {e}", self.next)))?;
+            let Some(too_long) = read else {
+                break;
+            };
             let n = self.next;
             self.next += 1;
+            if too_long {
+                out.push((
+                    n,
+                    Err(bad(
+                        n,
+                        format!("line longer than {cap} bytes (see --max-line-bytes)"),
+                    )),
+                ));
+                continue;
+            }
             let mut bytes = &self.buf[..];
             if let Some(b) = bytes.strip_suffix(b"\n") {
                 bytes = b.strip_suffix(b"\r").unwrap_or(b);
             }
+            bytes_held += bytes.len();
             let line = match std::str::from_utf8(bytes) {
                 Ok(s) => Ok(s.to_string()),
                 Err(e) => Err(bad(
@@ -349,7 +397,7 @@ fn stream(
     let mut first_problem: Option<String> = None;
     let mut count = 0usize;
     loop {
-        let chunk = lines.chunk(args.chunk, &source)?;
+        let chunk = lines.chunk(args.chunk, args.max_line_bytes, &source)?;
         if chunk.is_empty() {
             break;
         }
