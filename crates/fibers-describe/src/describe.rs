@@ -5,7 +5,7 @@
 use crate::dimension::{constant_formula, lin, part_dimension, theory_formula, Formula};
 use crate::fundim::{functional_dimension, FunDim, FunDimError, FunDimOptions};
 use crate::member::{constant_membership, describe_membership, Found, Internal, Witness};
-use crate::model::{Frame, Model, ModelError};
+use crate::model::{Branch, Frame, Model, ModelError};
 use crate::roles::{enumerate, PartKey, SlotRole};
 use crate::system::{basic_set, param_point};
 use fibers_fiber::canonical::{canonicalize, CanonicalForm};
@@ -115,6 +115,9 @@ pub struct Description {
     pub formula: Option<Formula>,
     /// The local dimension of θ's part, from its Jacobian.
     pub part_dimension: Option<LocalDimension>,
+    /// When the parameter sits at the threshold of a hidden neuron (raw index) whose upward
+    /// shift is a direction of the fiber, counted in `part_dimension`.
+    pub dimension_via_shift: Option<usize>,
     /// The functional dimension, if computed.
     pub fundim: Option<Result<FunDim, FunDimError>>,
     /// The number of connected components, when known.
@@ -163,6 +166,7 @@ pub fn describe(
         symmetries: Vec::new(),
         formula: None,
         part_dimension: None,
+        dimension_via_shift: None,
         fundim: None,
         components: None,
         components_note: String::new(),
@@ -218,8 +222,30 @@ pub fn describe(
                 d.classification.parallel_crossing,
             ));
             let point = param_point(a, &crate::member::permuted_params(net, &own));
-            d.part_dimension =
-                Some(part_dimension(&frame, &own.part, &point, &own.aux).map_err(Internal)?);
+            let mut best = part_dimension(&frame, &own.part, &point, &own.aux).map_err(Internal)?;
+            // At s = 0 the parameter also lies in the closure of the parts where a hidden
+            // neuron whose shift creates no kink moves up: their union with θ's part is the
+            // same roles with s ≥ 0, whose local dimension counts the shift direction.
+            if own.part.branch == Branch::Zero {
+                for h in &m.hidden {
+                    if m.shift_creates_kink(h.neuron) {
+                        continue;
+                    }
+                    let b = Branch::NonNegative(h.neuron);
+                    let mut f2 = frame.clone();
+                    f2.targets.push(m.target(b));
+                    let mut key = own.part.clone();
+                    key.branch = b;
+                    let mut aux = own.aux.clone();
+                    aux.insert(crate::system::shift_var(), fibers_exact::Rational::zero());
+                    let ld = part_dimension(&f2, &key, &point, &aux).map_err(Internal)?;
+                    if ld.dimension > best.dimension {
+                        best = ld;
+                        d.dimension_via_shift = Some(h.raw_neuron);
+                    }
+                }
+            }
+            d.part_dimension = Some(best);
             d.symmetries = bottleneck_symmetries(&m, &frame, &own, &d.parts);
             let all_rigid = !d.truncated && d.parts.iter().all(|p| p.key.rigid());
             if all_rigid && d.kind == Kind::Bottleneck {
@@ -333,9 +359,16 @@ impl Description {
                 Certainty::AssumingSmooth => "exact if the equalities are smooth there",
                 Certainty::UpperBound => "an upper bound",
             };
+            let via = match self.dimension_via_shift {
+                Some(h) => format!(
+                    ", with the upward shift of hidden layer-1 neuron {h} (the parameter is at \
+                     its threshold)"
+                ),
+                None => String::new(),
+            };
             return format!(
-                "exact Jacobian rank of the part containing the parameter ({} variables, rank \
-                 {}; {cert})",
+                "exact Jacobian rank of the part containing the parameter{via} ({} variables, \
+                 rank {}; {cert})",
                 pd.ambient, pd.jacobian_rank
             );
         }
@@ -495,12 +528,12 @@ fn bottleneck_symmetries(m: &Model, frame: &Frame, own: &Witness, parts: &[Part]
         },
         condition: "the members of a kink keep sum |mu_k| v_k = J_P".into(),
     });
-    if let Some(h) = &m.hidden {
-        let extra = if m.shift_creates_kink() {
+    for h in &m.hidden {
+        let extra = if m.shift_creates_kink(h.neuron) {
             let tilde: Vec<String> = h.tilde.iter().map(|x| x.to_string()).collect();
             let possible = parts
                 .iter()
-                .any(|p| p.key.branch == crate::model::Branch::Positive);
+                .any(|p| p.key.branch == crate::model::Branch::Positive(h.neuron));
             format!(
                 "; t > t_min turns the u_h column [{}] of the affine part into a new kink N_h, \
                  which needs a layer-2 neuron of its own ({})",
@@ -514,14 +547,25 @@ fn bottleneck_symmetries(m: &Model, frame: &Frame, own: &Witness, parts: &[Part]
         } else {
             String::new()
         };
+        let local = own.part.branch.neuron() == Some(h.neuron);
         out.push(Symmetry {
             name: "M7".into(),
             discrete: false,
-            dimension: Some(1),
+            dimension: Some(usize::from(local)),
             action: format!(
                 "hidden shift of layer-1 neuron {}: c_h -> c_h + t, b2[k] -> b2[k] - W2[k][h] t \
-                 for every k with W2[k][h] > 0 (s = t - t_min >= 0 in the description){extra}",
-                h.raw_neuron
+                 for every k with W2[k][h] > 0 (s = t - t_min >= 0 in the description){extra}{}{}",
+                h.raw_neuron,
+                if local {
+                    ""
+                } else {
+                    "; not a free direction at this parameter"
+                },
+                if m.hidden.len() > 1 {
+                    "; the shifts of different hidden neurons exclude each other"
+                } else {
+                    ""
+                }
             ),
             condition: format!("t >= t_min = {}", h.t_min_raw),
         });

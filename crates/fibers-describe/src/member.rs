@@ -36,7 +36,8 @@ pub struct Witness {
     /// Row `layer1[j]` of the parameter is `lambda[j]` times canonical row `j` (bias of the
     /// hidden neuron raised by `s`).
     pub lambda: Vec<Rational>,
-    /// The hidden shift `s ≥ 0` (when there is a hidden neuron).
+    /// The hidden shift `s ≥ 0` (when there is a hidden neuron); it moves the neuron of
+    /// `part.branch`.
     pub shift: Option<Rational>,
     /// Slot `k` of the part is layer-2 neuron `layer2[k]` of the parameter.
     pub layer2: Vec<usize>,
@@ -121,8 +122,7 @@ pub fn describe_membership(model: &Model, other: &Network) -> Result<Found, Inte
     }
     let mut order = Vec::with_capacity(n1);
     let mut lambda = Vec::with_capacity(n1);
-    let hidden = model.hidden.as_ref().map(|h| h.neuron);
-    let mut shift = None;
+    let mut shift: Option<(usize, Rational)> = None;
     for j in 0..n1 {
         let want = &model.layer1.weight[j];
         let Some(&i) = by_dir.get(want) else {
@@ -139,14 +139,22 @@ pub fn describe_membership(model: &Model, other: &Network) -> Result<Found, Inte
         let lam = factor[i].clone();
         let c = &other.b1()[i] / &lam;
         let d = &c - &model.layer1.bias[j];
-        if Some(j) == hidden {
+        if model.hidden_neuron(j).is_some() {
             if d.is_negative() {
                 return Ok(Found::NotMember(format!(
                     "the hidden layer-1 neuron (row {i}) sits {} below its threshold",
                     -&d
                 )));
             }
-            shift = Some(d);
+            if d.is_positive() {
+                if let Some((h, _)) = &shift {
+                    return Ok(Found::NotMember(format!(
+                        "two hidden layer-1 neurons (canonical rows {h} and {j}) are above their \
+                         thresholds, and their shifts exclude each other"
+                    )));
+                }
+                shift = Some((j, d));
+            }
         } else if !d.is_zero() {
             return Ok(Found::NotMember(format!(
                 "bias of row {i} is {} but must be {} (layer-1 neuron not hidden)",
@@ -166,13 +174,13 @@ pub fn describe_membership(model: &Model, other: &Network) -> Result<Found, Inte
         .map(|l| l.recip().expect("positive"))
         .collect();
     let canon = relabel_layer1(other, &order, &inv);
-    let s = shift.clone().unwrap_or_else(Rational::zero);
-    let branch = model.branch_of(&s);
+    let branch = model.branch_of(shift.as_ref().map(|(h, s)| (*h, s)));
+    let s = shift.map(|x| x.1).unwrap_or_else(Rational::zero);
     let frame = model.frame();
     let r = layer2_part(&frame, other, &canon, order, lambda, s, branch)?;
     Ok(match r {
         Found::Member(mut w) => {
-            if model.hidden.is_none() {
+            if model.hidden.is_empty() {
                 w.shift = None;
             }
             Found::Member(w)

@@ -104,7 +104,7 @@ impl Description {
             }
         }
         match fibers_fiber::decide(&self.net, other, 256) {
-            FastOutcome::NotEquivalent(x) => {
+            FastOutcome::NotEquivalent(x, ..) => {
                 report.method = "witness input";
                 report.member = Some(false);
                 report.counter_input = Some(x);
@@ -141,7 +141,7 @@ impl Description {
 
 fn fast_witness(a: &Network, b: &Network) -> Option<Vec<Rational>> {
     match fibers_fiber::decide(a, b, 256) {
-        FastOutcome::NotEquivalent(x) => Some(x),
+        FastOutcome::NotEquivalent(x, ..) => Some(x),
         _ => {
             let pts = fibers_certify::probe_points(a.arch().n0, 64, 7);
             pts.into_iter().find(|x| a.eval(x) != b.eval(x))

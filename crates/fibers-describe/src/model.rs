@@ -57,31 +57,39 @@ impl Affine {
     }
 }
 
-/// Which values the hidden shift `s` takes in a part of the description.
+/// Which values the hidden shift `s` takes in a part of the description, and which hidden
+/// layer-1 neuron (canonical index) it moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Branch {
     /// No hidden layer-1 neuron: no shift.
     NoShift,
-    /// `s = 0` (the hidden neuron at its threshold).
+    /// `s = 0`: every hidden neuron at its threshold.
     Zero,
-    /// `s > 0` (used when `Ã_h ≠ 0`: the shift creates the kink `N_h`).
-    Positive,
-    /// `s ≥ 0` (used when `Ã_h = 0`: the kinks only move).
-    NonNegative,
+    /// `s > 0` for this neuron (the others at their thresholds).
+    Positive(usize),
+    /// `s ≥ 0` for this neuron, the only hidden one, whose shift creates no kink.
+    NonNegative(usize),
 }
 
 impl Branch {
+    /// The neuron moved by `s` (`None`: no variable `s`).
+    pub fn neuron(self) -> Option<usize> {
+        match self {
+            Branch::Positive(h) | Branch::NonNegative(h) => Some(h),
+            _ => None,
+        }
+    }
     /// Whether the part has the auxiliary variable `s`.
     pub fn has_shift_variable(self) -> bool {
-        matches!(self, Branch::Positive | Branch::NonNegative)
+        self.neuron().is_some()
     }
-    /// A short label: `-`, `s = 0`, `s > 0`, `s >= 0`.
-    pub fn label(self) -> &'static str {
+    /// A short label: `no shift`, `s = 0`, `s > 0 (h = 1)`, `s >= 0 (h = 1)`.
+    pub fn label(self) -> String {
         match self {
-            Branch::NoShift => "no shift",
-            Branch::Zero => "s = 0",
-            Branch::Positive => "s > 0",
-            Branch::NonNegative => "s >= 0",
+            Branch::NoShift => "no shift".into(),
+            Branch::Zero => "s = 0".into(),
+            Branch::Positive(h) => format!("s > 0 (h = {h})"),
+            Branch::NonNegative(h) => format!("s >= 0 (h = {h})"),
         }
     }
 }
@@ -152,8 +160,8 @@ pub struct Frame {
     pub arch: Architecture,
     /// The canonical layer 1, or `None` when any layer 1 will do.
     pub layer1: Option<Layer>,
-    /// The canonical index of the hidden neuron.
-    pub hidden: Option<usize>,
+    /// The canonical indices of the hidden neurons.
+    pub hidden: Vec<usize>,
     /// The target data, one per branch.
     pub targets: Vec<Target>,
 }
@@ -165,7 +173,7 @@ impl Frame {
         Frame {
             arch,
             layer1: None,
-            hidden: None,
+            hidden: Vec::new(),
             targets: vec![Target {
                 branch: Branch::NoShift,
                 kinks: Vec::new(),
@@ -187,7 +195,7 @@ impl Frame {
     }
     /// Whether a part on this branch has the auxiliary variable `s`.
     pub fn has_shift(&self, branch: Branch) -> bool {
-        self.hidden.is_some() && branch.has_shift_variable()
+        branch.has_shift_variable()
     }
 }
 
@@ -225,22 +233,32 @@ pub struct Model {
     pub net: Network,
     /// Its architecture.
     pub arch: Architecture,
-    /// The canonical layer 1 (rows normalised and sorted, hidden neuron at `t_min`).
+    /// The canonical layer 1 (rows normalised and sorted, hidden neurons at their thresholds).
     pub layer1: Layer,
-    /// The hidden neuron, if any.
-    pub hidden: Option<Hidden>,
+    /// The hidden neurons (usually none or one; several only when kinks pass through a corner
+    /// of `U`, and then their shifts exclude each other).
+    pub hidden: Vec<Hidden>,
     /// Canonical data of `G` on `U` in canonical coordinates.
     pub data: OrthantData,
     /// Canonical row `i` comes from raw row `order[i]` of θ.
     pub order: Vec<usize>,
     /// Canonical row `i` is `scale[i]` (positive) times raw row `order[i]` (after the shift).
     pub scale: Vec<Rational>,
-    /// The shift `s` of θ itself relative to the canonical position (`−t_min_raw`, or 0).
-    pub own_shift: Rational,
+    /// The hidden neuron of θ above its threshold and by how much (`None`: θ has every hidden
+    /// neuron at its threshold).
+    pub own_shift: Option<(usize, Rational)>,
 }
 
 fn first_nonzero(v: &[Rational]) -> Option<&Rational> {
     v.iter().find(|x| !x.is_zero())
+}
+
+fn hidden_set(d: &OrthantData) -> Option<Vec<usize>> {
+    fibers_fiber::layer1::layer1_roles(d).ok().map(|r| {
+        (0..r.len())
+            .filter(|&j| r[j] == Layer1Role::Hidden)
+            .collect()
+    })
 }
 
 impl Model {
@@ -260,30 +278,33 @@ impl Model {
             }
         })?;
         let roles = check_roles(&raw).map_err(ModelError::NotGeneric)?;
-        let hidden_all: Vec<usize> = (0..arch.n1)
-            .filter(|&j| roles[j] == Layer1Role::Hidden)
-            .collect();
-        if hidden_all.len() > 1 {
-            return Err(ModelError::SeveralHidden(hidden_all));
+        // Move every hidden neuron above its threshold down to it (as fibers-fiber does).
+        let mut flip = vec![false; raw.kinks.len()];
+        let mut moves: Vec<(usize, Rational)> = Vec::new();
+        for h in (0..arch.n1).filter(|&j| roles[j] == Layer1Role::Hidden) {
+            let (f, t) = hidden_threshold(&raw, h).expect("hidden by its role");
+            if !t.is_zero() {
+                for (x, y) in flip.iter_mut().zip(f) {
+                    *x |= y;
+                }
+                moves.push((h, t));
+            }
         }
-        let hidden_raw = hidden_all.first().copied();
-        let mut t_min_raw = Rational::zero();
-        let shifted = match hidden_raw {
-            Some(h) => {
-                let (flip, t) = hidden_threshold(&raw, h).expect("hidden by its role");
-                t_min_raw = t.clone();
-                if t.is_zero() {
+        if moves.len() > 1 {
+            return Err(ModelError::SeveralHidden(
+                moves.iter().map(|m| m.0).collect(),
+            ));
+        }
+        let shifted = match moves.first() {
+            None => net.clone(),
+            Some((h, t)) => {
+                let base = if check_hidden_condition(net, *h, t).is_ok() {
                     net.clone()
                 } else {
-                    let base = if check_hidden_condition(net, h, &t).is_ok() {
-                        net.clone()
-                    } else {
-                        realise(net.layer(1), arch.n0, &raw, &flip)
-                    };
-                    hidden_shift(&base, h, &t)
-                }
+                    realise(net.layer(1), arch.n0, &raw, &flip)
+                };
+                hidden_shift(&base, *h, t)
             }
-            None => net.clone(),
         };
         let raw_scale: Vec<Rational> = shifted
             .w1()
@@ -309,42 +330,45 @@ impl Model {
         let relabelled = relabel_layer1(&shifted, &order, &scale);
         let data = OrthantData::of_network(&relabelled);
         let layer1 = relabelled.layer(1).clone();
-        // A shift to the threshold can make another neuron hidden (a kink through a corner).
-        let after: Vec<usize> = match fibers_fiber::layer1::layer1_roles(&data) {
-            Ok(r) => (0..arch.n1)
-                .filter(|&j| r[j] == Layer1Role::Hidden)
-                .map(|j| order[j])
-                .collect(),
-            Err(_) => hidden_raw.into_iter().collect(),
-        };
-        if after.len() > 1 {
-            return Err(ModelError::SeveralHidden(after));
-        }
-        let hidden = match hidden_raw {
-            None => None,
-            Some(hr) => {
-                let h = order.iter().position(|&j| j == hr).expect("a permutation");
-                let (negated, t) = hidden_threshold(&data, h)
-                    .expect("the hidden neuron stays hidden after its shift");
-                debug_assert!(t.is_zero(), "canonical position is the threshold");
-                let mut tilde: Vec<Rational> = data.linear.iter().map(|r| r[h].clone()).collect();
-                for (k, &neg) in data.kinks.iter().zip(&negated) {
-                    if neg {
-                        for (c, j) in tilde.iter_mut().zip(&k.jump) {
-                            *c += j * &k.normal[h];
-                        }
+        let hset = hidden_set(&data).ok_or_else(|| {
+            ModelError::NotGeneric(NotGeneric {
+                condition: fibers_fiber::Condition::FacetTraces,
+                detail: "kinks share their traces on a facet after the hidden shift".into(),
+            })
+        })?;
+        let mut hidden = Vec::new();
+        for &h in &hset {
+            let (negated, t) = hidden_threshold(&data, h).expect("a hidden neuron has a threshold");
+            if !t.is_zero() {
+                return Err(ModelError::SeveralHidden(
+                    hset.iter().map(|&j| order[j]).collect(),
+                ));
+            }
+            let mut tilde: Vec<Rational> = data.linear.iter().map(|r| r[h].clone()).collect();
+            for (k, &neg) in data.kinks.iter().zip(&negated) {
+                if neg {
+                    for (c, j) in tilde.iter_mut().zip(&k.jump) {
+                        *c += j * &k.normal[h];
                     }
                 }
-                Some(Hidden {
-                    neuron: h,
-                    raw_neuron: hr,
-                    negated,
-                    tilde,
-                    t_min_raw: t_min_raw.clone(),
-                })
             }
-        };
-        Ok(Model {
+            let raw_h = order[h];
+            hidden.push(Hidden {
+                neuron: h,
+                raw_neuron: raw_h,
+                negated,
+                tilde,
+                t_min_raw: moves
+                    .iter()
+                    .find(|m| m.0 == raw_h)
+                    .map_or_else(Rational::zero, |m| m.1.clone()),
+            });
+        }
+        let own_shift = moves.first().map(|(h, t)| {
+            let c = order.iter().position(|j| j == h).expect("a permutation");
+            (c, -t)
+        });
+        let m = Model {
             net: net.clone(),
             arch,
             layer1,
@@ -352,8 +376,23 @@ impl Model {
             data,
             order,
             scale,
-            own_shift: -t_min_raw,
-        })
+            own_shift,
+        };
+        // The shifts of different hidden neurons must exclude each other: after a positive
+        // shift of one, no other neuron may stay hidden (else the description would need
+        // joint shifts, which it does not have).
+        if m.hidden.len() > 1 || moves.len() == 1 {
+            for h in &m.hidden {
+                let b = m.positive_branch(h.neuron);
+                let after = hidden_set(&m.target(b).at(&Rational::one())).unwrap_or_default();
+                if after.iter().any(|&j| j != h.neuron) {
+                    return Err(ModelError::SeveralHidden(
+                        m.hidden.iter().map(|x| x.raw_neuron).collect(),
+                    ));
+                }
+            }
+        }
+        Ok(m)
     }
 
     /// Number of canonical kinks `K`.
@@ -361,29 +400,48 @@ impl Model {
         self.data.kinks.len()
     }
 
-    /// Whether `Ã_h ≠ 0` (a positive shift creates the kink `N_h`).
-    pub fn shift_creates_kink(&self) -> bool {
-        self.hidden
-            .as_ref()
-            .is_some_and(|h| h.tilde.iter().any(|x| !x.is_zero()))
+    /// The hidden neuron with canonical index `h`.
+    pub fn hidden_neuron(&self, h: usize) -> Option<&Hidden> {
+        self.hidden.iter().find(|x| x.neuron == h)
+    }
+
+    /// Whether `Ã_h ≠ 0` (a positive shift of `h` creates the kink `N_h`).
+    pub fn shift_creates_kink(&self, h: usize) -> bool {
+        self.hidden_neuron(h)
+            .is_some_and(|x| x.tilde.iter().any(|t| !t.is_zero()))
+    }
+
+    /// The branch of positive shifts of `h`.
+    pub fn positive_branch(&self, h: usize) -> Branch {
+        if self.hidden.len() == 1 && !self.shift_creates_kink(h) {
+            Branch::NonNegative(h)
+        } else {
+            Branch::Positive(h)
+        }
     }
 
     /// The branches of the hidden shift.
     pub fn branches(&self) -> Vec<Branch> {
-        match &self.hidden {
-            None => vec![Branch::NoShift],
-            Some(_) if self.shift_creates_kink() => vec![Branch::Zero, Branch::Positive],
-            Some(_) => vec![Branch::NonNegative],
+        match self.hidden.as_slice() {
+            [] => vec![Branch::NoShift],
+            [h] if !self.shift_creates_kink(h.neuron) => vec![Branch::NonNegative(h.neuron)],
+            hs => std::iter::once(Branch::Zero)
+                .chain(hs.iter().map(|h| Branch::Positive(h.neuron)))
+                .collect(),
         }
     }
 
-    /// The branch a shift `s ≥ 0` belongs to.
-    pub fn branch_of(&self, s: &Rational) -> Branch {
-        match &self.hidden {
-            None => Branch::NoShift,
-            Some(_) if !self.shift_creates_kink() => Branch::NonNegative,
-            Some(_) if s.is_zero() => Branch::Zero,
-            Some(_) => Branch::Positive,
+    /// The branch of a shift `s ≥ 0` of neuron `h` (`None`: no neuron shifted).
+    pub fn branch_of(&self, shift: Option<(usize, &Rational)>) -> Branch {
+        if self.hidden.is_empty() {
+            return Branch::NoShift;
+        }
+        match shift {
+            Some((h, s)) if s.is_positive() => self.positive_branch(h),
+            _ => match self.branches().as_slice() {
+                [b @ Branch::NonNegative(_)] => *b,
+                _ => Branch::Zero,
+            },
         }
     }
 
@@ -391,6 +449,7 @@ impl Model {
     pub fn target(&self, branch: Branch) -> Target {
         let n1 = self.arch.n1;
         let d = &self.data;
+        let h = branch.neuron().and_then(|h| self.hidden_neuron(h));
         let mut kinks: Vec<TargetKink> = d
             .kinks
             .iter()
@@ -398,7 +457,7 @@ impl Model {
             .map(|(label, k)| {
                 let mut normal: Vec<Affine> =
                     k.normal.iter().cloned().map(Affine::constant).collect();
-                if let (Some(h), true) = (&self.hidden, branch.has_shift_variable()) {
+                if let Some(h) = h {
                     normal[n1].d = -&k.normal[h.neuron];
                 }
                 TargetKink {
@@ -410,7 +469,7 @@ impl Model {
             .collect();
         let mut linear = d.linear.clone();
         let mut offset: Vec<Affine> = d.offset.iter().cloned().map(Affine::constant).collect();
-        if let (Some(h), true) = (&self.hidden, branch.has_shift_variable()) {
+        if let Some(h) = h {
             for (k, &neg) in d.kinks.iter().zip(&h.negated) {
                 if neg {
                     for (o, j) in k.jump.iter().enumerate() {
@@ -418,7 +477,7 @@ impl Model {
                     }
                 }
             }
-            if branch == Branch::Positive {
+            if h.tilde.iter().any(|t| !t.is_zero()) {
                 for (row, t) in linear.iter_mut().zip(&h.tilde) {
                     row[h.neuron] -= t;
                 }
@@ -443,15 +502,15 @@ impl Model {
         }
     }
 
-    /// The canonical data of `G_s`, computed the slow way: the canonical layer 1 with a fresh
-    /// layer 2 realising the data (sign conditions of M7 hold by construction), shifted by M7.
-    /// Used to check [`Model::target`].
-    pub fn target_by_shift(&self, s: &Rational) -> OrthantData {
-        match &self.hidden {
+    /// The canonical data of `G_s` for a shift `s` of hidden neuron `h`, computed the slow way:
+    /// the canonical layer 1 with a fresh layer 2 realising the data (sign conditions of M7
+    /// hold by construction), shifted by M7. Used to check [`Model::target`].
+    pub fn target_by_shift(&self, h: usize, s: &Rational) -> OrthantData {
+        match self.hidden_neuron(h) {
             None => self.data.clone(),
-            Some(h) => {
-                let r = realise(&self.layer1, self.arch.n0, &self.data, &h.negated);
-                OrthantData::of_network(&hidden_shift(&r, h.neuron, s))
+            Some(x) => {
+                let r = realise(&self.layer1, self.arch.n0, &self.data, &x.negated);
+                OrthantData::of_network(&hidden_shift(&r, x.neuron, s))
             }
         }
     }
@@ -461,21 +520,12 @@ impl Model {
         Frame {
             arch: self.arch,
             layer1: Some(self.layer1.clone()),
-            hidden: self.hidden.as_ref().map(|h| h.neuron),
+            hidden: self.hidden.iter().map(|h| h.neuron).collect(),
             targets: self
                 .branches()
                 .into_iter()
                 .map(|b| self.target(b))
                 .collect(),
         }
-    }
-
-    /// The canonical layer 1 with the hidden bias raised by `s`.
-    pub fn layer1_at(&self, s: &Rational) -> Layer {
-        let mut l = self.layer1.clone();
-        if let Some(h) = &self.hidden {
-            l.bias[h.neuron] += s;
-        }
-        l
     }
 }

@@ -142,7 +142,7 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
              threshold):"
         );
         for j in 0..a.n1 {
-            let hidden = m.hidden.as_ref().is_some_and(|h| h.neuron == j);
+            let hidden = m.hidden_neuron(j).is_some();
             let _ = writeln!(
                 s,
                 "  row {j} = {} x raw row {}: a = {}, c = {}{}",
@@ -164,7 +164,7 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
         }
         let _ = writeln!(s, "  linear part A = {}", mt(&m.data.linear));
         let _ = writeln!(s, "  offset a = {}", vt(&m.data.offset));
-        if let Some(h) = &m.hidden {
+        for h in &m.hidden {
             let _ = writeln!(
                 s,
                 "  hidden neuron {} (raw {}): t_min = {} (raw), u_h column of the oriented \
@@ -173,10 +173,12 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
                 h.raw_neuron,
                 h.t_min_raw,
                 vt(&h.tilde),
-                if m.shift_creates_kink() {
-                    " (a shift s > 0 creates the kink N_h = P".to_string()
-                        + &m.kink_count().to_string()
-                        + ": u_h - s)"
+                if m.shift_creates_kink(h.neuron) {
+                    format!(
+                        " (a shift s > 0 creates the kink N_h = P{}: u_{} - s)",
+                        m.kink_count(),
+                        h.neuron
+                    )
                 } else {
                     String::new()
                 }
@@ -276,7 +278,7 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
     match &d.own {
         Some(w) => {
             let _ = writeln!(s, "the parameter itself:");
-            for line in witness_text(w, d.model.as_ref().is_some_and(|m| m.hidden.is_some())) {
+            for line in witness_text(w, d.model.as_ref().is_some_and(|m| !m.hidden.is_empty())) {
                 let _ = writeln!(s, "  {line}");
             }
         }
@@ -373,17 +375,17 @@ pub fn to_json(d: &Description) -> Value {
             "layer1": m.layer1.weight.iter().zip(&m.layer1.bias).enumerate().map(|(j, (w, c))| json!({
                 "weight": vector_to_value(w), "bias": fibers_net::json::rational_to_value(c),
                 "raw_row": m.order[j], "scale": fibers_net::json::rational_to_value(&m.scale[j]),
-                "hidden": m.hidden.as_ref().is_some_and(|h| h.neuron == j),
+                "hidden": m.hidden_neuron(j).is_some(),
             })).collect::<Vec<_>>(),
             "kinks": m.data.kinks.iter().map(|k| json!({"normal": vector_to_value(&k.normal), "jump": vector_to_value(&k.jump)})).collect::<Vec<_>>(),
             "linear": m.data.linear.iter().map(|r| vector_to_value(r)).collect::<Vec<_>>(),
             "offset": vector_to_value(&m.data.offset),
-            "hidden": m.hidden.as_ref().map(|h| json!({
+            "hidden": m.hidden.iter().map(|h| json!({
                 "neuron": h.neuron, "raw_neuron": h.raw_neuron,
                 "t_min": fibers_net::json::rational_to_value(&h.t_min_raw),
                 "tilde": vector_to_value(&h.tilde),
-                "shift_creates_kink": m.shift_creates_kink(),
-            })),
+                "shift_creates_kink": m.shift_creates_kink(h.neuron),
+            })).collect::<Vec<_>>(),
         })
     });
     json!({
@@ -601,8 +603,8 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
             "In canonical coordinates (layer-1 rows scaled by positive factors to a first \
              entry $\\pm 1$ and sorted{}) the first layer is\n\\begin{{gather*}}\n{}\n\
              \\end{{gather*}}",
-            if m.hidden.is_some() {
-                ", the hidden neuron moved to its threshold"
+            if !m.hidden.is_empty() {
+                ", hidden neurons at their thresholds"
             } else {
                 ""
             },
@@ -629,7 +631,7 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
             matrix_latex(&m.data.linear),
             column_latex(&m.data.offset)
         );
-        if let Some(h) = &m.hidden {
+        for h in &m.hidden {
             let _ = writeln!(
                 s,
                 "Layer-1 neuron {} is hidden (canonical index $h = {}$, threshold \

@@ -41,8 +41,8 @@ pub fn sample_part(frame: &Frame, key: &PartKey, rng: &mut Lcg) -> Option<Networ
     }
     let s = match key.branch {
         Branch::NoShift | Branch::Zero => Rational::zero(),
-        Branch::Positive => rng.positive(),
-        Branch::NonNegative => {
+        Branch::Positive(_) => rng.positive(),
+        Branch::NonNegative(_) => {
             if rng.below(3) == 0 {
                 Rational::zero()
             } else {
@@ -142,7 +142,7 @@ pub fn sample_part(frame: &Frame, key: &PartKey, rng: &mut Lcg) -> Option<Networ
     let layer1 = match &frame.layer1 {
         Some(l) => {
             let mut l = l.clone();
-            if let Some(h) = frame.hidden {
+            if let Some(h) = key.branch.neuron() {
                 l.bias[h] += &s;
             }
             l

@@ -125,7 +125,7 @@ pub fn constraints(frame: &Frame, key: &PartKey) -> Vec<Constraint> {
                 out.push(Constraint::zero(p(Var::w1(j, i)) - lam(j).scale(aji)));
             }
             let mut bias = c(&layer1.bias[j]);
-            if Some(j) == frame.hidden && has_s {
+            if Some(j) == key.branch.neuron() {
                 bias += &s_poly;
             }
             out.push(Constraint::zero(p(Var::b1(j)) - lam(j) * bias));
@@ -133,8 +133,10 @@ pub fn constraints(frame: &Frame, key: &PartKey) -> Vec<Constraint> {
     }
     if has_s {
         match key.branch {
-            crate::model::Branch::Positive => out.push(Constraint::positive(s_poly.clone())),
-            crate::model::Branch::NonNegative => out.push(Constraint::nonnegative(s_poly.clone())),
+            crate::model::Branch::Positive(_) => out.push(Constraint::positive(s_poly.clone())),
+            crate::model::Branch::NonNegative(_) => {
+                out.push(Constraint::nonnegative(s_poly.clone()))
+            }
             _ => {}
         }
     }

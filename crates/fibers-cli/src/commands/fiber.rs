@@ -168,7 +168,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
     let ropts = RenderOptions {
         max_parts_shown: args.show_parts,
     };
-    let hidden = d.model.as_ref().is_some_and(|m| m.hidden.is_some());
+    let hidden = d.model.as_ref().is_some_and(|m| !m.hidden.is_empty());
     match args.format {
         Format::Text => {
             print!("{}", render::to_text(&d, &ropts));
