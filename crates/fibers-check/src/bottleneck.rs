@@ -6,7 +6,7 @@
 //! crate only (no dependency on the producer, `fibers-fiber`). Proofs: `docs/bottleneck.md`.
 
 use crate::kernel::Rejection;
-use fibers_exact::Rational;
+use fibers_exact::{Integer, Rational};
 use fibers_net::json::{rational_from_value, rational_to_value, vector_to_value};
 use fibers_net::{LoadError, Network};
 use serde_json::{Map, Value};
@@ -318,8 +318,9 @@ type Canonical = (
 fn canonical(net: &Network) -> Canonical {
     let a = net.arch();
     let mut kinks: BTreeMap<Vec<Rational>, Vec<Rational>> = BTreeMap::new();
-    let mut lin = vec![vec![Rational::zero(); a.n1]; a.n3];
-    let mut off: Vec<Rational> = net.b3().to_vec();
+    // Affine terms v (w, β): linear neurons, and crossing ones whose first nonzero entry s is
+    // negative (v σ(s ẑ) = v|s| σ(ẑ) − v|s| ẑ and −v|s| ẑ = v (w, β)). Dead neurons add nothing.
+    let mut affine: Vec<(Vec<Rational>, Vec<Rational>)> = Vec::new();
     for k in 0..a.n2 {
         let v = column(net, k);
         if v.iter().all(Rational::is_zero) {
@@ -328,42 +329,120 @@ fn canonical(net: &Network) -> Canonical {
         let z: Vec<Rational> = net.w2()[k].iter().chain([&net.b2()[k]]).cloned().collect();
         let pos = z.iter().any(Rational::is_positive);
         let neg = z.iter().any(Rational::is_negative);
-        // z ≤ 0 on U (dead or zero): nothing. z ≥ 0 on U: affine.
-        let affine = |lin: &mut Vec<Vec<Rational>>,
-                      off: &mut Vec<Rational>,
-                      z: &[Rational],
-                      v: &[Rational]| {
-            for (q, vq) in v.iter().enumerate() {
-                for (i, zi) in z[..a.n1].iter().enumerate() {
-                    lin[q][i] += vq * zi;
-                }
-                off[q] += vq * &z[a.n1];
-            }
-        };
         match (pos, neg) {
             (false, _) => {}
-            (true, false) => affine(&mut lin, &mut off, &z, &v),
+            (true, false) => affine.push((v, z)),
             (true, true) => {
                 let s = z.iter().find(|x| !x.is_zero()).expect("nonzero").clone();
                 let normal: Vec<Rational> = z.iter().map(|x| x / &s).collect();
                 let abs = s.abs();
-                let jv: Vec<Rational> = v.iter().map(|x| x * &abs).collect();
-                if s.is_negative() {
-                    // v σ(s ẑ) = v|s| σ(ẑ) − v|s| ẑ on all of R^{n1}.
-                    let minus: Vec<Rational> = jv.iter().map(|x| -x).collect();
-                    affine(&mut lin, &mut off, &normal, &minus);
-                }
                 let e = kinks
                     .entry(normal)
                     .or_insert_with(|| vec![Rational::zero(); a.n3]);
-                for (x, y) in e.iter_mut().zip(&jv) {
-                    *x += y;
+                for (x, y) in e.iter_mut().zip(&v) {
+                    *x += y * &abs;
+                }
+                if s.is_negative() {
+                    affine.push((v, z));
                 }
             }
         }
     }
     kinks.retain(|_, j| j.iter().any(|x| !x.is_zero()));
+    let mut sum = outer_sum(&affine, a.n3, a.n1 + 1);
+    for (row, b) in sum.iter_mut().zip(net.b3()) {
+        row[a.n1] += b;
+    }
+    let off = sum.iter().map(|r| r[a.n1].clone()).collect();
+    let lin = sum.into_iter().map(|r| r[..a.n1].to_vec()).collect();
     (kinks, lin, off)
+}
+
+/// `Σ_k v_k z_kᵀ` (`rows × cols`), exactly. Each term is written over one integer denominator,
+/// `v z_ᵀ = (V Zᵀ) / D`, and the integer products are summed in `i128` (overflow checked) per
+/// distinct `D`; a term that does not fit in machine words is added in rationals.
+fn outer_sum(
+    terms: &[(Vec<Rational>, Vec<Rational>)],
+    rows: usize,
+    cols: usize,
+) -> Vec<Vec<Rational>> {
+    fn words(v: &[Rational]) -> Option<(Vec<i64>, i64)> {
+        let small = |r: &Rational| Some((r.numer().to_i64()?, r.denom().to_i64()?));
+        let gcd = |mut a: i64, mut b: i64| {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        };
+        let mut d = 1i64;
+        for x in v {
+            let (_, q) = small(x)?;
+            d = (d / gcd(d, q)).checked_mul(q)?;
+        }
+        v.iter()
+            .map(|x| small(x).and_then(|(p, q)| p.checked_mul(d / q)))
+            .collect::<Option<Vec<i64>>>()
+            .map(|z| (z, d))
+    }
+    let mut exact = vec![vec![Rational::zero(); cols]; rows];
+    // Groups (L, sums) meaning sums / L; a term joins the last group over lcm(L, D) when that
+    // fits in machine words, else starts a new group, else is added in rationals.
+    let mut groups: Vec<(i64, Vec<i128>)> = Vec::new();
+    let merge = |l: i64, sums: &[i128], vv: &[i64], e: i64, zz: &[i64], d: i64| {
+        let gcd = |mut a: i64, mut b: i64| {
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        };
+        let den = d.checked_mul(e)?;
+        let m = (l / gcd(l, den)).checked_mul(den)?;
+        let (fs, ft) = ((m / l) as i128, (m / den) as i128);
+        let mut out = sums
+            .iter()
+            .map(|x| x.checked_mul(fs))
+            .collect::<Option<Vec<i128>>>()?;
+        for (o, &x) in vv.iter().enumerate() {
+            let x = (x as i128).checked_mul(ft)?;
+            for (i, &y) in zz.iter().enumerate() {
+                let k = o * cols + i;
+                out[k] = out[k].checked_add(x.checked_mul(y as i128)?)?;
+            }
+        }
+        Some((m, out))
+    };
+    for (v, z) in terms {
+        let fast = (|| {
+            let ((vv, e), (zz, d)) = (words(v)?, words(z)?);
+            if let Some((l, sums)) = groups.last() {
+                if let Some(next) = merge(*l, sums, &vv, e, &zz, d) {
+                    *groups.last_mut()? = next;
+                    return Some(());
+                }
+            }
+            let next = merge(1, &vec![0; rows * cols], &vv, e, &zz, d)?;
+            groups.push(next);
+            Some(())
+        })();
+        if fast.is_none() {
+            for (o, x) in v.iter().enumerate() {
+                for (i, y) in z.iter().enumerate() {
+                    exact[o][i] += x * y;
+                }
+            }
+        }
+    }
+    for (den, sums) in groups {
+        for (k, s) in sums.into_iter().enumerate() {
+            if s != 0 {
+                let big =
+                    Integer::from((s >> 64) as i64) * Integer::pow2(64) + Integer::from(s as u64);
+                exact[k / cols][k % cols] +=
+                    Rational::new(big, Integer::from(den)).expect("den > 0");
+            }
+        }
+    }
+    exact
 }
 
 /// `F(y) = W3 σ(W2 σ(y) + b2) + b3` for a network with `n1 = 1`.

@@ -14,7 +14,7 @@
 
 use crate::layer1::{
     check_hidden_condition, hidden_shift, hidden_threshold, layer1_roles, proportional, realise,
-    relabel_layer1, Layer1Role,
+    Layer1Role,
 };
 use crate::linalg::independent_columns;
 use crate::oned::{OneDimForm, Profile};
@@ -417,10 +417,18 @@ pub fn canonicalize(net: &Network) -> Result<Canonicalization, NotGeneric> {
     let mut order: Vec<usize> = (0..a.n1).collect();
     order.sort_by(|&i, &j| normed[i].cmp(&normed[j]));
     let sorted_scale: Vec<Rational> = order.iter().map(|&j| scale[j].clone()).collect();
-    let relabelled = relabel_layer1(shifted, &order, &sorted_scale);
-    let data = OrthantData::of_network(&relabelled);
-    // Roles after the shifts (a shift can make another neuron hidden, with t_min = 0).
-    let final_roles = layer1_roles(&data).ok();
+    let data = if shifts.is_empty() {
+        raw.relabelled(&order, &sorted_scale)
+    } else {
+        OrthantData::of_network(shifted).relabelled(&order, &sorted_scale)
+    };
+    // Roles after the shifts (a shift can make another neuron hidden, with t_min = 0);
+    // without shifts they are the raw roles, permuted.
+    let final_roles = if shifts.is_empty() {
+        Some(order.iter().map(|&j| roles[j]).collect::<Vec<_>>())
+    } else {
+        layer1_roles(&data).ok()
+    };
     let rows = order
         .iter()
         .enumerate()

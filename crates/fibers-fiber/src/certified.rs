@@ -84,7 +84,7 @@ pub fn witness_certificate(
 pub struct AutoReport {
     /// The verdict and its certificate.
     pub decision: Decision,
-    /// `"bottleneck"`, `"one-dimensional"`, `"constant"` (fast path) or `"tree"`.
+    /// `"bottleneck"`, `"one-dimensional"`, `"constant"`, `"probe"` (fast path) or `"tree"`.
     pub method: &'static str,
     /// Why the fast path did not decide (when `method` is `"tree"` after `auto`).
     pub fallback: Option<String>,
@@ -104,7 +104,9 @@ fn method_of(links: &[Link]) -> &'static str {
     }
 }
 
-/// The fast path alone, as a certified decision; `Err(reason)` when it cannot finish.
+/// The fast path alone, as a certified decision with the path that decided it
+/// (`"bottleneck"`, `"one-dimensional"`, `"constant"`, or `"probe"` for a witness found at the
+/// first seeded point); `Err(reason)` when it cannot finish.
 pub fn fast(a: &Network, b: &Network) -> Result<(Decision, &'static str), String> {
     match decide(a, b, WITNESS_BUDGET) {
         FastOutcome::Equivalent(links) => Ok((
@@ -113,12 +115,12 @@ pub fn fast(a: &Network, b: &Network) -> Result<(Decision, &'static str), String
             },
             method_of(&links),
         )),
-        FastOutcome::NotEquivalent(x) => Ok((
+        FastOutcome::NotEquivalent(x, found_by) => Ok((
             Decision::NotEquivalent {
                 certificate: witness_certificate(a, b, x.clone(), PRODUCER),
                 witness: x,
             },
-            "bottleneck",
+            found_by,
         )),
         FastOutcome::GaveUp(r) => Err(r),
     }

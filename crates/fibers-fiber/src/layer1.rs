@@ -65,6 +65,40 @@ fn trace_of(normal: &[Rational], j: usize) -> Vec<Rational> {
         .collect()
 }
 
+/// Whether `p` and `q` without their entry `j` are proportional by a nonzero factor.
+fn proportional_skip(p: &[Rational], q: &[Rational], j: usize) -> bool {
+    let idx = || (0..p.len()).filter(move |&i| i != j);
+    let Some(f) = idx().find(|&i| !p[i].is_zero()) else {
+        return false;
+    };
+    if q[f].is_zero() || idx().take_while(|&i| i < f).any(|i| !q[i].is_zero()) {
+        return false;
+    }
+    idx().filter(|&i| i > f).all(|i| {
+        p[i].is_zero() == q[i].is_zero() && (p[i].is_zero() || &p[f] * &q[i] == &q[f] * &p[i])
+    })
+}
+
+fn signs_skip(v: &[Rational], j: usize) -> (bool, bool) {
+    let mut it = v
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != j)
+        .map(|(_, x)| x);
+    let (mut p, mut n) = (false, false);
+    for x in it.by_ref() {
+        match x.signum() {
+            1 => p = true,
+            -1 => n = true,
+            _ => {}
+        }
+        if p && n {
+            break;
+        }
+    }
+    (p, n)
+}
+
 fn signs(v: &[Rational]) -> (bool, bool) {
     (
         v.iter().any(Rational::is_positive),
@@ -83,16 +117,18 @@ pub fn layer1_role(d: &OrthantData, j: usize) -> Result<Layer1Role, AmbiguousFac
     if !d.depends_on(j) {
         return Ok(Layer1Role::Irrelevant);
     }
-    let crossing: Vec<(usize, Vec<Rational>)> = d
+    // Kinks depending on u_j whose trace on the facet U_j (the normal without entry j) has
+    // both signs.
+    let crossing: Vec<usize> = d
         .kinks
         .iter()
         .enumerate()
         .filter(|(_, k)| !k.normal[j].is_zero())
-        .map(|(i, k)| (i, trace_of(&k.normal, j)))
-        .filter(|(_, t)| {
-            let (p, n) = signs(t);
+        .filter(|(_, k)| {
+            let (p, n) = signs_skip(&k.normal, j);
             p && n
         })
+        .map(|(i, _)| i)
         .collect();
     if crossing.is_empty() {
         return Ok(Layer1Role::Hidden);
@@ -100,25 +136,21 @@ pub fn layer1_role(d: &OrthantData, j: usize) -> Result<Layer1Role, AmbiguousFac
     // A trace shared by several kinks shows a bend of F along H_j unless the jumps of ∂_j G
     // across it cancel: Σ_Q J_Q ŵ_{Q,j} sgn(c_Q), where τ_Q = c_Q τ_P.
     let mut shared = None;
-    for (a, (ia, ta)) in crossing.iter().enumerate() {
-        let f = ta
-            .iter()
-            .position(|x| !x.is_zero())
+    for (a, &ia) in crossing.iter().enumerate() {
+        let ta = &d.kinks[ia].normal;
+        let f = (0..ta.len())
+            .find(|&i| i != j && !ta[i].is_zero())
             .expect("indefinite trace");
-        let mut jump: Vec<Rational> = d.kinks[*ia]
-            .jump
-            .iter()
-            .map(|x| x * &d.kinks[*ia].normal[j])
-            .collect();
-        for (b, (ib, tb)) in crossing.iter().enumerate() {
-            if b == a || !proportional(ta, tb) {
+        let mut jump: Vec<Rational> = d.kinks[ia].jump.iter().map(|x| x * &ta[j]).collect();
+        for (b, &ib) in crossing.iter().enumerate() {
+            let tb = &d.kinks[ib].normal;
+            if b == a || !proportional_skip(ta, tb, j) {
                 continue;
             }
-            shared.get_or_insert((*ia, *ib));
+            shared.get_or_insert((ia, ib));
             let positive = tb[f].signum() == ta[f].signum();
-            let k = &d.kinks[*ib];
-            for (x, y) in jump.iter_mut().zip(&k.jump) {
-                let t = y * &k.normal[j];
+            for (x, y) in jump.iter_mut().zip(&d.kinks[ib].jump) {
+                let t = y * &tb[j];
                 if positive {
                     *x += t;
                 } else {

@@ -13,6 +13,7 @@
 //!
 //! The mathematics, with proofs, is in `docs/bottleneck.md`.
 
+pub mod affine;
 pub mod canonical;
 pub mod certified;
 pub mod classify;

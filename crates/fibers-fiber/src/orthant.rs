@@ -11,6 +11,7 @@
 //! the interior of `U`), nonzero jumps `J_P ∈ Q^{n3}` and an affine part `(A, a)`. The
 //! identity is exact on `U`; uniqueness is proved in `docs/bottleneck.md`.
 
+use crate::affine::AffineSums;
 use fibers_exact::Rational;
 use fibers_net::Network;
 use std::collections::BTreeMap;
@@ -139,6 +140,7 @@ pub struct OrthantBuilder {
     kinks: BTreeMap<Vec<Rational>, Vec<Rational>>,
     linear: Vec<Vec<Rational>>,
     offset: Vec<Rational>,
+    sums: AffineSums,
 }
 
 fn add_scaled(acc: &mut [Rational], v: &[Rational], s: &Rational) {
@@ -158,6 +160,7 @@ impl OrthantBuilder {
             kinks: BTreeMap::new(),
             linear: vec![vec![Rational::zero(); n1]; n3],
             offset: vec![Rational::zero(); n3],
+            sums: AffineSums::new(n1, n3),
         }
     }
     /// Adds the constant `c`.
@@ -186,7 +189,7 @@ impl OrthantBuilder {
         assert_eq!(v.len(), self.n3, "outgoing length must be n3");
         match layer2_role(w, beta, v.iter().all(Rational::is_zero)) {
             Layer2Role::Null | Layer2Role::Dead => {}
-            Layer2Role::Linear => self.add_affine(w, beta, v),
+            Layer2Role::Linear => self.sums.add(w, beta, v),
             Layer2Role::Crossing => {
                 let s = w
                     .iter()
@@ -202,9 +205,8 @@ impl OrthantBuilder {
                     .collect();
                 let abs = s.abs();
                 if s.is_negative() {
-                    // v σ(s ẑ) = v|s| σ(ẑ) − v|s| ẑ
-                    let minus: Vec<Rational> = v.iter().map(|x| -(x * &abs)).collect();
-                    self.add_affine(&normal[..self.n1], &normal[self.n1], &minus);
+                    // v σ(s ẑ) = v|s| σ(ẑ) − v|s| ẑ, and −v|s| ẑ = v (w, β) since s < 0.
+                    self.sums.add(w, beta, v);
                 }
                 let entry = self
                     .kinks
@@ -215,7 +217,20 @@ impl OrthantBuilder {
         }
     }
     /// The canonical data (zero jumps dropped, kinks sorted).
-    pub fn finish(self) -> OrthantData {
+    pub fn finish(mut self) -> OrthantData {
+        let (lin, off) = self.sums.finish();
+        for (row, extra) in self.linear.iter_mut().zip(&lin) {
+            for (x, y) in row.iter_mut().zip(extra) {
+                if !y.is_zero() {
+                    *x += y;
+                }
+            }
+        }
+        for (x, y) in self.offset.iter_mut().zip(&off) {
+            if !y.is_zero() {
+                *x += y;
+            }
+        }
         let kinks = self
             .kinks
             .into_iter()
@@ -267,10 +282,146 @@ impl OrthantData {
         }
         out
     }
+    /// The canonical data in relabelled layer-1 coordinates `ũ_i = scale[i] · u_{order[i]}`
+    /// (`scale[i] > 0`): the same function `G`, written in the new coordinates.
+    pub fn relabelled(&self, order: &[usize], scale: &[Rational]) -> OrthantData {
+        let inv: Vec<Rational> = scale
+            .iter()
+            .map(|x| x.recip().expect("positive scale"))
+            .collect();
+        let n1 = self.n1;
+        let mut linear: Vec<Vec<Rational>> = self
+            .linear
+            .iter()
+            .map(|row| {
+                order
+                    .iter()
+                    .zip(&inv)
+                    .map(|(&o, si)| &row[o] * si)
+                    .collect()
+            })
+            .collect();
+        let mut offset = self.offset.clone();
+        let mut sums = AffineSums::new(n1, self.n3);
+        let mut kinks: Vec<Kink> = Vec::with_capacity(self.kinks.len());
+        for k in &self.kinks {
+            // ẑ(u) = n·(ũ, 1) with n = (ŵ_{order[i]} / scale[i], β̂). With f the first nonzero
+            // entry of n: J σ(n) = J|f| σ(n/f), minus J|f| n/f = J n when f < 0.
+            let mut n: Vec<Rational> = order
+                .iter()
+                .zip(&inv)
+                .map(|(&o, si)| &k.normal[o] * si)
+                .collect();
+            n.push(k.normal[n1].clone());
+            let f = n
+                .iter()
+                .find(|x| !x.is_zero())
+                .expect("nonzero normal")
+                .clone();
+            if f.is_negative() {
+                sums.add(&n[..n1], &n[n1], &k.jump);
+            }
+            let finv = f.recip().expect("nonzero");
+            let abs = f.abs();
+            let normal = n.iter().map(|x| x * &finv).collect();
+            let jump = k.jump.iter().map(|j| j * &abs).collect();
+            kinks.push(Kink { normal, jump });
+        }
+        kinks.sort();
+        let (lin, off) = sums.finish();
+        for (row, extra) in linear.iter_mut().zip(&lin) {
+            for (x, y) in row.iter_mut().zip(extra) {
+                if !y.is_zero() {
+                    *x += y;
+                }
+            }
+        }
+        for (x, y) in offset.iter_mut().zip(&off) {
+            if !y.is_zero() {
+                *x += y;
+            }
+        }
+        OrthantData {
+            n1,
+            n3: self.n3,
+            kinks,
+            linear,
+            offset,
+        }
+    }
     /// Whether layer-1 coordinate `j` enters `G` at all: some kink has `ŵ_j ≠ 0` or column `j`
     /// of `A` is nonzero.
     pub fn depends_on(&self, j: usize) -> bool {
         self.kinks.iter().any(|k| !k.normal[j].is_zero())
             || self.linear.iter().any(|r| !r[j].is_zero())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fibers_net::{Architecture, Layer};
+
+    fn lcg(state: &mut u64) -> i64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((*state >> 33) % 11) as i64 - 5
+    }
+
+    fn random_net(seed: u64, arch: Architecture) -> Network {
+        let mut st = seed;
+        let layers = [1, 2, 3].map(|l| {
+            let (r, c) = arch.weight_shape(l);
+            Layer {
+                weight: (0..r)
+                    .map(|_| {
+                        (0..c)
+                            .map(|_| Rational::ratio(lcg(&mut st), 1 + (lcg(&mut st) + 5) % 3))
+                            .collect()
+                    })
+                    .collect(),
+                bias: (0..r).map(|_| Rational::ratio(lcg(&mut st), 2)).collect(),
+            }
+        });
+        Network::new(arch, layers).unwrap()
+    }
+
+    /// `G(u) = W3 σ(W2 u + b2) + b3` directly.
+    fn g(net: &Network, u: &[Rational]) -> Vec<Rational> {
+        let z = net.layer(2).apply(u);
+        let s: Vec<Rational> = z.iter().map(fibers_net::network::relu).collect();
+        net.layer(3).apply(&s)
+    }
+
+    #[test]
+    fn canonical_data_is_g_on_the_orthant() {
+        let arch = Architecture::new(3, 3, 7, 2);
+        for seed in 0..40u64 {
+            let net = random_net(seed, arch);
+            let d = OrthantData::of_network(&net);
+            let order = [2usize, 0, 1];
+            let scale = [
+                Rational::ratio(1, 3),
+                Rational::from(2),
+                Rational::ratio(5, 7),
+            ];
+            let r = d.relabelled(&order, &scale);
+            let mut st = seed + 1000;
+            for _ in 0..30 {
+                let u: Vec<Rational> = (0..3)
+                    .map(|_| Rational::ratio(lcg(&mut st).abs(), 2))
+                    .collect();
+                assert_eq!(d.eval(&u), g(&net, &u), "seed {seed} u {u:?}");
+                // ũ_i = scale[i] u_{order[i]}
+                let ut: Vec<Rational> = (0..3).map(|i| &scale[i] * &u[order[i]]).collect();
+                assert_eq!(r.eval(&ut), g(&net, &u), "relabelled, seed {seed}");
+            }
+            assert!(r.kinks.windows(2).all(|p| p[0].normal < p[1].normal));
+            assert!(r
+                .kinks
+                .iter()
+                .all(|k| k.normal.iter().find(|x| !x.is_zero()) == Some(&Rational::one())));
+        }
     }
 }
