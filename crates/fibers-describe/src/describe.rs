@@ -376,7 +376,7 @@ impl Description {
             Some(Ok(_)) => "D minus the functional dimension (not proved to be the fiber \
                             dimension for this parameter)"
                 .into(),
-            _ => "unknown".into(),
+            _ => "no description and no functional dimension".into(),
         }
     }
 

@@ -132,7 +132,7 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
         let _ = writeln!(s, "not generic: {ng}");
     }
     if let Some(c) = &d.canonical {
-        let _ = writeln!(s, "canonical form: {} (sha256 {})", c.kind(), c.hash());
+        let _ = writeln!(s, "canonical form: {}", c.kind());
     }
     let _ = writeln!(s, "completeness: {}", completeness(d));
     if let Some(m) = &d.model {
@@ -674,7 +674,7 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
                  ({} role assignment(s) of the layer-2 neurons modulo permutations), and let \
                  $\\Pi = S_{{{}}} \\times S_{{{}}}$ act by permuting the neurons of both hidden \
                  layers. Then\n\\[ \\bigcup_{{g \\in \\Pi}} g \\cdot \\mathcal{{S}} {rel} \
-                 \\operatorname{{Fib}}(\\theta) \\]\n{}. {}\
+                 \\operatorname{{Fib}}(\\theta) \\]\n{}{}\
                  The symmetries available at $\\theta$ are:\n\\begin{{description}}\n{sym}\
                  \\end{{description}}\n{}\\end{{theorem}}\n",
                 d.parts.len(),
@@ -682,9 +682,9 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
                 a.n2,
                 if kind == Kind::Bottleneck {
                     "with equality if the layer-1 part of the description is complete \
-                     (THEORY \\S 8, open; checked against the exact branch-tree decider)"
+                     (THEORY \\S 8, open; checked against the exact branch-tree decider). "
                 } else {
-                    "(the description is partial)"
+                    ""
                 },
                 if let Some(p) = &d.partial {
                     format!("The description is partial: {}.\n\n", escape(p))
