@@ -139,7 +139,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
         Some(p) => Some(load_same_arch(p, &net, &args.net)?),
         None => None,
     };
-    let fundim = (!args.no_fundim).then(|| FunDimOptions {
+    let fundim = (!args.no_fundim).then_some(FunDimOptions {
         max_regions: args.max_regions,
     });
     let d = describe_with_progress(&net, args.max_parts, fundim)?;
