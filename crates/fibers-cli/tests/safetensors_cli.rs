@@ -479,3 +479,54 @@ fn safetensors_content_is_recognised_without_the_extension() {
     let (code, out, _) = run(&["eval", &p, "--x", "3"]);
     assert_eq!((code, out.trim()), (0, "6"));
 }
+
+/// Files written by Python's `safetensors` package (`fixtures/models/make.py`, numpy front
+/// end of the producer behind `safetensors.torch.save_file`): every entry reads as the
+/// rational Python's `fractions` gives for the float, and evaluation agrees exactly with
+/// Python's rational evaluation.
+#[test]
+fn python_written_models_load_exactly() {
+    let dir = TempDir::new();
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/models");
+    let mut checked = 0;
+    for name in ["seq_f32", "fc_f16", "seq_f64"] {
+        let model = models.join(format!("{name}.safetensors"));
+        let model = model.to_str().unwrap();
+        let text = std::fs::read_to_string(models.join(format!("{name}.expected"))).unwrap();
+        let expected: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let keys = expected["keys"].as_str().unwrap();
+        let want = fibers_net::json::network_from_value(&expected["network"], name).unwrap();
+        let out = dir.path(&format!("{name}.json"));
+        let (code, _, err) = run(&["convert", model, &out, "--keys", keys]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let got = fibers_net::json::read_network(Path::new(&out)).unwrap();
+        assert_eq!(got, want, "{name}");
+        for e in expected["evaluations"].as_array().unwrap() {
+            let x: Vec<&str> = e["x"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            let (code, stdout, err) =
+                run(&["eval", model, "--keys", keys, "--x", &x.join(","), "--json"]);
+            assert_eq!(code, 0, "{name}: {err}");
+            let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            let got: Vec<fibers_exact::Rational> = v["output"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| fibers_net::json::rational_from_value(q, "out", "output").unwrap())
+                .collect();
+            let want: Vec<fibers_exact::Rational> = e["output"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q.as_str().unwrap().parse().unwrap())
+                .collect();
+            assert_eq!(got, want, "{name} at {x:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 7);
+}
