@@ -341,6 +341,21 @@ fn batch_dedup_classes_are_the_equivalence_classes() {
         nets.push(a);
         nets.push(b);
     }
+    // Non-generic (n1 > n0) networks that vanish at every probe point (all kinks beyond
+    // x = 100) and differ further out: only a certified decision can separate them.
+    let far = |t: i64, scale: i64| {
+        let text = format!(
+            r#"{{"architecture": [1, 2, 1, 1], "layers": [
+                {{"weight": [[{scale}], [1]], "bias": [{}, {}]}},
+                {{"weight": [[1, 0]], "bias": [0]}},
+                {{"weight": [["{}"]], "bias": [0]}}]}}"#,
+            -t * scale,
+            -t - 1,
+            fibers_exact::Rational::ratio(1, scale)
+        );
+        fibers_net::json::network_from_str(&text, "far").unwrap()
+    };
+    nets.extend([far(100, 1), far(200, 1), far(100, 3)]);
     let mut rng = fibers_certify::moves::Lcg::new(7);
     let order = rng.permutation(nets.len());
     let nets: Vec<Network> = order.iter().map(|&i| nets[i].clone()).collect();
@@ -384,6 +399,12 @@ fn batch_dedup_classes_are_the_equivalence_classes() {
     assert!(
         generic > 0 && fallback > 0,
         "{generic} generic, {fallback} not"
+    );
+    // Some new class was separated from another only by a certified decision.
+    assert!(
+        got.iter()
+            .any(|l| l["new_class"] == true && l["compared"].as_u64().unwrap() > 0),
+        "a pairwise decision that found two networks different"
     );
     // Same class iff the certified decision says equivalent (only same widths can be).
     for i in 0..nets.len() {

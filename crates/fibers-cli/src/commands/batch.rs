@@ -18,6 +18,7 @@ use crate::commands::equiv::{self_check, MethodArg};
 use crate::error::CliError;
 use clap::{Args, Subcommand};
 use fibers_certify::{DecideError, DecideOptions, Decision, Method};
+use fibers_exact::Rational;
 use fibers_fiber::canonicalize;
 use fibers_fiber::certified::{decide_auto, AutoReport};
 use fibers_net::json::{network_from_value, vector_to_value};
@@ -657,22 +658,45 @@ struct Class {
     has_generic: bool,
 }
 
+/// The exact outputs of a network at the probe points ([`fingerprint`]), with its input and
+/// output widths. Equivalent networks have equal fingerprints; networks with different ones are
+/// not equivalent (the differing output at a probe point is a witness).
+type Fingerprint = (usize, usize, Vec<Vec<Rational>>);
+
+/// How many seeded points (beyond the origin and `±e_i`) a fingerprint evaluates.
+const FINGERPRINT_POINTS: usize = 8;
+
+fn fingerprint(net: &Network) -> Fingerprint {
+    let a = net.arch();
+    let outputs = fibers_certify::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
+        .iter()
+        .map(|x| net.eval(x))
+        .collect();
+    (a.n0, a.n3, outputs)
+}
+
 /// The classes found so far (kept across chunks; memory grows with the number of classes).
 #[derive(Default)]
 struct Dedup {
     classes: Vec<Class>,
     by_hash: HashMap<String, usize>,
+    /// The classes of each fingerprint, in class order.
+    by_print: HashMap<Fingerprint, Vec<usize>>,
 }
 
 /// A line after the parallel first phase.
 enum Prepared {
     Failed(Outcome),
-    Ready {
-        net: Network,
-        obj: serde_json::Map<String, Value>,
-        /// Canonical hash, or the failed genericity condition.
-        canon: Result<String, String>,
-    },
+    Ready(Box<ReadyLine>),
+}
+
+/// A network line read, canonicalized and fingerprinted.
+struct ReadyLine {
+    net: Network,
+    obj: serde_json::Map<String, Value>,
+    /// Canonical hash, or the failed genericity condition.
+    canon: Result<String, String>,
+    print: Fingerprint,
 }
 
 /// How a line was placed in a class (second phase), before verification.
@@ -735,9 +759,15 @@ impl Dedup {
                     let canon = canonicalize(&net)
                         .map(|c| c.form.hash())
                         .map_err(|e| e.to_string());
-                    Ok::<_, Outcome>((net, obj, canon))
+                    let print = fingerprint(&net);
+                    Ok::<_, Outcome>((net, obj, canon, print))
                 }) {
-                    Ok(Ok((net, obj, canon))) => Prepared::Ready { net, obj, canon },
+                    Ok(Ok((net, obj, canon, print))) => Prepared::Ready(Box::new(ReadyLine {
+                        net,
+                        obj,
+                        canon,
+                        print,
+                    })),
                     Ok(Err(o)) => Prepared::Failed(o),
                     Err(_) => Prepared::Failed(internal(n, "panic while canonicalizing")),
                 };
@@ -824,9 +854,14 @@ impl Dedup {
     /// Places one line: a known canonical hash defers to verification; anything else is
     /// compared pairwise with the candidate representatives, in class order.
     fn place(&mut self, n: usize, p: Prepared, opts: &DecideOptions) -> Placement {
-        let (net, obj, canon) = match p {
+        let ReadyLine {
+            net,
+            obj,
+            canon,
+            print,
+        } = match p {
             Prepared::Failed(o) => return Placement::Done(o),
-            Prepared::Ready { net, obj, canon } => (net, obj, canon),
+            Prepared::Ready(r) => *r,
         };
         if let Ok(h) = &canon {
             if let Some(&class) = self.by_hash.get(h) {
@@ -838,12 +873,21 @@ impl Dedup {
                 };
             }
         }
-        // A generic network with a new form can only match a class without generic members;
-        // a non-generic one can match any class.
+        // Only classes with the same fingerprint can match (for the others the exact outputs
+        // at a probe point differ). A generic network with a new form can only match a class
+        // without generic members; a non-generic one can match any class.
         let generic = canon.is_ok();
-        let candidates: Vec<usize> = (0..self.classes.len())
-            .filter(|&c| !(generic && self.classes[c].has_generic))
-            .collect();
+        let candidates: Vec<usize> = self
+            .by_print
+            .get(&print)
+            .map(|cs| {
+                cs.iter()
+                    .copied()
+                    .filter(|&c| !(generic && self.classes[c].has_generic))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let probes = 1 + 2 * print.0 + FINGERPRINT_POINTS;
         // Decide against the candidates in parallel; once some candidate is equivalent, the
         // later ones are skipped (the first equivalent class in class order wins).
         let first_match = AtomicUsize::new(usize::MAX);
@@ -888,11 +932,13 @@ impl Dedup {
         });
         if let Err(why) = &canon {
             out["fallback"] = json!(format!(
-                "not generic ({why}): certified pairwise decisions against the class \
-                 representatives ({decided} of {} decided)",
+                "not generic ({why}): certified pairwise decisions against the {} class \
+                 representatives that agree with it at the {probes} probe points ({decided} \
+                 decided)",
                 candidates.len()
             ));
         }
+        out["compared"] = json!(decided);
         let (class, tag, status) = match joined {
             Some(c) => {
                 out["by"] = json!("pairwise");
@@ -905,12 +951,8 @@ impl Dedup {
                     net,
                     has_generic: false,
                 });
-                out["by"] = json!(if candidates.is_empty() {
-                    "first"
-                } else {
-                    "pairwise"
-                });
                 let c = self.classes.len() - 1;
+                self.by_print.entry(print).or_default().push(c);
                 if undecided.is_empty() {
                     (c, "new-class", Status::Ok)
                 } else {
