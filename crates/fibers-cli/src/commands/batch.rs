@@ -98,8 +98,9 @@ pub struct DedupArgs {
     /// Input, output and parallelism.
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Give up on one pairwise decision after this many tree nodes (the network then starts
-    /// a class of its own, marked `"undecided"`).
+    /// Give up on one certified decision after this many tree nodes (a network left
+    /// undecided against some representatives starts a class of its own and lists them in
+    /// `"undecided_against"`; exit status 3).
     #[arg(long, value_name = "N")]
     pub max_nodes: Option<u64>,
 }
