@@ -430,3 +430,41 @@ fn batch_dedup_classes_are_the_equivalence_classes() {
     let classes = class.iter().max().unwrap() + 1;
     assert!(classes < nets.len() as u64, "some networks share a class");
 }
+
+#[test]
+fn out_of_budget_lines_say_undecided_and_exit_3() {
+    let dir = TempDir::new("budget");
+    // Symmetric pairs decided by the branch tree need more than one node.
+    let text: String = (0..12)
+        .step_by(3)
+        .map(|seed| {
+            let (a, b, _) = pair(seed);
+            pair_line(&a, &b) + "\n"
+        })
+        .collect();
+    let input = dir.file("pairs.jsonl", &text);
+    let out = fibers(
+        &[
+            "batch",
+            "equiv",
+            &input,
+            "--method",
+            "tree",
+            "--max-nodes",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("some decisions ran out of budget (first: line "),
+        "{stderr}"
+    );
+    let got = lines(&out);
+    assert_eq!(got.len(), 4);
+    assert!(got.iter().any(|l| l["verdict"] == "undecided"));
+    assert!(got
+        .iter()
+        .all(|l| l["verdict"] == "undecided" || l["verdict"] == "equivalent"));
+}

@@ -409,7 +409,7 @@ fn stream(
             None => process(chunk, &bar),
         };
         debug_assert_eq!(outcomes.len(), k);
-        for o in outcomes {
+        for (i, o) in outcomes.into_iter().enumerate() {
             if let Err(e) = writeln!(writer, "{}", o.json) {
                 return write_failed(e, &out_name, &bar);
             }
@@ -417,7 +417,11 @@ fn stream(
                 worst = o.status;
             }
             if o.status != Status::Ok && first_problem.is_none() {
-                first_problem = o.json["error"].as_str().map(str::to_string);
+                first_problem = Some(
+                    o.json["error"]
+                        .as_str()
+                        .map_or_else(|| format!("line {}", count + i + 1), str::to_string),
+                );
             }
             match tags.iter_mut().find(|(t, _)| *t == o.tag) {
                 Some((_, c)) => *c += 1,
