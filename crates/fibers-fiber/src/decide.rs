@@ -154,6 +154,9 @@ fn bottleneck_chain(
     links
 }
 
+/// Seeded points evaluated before the canonical forms (two evaluations of each network each).
+pub const PROBES: usize = 2;
+
 /// Decides `f_A = f_B` by canonical forms, with a witness search on a mismatch.
 ///
 /// `witness_budget` bounds the evaluations of each network spent on the heuristic part of
@@ -177,9 +180,11 @@ pub fn decide_with(
     // One seeded probe first: a near miss usually differs at a random point, and exact
     // evaluation there is cheaper than two canonical forms.
     let mut rng = witness::SplitMix::new(0x9e37_79b9);
-    let probe: Vec<Rational> = (0..aa.n0).map(|_| rng.rational(9, 2)).collect();
-    if use_probe && a.eval(&probe) != b.eval(&probe) {
-        return FastOutcome::NotEquivalent(probe, "probe");
+    for _ in 0..PROBES {
+        let probe: Vec<Rational> = (0..aa.n0).map(|_| rng.rational(9, 2)).collect();
+        if use_probe && a.eval(&probe) != b.eval(&probe) {
+            return FastOutcome::NotEquivalent(probe, "probe");
+        }
     }
     let ca = canonicalize(a);
     let cb = canonicalize(b);

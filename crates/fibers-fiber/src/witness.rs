@@ -321,6 +321,317 @@ pub fn search(a: &Network, b: &Network, budget: usize, seed: u64) -> Option<Vec<
     xs.into_iter().find(|x| separates(a, b, x))
 }
 
+/// The rational with the smallest denominator (then numerator) strictly between `lo < hi`.
+pub fn simplest_between(lo: &Rational, hi: &Rational) -> Rational {
+    let fl = Rational::from_integer(lo.floor());
+    let next = &fl + &Rational::one();
+    if &next < hi {
+        // The integer closest to zero in (lo, hi), or floor(lo) + 1.
+        let zero = Rational::zero();
+        if lo < &zero && &zero < hi {
+            return zero;
+        }
+        if hi <= &zero {
+            let c = Rational::from_integer(hi.ceil()) - Rational::one();
+            if &c > lo {
+                return c;
+            }
+        }
+        return next;
+    }
+    // lo and hi lie in [fl, fl + 1]: recurse on the reciprocals of the fractional parts.
+    let (a, b) = (lo - &fl, hi - &fl);
+    if a.is_zero() {
+        // (fl, fl + b) with b ≤ 1: fl + 1/n with n = floor(1/b) + 1.
+        let n = Rational::from_integer((b.recip().expect("b > 0")).floor()) + Rational::one();
+        return fl + n.recip().expect("n > 0");
+    }
+    let inner = simplest_between(&b.recip().expect("b > 0"), &a.recip().expect("a > 0"));
+    fl + inner.recip().expect("inner > 1")
+}
+
+fn first_mismatch<'a>(da: &'a OrthantData, db: &'a OrthantData) -> Option<&'a Kink> {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (da.kinks.get(i), db.kinks.get(j)) {
+            (None, None) => return None,
+            (Some(k), None) | (None, Some(k)) => return Some(k),
+            (Some(ka), Some(kb)) => match ka.normal.cmp(&kb.normal) {
+                std::cmp::Ordering::Less => return Some(ka),
+                std::cmp::Ordering::Greater => return Some(kb),
+                std::cmp::Ordering::Equal if ka.jump != kb.jump => return Some(ka),
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                }
+            },
+        }
+    }
+}
+
+fn affine_map(rows: &[(&[Rational], &Rational)], x: &[Rational]) -> Vec<Rational> {
+    rows.iter()
+        .map(|(w, c)| {
+            let mut acc = (*c).clone();
+            for (wi, xi) in w.iter().zip(x) {
+                if !wi.is_zero() && !xi.is_zero() {
+                    acc += wi * xi;
+                }
+            }
+            acc
+        })
+        .collect()
+}
+
+/// Deterministic separation along random lines `x0 + t d`, for two functions written over the
+/// same layer 1 `rows` (canonical coordinates) with different canonical data.
+///
+/// Along the line `u(t) = σ(y0 + t g)` is affine between the layer-1 breakpoints. A kink `P`
+/// whose jumps differ is crossed at `t*` strictly inside such a piece with nonzero speed;
+/// within `δ` of `t*` no other kink of either function and no layer-1 hyperplane is crossed,
+/// so `G_A − G_B` along `[t* − δ, t* + δ]` is affine plus `ΔJ_P σ(α + γ t)` with `ΔJ_P γ ≠ 0`,
+/// and one of the three points `t*`, `t* ± δ` separates. Without a differing kink the affine
+/// parts differ, and random points separate unless they fall on a hyperplane.
+pub fn separate_along_lines(
+    rows: &[(&[Rational], &Rational)],
+    da: &OrthantData,
+    db: &OrthantData,
+    a: &Network,
+    b: &Network,
+    seed: u64,
+) -> Option<Vec<Rational>> {
+    let n0 = a.arch().n0;
+    let n1 = rows.len();
+    let mut rng = SplitMix::new(seed);
+    let p = first_mismatch(da, db);
+    for _ in 0..8 {
+        let x0: Vec<Rational> = (0..n0).map(|_| rng.rational(6, 3)).collect();
+        let d: Vec<Rational> = (0..n0).map(|_| Rational::from(rng.range(-4, 4))).collect();
+        let point = |t: &Rational| -> Vec<Rational> {
+            x0.iter().zip(&d).map(|(x, di)| x + &(di * t)).collect()
+        };
+        let Some(p) = p else {
+            let x = point(&Rational::zero());
+            if separates(a, b, &x) {
+                return Some(x);
+            }
+            continue;
+        };
+        let y0 = affine_map(rows, &x0);
+        let zero = Rational::zero();
+        let lin: Vec<(&[Rational], &Rational)> = rows.iter().map(|(w, _)| (*w, &zero)).collect();
+        let g = affine_map(&lin, &d);
+        let mut bps: Vec<Rational> = y0
+            .iter()
+            .zip(&g)
+            .filter(|(_, gj)| !gj.is_zero())
+            .map(|(yj, gj)| -(yj / gj))
+            .collect();
+        bps.sort();
+        bps.dedup();
+        // Pieces (lo, hi) between consecutive breakpoints, the outer ones extended by 1.
+        let mut ends: Vec<Rational> = Vec::with_capacity(bps.len() + 2);
+        let one = Rational::one();
+        ends.push(bps.first().map_or(-&one, |t| t - &one));
+        ends.extend(bps.iter().cloned());
+        ends.push(bps.last().map_or(one.clone(), |t| t + &one));
+        let w = p.weights();
+        for piece in ends.windows(2) {
+            let (lo, hi) = (&piece[0], &piece[1]);
+            let mid = (lo + hi) * Rational::ratio(1, 2);
+            let active: Vec<bool> = (0..n1)
+                .map(|j| (&y0[j] + &(&g[j] * &mid)).is_positive())
+                .collect();
+            // ẑ_P(u(t)) = alpha + t gamma on this piece.
+            let (mut alpha, mut gamma) = (p.offset().clone(), Rational::zero());
+            for j in (0..n1).filter(|&j| active[j] && !w[j].is_zero()) {
+                alpha += &w[j] * &y0[j];
+                gamma += &w[j] * &g[j];
+            }
+            if gamma.is_zero() {
+                continue;
+            }
+            let t = -(&alpha / &gamma);
+            if !(&t > lo && &t < hi) {
+                continue;
+            }
+            let mut delta = (&t - lo).min(hi - &t);
+            let u: Vec<Rational> = (0..n1)
+                .map(|j| {
+                    if active[j] {
+                        &y0[j] + &(&g[j] * &t)
+                    } else {
+                        Rational::zero()
+                    }
+                })
+                .collect();
+            let du: Vec<Rational> = (0..n1)
+                .map(|j| {
+                    if active[j] {
+                        g[j].clone()
+                    } else {
+                        Rational::zero()
+                    }
+                })
+                .collect();
+            // h(t* + s) = c0 + c1 s + ΔJ_P σ(γ s) on |s| < δ, from the values and slopes of all
+            // other kinks at t* (their signs do not change within δ).
+            let n3 = da.n3;
+            let (mut c0, mut c1) = (vec![Rational::zero(); n3], vec![Rational::zero(); n3]);
+            let mut clean = true;
+            let mut delta_p = vec![Rational::zero(); n3];
+            'kinks: for (data, plus) in [(da, true), (db, false)] {
+                for q in &data.kinks {
+                    if q.normal == p.normal {
+                        for (x, j) in delta_p.iter_mut().zip(&q.jump) {
+                            if plus {
+                                *x += j;
+                            } else {
+                                *x -= j;
+                            }
+                        }
+                        continue;
+                    }
+                    let val = q.value_at(&u);
+                    if val.is_zero() {
+                        clean = false;
+                        break 'kinks;
+                    }
+                    let slope = dot(q.weights(), &du);
+                    if !slope.is_zero() {
+                        let c = val.abs() / slope.abs();
+                        if c < delta {
+                            delta = c;
+                        }
+                    }
+                    if val.is_positive() {
+                        for o in 0..n3 {
+                            let (v0, v1) = (&q.jump[o] * &val, &q.jump[o] * &slope);
+                            if plus {
+                                c0[o] += v0;
+                                c1[o] += v1;
+                            } else {
+                                c0[o] -= v0;
+                                c1[o] -= v1;
+                            }
+                        }
+                    }
+                }
+                for o in 0..n3 {
+                    let (v0, v1) = (
+                        dot(&data.linear[o], &u) + &data.offset[o],
+                        dot(&data.linear[o], &du),
+                    );
+                    if plus {
+                        c0[o] += v0;
+                        c1[o] += v1;
+                    } else {
+                        c0[o] -= v0;
+                        c1[o] -= v1;
+                    }
+                }
+            }
+            if !clean {
+                continue;
+            }
+            let h = |s: &Rational| -> bool {
+                let ps = &gamma * s;
+                (0..n3).any(|o| {
+                    let mut v = &c0[o] + &(&c1[o] * s);
+                    if ps.is_positive() {
+                        v += &delta_p[o] * &ps;
+                    }
+                    !v.is_zero()
+                })
+            };
+            // Simple rationals on either side of t* (h is affine on each side, so it vanishes at
+            // one point at most unless identically zero there), then t* itself.
+            let mut cands = Vec::new();
+            for side in [gamma.signum(), -gamma.signum()] {
+                let (l, r) = if side > 0 {
+                    (t.clone(), &t + &delta)
+                } else {
+                    (&t - &delta, t.clone())
+                };
+                cands.push(simplest_between(&l, &r));
+            }
+            cands.push(t.clone());
+            for tt in cands {
+                if h(&(&tt - &t)) {
+                    let x = point(&tt);
+                    if separates(a, b, &x) {
+                        return Some(x);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Searches for a witness on random lines: points at, and next to, the places where a layer-1
+/// neuron of either network changes sign; at most `budget` evaluations of each network.
+pub fn search_lines(a: &Network, b: &Network, budget: usize, seed: u64) -> Option<Vec<Rational>> {
+    let n0 = a.arch().n0;
+    let mut rng = SplitMix::new(seed);
+    let mut left = budget;
+    // Random points with small entries first: most differences live on large sets.
+    for _ in 0..budget / 3 {
+        left -= 1;
+        let x: Vec<Rational> = (0..n0).map(|_| rng.rational(9, 2)).collect();
+        if separates(a, b, &x) {
+            return Some(x);
+        }
+    }
+    while left > 0 {
+        let x0: Vec<Rational> = (0..n0).map(|_| rng.rational(6, 3)).collect();
+        let d: Vec<Rational> = (0..n0).map(|_| Rational::from(rng.range(-4, 4))).collect();
+        let mut bps: Vec<Rational> = Vec::new();
+        for net in [a, b] {
+            for (w, c) in net.w1().iter().zip(net.b1()) {
+                let (mut y, mut gr) = (c.clone(), Rational::zero());
+                for ((wi, xi), di) in w.iter().zip(&x0).zip(&d) {
+                    if !wi.is_zero() {
+                        y += wi * xi;
+                        gr += wi * di;
+                    }
+                }
+                if !gr.is_zero() {
+                    bps.push(-(y / gr));
+                }
+            }
+        }
+        bps.sort();
+        bps.dedup();
+        // Simple rationals just left and right of each breakpoint (cheap to evaluate), and
+        // integers between them.
+        let mut ts: Vec<Rational> = Vec::new();
+        for (i, t) in bps.iter().enumerate() {
+            let lo = if i > 0 {
+                bps[i - 1].clone()
+            } else {
+                t - &Rational::one()
+            };
+            let hi = bps
+                .get(i + 1)
+                .cloned()
+                .unwrap_or_else(|| t + &Rational::one());
+            ts.push(simplest_between(t, &hi));
+            ts.push(simplest_between(&lo, t));
+        }
+        // Spread the budget over the line: every k-th candidate.
+        let step = (ts.len() / left.clamp(1, 12)).max(1);
+        for t in ts.iter().step_by(step).take(left.min(12)) {
+            left -= 1;
+            let x: Vec<Rational> = x0.iter().zip(&d).map(|(xi, di)| xi + &(di * t)).collect();
+            if separates(a, b, &x) {
+                return Some(x);
+            }
+        }
+    }
+    None
+}
+
 /// A witness for two networks with different canonical forms, or `None` if none was found.
 pub fn find(
     a: &Network,
@@ -330,6 +641,15 @@ pub fn find(
     budget: usize,
 ) -> Option<Vec<Rational>> {
     use CanonicalForm::*;
+    // A few random points with small entries first (cheap to evaluate; a difference usually
+    // lives on a large set).
+    let mut rng = SplitMix::new(0x00dd_ba11);
+    for _ in 0..4 {
+        let x: Vec<Rational> = (0..a.arch().n0).map(|_| rng.rational(9, 2)).collect();
+        if separates(a, b, &x) {
+            return Some(x);
+        }
+    }
     let x = match (fa, fb) {
         (
             Bottleneck {
@@ -339,11 +659,9 @@ pub fn find(
                 rows: rb, data: db, ..
             },
         ) if ra == rb => {
-            let u = separate_on_orthant(da, db)?;
-            let w1: Vec<Vec<Rational>> = ra.iter().map(|r| r.weight.clone()).collect();
-            let b1: Vec<Rational> = ra.iter().map(|r| r.bias.clone()).collect();
-            let pre = Preimage::new(&w1, &b1, a.arch().n0)?;
-            pre.inputs(&[u]).pop()
+            let rows: Vec<(&[Rational], &Rational)> =
+                ra.iter().map(|r| (r.weight.as_slice(), &r.bias)).collect();
+            separate_along_lines(&rows, da, db, a, b, 0x5eed_0001)
         }
         (OneDimensional { .. } | Constant { .. }, OneDimensional { .. } | Constant { .. })
             if a.arch().n1 == 1 && b.arch().n1 == 1 =>
@@ -354,6 +672,35 @@ pub fn find(
     };
     match x {
         Some(x) if separates(a, b, &x) => Some(x),
-        _ => search(a, b, budget, 0x00f1_be25),
+        _ => search_lines(a, b, budget, 0x00f1_be25).or_else(|| {
+            // Points on and next to the kinks need a right inverse of W1: only for small n1.
+            (a.arch().n1.max(b.arch().n1) <= 16)
+                .then(|| search(a, b, budget, 0x00f1_be26))
+                .flatten()
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simplest_rational_in_intervals() {
+        let r = Rational::ratio;
+        let cases = [
+            ((r(1, 3), r(1, 2)), r(2, 5)),
+            ((r(0, 1), r(1, 1)), r(1, 2)),
+            ((r(-7, 2), r(5, 1)), r(0, 1)),
+            ((r(7, 3), r(19, 4)), r(3, 1)),
+            ((r(-19, 4), r(-7, 3)), r(-3, 1)),
+            ((r(314, 100), r(315, 100)), r(22, 7)),
+            ((r(2, 1), r(21, 10)), r(23, 11)),
+        ];
+        for ((lo, hi), want) in &cases {
+            let s = simplest_between(lo, hi);
+            assert!(lo < &s && &s < hi, "{lo} < {s} < {hi}");
+            assert_eq!(&s, want, "({lo}, {hi})");
+        }
     }
 }
