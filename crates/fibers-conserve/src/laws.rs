@@ -10,11 +10,12 @@
 //!   §9 "dead neurons"). Local.
 //! - **layer-1 scaling** of neuron `j`: `|a_j|² + c_j² − |W2[:, j]|²`. Global.
 //! - **layer-2 scaling** of neuron `k`: `|w_k|² + β_k² − |v_k|²`. Global.
-//! - **layer-2 mixing** of two layer-2 neurons `k < l` active in every pattern of `P` (the
-//!   linear block of THEORY §9): `w_k·w_l + β_k β_l − v_k·v_l`. Local.
-//! - **layer-1 mixing** of two layer-1 neurons `j < l` active in every pattern of `P` (possible
-//!   only with data that stays on one side of their kinks): `a_j·a_l + c_j c_l − W2[:,j]·W2[:,l]`.
-//!   Local.
+//! - **layer-2 mixing** of two layer-2 neurons `k < l` with the same phase in every pattern of
+//!   `P` (and active in some; e.g. two neurons of the linear block of THEORY §9, active in every
+//!   pattern): `w_k·w_l + β_k β_l − v_k·v_l`. Local.
+//! - **layer-1 mixing** of two layer-1 neurons `j < l` with the same phase in every pattern of
+//!   `P` in which some layer-2 neuron is active (and active in some; possible only with data that
+//!   avoids part of the input space): `a_j·a_l + c_j c_l − W2[:,j]·W2[:,l]`. Local.
 //!
 //! # Verification
 //!
@@ -62,6 +63,8 @@ pub enum LawKind {
     Layer2Mixing(usize, usize),
     /// Mixing of two always-active layer-1 neurons.
     Layer1Mixing(usize, usize),
+    /// Found by the exact search for laws of degree ≤ 2 ([`crate::search`]).
+    Searched,
 }
 
 /// A candidate conservation law.
@@ -173,37 +176,19 @@ pub fn candidate_laws(arch: &Architecture, set: &PatternSet) -> Vec<Law> {
             layer2_scaling(arch, k),
         );
     }
-    let on2: Vec<usize> = set
-        .layer2_constancy()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c == Some(true))
-        .map(|(k, _)| k)
-        .collect();
-    for (a, &k) in on2.iter().enumerate() {
-        for &l in &on2[a + 1..] {
-            push(
-                format!("L2 mixing k={k},l={l}"),
-                LawKind::Layer2Mixing(k, l),
-                layer2_mixing(arch, k, l),
-            );
-        }
+    for (k, l) in set.layer2_tied_pairs() {
+        push(
+            format!("L2 mixing k={k},l={l}"),
+            LawKind::Layer2Mixing(k, l),
+            layer2_mixing(arch, k, l),
+        );
     }
-    let on1: Vec<usize> = set
-        .layer1_constancy()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c == Some(true))
-        .map(|(j, _)| j)
-        .collect();
-    for (a, &j) in on1.iter().enumerate() {
-        for &l in &on1[a + 1..] {
-            push(
-                format!("L1 mixing j={j},l={l}"),
-                LawKind::Layer1Mixing(j, l),
-                layer1_mixing(arch, j, l),
-            );
-        }
+    for (j, l) in set.layer1_tied_pairs() {
+        push(
+            format!("L1 mixing j={j},l={l}"),
+            LawKind::Layer1Mixing(j, l),
+            layer1_mixing(arch, j, l),
+        );
     }
     out
 }

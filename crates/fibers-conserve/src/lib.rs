@@ -9,6 +9,8 @@
 //! - [`symmetries`]: infinitesimal generators, exact symmetry and gradient-field checks, the
 //!   Noether charge each induces or fails to induce.
 //! - [`lie`]: the exact Lie-algebra count of independent local laws, with a proved stopping rule.
+//! - [`search`]: exact search for every polynomial law of degree ≤ 2 (run when the count and
+//!   the laws found disagree).
 //! - [`nonconserved`]: exact first-order change of a candidate charge on a rational dataset.
 //! - [`grad`], [`flow`], [`plot`], [`data`]: exact and `f64` backpropagation, the numerical
 //!   gradient-flow demonstration (never a decision), CSV and SVG output, datasets.
@@ -26,6 +28,7 @@ pub mod nonconserved;
 pub mod plot;
 pub mod regions;
 pub mod report;
+pub mod search;
 pub mod span;
 pub mod symmetries;
 

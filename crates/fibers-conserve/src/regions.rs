@@ -12,7 +12,7 @@
 //! branch taken so far, `t ≤ 1`, has optimum `t* > 0`. The optimal `x` of a leaf lies strictly
 //! inside every constraint, so it is an interior *witness point* of the region. A neuron whose
 //! pre-activation does not depend on `x` on the cell takes the phase of its constant (0 counts
-//! as inactive, see [`crate::model`]). The enumeration is complete: every full-dimensional cell
+//! as inactive, see [`crate::model`]; such a neuron is listed in [`PatternSet::degenerate`]). The enumeration is complete: every full-dimensional cell
 //! is found, because both branches are explored whenever they have interior.
 
 use crate::model::Pattern;
@@ -44,6 +44,10 @@ pub struct PatternSet {
     pub witnesses: Vec<Vec<Rational>>,
     /// Where the patterns come from.
     pub source: PatternSource,
+    /// Neurons `(layer, unit)` whose pre-activation vanishes identically on some linear
+    /// region (e.g. `β_k = 0` on the region where every layer-1 neuron is off): there the
+    /// phase is a convention (inactive, `σ'(0) = 0`), and the parameter is not generic.
+    pub degenerate: Vec<(usize, usize)>,
 }
 
 impl PatternSet {
@@ -69,6 +73,7 @@ impl PatternSet {
                 points: xs.len(),
                 on_kink,
             },
+            degenerate: Vec::new(),
         }
     }
 
@@ -101,10 +106,56 @@ impl PatternSet {
         constancy(self.patterns.iter().map(|p| &p.layer2[..]))
     }
 
-    /// For each layer-1 neuron, as [`PatternSet::layer2_constancy`].
+    /// For each layer-1 neuron, as [`PatternSet::layer2_constancy`], over the patterns in
+    /// which some layer-2 neuron is active (in the others the output is `b3` and no layer-1
+    /// neuron matters).
     pub fn layer1_constancy(&self) -> Vec<Option<bool>> {
-        constancy(self.patterns.iter().map(|p| &p.layer1[..]))
+        let n1 = self.patterns.first().map_or(0, |p| p.layer1.len());
+        let rows: Vec<&[bool]> = self
+            .patterns
+            .iter()
+            .filter(|p| p.layer2.iter().any(|&a| a))
+            .map(|p| &p.layer1[..])
+            .collect();
+        if rows.is_empty() {
+            return vec![Some(false); n1];
+        }
+        constancy(rows.into_iter())
     }
+
+    /// Pairs `k < l` of layer-2 neurons with the same phase in every pattern, and active in
+    /// some: their rows and columns can be mixed (the linear block of THEORY §9 when both are
+    /// always active).
+    pub fn layer2_tied_pairs(&self) -> Vec<(usize, usize)> {
+        let n2 = self.patterns.first().map_or(0, |p| p.layer2.len());
+        tied(n2, self.patterns.iter().map(|p| &p.layer2[..]).collect())
+    }
+
+    /// Pairs `j < l` of layer-1 neurons with the same phase in every pattern in which some
+    /// layer-2 neuron is active, and active in some such pattern.
+    pub fn layer1_tied_pairs(&self) -> Vec<(usize, usize)> {
+        let n1 = self.patterns.first().map_or(0, |p| p.layer1.len());
+        tied(
+            n1,
+            self.patterns
+                .iter()
+                .filter(|p| p.layer2.iter().any(|&a| a))
+                .map(|p| &p.layer1[..])
+                .collect(),
+        )
+    }
+}
+
+fn tied(n: usize, rows: Vec<&[bool]>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for k in 0..n {
+        for l in k + 1..n {
+            if rows.iter().all(|r| r[k] == r[l]) && rows.iter().any(|r| r[k]) {
+                out.push((k, l));
+            }
+        }
+    }
+    out
 }
 
 fn constancy<'a>(rows: impl Iterator<Item = &'a [bool]>) -> Vec<Option<bool>> {
@@ -151,6 +202,7 @@ struct Search<'a> {
     layer1: Vec<bool>,
     layer2: Vec<bool>,
     found: Vec<(Pattern, Vec<Rational>)>,
+    degenerate: Vec<(usize, usize)>,
     limit: usize,
     witness: Vec<Rational>,
 }
@@ -235,6 +287,9 @@ impl Search<'_> {
             }
         };
         if aff.g.iter().all(Rational::is_zero) {
+            if aff.c.is_zero() && !self.degenerate.contains(&(level, unit)) {
+                self.degenerate.push((level, unit));
+            }
             set(self, aff.c.is_positive());
             self.branch(level, unit + 1)?;
             unset(self);
@@ -278,6 +333,7 @@ pub fn linear_regions(net: &Network, limit: usize) -> Result<PatternSet, RegionE
         layer1: Vec::new(),
         layer2: Vec::new(),
         found: Vec::new(),
+        degenerate: Vec::new(),
         limit,
         witness: vec![Rational::zero(); n0],
     };
@@ -285,10 +341,13 @@ pub fn linear_regions(net: &Network, limit: usize) -> Result<PatternSet, RegionE
     let mut found = s.found;
     found.sort_by(|a, b| a.0.cmp(&b.0));
     let (patterns, witnesses) = found.into_iter().unzip();
+    let mut degenerate = s.degenerate;
+    degenerate.sort();
     Ok(PatternSet {
         patterns,
         witnesses,
         source: PatternSource::Regions,
+        degenerate,
     })
 }
 

@@ -3,11 +3,15 @@
 
 use crate::data::Dataset;
 use crate::flow::{integrate, F64Poly, FlowOptions, FlowRecord, Tracked};
-use crate::laws::{candidate_laws, select_independent, verify, Law, Scope, Verification};
+use crate::laws::{
+    candidate_laws, gradient_at, select_independent, verify, Law, LawKind, Scope, Verification,
+};
 use crate::lie::{lie_rank, LieOptions, LieResult};
 use crate::model::{gradient_generators, param_point, param_vars};
 use crate::nonconserved::{first_order_change, FirstOrderChange};
 use crate::regions::{linear_regions, PatternSet, PatternSource, RegionError, MAX_REGIONS};
+use crate::search::{quadratic_laws, MAX_SEARCH_PARAMETERS};
+use crate::span::VectorSpan;
 use crate::symmetries::{symmetries, Symmetry};
 use fibers_fiber::layer1::Layer1Role;
 use fibers_fiber::{classify, Classification, Layer2Role};
@@ -61,6 +65,13 @@ pub struct NonLaw {
 pub struct TheoryCheck {
     /// `n1 + |C| + |L|(|L|+1)/2 + |D|(n1 + 1 + n3)` from the orthant roles.
     pub predicted: usize,
+    /// The refined count `n1 + Σ_g m_g(m_g+1)/2 + |L|(|L|+1)/2 + |D|(n1 + 1 + n3)`, where the
+    /// crossing neurons are grouped by positively parallel `(w, β)` (M6; groups of sizes
+    /// `m_g`): neurons of a group always share their phase and mix like a linear block.
+    /// Equal to `predicted` when no two crossing neurons are parallel.
+    pub refined: usize,
+    /// The groups of two or more positively parallel crossing neurons.
+    pub parallel_groups: Vec<Vec<usize>>,
     /// Whether the formula's hypotheses hold (bottleneck, `rank W1 = n1`, no null neuron,
     /// non-constant, all linear regions used); otherwise why not.
     pub applies: Result<(), String>,
@@ -85,6 +96,10 @@ pub struct Analysis {
     pub symmetries: Vec<Symmetry>,
     /// The Lie-algebra count.
     pub lie: LieResult,
+    /// Whether the exact search for laws of degree ≤ 2 ran (only when the Lie count exceeded
+    /// the laws of the candidate families, and `D ≤` [`crate::search::MAX_SEARCH_PARAMETERS`]),
+    /// and how many independent laws it added.
+    pub search: Option<usize>,
     /// Symmetries without a law.
     pub non_laws: Vec<NonLaw>,
     /// THEORY's formula.
@@ -134,8 +149,52 @@ pub fn analyse(
         .into_iter()
         .map(|g| g.field)
         .collect();
-    let bound = vars.len() - laws.len();
-    let lie = lie_rank(&generators, &vars, &point, bound, &opts.lie);
+    let mut laws = laws;
+    let mut lie = lie_rank(
+        &generators,
+        &vars,
+        &point,
+        vars.len() - laws.len(),
+        &opts.lie,
+    );
+    let mut search = None;
+    if lie.count > laws.len() && vars.len() <= MAX_SEARCH_PARAMETERS {
+        let mut span = VectorSpan::new();
+        for c in &laws {
+            span.insert(gradient_at(&c.law.polynomial, &vars, &point));
+        }
+        let mut added = 0;
+        for q in quadratic_laws(&generators, &vars) {
+            if !span.insert(gradient_at(&q, &vars, &point)) {
+                continue;
+            }
+            added += 1;
+            let v = verify(&q, &arch, &patterns.patterns);
+            laws.push(CheckedLaw {
+                law: Law {
+                    name: format!("degree-2 law (search) #{added}"),
+                    kind: LawKind::Searched,
+                    scope: if v.global {
+                        Scope::Global
+                    } else {
+                        Scope::Local
+                    },
+                    polynomial: q,
+                },
+                verification: v,
+            });
+        }
+        if added > 0 {
+            lie = lie_rank(
+                &generators,
+                &vars,
+                &point,
+                vars.len() - laws.len(),
+                &opts.lie,
+            );
+        }
+        search = Some(added);
+    }
 
     let syms = symmetries(net, &patterns, &hidden_neurons(&classification));
     let non_laws = syms
@@ -164,7 +223,7 @@ pub fn analyse(
             }
         })
         .collect();
-    let theory = theory_check(&classification, &patterns);
+    let theory = theory_check(net, &classification, &patterns);
     Ok(Analysis {
         net: net.clone(),
         patterns,
@@ -174,6 +233,7 @@ pub fn analyse(
         failed,
         symmetries: syms,
         lie,
+        search,
         non_laws,
         theory,
     })
@@ -191,7 +251,25 @@ pub fn hidden_neurons(c: &Classification) -> Vec<usize> {
         .unwrap_or_default()
 }
 
-fn theory_check(cl: &Classification, patterns: &PatternSet) -> TheoryCheck {
+/// Groups of crossing layer-2 neurons whose `(w, β)` are positive multiples of each other.
+fn crossing_groups(net: &Network, cl: &Classification) -> Vec<Vec<usize>> {
+    let mut groups: Vec<(Vec<fibers_exact::Rational>, Vec<usize>)> = Vec::new();
+    for (k, role) in cl.layer2.iter().enumerate() {
+        if *role != Layer2Role::Crossing {
+            continue;
+        }
+        let row: Vec<_> = net.w2()[k].iter().chain([&net.b2()[k]]).cloned().collect();
+        let lead = row.iter().find(|x| !x.is_zero()).expect("crossing").abs();
+        let dir: Vec<_> = row.iter().map(|x| x / &lead).collect();
+        match groups.iter_mut().find(|(d, _)| *d == dir) {
+            Some((_, g)) => g.push(k),
+            None => groups.push((dir, vec![k])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+fn theory_check(net: &Network, cl: &Classification, patterns: &PatternSet) -> TheoryCheck {
     let [_, n1, _, n3] = cl.architecture;
     let count = |r: Layer2Role| cl.layer2.iter().filter(|x| **x == r).count();
     let (c, l, d) = (
@@ -200,6 +278,15 @@ fn theory_check(cl: &Classification, patterns: &PatternSet) -> TheoryCheck {
         count(Layer2Role::Dead),
     );
     let predicted = n1 + c + l * (l + 1) / 2 + d * (n1 + 1 + n3);
+    let groups = crossing_groups(net, cl);
+    let refined = n1
+        + groups
+            .iter()
+            .map(|g| g.len() * (g.len() + 1) / 2)
+            .sum::<usize>()
+        + l * (l + 1) / 2
+        + d * (n1 + 1 + n3);
+    let parallel_groups: Vec<Vec<usize>> = groups.into_iter().filter(|g| g.len() > 1).collect();
     let applies = if patterns.source != PatternSource::Regions {
         Err("the formula counts laws for all linear regions; a dataset was given".into())
     } else if !cl.bottleneck {
@@ -208,6 +295,10 @@ fn theory_check(cl: &Classification, patterns: &PatternSet) -> TheoryCheck {
         Err("constant network".into())
     } else if n1 < 2 {
         Err("n1 = 1 (one-dimensional case, THEORY §8 treats it apart)".into())
+    } else if let Some(&(layer, unit)) = patterns.degenerate.first() {
+        Err(format!(
+            "not generic: the pre-activation of layer-{layer} neuron {unit} vanishes identically on a linear region (e.g. b2 = 0), so its phase there is a convention (σ'(0) = 0)"
+        ))
     } else if count(Layer2Role::Null) > 0 {
         Err("a layer-2 neuron is null".into())
     } else if let Some(ng) = &cl.not_generic {
@@ -215,7 +306,12 @@ fn theory_check(cl: &Classification, patterns: &PatternSet) -> TheoryCheck {
     } else {
         Ok(())
     };
-    TheoryCheck { predicted, applies }
+    TheoryCheck {
+        predicted,
+        refined,
+        parallel_groups,
+        applies,
+    }
 }
 
 impl Analysis {
@@ -277,6 +373,11 @@ impl Analysis {
             "lie: rank {} of D = {}, count {} ({:?}, certified {})\n",
             self.lie.rank, self.lie.ambient, self.lie.count, self.lie.stop, self.lie.certified
         ));
+        if let Some(n) = self.search {
+            s.push_str(&format!(
+                "exact search for laws of degree ≤ 2: {n} new independent law(s)\n"
+            ));
+        }
         for n in &self.non_laws {
             s.push_str(&format!("no law: {} (candidate {})", n.symmetry, n.charge));
             match (&n.change, &n.note) {
@@ -289,6 +390,12 @@ impl Analysis {
             s.push_str(&format!(
                 "not a symmetry at θ: {} (X(f) ≢ 0 on the patterns)\n",
                 sym.name
+            ));
+        }
+        if !self.theory.parallel_groups.is_empty() {
+            s.push_str(&format!(
+                "parallel crossing groups {:?}: refined formula {}\n",
+                self.theory.parallel_groups, self.theory.refined
             ));
         }
         s.push_str(&format!(
@@ -376,6 +483,7 @@ impl Analysis {
             "law_count": self.laws.len(),
             "lie_count": self.lie.count,
             "lie": self.lie,
+            "degree2_search": self.search.map(|n| json!({"ran": true, "new_laws": n})),
             "agreement": self.agrees(),
             "non_conserved": non_laws,
             "theory_formula": {
@@ -383,6 +491,9 @@ impl Analysis {
                 "applies": self.theory.applies.is_ok(),
                 "reason": self.theory.applies.as_ref().err(),
                 "agrees_with_laws": self.theory.predicted == self.laws.len(),
+                "refined": self.theory.refined,
+                "parallel_crossing_groups": self.theory.parallel_groups,
+                "refined_agrees_with_laws": self.theory.refined == self.laws.len(),
             },
         })
     }

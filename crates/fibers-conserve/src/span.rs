@@ -58,40 +58,35 @@ impl VectorSpan {
     }
 }
 
-/// A coordinate of a polynomial vector field as a Q-vector: (component, monomial).
-type Key = (Var, Monomial);
-
-/// The Q-linear span of polynomial vector fields (linear combinations with constant rational
-/// coefficients), kept as sparse rows with distinct leading coordinates.
-#[derive(Clone, Debug, Default)]
-pub struct FieldSpan {
-    rows: BTreeMap<Key, BTreeMap<Key, Rational>>,
+/// Sparse vectors with coordinates `K`, kept in echelon form: every stored row has a distinct
+/// leading (smallest) coordinate with coefficient 1.
+#[derive(Clone, Debug)]
+pub struct SparseEchelon<K: Ord + Clone> {
+    rows: BTreeMap<K, BTreeMap<K, Rational>>,
 }
 
-fn coordinates(x: &VectorField) -> BTreeMap<Key, Rational> {
-    let mut out = BTreeMap::new();
-    for (v, f) in x.components() {
-        for (m, c) in f.terms() {
-            out.insert((v.clone(), m.clone()), c.clone());
+impl<K: Ord + Clone> Default for SparseEchelon<K> {
+    fn default() -> Self {
+        SparseEchelon {
+            rows: BTreeMap::new(),
         }
     }
-    out
 }
 
-impl FieldSpan {
+impl<K: Ord + Clone> SparseEchelon<K> {
     /// The zero span.
     pub fn new() -> Self {
-        FieldSpan::default()
+        Self::default()
     }
 
-    /// The dimension of the span over Q.
+    /// The dimension of the span.
     pub fn dimension(&self) -> usize {
         self.rows.len()
     }
 
-    /// Adds `x`; returns whether it was independent of the fields already in the span.
-    pub fn insert(&mut self, x: &VectorField) -> bool {
-        let mut v = coordinates(x);
+    /// Adds `v` (zero entries allowed); returns whether it was independent of the rows.
+    pub fn insert(&mut self, mut v: BTreeMap<K, Rational>) -> bool {
+        v.retain(|_, c| !c.is_zero());
         loop {
             let Some((lead, c)) = v.iter().next().map(|(k, c)| (k.clone(), c.clone())) else {
                 return false;
@@ -116,6 +111,66 @@ impl FieldSpan {
                 }
             }
         }
+    }
+}
+
+impl SparseEchelon<usize> {
+    /// A basis of `{x ∈ Q^n : row · x = 0 for every row}`: one vector per non-leading
+    /// coordinate `f < n`, with `x[f] = 1` and zeros at the other non-leading coordinates.
+    pub fn nullspace(&self, n: usize) -> Vec<Vec<Rational>> {
+        (0..n)
+            .filter(|f| !self.rows.contains_key(f))
+            .map(|f| {
+                let mut x = vec![Rational::zero(); n];
+                x[f] = Rational::one();
+                // Leading coordinates in decreasing order: every other entry of a row lies
+                // at a larger coordinate, already known.
+                for (p, row) in self.rows.iter().rev() {
+                    let mut acc = Rational::zero();
+                    for (c, a) in row.range(p + 1..) {
+                        if !x[*c].is_zero() {
+                            acc += a * &x[*c];
+                        }
+                    }
+                    x[*p] = -acc;
+                }
+                x
+            })
+            .collect()
+    }
+}
+
+/// The Q-linear span of polynomial vector fields (linear combinations with constant rational
+/// coefficients), over the coordinates (component, monomial).
+#[derive(Clone, Debug, Default)]
+pub struct FieldSpan {
+    inner: SparseEchelon<(Var, Monomial)>,
+}
+
+fn coordinates(x: &VectorField) -> BTreeMap<(Var, Monomial), Rational> {
+    let mut out = BTreeMap::new();
+    for (v, f) in x.components() {
+        for (m, c) in f.terms() {
+            out.insert((v.clone(), m.clone()), c.clone());
+        }
+    }
+    out
+}
+
+impl FieldSpan {
+    /// The zero span.
+    pub fn new() -> Self {
+        FieldSpan::default()
+    }
+
+    /// The dimension of the span over Q.
+    pub fn dimension(&self) -> usize {
+        self.inner.dimension()
+    }
+
+    /// Adds `x`; returns whether it was independent of the fields already in the span.
+    pub fn insert(&mut self, x: &VectorField) -> bool {
+        self.inner.insert(coordinates(x))
     }
 }
 
@@ -155,5 +210,21 @@ mod tests {
         assert!(s.insert(&c));
         assert!(!s.insert(&VectorField::zero()));
         assert_eq!(s.dimension(), 3);
+    }
+
+    #[test]
+    fn sparse_nullspace() {
+        // x0 + x2 = 0, x1 - 2 x2 = 0 in Q^4: basis (-1, 2, 1, 0), (0, 0, 0, 1).
+        let mut e = SparseEchelon::new();
+        let r = |v: &[(usize, i64)]| v.iter().map(|&(k, c)| (k, Rational::from(c))).collect();
+        assert!(e.insert(r(&[(0, 1), (2, 1)])));
+        assert!(e.insert(r(&[(1, 1), (2, -2)])));
+        assert!(!e.insert(r(&[(0, 2), (1, 1)])));
+        let ns = e.nullspace(4);
+        let want: Vec<Vec<Rational>> = vec![
+            [-1, 2, 1, 0].iter().map(|&x| Rational::from(x)).collect(),
+            [0, 0, 0, 1].iter().map(|&x| Rational::from(x)).collect(),
+        ];
+        assert_eq!(ns, want);
     }
 }

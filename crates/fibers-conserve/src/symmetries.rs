@@ -15,15 +15,16 @@
 //! Symmetries listed (those present at the parameter and the pattern set):
 //!
 //! - scaling of each layer-1 and each layer-2 neuron (M2): `X = Mθ`, `M` diagonal ±1;
-//! - mixing of two always-active layer-2 neurons (M4), symmetric part (a law) and antisymmetric
-//!   part (a rotation-like field, not a gradient field: no law); likewise for always-active
-//!   layer-1 neurons;
+//! - mixing of two layer-2 neurons with the same phase in every pattern (M4 for two linear
+//!   neurons), symmetric part (a law) and antisymmetric part (a rotation-like field, not a
+//!   gradient field: no law); likewise for two layer-1 neurons with the same phase in every
+//!   pattern where some layer-2 neuron is active;
 //! - a frozen parameter (dead-neuron freedom M3): the translation `∂/∂p`;
 //! - hidden shift (M7) of a hidden layer-1 neuron `h`:
 //!   `∂/∂c_h − Σ_{k: w_kh > 0} W2[k][h] ∂/∂β_k`;
 //! - bias exchange of an always-active layer-2 neuron `k` with `b3`:
-//!   `∂/∂β_k − Σ_o W3[o][k] ∂/∂b3[o]`; of an always-active layer-1 neuron `j` with `b2`:
-//!   `∂/∂c_j − Σ_k W2[k][j] ∂/∂β_k`;
+//!   `∂/∂β_k − Σ_o W3[o][k] ∂/∂b3[o]`; of a layer-1 neuron `j` active in every pattern where
+//!   some layer-2 neuron is, with `b2`: `∂/∂c_j − Σ_k W2[k][j] ∂/∂β_k`;
 //! - kernel freedom of a block of `n3 + 1` always-active layer-2 neurons `S` (M4, THEORY's
 //!   `lin`): `Σ_{k∈S} n_k(V) ∂/∂p_k[i]` with `n(V)` the signed maximal minors of `V = W3[:, S]`
 //!   (so `V n = 0`) and `p_k[i]` an entry of `(w_k, β_k)`.
@@ -227,46 +228,42 @@ pub fn symmetries(net: &Network, set: &PatternSet, hidden: &[usize]) -> Vec<Symm
     let on1: Vec<usize> = (0..arch.n1)
         .filter(|&j| set.layer1_constancy()[j] == Some(true))
         .collect();
-    for (a, &k) in on2.iter().enumerate() {
-        for &l in &on2[a + 1..] {
-            let (rk, rl) = (row2(&arch, k), row2(&arch, l));
-            let ck: Vec<Var> = (0..arch.n3).map(|o| Var::w3(o, k)).collect();
-            let cl: Vec<Var> = (0..arch.n3).map(|o| Var::w3(o, l)).collect();
-            for sym in [true, false] {
-                raw.push((
-                    format!(
-                        "L2 mixing k={k},l={l} ({})",
-                        if sym { "symmetric" } else { "antisymmetric" }
-                    ),
-                    if sym {
-                        SymmetryKind::MixingSymmetric
-                    } else {
-                        SymmetryKind::MixingAntisymmetric
-                    },
-                    mixing_field((&rk, &rl), (&ck, &cl), sym),
-                ));
-            }
+    for (k, l) in set.layer2_tied_pairs() {
+        let (rk, rl) = (row2(&arch, k), row2(&arch, l));
+        let ck: Vec<Var> = (0..arch.n3).map(|o| Var::w3(o, k)).collect();
+        let cl: Vec<Var> = (0..arch.n3).map(|o| Var::w3(o, l)).collect();
+        for sym in [true, false] {
+            raw.push((
+                format!(
+                    "L2 mixing k={k},l={l} ({})",
+                    if sym { "symmetric" } else { "antisymmetric" }
+                ),
+                if sym {
+                    SymmetryKind::MixingSymmetric
+                } else {
+                    SymmetryKind::MixingAntisymmetric
+                },
+                mixing_field((&rk, &rl), (&ck, &cl), sym),
+            ));
         }
     }
-    for (a, &j) in on1.iter().enumerate() {
-        for &l in &on1[a + 1..] {
-            let (rj, rl) = (row1(&arch, j), row1(&arch, l));
-            let cj: Vec<Var> = (0..arch.n2).map(|k| Var::w2(k, j)).collect();
-            let cl: Vec<Var> = (0..arch.n2).map(|k| Var::w2(k, l)).collect();
-            for sym in [true, false] {
-                raw.push((
-                    format!(
-                        "L1 mixing j={j},l={l} ({})",
-                        if sym { "symmetric" } else { "antisymmetric" }
-                    ),
-                    if sym {
-                        SymmetryKind::MixingSymmetric
-                    } else {
-                        SymmetryKind::MixingAntisymmetric
-                    },
-                    mixing_field((&rj, &rl), (&cj, &cl), sym),
-                ));
-            }
+    for (j, l) in set.layer1_tied_pairs() {
+        let (rj, rl) = (row1(&arch, j), row1(&arch, l));
+        let cj: Vec<Var> = (0..arch.n2).map(|k| Var::w2(k, j)).collect();
+        let cl: Vec<Var> = (0..arch.n2).map(|k| Var::w2(k, l)).collect();
+        for sym in [true, false] {
+            raw.push((
+                format!(
+                    "L1 mixing j={j},l={l} ({})",
+                    if sym { "symmetric" } else { "antisymmetric" }
+                ),
+                if sym {
+                    SymmetryKind::MixingSymmetric
+                } else {
+                    SymmetryKind::MixingAntisymmetric
+                },
+                mixing_field((&rj, &rl), (&cj, &cl), sym),
+            ));
         }
     }
     for v in crate::laws::frozen_parameters(&arch, &set.patterns) {
