@@ -189,9 +189,7 @@ impl AffineProblem {
         }
         let mut w: Vec<Vec<Rational>> = Vec::with_capacity(l);
         if rho <= g {
-            for _ in 0..l {
-                w.push(random_positive(rng));
-            }
+            // No direction is needed from the linear neurons.
         } else if l > rho - g {
             let m = rho.min(l - 1);
             w.push(lin::scaled(&ones, &rng.positive()));
@@ -202,9 +200,6 @@ impl AffineProblem {
                         .fold(Rational::zero(), |a, b| if b > a { b } else { a })
                         + rng.positive();
                 w.push(lin::axpy(d, &c, &ones));
-            }
-            while w.len() < l {
-                w.push(random_positive(rng));
             }
         } else if l == rho - g {
             // L vectors of T ∩ R^n_{≥0}, independent modulo Z.
@@ -255,6 +250,22 @@ impl AffineProblem {
             }
         } else {
             return None;
+        }
+        // Spare linear neurons: positive multiples of the others (or, for the first, a random
+        // positive vector or zero), so that their outgoing weights can cancel and the sample
+        // has genuinely linear neurons rather than v = 0.
+        while w.len() < l {
+            let next = if w.is_empty() {
+                if rng.coin() {
+                    vec![Rational::zero(); n]
+                } else {
+                    random_positive(rng)
+                }
+            } else {
+                let i = rng.below(w.len());
+                lin::scaled(&w[i], &rng.positive())
+            };
+            w.push(next);
         }
         debug_assert!(w.iter().all(|v| v.iter().all(|x| !x.is_negative())));
         // Y = Z + span(W); split every row of B into Y and a complement.

@@ -482,7 +482,7 @@ fn bottleneck_symmetries(m: &Model, frame: &Frame, own: &Witness, parts: &[Part]
             } else {
                 (p - 1, q + 1)
             };
-            let ok = key.realisable(target_own);
+            let ok = key.realisable(target_own) && !key.degenerate(target_own);
             flips.push(format!(
                 "neuron {k}: {}",
                 if ok { "possible" } else { "impossible" }

@@ -220,7 +220,7 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
         let _ = writeln!(
             s,
             "description: Fib(theta) {} union over relabellings (pi, sigma) in S_{} x S_{} of \
-             (pi, sigma).({}); {} part(s) (role assignments examined {}, empty {}{})",
+             (pi, sigma).({}); {} part(s) (role assignments examined {}, empty or contained in another part {}{})",
             if d.kind == Kind::Bottleneck {
                 "="
             } else {

@@ -187,6 +187,67 @@ impl PartKey {
         self.kinks.iter().all(|&(p, q)| p + q >= 1) && self.problem(target).feasible()
     }
 
+    /// Whether every point of the part has a kink member with `v = 0`, so that the part lies
+    /// inside the part where that member is null (it is then left out of the description,
+    /// which does not change the union). Decided in two cases (otherwise `false`): a single
+    /// mixed zero-sum group and nothing else to balance a zero `B` (its `E` must vanish); and
+    /// no linear neurons and no mixed groups: then the flipped totals `F_P` of the mixed kinks solve
+    /// `Σ_P F_P ŵ_Pᵀ = −B`, and `F_P` is forced when `ŵ_P` is outside the span of the other
+    /// mixed kinks' weights; a forced `F_P = J_P` (resp. `0`) with a single unflipped (resp.
+    /// flipped) member forces that member's `v` to vanish.
+    pub fn degenerate(&self, target: &Target) -> bool {
+        let prob = self.problem(target);
+        if prob.linear == 0
+            && prob.mixed.is_empty()
+            && prob.groups == 1
+            && prob.b.iter().all(|r| r.iter().all(Rational::is_zero))
+        {
+            // The one mixed group must supply E ν = 0 with ν's weights nonzero (else its
+            // members are not crossing): E = 0, so a side with a single member has v = 0.
+            let &(p, q) = self
+                .groups
+                .iter()
+                .find(|g| g.1 > 0)
+                .expect("one mixed group");
+            return p == 1 || q == 1;
+        }
+        if prob.linear > 0 || prob.groups > 0 || prob.mixed.is_empty() {
+            return false;
+        }
+        let mixed_labels: Vec<usize> = (0..self.kinks.len())
+            .filter(|&i| self.kinks[i].0 > 0 && self.kinks[i].1 > 0)
+            .collect();
+        for (m, &label) in mixed_labels.iter().enumerate() {
+            let others: Vec<Vec<Rational>> = prob
+                .mixed
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != m)
+                .map(|(_, w)| w.clone())
+                .collect();
+            if crate::lin::in_span(&others, &prob.mixed[m]) {
+                continue; // F_P not forced
+            }
+            // F_{P,o} is the (unique) coefficient of ŵ_P in −b_o.
+            let jump = &target.kinks[label].jump;
+            let mut forced = Vec::with_capacity(prob.b.len());
+            for row in &prob.b {
+                let rhs: Vec<Rational> = row.iter().map(|x| -x).collect();
+                match crate::lin::solve_columns(&prob.mixed, &rhs) {
+                    Some(c) => forced.push(c[m].clone()),
+                    None => return false, // infeasible: not our concern here
+                }
+            }
+            let (p, q) = self.kinks[label];
+            let zero = forced.iter().all(Rational::is_zero);
+            let all = forced.iter().zip(jump).all(|(f, j)| f == j);
+            if (p == 1 && all) || (q == 1 && zero) {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Whether every slot is a kink member with exactly one member per kink.
     pub fn rigid(&self) -> bool {
         self.kinks.iter().all(|&(p, q)| p + q == 1)
@@ -247,7 +308,8 @@ pub struct Enumeration {
     pub parts: Vec<PartKey>,
     /// Candidate assignments examined.
     pub examined: usize,
-    /// Candidates rejected by the affine balance.
+    /// Candidates rejected: empty (the affine balance has no solution) or contained in
+    /// another part ([`PartKey::degenerate`]).
     pub rejected: usize,
     /// Whether the budget stopped the enumeration.
     pub truncated: bool,
@@ -350,7 +412,7 @@ fn kinks_rec(
                             groups,
                         };
                         debug_assert_eq!(key.size(), n2);
-                        if key.realisable(target) {
+                        if key.realisable(target) && !key.degenerate(target) {
                             e.parts.push(key);
                         } else {
                             e.rejected += 1;

@@ -87,7 +87,13 @@ pub fn sample_part(frame: &Frame, key: &PartKey, rng: &mut Lcg) -> Option<Networ
     }
     for (w, v) in sol.w.iter().zip(&sol.v) {
         let mut wb = w.clone();
-        wb.push(Rational::from(rng.range(0, 3)));
+        // β ≥ 0 (its contribution goes to b3); positive when w = 0, so that the neuron is
+        // linear rather than null.
+        wb.push(if w.iter().all(Rational::is_zero) {
+            rng.positive()
+        } else {
+            Rational::from(rng.range(0, 3))
+        });
         neurons.push((wb, v.clone()));
     }
     for _ in 0..key.dead {

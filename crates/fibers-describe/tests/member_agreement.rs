@@ -6,7 +6,7 @@
 //! comparable by appending null neurons to the first, which keeps its function: the second
 //! must then lie in the fiber of the widened first network.
 //!
-//! The run decides `FIBERS_MEMBER_PAIRS` pairs (2,800 in release mode unless set, 140 in debug
+//! The run decides `FIBERS_MEMBER_PAIRS` pairs (2,800 in release mode unless set, 80 in debug
 //! mode). A table per family is printed (`-- --nocapture`). Every disagreement fails the test
 //! and prints both networks; a pair found in the fiber by the referee but not by the
 //! description is a counterexample to THEORY §8.
@@ -24,7 +24,7 @@ fn pairs_wanted() -> usize {
     std::env::var("FIBERS_MEMBER_PAIRS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(if cfg!(debug_assertions) { 140 } else { 2800 })
+        .unwrap_or(if cfg!(debug_assertions) { 80 } else { 2800 })
 }
 
 #[derive(Default, Debug)]

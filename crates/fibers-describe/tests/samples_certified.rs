@@ -37,6 +37,7 @@ fn run(per_fixture: usize, seed: u64) {
         assert!(!d.parts.is_empty(), "{name}: no part");
         let (mut certified, mut in_description, mut same_part) = (0, 0, 0);
         let mut visited = vec![false; d.parts.len()];
+        let mut hit = vec![false; d.parts.len()];
         for i in 0..per_fixture.max(d.parts.len()) {
             let p = i % d.parts.len();
             let key = &d.parts[p].key;
@@ -66,6 +67,7 @@ fn run(per_fixture: usize, seed: u64) {
                 let point = param_point(s.arch(), &permuted_params(&s, w));
                 assert_eq!(set.contains_with(&point, &w.aux), Ok(true), "{name}");
                 same_part += usize::from(&w.part == key);
+                hit[p] |= &w.part == key;
             }
         }
         assert!(visited.iter().all(|v| *v), "{name}: a part was not sampled");
@@ -74,10 +76,19 @@ fn run(per_fixture: usize, seed: u64) {
             "{name}: a sample outside the description"
         );
         total += certified;
+        let missed: Vec<String> = (0..d.parts.len())
+            .filter(|&p| !hit[p])
+            .map(|p| d.parts[p].key.to_string())
+            .collect();
         lines.push(format!(
-            "{name:<40} {:<16} parts {:>3}  certified {certified:>5}  in own part {same_part:>5}",
+            "{name:<40} {:<16} parts {:>3}  certified {certified:>5}  in own part {same_part:>5}{}",
             d.kind.name(),
-            d.parts.len()
+            d.parts.len(),
+            if missed.is_empty() {
+                String::new()
+            } else {
+                format!("  (parts only met in other parts: {})", missed.join("; "))
+            }
         ));
     }
     println!("{}", lines.join("\n"));
