@@ -428,6 +428,7 @@ impl Analysis {
                 let law = self.law_of(s);
                 json!({
                     "name": s.name,
+                    "aliases": s.aliases,
                     "kind": s.kind,
                     "generator": s.generator.to_text(),
                     "verified_symmetry": s.verified,

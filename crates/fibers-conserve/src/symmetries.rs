@@ -70,6 +70,9 @@ pub struct Symmetry {
     pub gradient_field: bool,
     /// The candidate charge `Q_X` (Poincaré potential).
     pub charge: Polynomial,
+    /// Other names of the same generator (e.g. the hidden shift of `h` is also the exchange
+    /// of `b1[h]` with `b2` when every neuron reading `h` has `w_kh > 0`).
+    pub aliases: Vec<String>,
 }
 
 impl Symmetry {
@@ -350,16 +353,23 @@ pub fn symmetries(net: &Network, set: &PatternSet, hidden: &[usize]) -> Vec<Symm
             }
         }
     }
-    raw.into_iter()
-        .map(|(name, kind, generator)| Symmetry {
+    let mut out: Vec<Symmetry> = Vec::new();
+    for (name, kind, generator) in raw {
+        if let Some(s) = out.iter_mut().find(|s| s.generator == generator) {
+            s.aliases.push(name);
+            continue;
+        }
+        out.push(Symmetry {
             verified: is_symmetry(&generator, &arch, &set.patterns),
             gradient_field: is_gradient_field(&generator),
             charge: poincare_potential(&generator),
             name,
+            aliases: Vec::new(),
             kind,
             generator,
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -156,7 +156,12 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
             None if !s.verified => "NOT a symmetry on these patterns".into(),
             None => "no law".into(),
         };
-        println!("  {}: {} -> {}", s.name, s.generator, law);
+        let aliases = if s.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" (also: {})", s.aliases.join("; "))
+        };
+        println!("  {}{aliases}: {} -> {}", s.name, s.generator, law);
     }
     if a.agrees() {
         println!(
