@@ -206,6 +206,11 @@ pub fn analyse(
                     None,
                     Some("the candidate charge is identically 0 (antisymmetric generator: Q_X = θᵀNθ/2 = 0)".to_string()),
                 )
+            } else if verify(&s.charge, &arch, &patterns.patterns).holds {
+                (
+                    None,
+                    Some("the candidate is itself conserved on these patterns (exact identity), so this symmetry adds no direction here".to_string()),
+                )
             } else {
                 match first_order_change(net, &s.charge, &patterns.witnesses) {
                     Some(c) => (Some(c), None),
