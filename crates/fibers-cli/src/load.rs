@@ -2,9 +2,9 @@
 //!
 //! A path ending in `.safetensors` (any case) is read as a PyTorch state dict
 //! ([`fibers_import::safetensors`]), and so is a file with another extension (other than
-//! `.json`) whose first bytes are a safetensors header; any other file as a JSON network file. The tensor names
-//! come from the global `--keys` option ([`set_keys`]), or default to `nn.Sequential`'s
-//! `0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias`.
+//! `.json`) whose first bytes are a safetensors header; any other file as a JSON network file.
+//! The tensor names come from the global `--keys` option ([`set_keys`]), or default to
+//! `nn.Sequential`'s `0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias`.
 
 use crate::error::CliError;
 use fibers_import::KeyMap;
