@@ -113,7 +113,7 @@ pub fn sample_part(frame: &Frame, key: &PartKey, rng: &mut Lcg) -> Option<Networ
             (e.clone(), nu.clone())
         } else {
             let mut nu: Vec<Rational> = (0..n1).map(|_| rng.nonzero()).collect();
-            if nu.iter().all(|x| x.is_positive()) {
+            if !nu.is_empty() && nu.iter().all(|x| x.is_positive()) {
                 nu[0] = -&nu[0];
             }
             (vec![Rational::zero(); n3], nu)
