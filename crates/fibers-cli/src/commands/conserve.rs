@@ -41,7 +41,12 @@ pub struct ConserveArgs {
     #[arg(long, default_value_t = 2000, value_name = "N")]
     pub steps: usize,
     /// Step size of the flow (a positive number; f64, demonstration only).
-    #[arg(long, default_value_t = 1e-3, value_name = "H")]
+    #[arg(
+        long,
+        default_value_t = 1e-3,
+        value_name = "H",
+        allow_hyphen_values = true
+    )]
     pub dt: f64,
     /// Highest bracket level of the Lie-algebra computation.
     #[arg(long, default_value_t = 8, value_name = "N")]
