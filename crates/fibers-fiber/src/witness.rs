@@ -405,7 +405,7 @@ pub fn separate_along_lines(
     let mut rng = SplitMix::new(seed);
     let p = first_mismatch(da, db);
     for _ in 0..8 {
-        let x0: Vec<Rational> = (0..n0).map(|_| rng.rational(6, 3)).collect();
+        let x0: Vec<Rational> = (0..n0).map(|_| Rational::from(rng.range(-4, 4))).collect();
         let d: Vec<Rational> = (0..n0).map(|_| Rational::from(rng.range(-4, 4))).collect();
         let point = |t: &Rational| -> Vec<Rational> {
             x0.iter().zip(&d).map(|(x, di)| x + &(di * t)).collect()
@@ -584,7 +584,7 @@ pub fn search_lines(a: &Network, b: &Network, budget: usize, seed: u64) -> Optio
         }
     }
     while left > 0 {
-        let x0: Vec<Rational> = (0..n0).map(|_| rng.rational(6, 3)).collect();
+        let x0: Vec<Rational> = (0..n0).map(|_| Rational::from(rng.range(-4, 4))).collect();
         let d: Vec<Rational> = (0..n0).map(|_| Rational::from(rng.range(-4, 4))).collect();
         let mut bps: Vec<Rational> = Vec::new();
         for net in [a, b] {
@@ -642,9 +642,11 @@ pub fn find(
 ) -> Option<Vec<Rational>> {
     use CanonicalForm::*;
     // A few random points with small entries first (cheap to evaluate; a difference usually
-    // lives on a large set).
+    // lives on a large set), unless the deterministic search below applies.
+    let same_rows =
+        matches!((fa, fb), (Bottleneck { rows: ra, .. }, Bottleneck { rows: rb, .. }) if ra == rb);
     let mut rng = SplitMix::new(0x00dd_ba11);
-    for _ in 0..4 {
+    for _ in 0..if same_rows { 0 } else { 4 } {
         let x: Vec<Rational> = (0..a.arch().n0).map(|_| rng.rational(9, 2)).collect();
         if separates(a, b, &x) {
             return Some(x);
