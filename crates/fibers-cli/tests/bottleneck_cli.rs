@@ -94,7 +94,7 @@ fn equiv_auto_reports_its_path() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["verdict"], "not-equivalent");
-    assert_eq!(v["method"], "bottleneck");
+    assert!(v["method"] == "bottleneck" || v["method"] == "probe", "{v}");
     let (code, out, _) = fibers(&["equiv", "--json", &strata("wide"), &strata("wide")]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
