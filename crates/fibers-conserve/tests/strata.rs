@@ -15,7 +15,9 @@ fn fixture(name: &str) -> Network {
     fibers_net::json::read_network(Path::new(&path)).expect("fixture")
 }
 
-fn check(name: &str, laws: usize, lie_rank: usize) -> Analysis {
+/// `fiber_dim` is THEORY §8/§9's dimension of the fiber; the rank of the generators alone (level
+/// 0: the gradient fields over all linear regions) is the functional dimension `D − fiber_dim`.
+fn check(name: &str, laws: usize, lie_rank: usize, fiber_dim: usize) -> Analysis {
     let net = fixture(name);
     let a = analyse(&net, None, &Options::default()).expect("analysis");
     assert!(
@@ -25,6 +27,11 @@ fn check(name: &str, laws: usize, lie_rank: usize) -> Analysis {
     assert!(a.laws.iter().all(|c| c.verification.holds));
     assert_eq!(a.law_count(), laws, "{name}: laws\n{}", a.laws_text());
     assert_eq!(a.lie.rank, lie_rank, "{name}: Lie rank");
+    assert_eq!(
+        a.lie.levels[0].rank + fiber_dim,
+        a.lie.ambient,
+        "{name}: functional dimension"
+    );
     assert_eq!(a.lie.count, laws, "{name}: Lie count");
     assert!(a.lie.certified && a.lie.stop == Stop::BoundReached);
     assert!(a.agrees());
@@ -41,13 +48,13 @@ fn check(name: &str, laws: usize, lie_rank: usize) -> Analysis {
 
 #[test]
 fn s1_2221_crossing() {
-    let a = check("s1_2221_crossing", 4, 11);
+    let a = check("s1_2221_crossing", 4, 11, 4);
     assert!(a.non_laws.is_empty());
 }
 
 #[test]
 fn s2_2221_hidden() {
-    let a = check("s2_2221_hidden", 4, 11);
+    let a = check("s2_2221_hidden", 4, 11, 5);
     let shift = a
         .non_laws
         .iter()
@@ -66,7 +73,7 @@ fn s2_2221_hidden() {
 
 #[test]
 fn s3_2221_one_linear() {
-    let a = check("s3_2221_one_linear", 4, 11);
+    let a = check("s3_2221_one_linear", 4, 11, 5);
     assert!(a
         .non_laws
         .iter()
@@ -76,12 +83,12 @@ fn s3_2221_one_linear() {
 
 #[test]
 fn s4_2232_two_linear() {
-    check("s4_2232_two_linear", 6, 17);
+    check("s4_2232_two_linear", 6, 17, 9);
 }
 
 #[test]
 fn s5_2232_one_dead() {
-    let a = check("s5_2232_one_dead", 9, 14);
+    let a = check("s5_2232_one_dead", 9, 14, 9);
     // The scaling law of the dead neuron is a combination of its frozen parameters.
     assert_eq!(a.dependent.len(), 1);
     assert_eq!(a.dependent[0].law.name, "L2 scaling k=2");
@@ -89,17 +96,17 @@ fn s5_2232_one_dead() {
 
 #[test]
 fn s6_2232_hidden_three_crossing() {
-    check("s6_2232_hidden_three_crossing", 5, 18);
+    check("s6_2232_hidden_three_crossing", 5, 18, 6);
 }
 
 #[test]
 fn s7_2231_two_linear() {
-    check("s7_2231_two_linear", 6, 13);
+    check("s7_2231_two_linear", 6, 13, 9);
 }
 
 #[test]
 fn s8_2242_three_linear() {
-    let a = check("s8_2242_three_linear", 9, 19);
+    let a = check("s8_2242_three_linear", 9, 19, 14);
     // This one needs symbolic brackets: level 1 does not reach the bound.
     assert!(a.lie.levels.len() >= 3);
 }
