@@ -530,7 +530,7 @@ impl<'a> Search<'a> {
     /// Probes an LP point: all of the first few hundred, then one in sixteen (evaluating at
     /// LP vertices, whose coordinates grow, is not free).
     fn probe_lp_point(&mut self, x: &[Rational]) -> Result<(), Stop> {
-        if self.stats.probes < 256 || self.stats.lps % 16 == 0 {
+        if self.stats.probes < 256 || self.stats.lps.is_multiple_of(16) {
             self.probe(x)?;
         }
         Ok(())
