@@ -26,10 +26,10 @@ fn unbounded_program_from_a_split_node() {
     let LpOutcome::Unbounded { x, ray } = solve(&lp) else {
         panic!("the program is unbounded: x = (0, 10 + t) is feasible for t ≥ 0");
     };
-    for i in 0..4 {
+    for (i, bi) in b.iter().enumerate() {
         let ax: Rational = (0..2).map(|j| a.get(i, j) * &x[j]).sum();
         let ad: Rational = (0..2).map(|j| a.get(i, j) * &ray[j]).sum();
-        assert!(ax <= b[i] && ad <= Rational::zero());
+        assert!(&ax <= bi && ad <= Rational::zero());
     }
     let cd: Rational = (0..2).map(|j| &c[j] * &ray[j]).sum();
     assert!(cd.is_positive());
