@@ -456,10 +456,11 @@ pub fn separate_along_lines(
                 continue;
             }
             let mut delta = (&t - lo).min(hi - &t);
-            let u: Vec<Rational> = (0..n1)
+            // On this piece u(t) = y0m + t du (small numbers); values at t* follow.
+            let y0m: Vec<Rational> = (0..n1)
                 .map(|j| {
                     if active[j] {
-                        &y0[j] + &(&g[j] * &t)
+                        y0[j].clone()
                     } else {
                         Rational::zero()
                     }
@@ -474,8 +475,6 @@ pub fn separate_along_lines(
                     }
                 })
                 .collect();
-            // h(t* + s) = c0 + c1 s + ΔJ_P σ(γ s) on |s| < δ, from the values and slopes of all
-            // other kinks at t* (their signs do not change within δ).
             let n3 = da.n3;
             let (mut c0, mut c1) = (vec![Rational::zero(); n3], vec![Rational::zero(); n3]);
             let mut clean = true;
@@ -492,12 +491,12 @@ pub fn separate_along_lines(
                         }
                         continue;
                     }
-                    let val = q.value_at(&u);
+                    let slope = dot(q.weights(), &du);
+                    let val = q.value_at(&y0m) + &slope * &t;
                     if val.is_zero() {
                         clean = false;
                         break 'kinks;
                     }
-                    let slope = dot(q.weights(), &du);
                     if !slope.is_zero() {
                         let c = val.abs() / slope.abs();
                         if c < delta {
@@ -518,10 +517,8 @@ pub fn separate_along_lines(
                     }
                 }
                 for o in 0..n3 {
-                    let (v0, v1) = (
-                        dot(&data.linear[o], &u) + &data.offset[o],
-                        dot(&data.linear[o], &du),
-                    );
+                    let v1 = dot(&data.linear[o], &du);
+                    let v0 = dot(&data.linear[o], &y0m) + &data.offset[o] + &v1 * &t;
                     if plus {
                         c0[o] += v0;
                         c1[o] += v1;
