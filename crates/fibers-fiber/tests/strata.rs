@@ -63,3 +63,47 @@ fn moves_keep_the_canonical_form() {
     assert_ne!(hash("all-crossing"), hash("one-dead"));
     assert_ne!(hash("all-crossing"), hash("one-linear"));
 }
+
+/// At `t_min` a second layer-1 neuron can become hidden (every kink through its facet passes
+/// through the corner): both shifts are symmetries, confirmed by the exact branch tree.
+#[test]
+fn two_shift_branches_meet_at_t_min() {
+    use fibers_certify::{DecideOptions, Decision, Method};
+    use fibers_exact::Rational;
+    use fibers_fiber::layer1::{
+        check_hidden_condition, hidden_shift, hidden_threshold, layer1_roles, realise, Layer1Role,
+    };
+    use fibers_fiber::OrthantData;
+    let net = fixture("hidden-at-tmin");
+    let d = OrthantData::of_network(&net);
+    let roles = layer1_roles(&d).expect("roles");
+    assert_eq!(roles, vec![Layer1Role::Hidden, Layer1Role::Hidden]);
+    let tree = DecideOptions {
+        method: Method::Tree,
+        ..DecideOptions::default()
+    };
+    for h in 0..2 {
+        let (flip, t) = hidden_threshold(&d, h).expect("hidden");
+        assert_eq!(t, Rational::zero());
+        let r = realise(net.layer(1), net.arch().n0, &d, &flip);
+        let shift = Rational::from(2);
+        check_hidden_condition(&r, h, &shift).expect("sign conditions");
+        let moved = hidden_shift(&r, h, &shift);
+        let rep = fibers_certify::decide(&net, &moved, &tree, &mut |_| {}).expect("decides");
+        assert!(
+            matches!(rep.decision, Decision::Equivalent { .. }),
+            "neuron {h}"
+        );
+        // Below t_min = 0 it is a near miss.
+        let below = hidden_shift(&r, h, &Rational::from(-1));
+        let rep = fibers_certify::decide(&net, &below, &tree, &mut |_| {}).expect("decides");
+        assert!(
+            matches!(rep.decision, Decision::NotEquivalent { .. }),
+            "neuron {h}"
+        );
+        assert_eq!(
+            canonicalize(&moved).expect("generic").form,
+            canonicalize(&net).expect("generic").form
+        );
+    }
+}
