@@ -1,7 +1,7 @@
 //! Exact evaluation of a (64, 32, 256, 10) network. Run once per arithmetic backend:
 //! `cargo bench -p fibers-net --bench eval` and `cargo bench -p fibers-net --bench eval --features gmp`.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{black_box, criterion_main, Criterion};
 use fibers_net::json::{network_from_str, network_to_string};
 use fibers_net::random::{random_network, random_point, Lcg};
 use fibers_net::Architecture;
@@ -20,9 +20,14 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default().sample_size(30);
-    targets = bench
+/// The benchmark group (in a module: criterion's macro generates an undocumented function).
+mod group {
+    use super::{bench, Criterion};
+
+    criterion::criterion_group! {
+        name = benches;
+        config = Criterion::default().sample_size(30);
+        targets = bench
+    }
 }
-criterion_main!(benches);
+criterion_main!(group::benches);
