@@ -3,8 +3,9 @@
 //! method (RK4) at a fixed step, recording conserved and non-conserved quantities.
 //!
 //! **Relative drift.** For a quantity `Q` with terms `c_m m(θ)`, the scale is
-//! `S = Σ_m |c_m m(θ(0))|` (the size of its terms at the start, never smaller than `1e-300`),
-//! and the relative drift at time `t` is `|Q(θ(t)) − Q(θ(0))| / S`.
+//! `S = Σ_m |c_m m(θ(0))|` (the size of its terms at the start; `S = 1` when that is below
+//! `1e-12`, so that the drift is then absolute), and the relative drift at time `t` is
+//! `|Q(θ(t)) − Q(θ(0))| / S`.
 //!
 //! **Integration error.** Along a stretch where the activation patterns of the data do not
 //! change, `∇L` is a polynomial vector field and RK4 has global error `O(h⁴)`; a law `Q` stays
@@ -51,13 +52,19 @@ impl F64Poly {
             .map(|(c, m)| c * m.iter().map(|(i, e)| theta[*i].powi(*e)).product::<f64>())
             .sum()
     }
-    /// `Σ_m |c_m m(θ)|`, the scale for the relative drift (at least `1e-300`).
+    /// `Σ_m |c_m m(θ)|`, the scale for the relative drift; 1 when that is below `1e-12`
+    /// (e.g. at `θ = 0`), so that the drift is then the absolute change.
     pub fn scale(&self, theta: &[f64]) -> f64 {
-        self.terms
+        let s = self
+            .terms
             .iter()
             .map(|(c, m)| (c * m.iter().map(|(i, e)| theta[*i].powi(*e)).product::<f64>()).abs())
-            .sum::<f64>()
-            .max(1e-300)
+            .sum::<f64>();
+        if s.is_finite() && s >= 1e-12 {
+            s
+        } else {
+            1.0
+        }
     }
 }
 
@@ -120,6 +127,16 @@ impl FlowRecord {
     pub fn drift(&self, q: usize, r: usize) -> f64 {
         (self.values[q][r] - self.values[q][0]).abs() / self.scales[q]
     }
+    /// Whether the integration looks unstable: a non-finite value, or a loss that grew (the
+    /// exact flow never increases the loss). Then the step is too large.
+    pub fn unstable(&self) -> bool {
+        let first = self.loss.first().copied().unwrap_or(0.0);
+        self.loss
+            .iter()
+            .any(|l| !l.is_finite() || *l > first * (1.0 + 1e-9) + 1e-300)
+            || self.values.iter().flatten().any(|v| !v.is_finite())
+    }
+
     /// The largest relative drift of quantity `q` over the run.
     pub fn max_drift(&self, q: usize) -> f64 {
         (0..self.times.len())

@@ -10,6 +10,8 @@ use std::path::Path;
 
 /// The smallest drift shown on the logarithmic axis (drifts of exactly 0 are drawn there).
 pub const DRIFT_FLOOR: f64 = 1e-17;
+/// The largest drift shown on the logarithmic axis.
+pub const DRIFT_CEILING: f64 = 1e6;
 
 /// Writes the run as CSV: `step, t, loss`, then for each quantity its value and its relative
 /// drift (columns `<name>` and `drift <name>`).
@@ -57,7 +59,13 @@ fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::e
     let max_drift = (0..rec.names.len())
         .map(|q| rec.max_drift(q))
         .fold(DRIFT_FLOOR, f64::max);
-    let ymax = (max_drift * 10.0).max(1e-2);
+    // The axis spans at most DRIFT_FLOOR..DRIFT_CEILING; larger (or non-finite) drifts are
+    // drawn at the ceiling.
+    let ymax = if max_drift.is_finite() {
+        (max_drift * 10.0).clamp(1e-2, DRIFT_CEILING)
+    } else {
+        DRIFT_CEILING
+    };
     let mut chart = ChartBuilder::on(&top)
         .caption(title, ("sans-serif", 20))
         .margin(12)
@@ -83,7 +91,15 @@ fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::e
             (RED.to_rgba(), 3, format!("NOT conserved: {}", rec.names[q]))
         };
         let pts: Vec<(f64, f64)> = (0..rec.times.len())
-            .map(|r| (rec.times[r], rec.drift(q, r).max(DRIFT_FLOOR)))
+            .map(|r| {
+                let d = rec.drift(q, r);
+                let d = if d.is_finite() {
+                    d.clamp(DRIFT_FLOOR, ymax)
+                } else {
+                    ymax
+                };
+                (rec.times[r], d)
+            })
             .collect();
         chart
             .draw_series(LineSeries::new(pts, color.stroke_width(width)))?
@@ -100,7 +116,13 @@ fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::e
         .label_font(("sans-serif", 12))
         .draw()?;
 
-    let lmax = rec.loss.iter().copied().fold(0.0, f64::max).max(1e-12);
+    let lmax = rec
+        .loss
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .fold(0.0, f64::max)
+        .clamp(1e-12, 1e300);
     let note = if rec.pattern_exits.is_empty() {
         "loss along the flow (activation patterns of the data fixed throughout)".to_string()
     } else {
@@ -121,7 +143,13 @@ fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::e
         .y_desc("loss L")
         .draw()?;
     lchart.draw_series(LineSeries::new(
-        rec.times.iter().copied().zip(rec.loss.iter().copied()),
+        rec.times.iter().copied().zip(rec.loss.iter().map(|l| {
+            if l.is_finite() {
+                l.min(lmax)
+            } else {
+                lmax
+            }
+        })),
         BLUE.stroke_width(2),
     ))?;
     root.present()?;

@@ -145,6 +145,7 @@ fn flow_json(rec: &FlowRecord, origin: &str) -> serde_json::Value {
     json!({
         "data": origin,
         "dt": rec.dt,
+        "unstable": rec.unstable(),
         "time": rec.times.last(),
         "loss": [rec.loss.first(), rec.loss.last()],
         "quantities": quantities,
@@ -205,6 +206,9 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
                 rec.names[q],
                 rec.max_drift(q)
             );
+        }
+        if rec.unstable() {
+            println!("  warning: the integration looks unstable (the loss grew or overflowed): lower --dt");
         }
         if let Some((t, p)) = rec.pattern_exits.first() {
             println!(
