@@ -46,7 +46,8 @@ pub fn write_csv(rec: &FlowRecord, path: &Path) -> Result<(), String> {
 }
 
 /// Draws the run as an SVG file: on top the relative drift of every quantity (log scale; laws
-/// as thin lines, non-conserved quantities thick), below the loss.
+/// as thin lines in cool colours, non-conserved quantities as thick lines in reds and
+/// oranges), below the loss.
 pub fn write_svg(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), String> {
     draw(rec, title, path).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -78,17 +79,44 @@ fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::e
         .y_desc("relative drift |Q(t) - Q(0)| / S")
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()?;
-    let mut law_index = 0;
+    // Dark, distinguishable colours for the laws; reds and oranges for the rest.
+    const LAWS: [(u8, u8, u8); 10] = [
+        (31, 119, 180),
+        (44, 160, 44),
+        (148, 103, 189),
+        (23, 190, 207),
+        (140, 86, 75),
+        (127, 127, 127),
+        (188, 189, 34),
+        (0, 0, 128),
+        (0, 100, 0),
+        (227, 119, 194),
+    ];
+    const OTHERS: [(u8, u8, u8); 5] = [
+        (214, 39, 40),
+        (255, 127, 14),
+        (150, 0, 40),
+        (240, 70, 140),
+        (120, 40, 0),
+    ];
+    let (mut laws, mut others) = (0, 0);
     for q in 0..rec.names.len() {
         let (color, width, label) = if rec.conserved[q] {
-            law_index += 1;
+            let (r, g, b) = LAWS[laws % LAWS.len()];
+            laws += 1;
             (
-                Palette99::pick(law_index).to_rgba(),
-                1,
+                RGBColor(r, g, b).to_rgba(),
+                2,
                 format!("law: {}", rec.names[q]),
             )
         } else {
-            (RED.to_rgba(), 3, format!("NOT conserved: {}", rec.names[q]))
+            let (r, g, b) = OTHERS[others % OTHERS.len()];
+            others += 1;
+            (
+                RGBColor(r, g, b).to_rgba(),
+                4,
+                format!("NOT conserved: {}", rec.names[q]),
+            )
         };
         let pts: Vec<(f64, f64)> = (0..rec.times.len())
             .map(|r| {
