@@ -3,8 +3,8 @@
 pub mod batch;
 pub mod canon;
 pub mod check;
-pub mod conserve;
 pub mod classify;
+pub mod conserve;
 pub mod convert;
 pub mod demo;
 pub mod equiv;
