@@ -39,8 +39,6 @@ enum Command {
     Canon(commands::canon::CanonArgs),
     /// Convert a network between the JSON format and safetensors (by file extension).
     Convert(commands::convert::ConvertArgs),
-    /// Conservation laws of gradient flow: exact laws, Lie-algebra count, flow demonstration.
-    Conserve(commands::conserve::ConserveArgs),
     /// Many networks or pairs from a JSON Lines file, in parallel: equiv, canon, dedup.
     Batch(commands::batch::BatchArgs),
     /// The fiber of a parameter: symmetries, semi-algebraic description, dimension, membership.
@@ -49,6 +47,8 @@ enum Command {
     Fundim(commands::fundim::FundimArgs),
     /// Parameters drawn from every component of the fiber, one network per JSON line.
     Sample(commands::sample::SampleArgs),
+    /// Conservation laws of gradient flow: exact laws, Lie-algebra count, flow demonstration.
+    Conserve(commands::conserve::ConserveArgs),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -63,15 +63,35 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Classify(a) => commands::classify::run(&a),
         Command::Canon(a) => commands::canon::run(&a),
         Command::Convert(a) => commands::convert::run(&a),
-        Command::Conserve(a) => commands::conserve::run(&a),
         Command::Batch(a) => commands::batch::run(&a),
         Command::Fiber(a) => commands::fiber::run(&a),
         Command::Fundim(a) => commands::fundim::run(&a),
         Command::Sample(a) => commands::sample::run(&a),
+        Command::Conserve(a) => commands::conserve::run(&a),
     }
 }
 
+/// Output closed early (e.g. `fibers ... | head`): leave quietly with the status a process
+/// stopped by SIGPIPE reports, instead of printing a panic. Every other panic is reported as
+/// usual.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() {
+    quiet_on_broken_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -107,7 +107,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         dir.display()
     );
     println!(
-        "{:<24} {:<28} {:<15} {:<34} checked",
+        "{:<24} {:<28} {:<15} {:<42} checked",
         "pair", "architectures", "verdict", "evidence"
     );
     let mut failures = 0;
@@ -123,7 +123,11 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         let (cert, evidence) = match &report.decision {
             Decision::Equivalent { certificate } => (
                 certificate,
-                format!("tree: {} nodes, {} leaves", s.nodes, s.leaves),
+                if report.method == "tree" {
+                    format!("tree: {} nodes, {} leaves", s.nodes, s.leaves)
+                } else {
+                    format!("{}: {}", report.method, certificate_steps(certificate))
+                },
             ),
             Decision::NotEquivalent {
                 witness,
@@ -149,7 +153,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         }
         let verdict = cert.verdict.as_str().replace('-', " ");
         println!(
-            "{:<24} {:<28} {:<15} {:<34} {}",
+            "{:<24} {:<28} {:<15} {:<42} {}",
             p.name,
             format!("{} vs {}", a.arch(), b.arch()),
             verdict,
@@ -173,4 +177,14 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         "try: fibers equiv A B --cert OUT  then  fibers check OUT A B   (files in fixtures/pairs/)"
     );
     Ok(())
+}
+
+/// The step kinds of an equivalence certificate's chain, e.g. `relabel + canonical-data`.
+fn certificate_steps(cert: &fibers_check::Certificate) -> String {
+    let kinds: Vec<&str> = cert
+        .proof
+        .iter()
+        .flat_map(|p| p.steps.iter().map(|s| s.body.kind()))
+        .collect();
+    kinds.join(" + ")
 }
