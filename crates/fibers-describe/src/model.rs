@@ -23,7 +23,9 @@
 //! against the realised network shifted by M7 in the tests.
 
 use fibers_exact::Rational;
-use fibers_fiber::canonical::{check_layer1, check_roles, NotGeneric};
+use fibers_fiber::canonical::{
+    check_layer1, check_roles, normalise_layer1, Layer1Normalisation, NotGeneric,
+};
 use fibers_fiber::layer1::{
     check_hidden_condition, hidden_shift, hidden_threshold, realise, relabel_layer1, Layer1Role,
 };
@@ -249,10 +251,6 @@ pub struct Model {
     pub own_shift: Option<(usize, Rational)>,
 }
 
-fn first_nonzero(v: &[Rational]) -> Option<&Rational> {
-    v.iter().find(|x| !x.is_zero())
-}
-
 fn hidden_set(d: &OrthantData) -> Option<Vec<usize>> {
     fibers_fiber::layer1::layer1_roles(d).ok().map(|r| {
         (0..r.len())
@@ -306,27 +304,7 @@ impl Model {
                 hidden_shift(&base, *h, t)
             }
         };
-        let raw_scale: Vec<Rational> = shifted
-            .w1()
-            .iter()
-            .map(|r| {
-                first_nonzero(r)
-                    .expect("nonzero row")
-                    .abs()
-                    .recip()
-                    .expect("nonzero")
-            })
-            .collect();
-        let normed: Vec<(Vec<Rational>, Rational)> = shifted
-            .w1()
-            .iter()
-            .zip(shifted.b1())
-            .zip(&raw_scale)
-            .map(|((r, c), s)| (r.iter().map(|x| x * s).collect(), c * s))
-            .collect();
-        let mut order: Vec<usize> = (0..arch.n1).collect();
-        order.sort_by(|&i, &j| normed[i].cmp(&normed[j]));
-        let scale: Vec<Rational> = order.iter().map(|&j| raw_scale[j].clone()).collect();
+        let Layer1Normalisation { order, scale, .. } = normalise_layer1(&shifted);
         let relabelled = relabel_layer1(&shifted, &order, &scale);
         let data = OrthantData::of_network(&relabelled);
         let layer1 = relabelled.layer(1).clone();

@@ -246,6 +246,51 @@ fn first_nonzero(v: &[Rational]) -> Option<&Rational> {
     v.iter().find(|x| !x.is_zero())
 }
 
+/// The normalising relabelling of layer 1 (see [`normalise_layer1`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layer1Normalisation {
+    /// Sorted position `i` holds raw layer-1 neuron `order[i]`.
+    pub order: Vec<usize>,
+    /// The positive factor applied to the neuron at each sorted position.
+    pub scale: Vec<Rational>,
+    /// The positive factor of each raw layer-1 neuron (indexed by raw neuron).
+    pub raw_scale: Vec<Rational>,
+    /// Each raw row `(a_j, c_j)` times its factor, in raw order.
+    pub normed: Vec<(Vec<Rational>, Rational)>,
+}
+
+/// Scales every layer-1 row `(a_j, c_j)` by `1 / |first nonzero entry of a_j|` and sorts the
+/// scaled rows. Panics on a zero row of `W1` (callers check [`check_layer1`] first).
+pub fn normalise_layer1(net: &Network) -> Layer1Normalisation {
+    let raw_scale: Vec<Rational> = net
+        .w1()
+        .iter()
+        .map(|r| {
+            first_nonzero(r)
+                .expect("nonzero row")
+                .abs()
+                .recip()
+                .expect("nonzero")
+        })
+        .collect();
+    let normed: Vec<(Vec<Rational>, Rational)> = net
+        .w1()
+        .iter()
+        .zip(net.b1())
+        .zip(&raw_scale)
+        .map(|((r, c), s)| (r.iter().map(|x| x * s).collect(), c * s))
+        .collect();
+    let mut order: Vec<usize> = (0..net.arch().n1).collect();
+    order.sort_by(|&i, &j| normed[i].cmp(&normed[j]));
+    let scale = order.iter().map(|&j| raw_scale[j].clone()).collect();
+    Layer1Normalisation {
+        order,
+        scale,
+        raw_scale,
+        normed,
+    }
+}
+
 /// Checks the layer-1 conditions (bottleneck, distinct directions, full rank).
 pub fn check_layer1(net: &Network) -> Result<(), NotGeneric> {
     let a = net.arch();
@@ -396,27 +441,12 @@ pub fn canonicalize(net: &Network) -> Result<Canonicalization, NotGeneric> {
         Some((_, _, n)) => n,
         None => net,
     };
-    let scale: Vec<Rational> = shifted
-        .w1()
-        .iter()
-        .map(|r| {
-            first_nonzero(r)
-                .expect("nonzero row")
-                .abs()
-                .recip()
-                .expect("nonzero")
-        })
-        .collect();
-    let normed: Vec<(Vec<Rational>, Rational)> = shifted
-        .w1()
-        .iter()
-        .zip(shifted.b1())
-        .zip(&scale)
-        .map(|((r, c), s)| (r.iter().map(|x| x * s).collect(), c * s))
-        .collect();
-    let mut order: Vec<usize> = (0..a.n1).collect();
-    order.sort_by(|&i, &j| normed[i].cmp(&normed[j]));
-    let sorted_scale: Vec<Rational> = order.iter().map(|&j| scale[j].clone()).collect();
+    let Layer1Normalisation {
+        order,
+        scale: sorted_scale,
+        raw_scale: scale,
+        normed,
+    } = normalise_layer1(shifted);
     let data = if shifts.is_empty() {
         raw.relabelled(&order, &sorted_scale)
     } else {
