@@ -3,6 +3,7 @@
 mod commands;
 mod error;
 mod load;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use error::CliError;

@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::progress::Progress;
 use clap::{Args, ValueEnum};
 use fibers_certify::{DecideError, DecideOptions, Decision, Method, Report, Stats};
 use fibers_check::{certificate_to_string, check, Certificate, CheckOptions};
@@ -9,7 +10,6 @@ use fibers_exact::Rational;
 use fibers_net::json::vector_to_value;
 use fibers_net::Network;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// Decide exactly whether two networks compute the same function, with a certificate.
 #[derive(Args, Debug)]
@@ -41,47 +41,6 @@ pub enum MethodArg {
     Auto,
     /// The branch tree over neuron phases (THEORY §2).
     Tree,
-}
-
-/// A progress spinner on stderr, shown only once a search has run for a moment (and only
-/// when stderr is a terminal).
-struct Progress {
-    start: Instant,
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl Progress {
-    fn new() -> Self {
-        Progress {
-            start: Instant::now(),
-            bar: None,
-        }
-    }
-    fn update(&mut self, s: &Stats) {
-        if self.bar.is_none() && self.start.elapsed() > Duration::from_millis(400) {
-            let bar = indicatif::ProgressBar::with_draw_target(
-                None,
-                indicatif::ProgressDrawTarget::stderr(),
-            );
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            self.bar = Some(bar);
-        }
-        if let Some(bar) = &self.bar {
-            bar.set_message(format!(
-                "nodes explored {}, leaves closed {}, LPs {}",
-                s.nodes, s.leaves, s.lps
-            ));
-            bar.tick();
-        }
-    }
-    fn finish(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// Loads two networks and checks that their input and output widths agree.
@@ -118,7 +77,14 @@ pub fn run_decide_auto(
     opts: &DecideOptions,
 ) -> Result<(Report, Option<String>), CliError> {
     let mut progress = Progress::new();
-    let r = fibers_fiber::certified::decide_auto(a, b, opts, &mut |s| progress.update(s));
+    let r = fibers_fiber::certified::decide_auto(a, b, opts, &mut |s: &Stats| {
+        progress.update(|| {
+            format!(
+                "nodes explored {}, leaves closed {}, LPs {}",
+                s.nodes, s.leaves, s.lps
+            )
+        })
+    });
     progress.finish();
     r.map(|r| {
         (

@@ -2,9 +2,10 @@
 //! θ ↦ (f_θ(x_i))_i over rational points inside every linear region — compared with
 //! D − dim Fib(θ).
 
-use super::fiber::{describe_with_progress, Progress};
+use super::fiber::describe_with_progress;
 use crate::error::CliError;
 use crate::load;
+use crate::progress::Progress;
 use clap::Args;
 use fibers_describe::{functional_dimension, FunDimError, FunDimOptions, Kind};
 use std::path::PathBuf;

@@ -1,9 +1,10 @@
 //! `fibers sample NET --count N --seed S`: parameters drawn from every part of the fiber
 //! (every role assignment, random relabellings), one network per JSON line.
 
-use super::fiber::{describe_with_progress, Progress};
+use super::fiber::describe_with_progress;
 use crate::error::CliError;
 use crate::load;
+use crate::progress::Progress;
 use clap::Args;
 use fibers_certify::moves::{self, Lcg};
 use fibers_certify::{DecideOptions, Decision};
