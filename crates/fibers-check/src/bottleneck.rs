@@ -1,9 +1,9 @@
-//! Step kinds for bottleneck networks (THEORY §5–§7): `relabel`, `canonical-data`,
+//! Step kinds for bottleneck networks (docs/theory.md §5–§7): `relabel`, `canonical-data`,
 //! `hidden-shift`, `one-dimensional`, `constant`. Reading, writing and checking.
 //!
 //! Every check recomputes its claim from the step's two networks; nothing the producer computed
 //! is trusted. The canonical data of `G` on the orthant are recomputed here with code of this
-//! crate only (no dependency on the producer, `fibers-fiber`). Proofs: `docs/bottleneck.md`.
+//! crate only (no dependency on the producer, `fibers-bottleneck`). Proofs: `docs/bottleneck.md`.
 
 use crate::kernel::Rejection;
 use fibers_exact::{Integer, Rational};

@@ -199,7 +199,7 @@ pub struct OutputBound {
     pub lower: Sparse,
 }
 
-/// A branch tree (THEORY §2): node 0 is the root (the polyhedron `R^{n0}`).
+/// A branch tree (docs/theory.md §2): node 0 is the root (the polyhedron `R^{n0}`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BranchTree {
     /// The nodes; every child index is larger than its parent's.
@@ -209,7 +209,7 @@ pub struct BranchTree {
 /// What one step proves, by kind. Later issues add kinds (`relabel`, `canonical-data`, …).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StepBody {
-    /// `"kind": "branch-tree"`: the complete decision of THEORY §2.
+    /// `"kind": "branch-tree"`: the complete decision of docs/theory.md §2.
     BranchTree(BranchTree),
     /// The bottleneck kinds (`relabel`, `canonical-data`, `hidden-shift`, `one-dimensional`,
     /// `constant`): see [`crate::bottleneck`].

@@ -9,10 +9,10 @@
 mod common;
 
 use common::pairs::{pair, pair_line};
-use fibers_certify::{DecideOptions, Decision};
-use fibers_fiber::certified::decide_auto;
+use fibers_bottleneck::certified::decide_auto;
 use fibers_net::json::{network_to_string, network_to_value, vector_to_value};
 use fibers_net::Network;
+use fibers_tree::{DecideOptions, Decision};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -297,7 +297,7 @@ fn batch_canon_is_the_library_canonical_form() {
     assert_eq!(got.len(), nets.len());
     let (mut generic, mut other) = (0, 0);
     for (i, (net, line)) in nets.iter().zip(&got).enumerate() {
-        match fibers_fiber::canonicalize(net) {
+        match fibers_bottleneck::canonicalize(net) {
             Ok(c) => {
                 generic += 1;
                 assert_eq!(line["status"], "canonical", "line {}", i + 1);
@@ -332,8 +332,8 @@ fn batch_dedup_classes_are_the_equivalence_classes() {
         let (a, b, _) = pair(seed);
         nets.push(a.clone());
         nets.push(b);
-        let mut rng = fibers_certify::moves::Lcg::new(seed + 100);
-        let (c, _) = fibers_certify::moves::random_symmetry(&a, &mut rng, true);
+        let mut rng = fibers_tree::moves::Lcg::new(seed + 100);
+        let (c, _) = fibers_tree::moves::random_symmetry(&a, &mut rng, true);
         nets.push(c);
     }
     for seed in [1u64, 2, 4, 5] {
@@ -356,7 +356,7 @@ fn batch_dedup_classes_are_the_equivalence_classes() {
         fibers_net::json::network_from_str(&text, "far").unwrap()
     };
     nets.extend([far(100, 1), far(200, 1), far(100, 3)]);
-    let mut rng = fibers_certify::moves::Lcg::new(7);
+    let mut rng = fibers_tree::moves::Lcg::new(7);
     let order = rng.permutation(nets.len());
     let nets: Vec<Network> = order.iter().map(|&i| nets[i].clone()).collect();
     let text: String = nets

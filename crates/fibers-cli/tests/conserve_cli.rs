@@ -49,7 +49,7 @@ fn json_report_has_laws_and_lie_count() {
         .find(|n| n["symmetry"] == "hidden shift h=0")
         .unwrap();
     assert_eq!(shift["first_order_change"]["dQ_dt"], "19/6");
-    assert_eq!(v["theory_formula"]["predicted"], 4);
+    assert_eq!(v["law_count_formula"]["predicted"], 4);
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn stderr(o: &Output) -> String {
 }
 
 fn scratch(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("fibers-fiber-cli-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("fibers-bottleneck-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -47,7 +47,7 @@ fn fiber_text_json_latex() {
     let t = stdout(&o);
     assert!(t.contains("kind: bottleneck"), "{t}");
     assert!(t.contains("dimension: 5 "), "{t}");
-    assert!(t.contains("THEORY §8 formula: 5"), "{t}");
+    assert!(t.contains("docs/theory.md §8 formula: 5"), "{t}");
     assert!(t.contains("D - functional dimension: 15 - 10 = 5"), "{t}");
 
     let o = fibers(&["fiber", &net, "--format", "json"]);
@@ -122,7 +122,7 @@ fn member_yes_with_witness_and_no_with_input() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["member"], false);
     assert!(v["membership"]["counter_input"].is_array(), "{v}");
-    assert_eq!(v["membership"]["theory_counterexample"], false);
+    assert_eq!(v["membership"]["description_counterexample"], false);
 }
 
 #[test]

@@ -34,12 +34,12 @@ fn main() {
             }
             if data.is_none() && an.theory.applies.is_ok() && an.theory.refined != an.law_count() {
                 println!(
-                    "seed {seed}: refined THEORY formula {} vs laws {}",
+                    "seed {seed}: refined docs/theory.md formula {} vs laws {}",
                     an.theory.refined,
                     an.law_count()
                 );
             }
         }
     }
-    println!("{agree}/{total} certified agreements; THEORY formula applicable (and checked) on {formula} networks");
+    println!("{agree}/{total} certified agreements; docs/theory.md formula applicable (and checked) on {formula} networks");
 }

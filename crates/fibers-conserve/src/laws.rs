@@ -6,12 +6,12 @@
 //! Given the set `P` of activation patterns that matter ([`crate::regions`]):
 //!
 //! - **frozen parameter** `Q = p`: a parameter that occurs in no output polynomial `f_s`,
-//!   `s ∈ P` (every parameter of a neuron inactive on all of `P`, e.g. a dead neuron: THEORY
+//!   `s ∈ P` (every parameter of a neuron inactive on all of `P`, e.g. a dead neuron: docs/theory.md
 //!   §9 "dead neurons"). Local.
 //! - **layer-1 scaling** of neuron `j`: `|a_j|² + c_j² − |W2[:, j]|²`. Global.
 //! - **layer-2 scaling** of neuron `k`: `|w_k|² + β_k² − |v_k|²`. Global.
 //! - **layer-2 mixing** of two layer-2 neurons `k < l` with the same phase in every pattern of
-//!   `P` (and active in some; e.g. two neurons of the linear block of THEORY §9, active in every
+//!   `P` (and active in some; e.g. two neurons of the linear block of docs/theory.md §9, active in every
 //!   pattern): `w_k·w_l + β_k β_l − v_k·v_l`. Local.
 //! - **layer-1 mixing** of two layer-1 neurons `j < l` with the same phase in every pattern of
 //!   `P` in which some layer-2 neuron is active (and active in some; possible only with data that

@@ -1,5 +1,5 @@
 //! Conservation laws of gradient flow for three-layer ReLU networks
-//! `f(x) = W3 σ(W2 σ(W1 x + b1) + b2) + b3` (THEORY §9).
+//! `f(x) = W3 σ(W2 σ(W1 x + b1) + b2) + b3` (docs/theory.md §9).
 //!
 //! - [`model`]: the network as polynomials in `(θ, x)` per activation pattern, and the gradient
 //!   coefficient fields that generate the flow.

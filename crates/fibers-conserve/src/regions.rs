@@ -7,7 +7,7 @@
 //! neurons: the set of inputs `x` with a fixed activation pattern, when that set has
 //! non-empty interior. [`linear_regions`] enumerates all of them exactly, by a depth-first
 //! branch over the neurons (layer 1 first, then layer 2, whose pre-activations are affine in `x`
-//! once the layer-1 phases are fixed), like the branch tree of THEORY §2. A branch `σ·p(x) ≥ 0`
+//! once the layer-1 phases are fixed), like the branch tree of docs/theory.md §2. A branch `σ·p(x) ≥ 0`
 //! is kept when the cell has interior: the exact LP `maximize t subject to σ·p(x) ≥ t` for every
 //! branch taken so far, `t ≤ 1`, has optimum `t* > 0`. The optimal `x` of a leaf lies strictly
 //! inside every constraint, so it is an interior *witness point* of the region. A neuron whose
@@ -124,7 +124,7 @@ impl PatternSet {
     }
 
     /// Pairs `k < l` of layer-2 neurons with the same phase in every pattern, and active in
-    /// some: their rows and columns can be mixed (the linear block of THEORY §9 when both are
+    /// some: their rows and columns can be mixed (the linear block of docs/theory.md §9 when both are
     /// always active).
     pub fn layer2_tied_pairs(&self) -> Vec<(usize, usize)> {
         let n2 = self.patterns.first().map_or(0, |p| p.layer2.len());

@@ -1,5 +1,5 @@
 //! The whole analysis of one parameter: patterns, symmetries, laws, Lie-algebra count,
-//! non-conservation demonstrations, THEORY's formula, and the JSON and text reports.
+//! non-conservation demonstrations, the formula of docs/theory.md, and the JSON and text reports.
 
 use crate::data::Dataset;
 use crate::flow::{integrate, F64Poly, FlowOptions, FlowRecord, Tracked};
@@ -13,8 +13,8 @@ use crate::regions::{linear_regions, PatternSet, PatternSource, RegionError, MAX
 use crate::search::{quadratic_laws, MAX_SEARCH_PARAMETERS};
 use crate::span::VectorSpan;
 use crate::symmetries::{symmetries, Symmetry};
-use fibers_fiber::layer1::Layer1Role;
-use fibers_fiber::{classify, Classification, Layer2Role};
+use fibers_bottleneck::layer1::Layer1Role;
+use fibers_bottleneck::{classify, Classification, Layer2Role};
 use fibers_net::json::{rational_to_value, vector_to_value};
 use fibers_net::Network;
 use fibers_semialg::{Polynomial, Var};
@@ -60,7 +60,7 @@ pub struct NonLaw {
     pub note: Option<String>,
 }
 
-/// THEORY §9's law-count formula at this parameter.
+/// docs/theory.md §9's law-count formula at this parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TheoryCheck {
     /// `n1 + |C| + |L|(|L|+1)/2 + |D|(n1 + 1 + n3)` from the orthant roles.
@@ -84,7 +84,7 @@ pub struct Analysis {
     pub net: Network,
     /// The patterns that the laws respect.
     pub patterns: PatternSet,
-    /// Roles on the orthant and genericity (`fibers_fiber::classify`).
+    /// Roles on the orthant and genericity (`fibers_bottleneck::classify`).
     pub classification: Classification,
     /// A maximal independent set of verified laws.
     pub laws: Vec<CheckedLaw>,
@@ -102,7 +102,7 @@ pub struct Analysis {
     pub search: Option<usize>,
     /// Symmetries without a law.
     pub non_laws: Vec<NonLaw>,
-    /// THEORY's formula.
+    /// the formula of docs/theory.md.
     pub theory: TheoryCheck,
 }
 
@@ -299,7 +299,7 @@ fn theory_check(net: &Network, cl: &Classification, patterns: &PatternSet) -> Th
     } else if cl.constant {
         Err("constant network".into())
     } else if n1 < 2 {
-        Err("n1 = 1 (one-dimensional case, THEORY §8 treats it apart)".into())
+        Err("n1 = 1 (one-dimensional case, docs/theory.md §8 treats it apart)".into())
     } else if let Some(&(layer, unit)) = patterns.degenerate.first() {
         Err(format!(
             "not generic: the pre-activation of layer-{layer} neuron {unit} vanishes identically on a linear region (e.g. b2 = 0), so its phase there is a convention (σ'(0) = 0)"
@@ -353,7 +353,7 @@ impl Analysis {
             self.patterns.describe()
         );
         s.push_str(&format!(
-            "stratum (fibers-fiber): {}\n",
+            "stratum (fibers-bottleneck): {}\n",
             self.classification.stratum
         ));
         s.push_str(&format!("laws ({}):\n", self.laws.len()));
@@ -404,7 +404,7 @@ impl Analysis {
             ));
         }
         s.push_str(&format!(
-            "THEORY formula: {} ({})\n",
+            "docs/theory.md formula: {} ({})\n",
             self.theory.predicted,
             match &self.theory.applies {
                 Ok(()) => "applies".to_string(),
@@ -492,7 +492,7 @@ impl Analysis {
             "degree2_search": self.search.map(|n| json!({"ran": true, "new_laws": n})),
             "agreement": self.agrees(),
             "non_conserved": non_laws,
-            "theory_formula": {
+            "law_count_formula": {
                 "predicted": self.theory.predicted,
                 "applies": self.theory.applies.is_ok(),
                 "reason": self.theory.applies.as_ref().err(),

@@ -25,7 +25,7 @@
 //! - bias exchange of an always-active layer-2 neuron `k` with `b3`:
 //!   `∂/∂β_k − Σ_o W3[o][k] ∂/∂b3[o]`; of a layer-1 neuron `j` active in every pattern where
 //!   some layer-2 neuron is, with `b2`: `∂/∂c_j − Σ_k W2[k][j] ∂/∂β_k`;
-//! - kernel freedom of a block of `n3 + 1` always-active layer-2 neurons `S` (M4, THEORY's
+//! - kernel freedom of a block of `n3 + 1` always-active layer-2 neurons `S` (M4, docs/theory.md's
 //!   `lin`): `Σ_{k∈S} n_k(V) ∂/∂p_k[i]` with `n(V)` the signed maximal minors of `V = W3[:, S]`
 //!   (so `V n = 0`) and `p_k[i]` an entry of `(w_k, β_k)`.
 
@@ -197,7 +197,7 @@ fn combinations(items: &[usize], r: usize) -> Vec<Vec<usize>> {
 }
 
 /// All symmetries present at `net` for the pattern set (see the [module docs](self));
-/// `hidden` lists the hidden layer-1 neurons (from `fibers_fiber::classify`).
+/// `hidden` lists the hidden layer-1 neurons (from `fibers_bottleneck::classify`).
 pub fn symmetries(net: &Network, set: &PatternSet, hidden: &[usize]) -> Vec<Symmetry> {
     let arch = net.arch();
     let mut raw: Vec<(String, SymmetryKind, VectorField)> = Vec::new();

@@ -3,7 +3,7 @@
 //! 1. A dataset whose points all lie in one region where the output is constant in `x`: the
 //!    Lie-algebra count exceeds the polynomial laws by one, and the extra law is not
 //!    polynomial (`e^{b3} (v0 − β0)`), checked exactly here on every generator.
-//! 2. THEORY §9's formula at parameters that `fibers-fiber` calls generic: a linear neuron with
+//! 2. docs/theory.md §9's formula at parameters that `fibers-bottleneck` calls generic: a linear neuron with
 //!    `β = 0` (its pre-activation vanishes on a whole region), and two positively parallel
 //!    crossing neurons (fixtures/counterexamples/conserve-*).
 

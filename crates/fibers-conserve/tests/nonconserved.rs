@@ -1,4 +1,4 @@
-//! THEORY §9: the hidden shift and the exchange of a linear neuron's bias with b3 induce no
+//! docs/theory.md §9: the hidden shift and the exchange of a linear neuron's bias with b3 induce no
 //! conservation law. For each, an exact rational dataset and the fixture's parameter where the
 //! natural candidate (the Poincaré potential of the generator) changes along the flow to first
 //! order; the rate `dQ/dt = −∇Q · ∇L` is recomputed here independently, from the symbolic

@@ -1,5 +1,5 @@
-//! The eight instances of THEORY §9, one per stratum (fixtures/conserve/): the laws found, their
-//! exact verification, the exact Lie-algebra count, and THEORY's law-count formula.
+//! The eight instances of docs/theory.md §9, one per stratum (fixtures/conserve/): the laws found, their
+//! exact verification, the exact Lie-algebra count, and docs/theory.md's law-count formula.
 
 use fibers_conserve::laws::Scope;
 use fibers_conserve::lie::Stop;
@@ -15,7 +15,7 @@ fn fixture(name: &str) -> Network {
     fibers_net::json::read_network(Path::new(&path)).expect("fixture")
 }
 
-/// `fiber_dim` is THEORY §8/§9's dimension of the fiber; the rank of the generators alone (level
+/// `fiber_dim` is docs/theory.md §8/§9's dimension of the fiber; the rank of the generators alone (level
 /// 0: the gradient fields over all linear regions) is the functional dimension `D − fiber_dim`.
 fn check(name: &str, laws: usize, lie_rank: usize, fiber_dim: usize) -> Analysis {
     let net = fixture(name);
@@ -36,7 +36,7 @@ fn check(name: &str, laws: usize, lie_rank: usize, fiber_dim: usize) -> Analysis
     assert!(a.lie.certified && a.lie.stop == Stop::BoundReached);
     assert!(a.agrees());
     assert_eq!(a.theory.applies, Ok(()), "{name}");
-    assert_eq!(a.theory.predicted, laws, "{name}: THEORY formula");
+    assert_eq!(a.theory.predicted, laws, "{name}: docs/theory.md formula");
     // Scaling laws are global, mixing and frozen-parameter laws local.
     for c in &a.laws {
         let global = c.law.name.contains("scaling");

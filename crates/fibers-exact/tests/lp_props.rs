@@ -473,7 +473,7 @@ fn shape_mismatch_panics() {
 
 #[test]
 fn unbounded_program_with_fractional_data() {
-    // Unbounded along (0, 1) from (0, 10); met by the decider in fibers-certify.
+    // Unbounded along (0, 1) from (0, 10); met by the decider in fibers-tree.
     let r = |s: &str| s.parse::<Rational>().unwrap();
     let a = Matrix::from_rows(vec![
         vec![r("1"), r("-7/5")],

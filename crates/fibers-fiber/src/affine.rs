@@ -1,170 +1,359 @@
-//! Sums of affine terms `Σ_k v_k (w_k·u + β_k)` in machine integers.
+//! The affine balance of a role assignment: can the linear neurons, the mixed kink groups and
+//! the anti-parallel zero-sum groups supply the affine part of `G` on `U`?
 //!
-//! Each term is written over one denominator, `v_k (w_k, β_k) = (V_k ⊗ Z_k) / D_k` with integer
-//! `V_k`, `Z_k`, and the integer outer products are summed (in `i128`, overflow checked) per
-//! distinct `D_k`; only the few group totals are turned into rationals at the end. Typical
-//! weights (small fractions, or binary fractions from floating point) share a handful of
-//! denominators, so this replaces `n2 · n1 · n3` rational operations by word operations. A
-//! term that does not fit in machine words is summed with exact rationals instead; the result
-//! is exact either way.
+//! Write `B` for the `n3 × n1` matrix `A + Σ_{P all flipped} J_P ŵ_Pᵀ` (the linear part the
+//! neurons must produce once the forced flip terms are moved over; constants are absorbed by
+//! `b3`). The neurons supply
+//!
+//! - `V Wᵀ` with `W ≥ 0` (`n1 × L`): the `L` linear neurons;
+//! - `−F_P ŵ_Pᵀ` with `F_P` free, for each kink `P` with members of both orientations;
+//! - `E_g ν_gᵀ` with `E_g`, `ν_g` free, for each zero-sum group with members of both
+//!   orientations (`G` of them),
+//!
+//! and the role assignment is realisable iff `B = V Wᵀ − Σ F_P ŵ_Pᵀ + Σ E_g ν_gᵀ` has a
+//! solution. With `Z = span{ŵ_P : P mixed}`, `T = rowspace(B) + Z`, `ρ = dim T − dim Z` and
+//! `κ = dim(span(T ∩ R^{n1}_{≥0}) + Z) − dim Z`, this holds iff
+//!
+//! ```text
+//! ρ ≤ G,   or   L ≥ ρ − G + 1,   or   (L = ρ − G and L ≤ κ).
+//! ```
+//!
+//! Proof. The equation says every row of `B` lies in `span(W) + Z + Q` for some `Q` of
+//! dimension `≤ G` (take `Q` the row space of `Σ E_g ν_gᵀ`; conversely split each row along
+//! `span(W)`, `Z` and `Q`). So it is solvable iff some nonnegative `W` makes
+//! `m = dim((span(W) + Z) ∩ T / Z) ≥ ρ − G`. `L` nonnegative vectors give `m = L` only if all
+//! of them lie in `T` and are independent modulo `Z`, which needs `L ≤ κ`; and they always
+//! give any `L − 1` chosen directions `d_i` (take `w_0 = 1` and `w_i = d_i + c·1`, `c` large).
+//! So the largest `m` is `min(ρ, L)` when `L ≤ κ` and `min(ρ, L − 1)` otherwise. ∎
+//!
+//! `span(T ∩ R^{n1}_{≥0}) = T ∩ {x_I = 0}`, where `I` is the set of coordinates that vanish on
+//! all of `T ∩ R^{n1}_{≥0}` (one exact LP per coordinate). [`AffineProblem::solve`] follows
+//! the proof and returns an explicit, randomised solution.
 
-use fibers_exact::{Integer, Rational};
+use crate::lin;
+use fibers_exact::lp::{solve as lp_solve, LinearProgram};
+use fibers_exact::{Matrix, Rational};
+use fibers_tree::moves::Lcg;
 
-fn gcd(mut a: i64, mut b: i64) -> i64 {
-    while b != 0 {
-        let t = a % b;
-        a = b;
-        b = t;
-    }
-    a.abs()
-}
-
-/// `(numerator, denominator)` as `i64`, if both fit.
-fn small(r: &Rational) -> Option<(i64, i64)> {
-    Some((r.numer().to_i64()?, r.denom().to_i64()?))
-}
-
-/// Integers `Z` and `d > 0` with `values = Z / d`, if they fit in `i64`.
-fn over_common_denominator<'a>(
-    values: impl Iterator<Item = &'a Rational> + Clone,
-) -> Option<(Vec<i64>, i64)> {
-    let mut d: i64 = 1;
-    for v in values.clone() {
-        let (_, q) = small(v)?;
-        d = (d / gcd(d, q)).checked_mul(q)?;
-    }
-    let mut z = Vec::new();
-    for v in values {
-        let (p, q) = small(v)?;
-        z.push(p.checked_mul(d / q)?);
-    }
-    Some((z, d))
-}
-
-/// `sums / l + (v ⊗ z) / den` over `lcm(l, den)`, if everything fits in machine words.
-fn merged(
-    l: i64,
-    sums: &[i128],
-    den: i64,
-    v: &[i64],
-    z: &[i64],
-    width: usize,
-) -> Option<(i64, Vec<i128>)> {
-    let m = (l / gcd(l, den)).checked_mul(den)?;
-    let (fs, ft) = ((m / l) as i128, (m / den) as i128);
-    let mut out: Vec<i128> = if fs == 1 {
-        sums.to_vec()
-    } else {
-        sums.iter()
-            .map(|x| x.checked_mul(fs))
-            .collect::<Option<_>>()?
-    };
-    for (o, &vo) in v.iter().enumerate() {
-        if vo == 0 {
-            continue;
-        }
-        let vo = (vo as i128).checked_mul(ft)?;
-        for (i, &zi) in z.iter().enumerate() {
-            if zi != 0 {
-                let k = o * width + i;
-                out[k] = out[k].checked_add(vo.checked_mul(zi as i128)?)?;
-            }
-        }
-    }
-    Some((m, out))
-}
-
-fn integer_from_i128(x: i128) -> Integer {
-    let hi = (x >> 64) as i64;
-    let lo = x as u64;
-    Integer::from(hi) * Integer::pow2(64) + Integer::from(lo)
-}
-
-/// Accumulates `v (w·u + β)` for `u ∈ R^{n1}`, `v ∈ Q^{n3}`.
+/// One instance of the affine balance (see the [module docs](self)).
 #[derive(Clone, Debug)]
-pub struct AffineSums {
-    n1: usize,
-    n3: usize,
-    /// `(D, sums)` with `sums[o * (n1 + 1) + i]` the integer total over denominator `D`.
-    groups: Vec<(i64, Vec<i128>)>,
-    /// Terms that did not fit in machine words, summed exactly: `n3 × (n1 + 1)`.
-    slow: Vec<Vec<Rational>>,
+pub struct AffineProblem {
+    /// `n1`.
+    pub n1: usize,
+    /// `B` (`n3` rows of length `n1`).
+    pub b: Vec<Vec<Rational>>,
+    /// `ŵ_P` of the mixed kinks.
+    pub mixed: Vec<Vec<Rational>>,
+    /// Number `G` of zero-sum groups with both orientations.
+    pub groups: usize,
+    /// Number `L` of linear neurons.
+    pub linear: usize,
 }
 
-impl AffineSums {
-    /// An empty sum.
-    pub fn new(n1: usize, n3: usize) -> Self {
-        AffineSums {
-            n1,
-            n3,
-            groups: Vec::new(),
-            slow: vec![vec![Rational::zero(); n1 + 1]; n3],
-        }
-    }
+/// An explicit solution of an [`AffineProblem`].
+#[derive(Clone, Debug)]
+pub struct AffineSolution {
+    /// The weights `w_l ≥ 0` of the linear neurons (`L` vectors of length `n1`).
+    pub w: Vec<Vec<Rational>>,
+    /// Their outgoing vectors `v_l` (`L` vectors of length `n3`).
+    pub v: Vec<Vec<Rational>>,
+    /// `F_P` for each mixed kink (length `n3`).
+    pub f: Vec<Vec<Rational>>,
+    /// `(E_g, ν_g)` for each mixed group (`ν_g` of length `n1`).
+    pub groups: Vec<(Vec<Rational>, Vec<Rational>)>,
+}
 
-    fn add_slow(&mut self, w: &[Rational], beta: &Rational, v: &[Rational]) {
-        for (o, vo) in v.iter().enumerate() {
-            if vo.is_zero() {
-                continue;
-            }
-            for (acc, x) in self.slow[o]
-                .iter_mut()
-                .zip(w.iter().chain(std::iter::once(beta)))
-            {
-                if !x.is_zero() {
-                    *acc += vo * x;
-                }
-            }
-        }
-    }
+/// The subspaces the criterion is built from.
+struct Spaces {
+    /// Basis of `Z`.
+    z: Vec<Vec<Rational>>,
+    /// Basis of `T = rowspace(B) + Z`.
+    t: Vec<Vec<Rational>>,
+    /// `ρ`.
+    rho: usize,
+}
 
-    fn try_add_fast(&mut self, w: &[Rational], beta: &Rational, v: &[Rational]) -> Option<()> {
-        let (z, d) = over_common_denominator(w.iter().chain(std::iter::once(beta)))?;
-        let (vv, e) = over_common_denominator(v.iter())?;
-        let den = d.checked_mul(e)?;
-        let width = self.n1 + 1;
-        // Merge into the last group over the least common multiple of the denominators; start
-        // a new group when that does not fit in machine words.
-        if let Some((l, sums)) = self.groups.last() {
-            if let Some(next) = merged(*l, sums, den, &vv, &z, width) {
-                *self.groups.last_mut().expect("nonempty") = next;
-                return Some(());
-            }
-        }
-        let next = merged(den, &vec![0; self.n3 * width], den, &vv, &z, width)?;
-        self.groups.push(next);
-        Some(())
+/// Coordinates that are positive somewhere on `T ∩ R^n_{≥0}`, each with a point of the cone
+/// (in `T`) that is positive there.
+fn cone_support(t: &[Vec<Rational>], n: usize) -> Vec<(usize, Vec<Rational>)> {
+    let dim = t.len();
+    if dim == 0 {
+        return Vec::new();
     }
-
-    /// Adds `v (w·u + β)`.
-    pub fn add(&mut self, w: &[Rational], beta: &Rational, v: &[Rational]) {
-        if self.try_add_fast(w, beta, v).is_none() {
-            self.add_slow(w, beta, v);
+    let mut out = Vec::new();
+    for i in 0..n {
+        // Variables c (dim); x = Σ c_m t_m; constraints -x ≤ 0 and x_i ≤ 1; maximise x_i.
+        let mut rows = Vec::with_capacity(n + 1);
+        let mut rhs = Vec::with_capacity(n + 1);
+        for j in 0..n {
+            rows.push((0..dim).map(|m| -&t[m][j]).collect::<Vec<_>>());
+            rhs.push(Rational::zero());
         }
-    }
-
-    /// The totals: `(A, a)` with `A` of size `n3 × n1`.
-    pub fn finish(self) -> (Vec<Vec<Rational>>, Vec<Rational>) {
-        let width = self.n1 + 1;
-        let mut total = self.slow;
-        for (den, sums) in self.groups {
-            let d = Integer::from(den);
-            for (k, s) in sums.iter().enumerate() {
-                if *s != 0 {
-                    let r = Rational::new(integer_from_i128(*s), d.clone()).expect("nonzero");
-                    total[k / width][k % width] += r;
-                }
+        rows.push((0..dim).map(|m| t[m][i].clone()).collect());
+        rhs.push(Rational::one());
+        let obj: Vec<Rational> = (0..dim).map(|m| t[m][i].clone()).collect();
+        let lp = LinearProgram::new(Matrix::from_rows(rows), rhs, obj);
+        if let fibers_exact::LpOutcome::Optimal { x, value, .. } = lp_solve(&lp) {
+            if value.is_positive() {
+                let point: Vec<Rational> = (0..n)
+                    .map(|j| (0..dim).map(|m| &x[m] * &t[m][j]).sum())
+                    .collect();
+                out.push((i, point));
             }
         }
-        let offset = total.iter().map(|row| row[self.n1].clone()).collect();
-        let linear = total
-            .into_iter()
-            .map(|mut row| {
-                row.pop();
-                row
+    }
+    out
+}
+
+/// A basis of `span(T ∩ R^n_{≥0}) = T ∩ {x_I = 0}`.
+fn cone_span(t: &[Vec<Rational>], support: &[usize], n: usize) -> Vec<Vec<Rational>> {
+    let zero_coords: Vec<usize> = (0..n).filter(|j| !support.contains(j)).collect();
+    // c with Σ c_m t_m[j] = 0 for j in I.
+    let cols: Vec<Vec<Rational>> = t
+        .iter()
+        .map(|tm| zero_coords.iter().map(|&j| tm[j].clone()).collect())
+        .collect();
+    let rel = if zero_coords.is_empty() {
+        (0..t.len())
+            .map(|m| {
+                let mut e = vec![Rational::zero(); t.len()];
+                e[m] = Rational::one();
+                e
             })
-            .collect();
-        (linear, offset)
+            .collect()
+    } else {
+        lin::column_relations(&cols, zero_coords.len())
+    };
+    let vecs: Vec<Vec<Rational>> = rel
+        .iter()
+        .map(|c| {
+            (0..n)
+                .map(|j| (0..t.len()).map(|m| &c[m] * &t[m][j]).sum())
+                .collect()
+        })
+        .collect();
+    lin::basis(&vecs, n)
+}
+
+impl AffineProblem {
+    fn spaces(&self) -> Spaces {
+        let n = self.n1;
+        let z = lin::basis(&self.mixed, n);
+        let mut all = self.b.clone();
+        all.extend(z.iter().cloned());
+        let t = lin::basis(&all, n);
+        let rho = t.len() - z.len();
+        Spaces { z, t, rho }
+    }
+
+    /// `κ` of the [module docs](self).
+    fn kappa(&self, sp: &Spaces) -> usize {
+        let n = self.n1;
+        let support: Vec<usize> = cone_support(&sp.t, n).into_iter().map(|x| x.0).collect();
+        let span = cone_span(&sp.t, &support, n);
+        let mut with = span;
+        with.extend(sp.z.iter().cloned());
+        lin::rank(&with, n) - sp.z.len()
+    }
+
+    /// Whether the balance has a solution (exact; see the [module docs](self)).
+    pub fn feasible(&self) -> bool {
+        let sp = self.spaces();
+        let (rho, g, l) = (sp.rho, self.groups, self.linear);
+        if rho <= g || l > rho - g {
+            return true;
+        }
+        l == rho - g && l <= self.kappa(&sp)
+    }
+
+    /// A solution with random choices wherever the balance leaves freedom, or `None` when there
+    /// is none.
+    pub fn solve(&self, rng: &mut Lcg) -> Option<AffineSolution> {
+        let n = self.n1;
+        let n3 = self.b.len();
+        let sp = self.spaces();
+        let (rho, g, l) = (sp.rho, self.groups, self.linear);
+        let ones = vec![Rational::one(); n];
+        let random_positive =
+            |rng: &mut Lcg| -> Vec<Rational> { (0..n).map(|_| rng.positive()).collect::<Vec<_>>() };
+        // Directions of T independent modulo Z.
+        let mut dirs: Vec<Vec<Rational>> = Vec::new();
+        {
+            let mut cur = sp.z.clone();
+            for t in &sp.t {
+                if !lin::in_span(&cur, t) {
+                    cur.push(t.clone());
+                    dirs.push(t.clone());
+                }
+            }
+        }
+        let mut w: Vec<Vec<Rational>> = Vec::with_capacity(l);
+        if rho <= g {
+            // No direction is needed from the linear neurons.
+        } else if l > rho - g {
+            let m = rho.min(l - 1);
+            w.push(lin::scaled(&ones, &rng.positive()));
+            for d in dirs.iter().take(m) {
+                let c =
+                    d.iter()
+                        .map(|x| -x.clone())
+                        .fold(Rational::zero(), |a, b| if b > a { b } else { a })
+                        + rng.positive();
+                w.push(lin::axpy(d, &c, &ones));
+            }
+        } else if l == rho - g {
+            // L vectors of T ∩ R^n_{≥0}, independent modulo Z.
+            let support = cone_support(&sp.t, n);
+            let sup_idx: Vec<usize> = support.iter().map(|x| x.0).collect();
+            let mut interior = vec![Rational::zero(); n];
+            for (_, p) in &support {
+                interior = lin::axpy(&interior, &Rational::one(), p);
+            }
+            let span = cone_span(&sp.t, &sup_idx, n);
+            let mut candidates: Vec<Vec<Rational>> = Vec::new();
+            for attempt in 0..(4 * l + 4) {
+                let y: Vec<Rational> = if attempt < 2 * l + 2 {
+                    span.iter().fold(vec![Rational::zero(); n], |acc, b| {
+                        lin::axpy(&acc, &Rational::ratio(rng.range(-5, 5), 1), b)
+                    })
+                } else {
+                    span.get(attempt % span.len().max(1))
+                        .cloned()
+                        .unwrap_or_else(|| vec![Rational::zero(); n])
+                };
+                // Largest step keeping interior + eps y ≥ 0, halved.
+                let mut eps = Rational::one();
+                for (x, yi) in interior.iter().zip(&y) {
+                    if yi.is_negative() {
+                        let lim = x / &(-yi);
+                        if lim < eps {
+                            eps = lim;
+                        }
+                    }
+                }
+                eps *= Rational::ratio(1, 2);
+                candidates.push(lin::axpy(&interior, &eps, &y));
+            }
+            candidates.push(interior.clone());
+            let mut cur = sp.z.clone();
+            for c in candidates {
+                if w.len() == l {
+                    break;
+                }
+                if !lin::in_span(&cur, &c) {
+                    cur.push(c.clone());
+                    w.push(c);
+                }
+            }
+            if w.len() < l {
+                return None;
+            }
+        } else {
+            return None;
+        }
+        // Spare linear neurons: positive multiples of the others (or, for the first, a random
+        // positive vector or zero), so that their outgoing weights can cancel and the sample
+        // has genuinely linear neurons rather than v = 0.
+        while w.len() < l {
+            let next = if w.is_empty() {
+                if rng.coin() {
+                    vec![Rational::zero(); n]
+                } else {
+                    random_positive(rng)
+                }
+            } else {
+                let i = rng.below(w.len());
+                lin::scaled(&w[i], &rng.positive())
+            };
+            w.push(next);
+        }
+        debug_assert!(w.iter().all(|v| v.iter().all(|x| !x.is_negative())));
+        // Y = Z + span(W); split every row of B into Y and a complement.
+        let mut yspan = sp.z.clone();
+        yspan.extend(w.iter().cloned());
+        let ybasis = lin::basis(&yspan, n);
+        let comp = lin::complement_coordinates(&ybasis, n);
+        let mut full_cols: Vec<Vec<Rational>> = ybasis.clone();
+        for &j in &comp {
+            let mut e = vec![Rational::zero(); n];
+            e[j] = Rational::one();
+            full_cols.push(e);
+        }
+        let mut q_rows: Vec<Vec<Rational>> = Vec::with_capacity(n3);
+        let mut y_rows: Vec<Vec<Rational>> = Vec::with_capacity(n3);
+        for row in &self.b {
+            let c = lin::solve_columns(&full_cols, row).expect("a basis of Q^n");
+            let mut q = vec![Rational::zero(); n];
+            for (idx, &j) in comp.iter().enumerate() {
+                q[j] = c[ybasis.len() + idx].clone();
+            }
+            let y: Vec<Rational> = row.iter().zip(&q).map(|(a, b)| a - b).collect();
+            q_rows.push(q);
+            y_rows.push(y);
+        }
+        if lin::rank(&q_rows, n) > g {
+            return None;
+        }
+        // y_o = Σ_l V[o][l] w_l − Σ_m F_m[o] ŵ_m.
+        let mut cols: Vec<Vec<Rational>> = w.clone();
+        cols.extend(self.mixed.iter().map(|m| m.iter().map(|x| -x).collect()));
+        let rel = lin::column_relations(&cols, n);
+        let mut v = vec![vec![Rational::zero(); n3]; l];
+        let mut f = vec![vec![Rational::zero(); n3]; self.mixed.len()];
+        for (o, y) in y_rows.iter().enumerate() {
+            let mut c = lin::solve_columns(&cols, y)?;
+            for r in &rel {
+                c = lin::axpy(&c, &Rational::ratio(rng.range(-3, 3), 1), r);
+            }
+            for (li, vl) in v.iter_mut().enumerate() {
+                vl[o] = c[li].clone();
+            }
+            for (mi, fm) in f.iter_mut().enumerate() {
+                fm[o] = c[l + mi].clone();
+            }
+        }
+        // Σ_g E_g ν_gᵀ = Q.
+        let qbasis = lin::basis(&q_rows, n);
+        let mut nus: Vec<Vec<Rational>> = Vec::with_capacity(g);
+        for i in 0..g {
+            match qbasis.get(i) {
+                Some(b) => nus.push(lin::scaled(b, &rng.nonzero())),
+                None => nus.push((0..n).map(|_| rng.nonzero()).collect()),
+            }
+        }
+        let mut es = vec![vec![Rational::zero(); n3]; g];
+        for (o, q) in q_rows.iter().enumerate() {
+            let c = lin::solve_columns(&nus, q)?;
+            for (gi, e) in es.iter_mut().enumerate() {
+                e[o] = c[gi].clone();
+            }
+        }
+        Some(AffineSolution {
+            w,
+            v,
+            f,
+            groups: es.into_iter().zip(nus).collect(),
+        })
+    }
+}
+
+impl AffineSolution {
+    /// `V Wᵀ − Σ F_P ŵ_Pᵀ + Σ E_g ν_gᵀ` (to check a solution against `B`).
+    pub fn product(&self, p: &AffineProblem) -> Vec<Vec<Rational>> {
+        let n3 = p.b.len();
+        let mut out = vec![vec![Rational::zero(); p.n1]; n3];
+        for (o, row) in out.iter_mut().enumerate() {
+            for (wl, vl) in self.w.iter().zip(&self.v) {
+                *row = lin::axpy(row, &vl[o], wl);
+            }
+            for (m, fm) in p.mixed.iter().zip(&self.f) {
+                *row = lin::axpy(row, &-&fm[o], m);
+            }
+            for (e, nu) in &self.groups {
+                *row = lin::axpy(row, &e[o], nu);
+            }
+        }
+        out
     }
 }
 
@@ -172,43 +361,81 @@ impl AffineSums {
 mod tests {
     use super::*;
 
+    fn r(x: i64) -> Rational {
+        Rational::from(x)
+    }
+
+    fn check(p: &AffineProblem, want: bool) {
+        assert_eq!(p.feasible(), want, "{p:?}");
+        let mut rng = Lcg::new(5);
+        let s = p.solve(&mut rng);
+        assert_eq!(s.is_some(), want, "{p:?}");
+        if let Some(s) = s {
+            assert_eq!(s.product(p), p.b);
+            assert!(s.w.iter().all(|v| v.iter().all(|x| !x.is_negative())));
+        }
+    }
+
     #[test]
-    fn fast_and_slow_sums_agree() {
-        let r = |p: i64, q: i64| Rational::ratio(p, q);
-        let big = Rational::new(Integer::pow2(100) + Integer::one(), Integer::from(3)).unwrap();
-        let terms = vec![
-            (vec![r(1, 2), r(-3, 4)], r(5, 6), vec![r(2, 3), r(0, 1)]),
-            (vec![r(7, 1), r(1, 5)], r(-1, 10), vec![r(-1, 7), r(3, 2)]),
-            (vec![big.clone(), r(1, 3)], r(0, 1), vec![r(1, 1), r(-2, 9)]),
-            (
-                vec![r(i64::MAX, 1), r(i64::MAX, 1)],
-                r(1, 1),
-                vec![r(i64::MAX, 1), r(1, 1)],
-            ),
-            (
-                vec![r(i64::MAX, 1), r(i64::MAX, 1)],
-                r(1, 1),
-                vec![r(i64::MAX, 1), r(1, 1)],
-            ),
-        ];
-        let mut fast = AffineSums::new(2, 2);
-        let mut exact = vec![vec![Rational::zero(); 3]; 2];
-        for (w, b, v) in &terms {
-            fast.add(w, b, v);
-            for o in 0..2 {
-                for (i, x) in w.iter().chain(std::iter::once(b)).enumerate() {
-                    exact[o][i] += &v[o] * x;
-                }
-            }
+    fn one_linear_neuron_needs_a_sign_definite_row() {
+        // B = [1, -1]: rowspace is the line through (1, -1), which has no nonzero point in
+        // the orthant; one linear neuron cannot produce it, two can.
+        let mk = |l, g, mixed: Vec<Vec<Rational>>| AffineProblem {
+            n1: 2,
+            b: vec![vec![r(1), r(-1)]],
+            mixed,
+            groups: g,
+            linear: l,
+        };
+        check(&mk(0, 0, vec![]), false);
+        check(&mk(1, 0, vec![]), false);
+        check(&mk(2, 0, vec![]), true);
+        check(&mk(0, 1, vec![]), true);
+        // A mixed kink with ŵ = (1, -1) supplies it.
+        check(&mk(0, 0, vec![vec![r(1), r(-1)]]), true);
+        // ... but one with ŵ = (1, 2) leaves a direction that one linear neuron covers
+        // (T = Q^2, Z = span(1,2), rho = 1, kappa = 1).
+        check(&mk(1, 0, vec![vec![r(1), r(2)]]), true);
+        check(&mk(0, 0, vec![vec![r(1), r(2)]]), false);
+        // B = [2, 3] (sign-definite): one linear neuron suffices.
+        let p = AffineProblem {
+            n1: 2,
+            b: vec![vec![r(2), r(3)]],
+            mixed: vec![],
+            groups: 0,
+            linear: 1,
+        };
+        check(&p, true);
+        let zero = AffineProblem {
+            n1: 3,
+            b: vec![vec![r(0), r(0), r(0)]; 2],
+            mixed: vec![],
+            groups: 1,
+            linear: 2,
+        };
+        check(&zero, true);
+    }
+
+    #[test]
+    fn rank_two_needs_two_directions() {
+        let b = vec![vec![r(1), r(0), r(2)], vec![r(0), r(1), r(-1)]];
+        for (l, g, want) in [
+            (0, 0, false),
+            (1, 0, false),
+            (2, 0, true), // span{(1,0,2),(0,1,-1)} contains (1,0,2), (1,1,1) ≥ 0
+            (3, 0, true),
+            (1, 1, true),
+            (0, 2, true),
+            (0, 1, false),
+        ] {
+            let p = AffineProblem {
+                n1: 3,
+                b: b.clone(),
+                mixed: vec![],
+                groups: g,
+                linear: l,
+            };
+            check(&p, want);
         }
-        let (lin, off) = fast.finish();
-        for o in 0..2 {
-            assert_eq!(lin[o], exact[o][..2].to_vec());
-            assert_eq!(off[o], exact[o][2]);
-        }
-        assert_eq!(
-            integer_from_i128(-(1i128 << 100) - 5).to_string(),
-            "-1267650600228229401496703205381"
-        );
     }
 }

@@ -1,30 +1,45 @@
-//! Bottleneck three-layer ReLU networks (THEORY §3–§7): roles of the neurons on the orthant,
-//! genericity conditions, canonical forms of the computed function with a stable hash, and a
-//! polynomial-time equivalence decision whose verdicts come with checkable evidence.
+//! The fiber of a three-layer ReLU network parameter as an object (docs/theory.md §5, §8).
 //!
-//! - [`orthant`]: layer-2 roles and the canonical data of `G` on `U = R^{n1}_{≥0}`.
-//! - [`layer1`]: hidden / visible layer-1 neurons, the hidden shift M7, relabelling (M1, M2),
-//!   and networks realising given canonical data.
-//! - [`oned`]: the exact one-dimensional case `n1 = 1`.
-//! - [`canonical`]: genericity conditions and canonical forms.
-//! - [`classify`]: the report of `fibers classify`.
-//! - [`decide`]: the fast decision (chains of moves, or a witness, or a reason to fall back).
-//! - [`witness`]: witnesses of non-equivalence.
+//! For a parameter θ of `f(x) = W3 σ(W2 σ(W1 x + b1) + b2) + b3`, the fiber is
+//! `Fib(θ) = {θ' : f_θ' = f_θ}`. This crate describes it:
 //!
-//! The mathematics, with proofs, is in `docs/bottleneck.md`.
+//! - [`model`]: canonical coordinates of a generic bottleneck parameter and the canonical data
+//!   of `G` on the orthant after a hidden shift, in closed form;
+//! - [`roles`] and [`affine`]: role assignments of the layer-2 neurons modulo permutations,
+//!   and the exact test of which are realisable (the affine balance);
+//! - [`system`]: each realisable assignment as a basic semi-algebraic set in the parameter
+//!   names, with quantified auxiliary variables;
+//! - [`member`] and [`membership`]: exact membership with witnesses (permutations, factors,
+//!   shift, roles), and a certified exact decision when outside the description;
+//! - [`dimension`] and [`fundim`]: the docs/theory.md §8 formula, the exact Jacobian rank of the
+//!   parameter's part, and the functional dimension (exact rank of the Jacobian of
+//!   `θ ↦ (f_θ(x_i))_i` over every linear region);
+//! - [`sample`]: random parameters from every part;
+//! - [`describe`]: the whole description, rendered as text, JSON or a LaTeX theorem by
+//!   [`render`].
+//!
+//! The description of a generic bottleneck fiber relies on the layer-1 half of docs/theory.md §8,
+//! whose completeness is open: the exact branch-tree decider is the referee in the tests,
+//! and [`membership`] certifies every answer independently of that claim.
+
+#![allow(clippy::needless_range_loop)]
 
 pub mod affine;
-pub mod canonical;
-pub mod certified;
-pub mod classify;
-pub mod decide;
-pub mod layer1;
-pub mod linalg;
-pub mod oned;
-pub mod orthant;
-pub mod witness;
+pub mod describe;
+pub mod dimension;
+pub mod fundim;
+mod lin;
+pub mod member;
+pub mod membership;
+pub mod model;
+pub mod render;
+pub mod roles;
+pub mod sample;
+pub mod system;
 
-pub use canonical::{canonicalize, CanonicalForm, Canonicalization, Condition, NotGeneric};
-pub use classify::{classify, Classification};
-pub use decide::{decide, Align, FastOutcome, Link, Move};
-pub use orthant::{Kink, Layer2Role, OrthantData};
+pub use describe::{describe, DescribeOptions, Description, Kind, Part, Symmetry};
+pub use fundim::{functional_dimension, FunDim, FunDimError, FunDimOptions};
+pub use member::{Found, Internal, Witness};
+pub use membership::{MemberOptions, MemberReport};
+pub use model::{Branch, Frame, Model};
+pub use roles::{PartKey, SlotRole};

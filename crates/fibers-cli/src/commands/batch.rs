@@ -17,12 +17,12 @@
 use crate::commands::equiv::{self_check, MethodArg};
 use crate::error::CliError;
 use clap::{Args, Subcommand};
-use fibers_certify::{DecideError, DecideOptions, Decision, Method};
+use fibers_bottleneck::canonicalize;
+use fibers_bottleneck::certified::{decide_auto, AutoReport};
 use fibers_exact::Rational;
-use fibers_fiber::canonicalize;
-use fibers_fiber::certified::{decide_auto, AutoReport};
 use fibers_net::json::{network_from_value, vector_to_value};
 use fibers_net::{LoadError, Network};
+use fibers_tree::{DecideError, DecideOptions, Decision, Method};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -673,7 +673,7 @@ const FINGERPRINT_POINTS: usize = 8;
 
 fn fingerprint(net: &Network) -> Fingerprint {
     let a = net.arch();
-    let outputs = fibers_certify::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
+    let outputs = fibers_tree::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
         .iter()
         .map(|x| net.eval(x))
         .collect();

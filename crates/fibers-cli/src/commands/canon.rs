@@ -4,8 +4,8 @@
 use crate::error::CliError;
 use crate::load;
 use clap::Args;
-use fibers_fiber::canonical::CanonicalForm;
-use fibers_fiber::layer1::realise;
+use fibers_bottleneck::canonical::CanonicalForm;
+use fibers_bottleneck::layer1::realise;
 use fibers_net::{Layer, Network};
 use std::path::PathBuf;
 
@@ -40,7 +40,7 @@ pub fn representative(form: &CanonicalForm) -> Option<Network> {
 /// Runs `fibers canon`.
 pub fn run(args: &CanonArgs) -> Result<(), CliError> {
     let net = load::network(&args.net)?;
-    match fibers_fiber::canonicalize(&net) {
+    match fibers_bottleneck::canonicalize(&net) {
         Ok(c) => {
             if let Some(path) = &args.network {
                 let rep = representative(&c.form).ok_or_else(|| {

@@ -19,7 +19,7 @@ pub struct ClassifyArgs {
 /// Runs `fibers classify`.
 pub fn run(args: &ClassifyArgs) -> Result<(), CliError> {
     let net = load::network(&args.net)?;
-    let c = fibers_fiber::classify(&net);
+    let c = fibers_bottleneck::classify(&net);
     if args.json {
         println!("{}", c.to_json());
     } else {

@@ -7,9 +7,9 @@
 use crate::commands::equiv::run_decide;
 use crate::error::CliError;
 use clap::Args;
-use fibers_certify::{DecideOptions, Decision};
 use fibers_check::{certificate_from_str, certificate_to_string, check, CheckOptions, Verdict};
 use fibers_net::json::network_from_str;
+use fibers_tree::{DecideOptions, Decision};
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -4,11 +4,11 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
-use fibers_certify::{DecideError, DecideOptions, Decision, Method, Report, Stats};
 use fibers_check::{certificate_to_string, check, Certificate, CheckOptions};
 use fibers_exact::Rational;
 use fibers_net::json::vector_to_value;
 use fibers_net::Network;
+use fibers_tree::{DecideError, DecideOptions, Decision, Method, Report, Stats};
 use std::path::{Path, PathBuf};
 
 /// Decide exactly whether two networks compute the same function, with a certificate.
@@ -36,10 +36,10 @@ pub struct EquivArgs {
 /// The `--method` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MethodArg {
-    /// The polynomial bottleneck fast path (canonical forms, THEORY §7), falling back to the
+    /// The polynomial bottleneck fast path (canonical forms, docs/theory.md §7), falling back to the
     /// branch tree when it cannot finish.
     Auto,
-    /// The branch tree over neuron phases (THEORY §2).
+    /// The branch tree over neuron phases (docs/theory.md §2).
     Tree,
 }
 
@@ -70,14 +70,14 @@ pub fn run_decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Repo
 }
 
 /// Like [`run_decide`]; with `Method::Auto` the bottleneck fast path runs first
-/// (`fibers_fiber::certified`), and the second value says why it fell back to the tree.
+/// (`fibers_bottleneck::certified`), and the second value says why it fell back to the tree.
 pub fn run_decide_auto(
     a: &Network,
     b: &Network,
     opts: &DecideOptions,
 ) -> Result<(Report, Option<String>), CliError> {
     let mut progress = Progress::new();
-    let r = fibers_fiber::certified::decide_auto(a, b, opts, &mut |s: &Stats| {
+    let r = fibers_bottleneck::certified::decide_auto(a, b, opts, &mut |s: &Stats| {
         progress.update(|| {
             format!(
                 "nodes explored {}, leaves closed {}, LPs {}",

@@ -6,8 +6,8 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
-use fibers_describe::render::{self, RenderOptions};
-use fibers_describe::{describe, DescribeOptions, Description, FunDimOptions, MemberOptions};
+use fibers_fiber::render::{self, RenderOptions};
+use fibers_fiber::{describe, DescribeOptions, Description, FunDimOptions, MemberOptions};
 use fibers_net::Network;
 use std::path::{Path, PathBuf};
 
@@ -147,10 +147,10 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
         }
     }
     if let Some(r) = &report {
-        if r.theory_counterexample {
+        if r.description_counterexample {
             eprintln!(
-                "fibers: THEORY counterexample: the branch tree proves {} is in the fiber, but \
-                 the description (THEORY §8) excludes it",
+                "fibers: counterexample to docs/theory.md: the branch tree proves {} is in the fiber, but \
+                 the description (docs/theory.md §8) excludes it",
                 args.member
                     .as_ref()
                     .map(|p| p.display().to_string())

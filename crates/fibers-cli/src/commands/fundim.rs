@@ -7,7 +7,7 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::Args;
-use fibers_describe::{functional_dimension, FunDimError, FunDimOptions, Kind};
+use fibers_fiber::{functional_dimension, FunDimError, FunDimOptions, Kind};
 use std::path::PathBuf;
 
 /// Functional dimension of a network's parameter (exact Jacobian rank over all linear regions).
@@ -92,7 +92,7 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
                 d.dimension_source()
             );
             if let Some(fm) = &d.formula {
-                println!("THEORY §8 formula: {}", fm.value);
+                println!("docs/theory.md §8 formula: {}", fm.value);
             }
             println!(
                 "D - rank = dim Fib: {}",

@@ -6,9 +6,9 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::Args;
-use fibers_certify::moves::{self, Lcg};
-use fibers_certify::{DecideOptions, Decision};
 use fibers_net::Network;
+use fibers_tree::moves::{self, Lcg};
+use fibers_tree::{DecideOptions, Decision};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -54,7 +54,7 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
                     keys.len() - 1
                 );
             }
-            fibers_describe::sample::sample_parts(frame, &keys, args.count, args.seed, &mut |i| {
+            fibers_fiber::sample::sample_parts(frame, &keys, args.count, args.seed, &mut |i| {
                 p.update(|| format!("samples drawn: {i}"))
             })
         }
@@ -89,7 +89,7 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
         };
         if args.certify {
             let mut pr = Progress::new();
-            let r = fibers_certify::decide(&net, s, &DecideOptions::default(), &mut |st| {
+            let r = fibers_tree::decide(&net, s, &DecideOptions::default(), &mut |st| {
                 pr.update(|| format!("certifying sample {i}: nodes {}", st.nodes))
             })
             .map_err(|e| CliError::Failed(format!("internal error: {e}")))?;

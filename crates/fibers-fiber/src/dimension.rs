@@ -1,0 +1,117 @@
+//! The dimension formula of docs/theory.md §8 and the local dimension of a part from the exact rank
+//! of its Jacobian.
+//!
+//! For a generic bottleneck parameter with non-constant `f`, with `C`, `L`, `D` the crossing,
+//! linear and dead layer-2 neurons and `[h] = 1` if a hidden layer-1 neuron exists:
+//!
+//! ```text
+//! dim Fib(θ) = n1 + [h] + |C| + |D|(n1 + 1 + n3) + lin(|L|),
+//! lin(m) = m(n1 + n3 + 1) − r(n1 + n3 − r),  r = min(m, n1, n3).
+//! ```
+//!
+//! For constant `f`: `D − n3`. The formula says nothing about null neurons or parallel
+//! crossing neurons; [`dimension_formula`] reports it with a note in those cases.
+
+use crate::model::Frame;
+use crate::roles::PartKey;
+use crate::system::lifted_set;
+use fibers_bottleneck::orthant::{layer2_roles, Layer2Role};
+use fibers_net::Network;
+use fibers_semialg::{LocalDimension, Point};
+
+/// `lin(m)` of docs/theory.md §8.
+pub fn lin(m: usize, n1: usize, n3: usize) -> usize {
+    if m == 0 {
+        return 0;
+    }
+    let r = m.min(n1).min(n3);
+    m * (n1 + n3 + 1) - r * (n1 + n3 - r)
+}
+
+/// The value of the docs/theory.md §8 formula at a parameter, with a note when the parameter is
+/// outside what the formula covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Formula {
+    /// The value.
+    pub value: usize,
+    /// Why the formula may not apply (null neurons, parallel crossing neurons), if so.
+    pub note: Option<String>,
+}
+
+/// docs/theory.md §8 for a non-constant bottleneck parameter (`hidden`: a hidden layer-1 neuron
+/// exists; `parallel`: number of crossing neurons sharing a hyperplane with another).
+pub fn dimension_formula(net: &Network, hidden: bool, parallel: usize) -> Formula {
+    let a = net.arch();
+    let roles = layer2_roles(net);
+    let count = |r: Layer2Role| roles.iter().filter(|x| **x == r).count();
+    let (c, l, d, z) = (
+        count(Layer2Role::Crossing),
+        count(Layer2Role::Linear),
+        count(Layer2Role::Dead),
+        count(Layer2Role::Null),
+    );
+    let h = usize::from(hidden && c > 0);
+    let value = a.n1 + h + c + d * (a.n1 + 1 + a.n3) + lin(l, a.n1, a.n3);
+    let mut notes = Vec::new();
+    if z > 0 {
+        notes.push(format!(
+            "{z} null neuron(s), which the formula does not count"
+        ));
+    }
+    if parallel > 0 {
+        notes.push(format!(
+            "{parallel} crossing neurons share hyperplanes (the formula assumes distinct ones)"
+        ));
+    }
+    Formula {
+        value,
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    }
+}
+
+/// docs/theory.md §8 for a constant function: `D − n3`.
+pub fn constant_formula(net: &Network) -> Formula {
+    let a = net.arch();
+    let roles = layer2_roles(net);
+    let live = roles
+        .iter()
+        .filter(|r| matches!(r, Layer2Role::Crossing | Layer2Role::Linear))
+        .count();
+    Formula {
+        value: a.param_count() - a.n3,
+        note: (live > 0).then(|| {
+            format!("{live} layer-2 neuron(s) are crossing or linear: the formula assumes all dead")
+        }),
+    }
+}
+
+/// The local dimension of a part at a parameter, from the lifted set (parameters and
+/// auxiliary values together); `aux` must be the parameter's auxiliary values.
+pub fn part_dimension(
+    frame: &Frame,
+    key: &PartKey,
+    point: &Point,
+    aux: &Point,
+) -> Result<LocalDimension, String> {
+    let set = lifted_set(frame, key);
+    let mut full = point.clone();
+    full.extend(aux.iter().map(|(k, v)| (k.clone(), v.clone())));
+    set.local_dimension(&full).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lin_matches_theory_instances() {
+        // (2,2,3,2) two linear: lin(2) = 2·5 − 2·2 = 6; docs/theory.md: dim 9 = n1 + |C| + lin(2)
+        // with one crossing: 2 + 1 + 6.
+        assert_eq!(lin(2, 2, 2), 6);
+        // (2,2,2,1) one linear: lin(1) = 4 − 1·2 = 2; dim 5 = 2 + 1 + 2.
+        assert_eq!(lin(1, 2, 1), 2);
+        // (2,2,4,2) three linear: lin(3) = 15 − 2·2 = 11; dim 14 = 2 + 1 + 11.
+        assert_eq!(lin(3, 2, 2), 11);
+        assert_eq!(lin(0, 2, 2), 0);
+    }
+}

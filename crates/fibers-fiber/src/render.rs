@@ -1,0 +1,799 @@
+//! Text, JSON and LaTeX renderings of a [`Description`] and of a membership report.
+//!
+//! The JSON object always has `"dimension"` (an integer, or `null` when unknown) and, with a
+//! membership report, `"member"` (a boolean, or `null` when undecided); the semi-algebraic
+//! description is under `"description"."set"` in the format of [`fibers_semialg::json`].
+//! The LaTeX rendering is a complete `article` document (amsmath, amssymb, amsthm) that states
+//! the fiber as a theorem.
+
+use crate::describe::{Description, Kind};
+use crate::fundim::FunDimError;
+use crate::member::Witness;
+use crate::membership::MemberReport;
+use crate::roles::SlotRole;
+use fibers_bottleneck::canonical::CanonicalForm;
+use fibers_exact::Rational;
+use fibers_net::json::vector_to_value;
+use fibers_semialg::render::{rational_latex, var_latex};
+use fibers_semialg::{BasicSet, Certainty};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+
+/// Rendering options.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// Write out at most this many parts in full (text and LaTeX; JSON has all).
+    pub max_parts_shown: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            max_parts_shown: 12,
+        }
+    }
+}
+
+fn vt(v: &[Rational]) -> String {
+    let parts: Vec<String> = v.iter().map(Rational::to_string).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+fn mt(m: &[Vec<Rational>]) -> String {
+    let rows: Vec<String> = m.iter().map(|r| vt(r)).collect();
+    format!("[{}]", rows.join(", "))
+}
+
+fn completeness(d: &Description) -> String {
+    match (&d.partial, d.kind) {
+        (Some(p), _) => format!("partial: {p}"),
+        (None, Kind::Bottleneck) => "every listed parameter is in the fiber (proved); that the \
+             fiber has no other parameter is docs/theory.md §8 (open for the layer-1 part), checked \
+             against the exact branch tree in the tests"
+            .to_string(),
+        (None, _) => "partial".to_string(),
+    }
+}
+
+fn set_text(set: &BasicSet, name: &str) -> String {
+    let mut s = format!("{name} = {{ theta' in R^{} |", set.variables().len());
+    if set.is_quantified() {
+        let aux: Vec<String> = set.auxiliary().iter().map(|v| v.to_string()).collect();
+        let _ = write!(s, " exists {} in R:", aux.join(", "));
+    }
+    let lines: Vec<String> = set
+        .constraints()
+        .iter()
+        .map(|c| format!("\n    {}", c.to_text()))
+        .collect();
+    s.push_str(&lines.join(","));
+    s.push_str(" }");
+    s
+}
+
+fn witness_text(w: &Witness, hidden: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let rows: Vec<String> = w
+        .layer1
+        .iter()
+        .zip(&w.lambda)
+        .enumerate()
+        .map(|(j, (i, l))| format!("row {j} <- row {i} (lambda {l})"))
+        .collect();
+    if !rows.is_empty() {
+        out.push(format!("layer 1: {}", rows.join(", ")));
+    } else {
+        out.push("layer 1: any".to_string());
+    }
+    if hidden {
+        if let Some(s) = &w.shift {
+            out.push(format!("hidden shift s = {s}"));
+        }
+    }
+    let slots: Vec<String> = w
+        .layer2
+        .iter()
+        .enumerate()
+        .map(|(slot, &k)| format!("slot {slot} <- neuron {k} ({})", w.roles[k].label()))
+        .collect();
+    out.push(format!("layer 2: {}", slots.join(", ")));
+    out.push(format!("part: {}", w.part));
+    let aux: Vec<String> = w.aux.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    if !aux.is_empty() {
+        out.push(format!("auxiliary values: {}", aux.join(", ")));
+    }
+    out
+}
+
+fn witness_json(w: &Witness) -> Value {
+    json!({
+        "layer1_rows": w.layer1,
+        "lambda": vector_to_value(&w.lambda),
+        "shift": w.shift.as_ref().map(fibers_net::json::rational_to_value),
+        "layer2_neurons": w.layer2,
+        "roles": w.roles.iter().map(SlotRole::label).collect::<Vec<_>>(),
+        "part": w.part.summary(),
+        "aux": w.aux.iter().map(|(k, v)| (k.to_string(), fibers_net::json::rational_to_value(v))).collect::<serde_json::Map<String, Value>>(),
+    })
+}
+
+/// The plain-text description.
+pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
+    let a = d.net.arch();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "fiber of a parameter of architecture {a}, D = {} parameters",
+        a.param_count()
+    );
+    let _ = writeln!(s, "kind: {}", d.kind.name());
+    let _ = writeln!(s, "stratum: {}", d.classification.stratum);
+    if let Some(ng) = &d.classification.not_generic {
+        let _ = writeln!(s, "not generic: {ng}");
+    }
+    if let Some(c) = &d.canonical {
+        let _ = writeln!(s, "canonical form: {}", c.kind());
+    }
+    let _ = writeln!(s, "completeness: {}", completeness(d));
+    if let Some(m) = &d.model {
+        let _ = writeln!(
+            s,
+            "canonical layer 1 (rows scaled to first entry +-1, sorted; hidden neuron at its \
+             threshold):"
+        );
+        for j in 0..a.n1 {
+            let hidden = m.hidden_neuron(j).is_some();
+            let _ = writeln!(
+                s,
+                "  row {j} = {} x raw row {}: a = {}, c = {}{}",
+                m.scale[j],
+                m.order[j],
+                vt(&m.layer1.weight[j]),
+                m.layer1.bias[j],
+                if hidden { " (hidden)" } else { "" }
+            );
+        }
+        let _ = writeln!(s, "canonical data of G on the orthant U:");
+        for (l, k) in m.data.kinks.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "  kink P{l}: normal {} jump {}",
+                vt(&k.normal),
+                vt(&k.jump)
+            );
+        }
+        let _ = writeln!(s, "  linear part A = {}", mt(&m.data.linear));
+        let _ = writeln!(s, "  offset a = {}", vt(&m.data.offset));
+        for h in &m.hidden {
+            let _ = writeln!(
+                s,
+                "  hidden neuron {} (raw {}): t_min = {} (raw), u_h column of the oriented \
+                 affine part {}{}",
+                h.neuron,
+                h.raw_neuron,
+                h.t_min_raw,
+                vt(&h.tilde),
+                if m.shift_creates_kink(h.neuron) {
+                    format!(
+                        " (a shift s > 0 creates the kink N_h = P{}: u_{} - s)",
+                        m.kink_count(),
+                        h.neuron
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    if let Some(f) = &d.frame {
+        if d.kind == Kind::Constant {
+            let _ = writeln!(
+                s,
+                "constant value {}",
+                vt(&f.targets[0]
+                    .offset
+                    .iter()
+                    .map(|e| e.c.clone())
+                    .collect::<Vec<_>>())
+            );
+        }
+    }
+    let _ = writeln!(s, "symmetries at this parameter:");
+    for sym in &d.symmetries {
+        let _ = writeln!(
+            s,
+            "  {} ({}{}): {}; side condition: {}",
+            sym.name,
+            if sym.discrete {
+                "discrete"
+            } else {
+                "continuous"
+            },
+            sym.dimension
+                .map(|x| format!(", {x} free parameters"))
+                .unwrap_or_default(),
+            sym.action,
+            sym.condition
+        );
+    }
+    if d.frame.is_some() {
+        let _ = writeln!(
+            s,
+            "description: Fib(theta) {} union over relabellings (pi, sigma) in S_{} x S_{} of \
+             (pi, sigma).({}); {} part(s) (role assignments examined {}, empty or contained in another part {}{})",
+            if d.kind == Kind::Bottleneck {
+                "="
+            } else {
+                "contains the"
+            },
+            a.n1,
+            a.n2,
+            match d.parts.len() {
+                0 => "empty set".to_string(),
+                n @ 1..=3 => (0..n)
+                    .map(|i| format!("S{i}"))
+                    .collect::<Vec<_>>()
+                    .join(" u "),
+                n => format!("S0 u ... u S{}", n - 1),
+            },
+            d.parts.len(),
+            d.examined,
+            d.rejected,
+            if d.truncated {
+                ", TRUNCATED by the budget"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(
+            s,
+            "  variables: theta' = (W1[j][i], b1[j], W2[k][j], b2[k], W3[o][k], b3[o]); \
+             auxiliary: lambda_j (layer-1 factors), s (hidden shift), mu_k (kink members), \
+             rho_k (zero-sum group members)"
+        );
+        for (i, p) in d.parts.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "  S{i}: {}{}",
+                p.key,
+                if p.contains_parameter {
+                    "  [contains the parameter]"
+                } else {
+                    ""
+                }
+            );
+        }
+        for (i, p) in d.parts.iter().enumerate().take(opts.max_parts_shown) {
+            let _ = writeln!(s, "{}", set_text(&p.set, &format!("S{i}")));
+        }
+        if d.parts.len() > opts.max_parts_shown {
+            let _ = writeln!(
+                s,
+                "(parts S{} to S{} are written out in the JSON output)",
+                opts.max_parts_shown,
+                d.parts.len() - 1
+            );
+        }
+    }
+    match &d.own {
+        Some(w) => {
+            let _ = writeln!(s, "the parameter itself:");
+            for line in witness_text(w, d.model.as_ref().is_some_and(|m| !m.hidden.is_empty())) {
+                let _ = writeln!(s, "  {line}");
+            }
+        }
+        None if d.frame.is_some() => {
+            let _ = writeln!(s, "the parameter itself is not in the described parts");
+        }
+        None => {}
+    }
+    let _ = writeln!(
+        s,
+        "dimension: {} ({})",
+        d.dimension()
+            .map_or("unknown".to_string(), |x| x.to_string()),
+        d.dimension_source()
+    );
+    if let Some(f) = &d.formula {
+        let _ = writeln!(
+            s,
+            "  docs/theory.md §8 formula: {}{}",
+            f.value,
+            f.note
+                .as_ref()
+                .map(|n| format!(" (note: {n})"))
+                .unwrap_or_default()
+        );
+    }
+    match &d.fundim {
+        Some(Ok(f)) => {
+            let _ = writeln!(
+                s,
+                "  D - functional dimension: {} - {} = {} ({} linear regions, {} points)",
+                f.params,
+                f.rank,
+                f.corank(),
+                f.regions,
+                f.points
+            );
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(s, "  functional dimension: not computed ({e})");
+        }
+        None => {}
+    }
+    let _ = writeln!(
+        s,
+        "connected components: {} ({})",
+        d.components
+            .map_or("unknown".to_string(), |c| c.to_string()),
+        d.components_note
+    );
+    s
+}
+
+fn fundim_json(f: &Option<Result<crate::FunDim, FunDimError>>) -> Value {
+    match f {
+        None => Value::Null,
+        Some(Ok(f)) => json!({
+            "rank": f.rank, "parameters": f.params, "corank": f.corank(),
+            "regions": f.regions, "points": f.points,
+        }),
+        Some(Err(e)) => json!({"error": e.to_string()}),
+    }
+}
+
+/// The JSON description.
+pub fn to_json(d: &Description) -> Value {
+    let a = d.net.arch();
+    let parts: Vec<Value> = d
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({
+                "name": format!("S{i}"),
+                "summary": p.key.summary(),
+                "branch": p.key.branch.label(),
+                "roles": p.key.slots().iter().map(SlotRole::label).collect::<Vec<_>>(),
+                "contains_parameter": p.contains_parameter,
+            })
+        })
+        .collect();
+    let description = d.union().map(|u| {
+        json!({
+            "relabelling": "the fiber is the union of the images of this set under all permutations of layer 1 and of layer 2",
+            "parts": parts,
+            "set": u.to_json_value(),
+            "examined": d.examined,
+            "rejected": d.rejected,
+            "truncated": d.truncated,
+        })
+    });
+    let model = d.model.as_ref().map(|m| {
+        json!({
+            "layer1": m.layer1.weight.iter().zip(&m.layer1.bias).enumerate().map(|(j, (w, c))| json!({
+                "weight": vector_to_value(w), "bias": fibers_net::json::rational_to_value(c),
+                "raw_row": m.order[j], "scale": fibers_net::json::rational_to_value(&m.scale[j]),
+                "hidden": m.hidden_neuron(j).is_some(),
+            })).collect::<Vec<_>>(),
+            "kinks": m.data.kinks.iter().map(|k| json!({"normal": vector_to_value(&k.normal), "jump": vector_to_value(&k.jump)})).collect::<Vec<_>>(),
+            "linear": m.data.linear.iter().map(|r| vector_to_value(r)).collect::<Vec<_>>(),
+            "offset": vector_to_value(&m.data.offset),
+            "hidden": m.hidden.iter().map(|h| json!({
+                "neuron": h.neuron, "raw_neuron": h.raw_neuron,
+                "t_min": fibers_net::json::rational_to_value(&h.t_min_raw),
+                "tilde": vector_to_value(&h.tilde),
+                "shift_creates_kink": m.shift_creates_kink(h.neuron),
+            })).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "kind": d.kind.name(),
+        "architecture": [a.n0, a.n1, a.n2, a.n3],
+        "parameters": a.param_count(),
+        "stratum": d.classification.stratum,
+        "classification": d.classification.to_json(),
+        "canonical": d.canonical.as_ref().map(CanonicalForm::to_json),
+        "partial": d.partial,
+        "completeness": completeness(d),
+        "canonical_coordinates": model,
+        "symmetries": d.symmetries.iter().map(|s| json!({
+            "name": s.name, "discrete": s.discrete, "dimension": s.dimension,
+            "action": s.action, "condition": s.condition,
+        })).collect::<Vec<_>>(),
+        "description": description,
+        "parameter_witness": d.own.as_ref().map(witness_json),
+        "dimension": d.dimension(),
+        "dimension_source": d.dimension_source(),
+        "formula": d.formula.as_ref().map(|f| json!({"value": f.value, "note": f.note})),
+        "part_dimension": d.part_dimension.as_ref().map(|p| json!({
+            "ambient": p.ambient, "equalities": p.equalities, "jacobian_rank": p.jacobian_rank,
+            "dimension": p.dimension,
+            "certainty": match p.certainty { Certainty::Proven => "proven", Certainty::AssumingSmooth => "assuming-smooth", Certainty::UpperBound => "upper-bound" },
+        })),
+        "functional_dimension": fundim_json(&d.fundim),
+        "components": d.components.map(|c| c.to_string()),
+        "components_note": d.components_note,
+    })
+}
+
+/// Adds a membership report to a JSON description (`"member"`, `"membership"`).
+pub fn add_member_json(v: &mut Value, r: &MemberReport) {
+    v["member"] = json!(r.member);
+    v["membership"] = json!({
+        "member": r.member,
+        "method": r.method,
+        "in_description": r.in_description,
+        "description_reason": r.description_reason,
+        "witness": r.witness.as_ref().map(witness_json),
+        "counter_input": r.counter_input.as_ref().map(|x| vector_to_value(x)),
+        "description_counterexample": r.description_counterexample,
+    });
+}
+
+/// The plain-text membership report.
+pub fn member_text(r: &MemberReport, hidden: bool) -> String {
+    let mut s = format!(
+        "member: {} (decided by {})\n",
+        match r.member {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "undecided (budget)",
+        },
+        r.method
+    );
+    if let Some(w) = &r.witness {
+        for line in witness_text(w, hidden) {
+            let _ = writeln!(s, "  {line}");
+        }
+    }
+    if let Some(reason) = &r.description_reason {
+        let _ = writeln!(s, "  not in the described parts: {reason}");
+    }
+    if let Some(x) = &r.counter_input {
+        let _ = writeln!(s, "  the functions differ at x = {}", vt(x));
+    }
+    if r.description_counterexample {
+        let _ = writeln!(
+            s,
+            "  COUNTEREXAMPLE TO docs/theory.md: the branch tree proves this parameter is in the fiber, \
+             but the description (docs/theory.md §8) excludes it"
+        );
+    }
+    s
+}
+
+fn matrix_latex(m: &[Vec<Rational>]) -> String {
+    let rows: Vec<String> = m
+        .iter()
+        .map(|r| r.iter().map(rational_latex).collect::<Vec<_>>().join(" & "))
+        .collect();
+    format!(
+        "\\begin{{pmatrix}} {} \\end{{pmatrix}}",
+        rows.join(" \\\\ ")
+    )
+}
+
+fn column_latex(v: &[Rational]) -> String {
+    let rows: Vec<Vec<Rational>> = v.iter().map(|x| vec![x.clone()]).collect();
+    matrix_latex(&rows)
+}
+
+fn escape(s: &str) -> String {
+    let s = s
+        .replace("->", "\u{2192}")
+        .replace("<=", "\u{2264}")
+        .replace(">=", "\u{2265}");
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '_' | '%' | '&' | '#' | '$' | '{' | '}' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\\' => out.push_str("\\textbackslash{}"),
+            '<' => out.push_str("$<$"),
+            '>' => out.push_str("$>$"),
+            '§' => out.push_str("\\S{}"),
+            c if c.is_ascii() => out.push(c),
+            c => {
+                let _ = write!(out, "{}", ascii_fallback(c));
+            }
+        }
+    }
+    out
+}
+
+fn ascii_fallback(c: char) -> &'static str {
+    match c {
+        'θ' => "$\\theta$",
+        'σ' => "$\\sigma$",
+        'λ' => "$\\lambda$",
+        'μ' => "$\\mu$",
+        '≤' => "$\\leq$",
+        '≥' => "$\\geq$",
+        '→' => "$\\to$",
+        '−' => "-",
+        _ => "?",
+    }
+}
+
+fn part_latex(set: &BasicSet, name: &str) -> String {
+    let mut s = format!(
+        "\\[ {name} = \\Bigl\\{{ \\theta' \\in \\mathbb{{R}}^{{{}}} \\;\\Bigm|\\; ",
+        set.variables().len()
+    );
+    if set.is_quantified() {
+        let aux: Vec<String> = set.auxiliary().iter().map(var_latex).collect();
+        let _ = write!(
+            s,
+            "\\exists\\, {} \\in \\mathbb{{R}} \\text{{ with all of the following}}",
+            aux.join(", ")
+        );
+    } else {
+        s.push_str("\\text{all of the following}");
+    }
+    s.push_str(" \\Bigr\\} \\]\n");
+    if set.constraints().is_empty() {
+        s.push_str("(no constraint).\n");
+        return s;
+    }
+    s.push_str("\\begin{align*}\n");
+    let rows: Vec<String> = set
+        .constraints()
+        .iter()
+        .map(|c| format!("{} &{} 0", c.poly.to_latex(), c.rel.latex()))
+        .collect();
+    s.push_str(&rows.join(" \\\\\n"));
+    s.push_str("\n\\end{align*}\n");
+    s
+}
+
+/// A complete LaTeX document stating the fiber as a theorem.
+pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
+    let a = d.net.arch();
+    let n = &d.net;
+    let mut s = String::from(
+        "\\documentclass{article}\n\\usepackage{amsmath,amssymb,amsthm}\n\\allowdisplaybreaks\n\
+         \\newtheorem{theorem}{Theorem}\n\\newtheorem*{remark}{Remark}\n\\begin{document}\n",
+    );
+    let _ = writeln!(
+        s,
+        "\\section*{{The fiber of a three-layer ReLU network}}\n\
+         Let $f_\\theta(x) = W^{{(3)}} \\sigma(W^{{(2)}} \\sigma(W^{{(1)}} x + b^{{(1)}}) + \
+         b^{{(2)}}) + b^{{(3)}}$ with $\\sigma(t) = \\max(t, 0)$, architecture \
+         $({}, {}, {}, {})$ and $D = {}$ parameters \
+         $\\theta' = (W^{{(1)}}, b^{{(1)}}, W^{{(2)}}, b^{{(2)}}, W^{{(3)}}, b^{{(3)}})$. \
+         The fiber of $\\theta$ is $\\operatorname{{Fib}}(\\theta) = \\{{\\theta' : \
+         f_{{\\theta'}} = f_\\theta\\}}$. The parameter $\\theta$ is\n\\begin{{gather*}}",
+        a.n0,
+        a.n1,
+        a.n2,
+        a.n3,
+        a.param_count()
+    );
+    let _ = writeln!(
+        s,
+        "W^{{(1)}} = {}, \\quad b^{{(1)}} = {}, \\\\\nW^{{(2)}} = {}, \\quad b^{{(2)}} = {}, \\\\\n\
+         W^{{(3)}} = {}, \\quad b^{{(3)}} = {}.\n\\end{{gather*}}",
+        matrix_latex(n.w1()),
+        column_latex(n.b1()),
+        matrix_latex(n.w2()),
+        column_latex(n.b2()),
+        matrix_latex(n.w3()),
+        column_latex(n.b3())
+    );
+    let _ = writeln!(s, "Stratum: {}.\n", escape(&d.classification.stratum));
+    if let Some(m) = &d.model {
+        let rows: Vec<String> = (0..a.n1)
+            .map(|j| {
+                let w: Vec<String> = m.layer1.weight[j].iter().map(rational_latex).collect();
+                format!(
+                    "a_{{{j}}} = ({}),\\ c_{{{j}}} = {}",
+                    w.join(", "),
+                    rational_latex(&m.layer1.bias[j])
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "In canonical coordinates (layer-1 rows scaled by positive factors to a first \
+             entry $\\pm 1$ and sorted{}) the first layer is\n\\begin{{gather*}}\n{}\n\
+             \\end{{gather*}}",
+            if !m.hidden.is_empty() {
+                ", hidden neurons at their thresholds"
+            } else {
+                ""
+            },
+            rows.join(", \\\\\n")
+        );
+        let mut g = String::new();
+        for (l, k) in m.data.kinks.iter().enumerate() {
+            let w: Vec<String> = k.normal.iter().map(rational_latex).collect();
+            let j: Vec<String> = k.jump.iter().map(rational_latex).collect();
+            let _ = writeln!(
+                g,
+                "\\hat z_{{P_{l}}} = ({}),\\ J_{{P_{l}}} = ({}), \\\\",
+                w.join(", "),
+                j.join(", ")
+            );
+        }
+        let _ = writeln!(
+            s,
+            "and $G(u) = W^{{(3)}}\\sigma(W^{{(2)}}u + b^{{(2)}}) + b^{{(3)}}$ has on the orthant \
+             $U = \\mathbb{{R}}^{{{}}}_{{\\geq 0}}$ the canonical data \
+             $G(u) = \\sum_P J_P \\sigma(\\hat z_P \\cdot (u, 1)) + A u + a$ with\n\
+             \\begin{{gather*}}\n{g}A = {}, \\quad a = {}.\n\\end{{gather*}}",
+            a.n1,
+            matrix_latex(&m.data.linear),
+            column_latex(&m.data.offset)
+        );
+        for h in &m.hidden {
+            let _ = writeln!(
+                s,
+                "Layer-1 neuron {} is hidden (canonical index $h = {}$, threshold \
+                 $t_{{\\min}} = {}$ in the coordinates of $\\theta$).\n",
+                h.raw_neuron,
+                h.neuron,
+                rational_latex(&h.t_min_raw)
+            );
+        }
+    }
+    // The symmetry group.
+    let mut sym = String::new();
+    for x in &d.symmetries {
+        let _ = writeln!(
+            sym,
+            "\\item[{}] ({}) {} \\emph{{Side condition:}} {}.",
+            escape(&x.name),
+            if x.discrete { "discrete" } else { "continuous" },
+            escape(&x.action),
+            escape(&x.condition)
+        );
+    }
+    let dim = d.dimension();
+    let shown = d.parts.len().min(opts.max_parts_shown);
+    match (&d.frame, d.kind) {
+        (Some(_), kind) => {
+            let names: Vec<String> = (0..d.parts.len().min(4))
+                .map(|i| format!("S_{{{i}}}"))
+                .collect();
+            let union = match d.parts.len() {
+                0 => "\\varnothing".to_string(),
+                1..=4 => names.join(" \\cup "),
+                m => format!("S_{{0}} \\cup \\dots \\cup S_{{{}}}", m - 1),
+            };
+            let rel = "\\subseteq";
+            let _ = writeln!(
+                s,
+                "\\begin{{theorem}}\\label{{thm:fiber}}\nLet \
+                 $\\mathcal{{S}} = {union}$, the sets $S_i$ being defined below \
+                 ({} role assignment(s) of the layer-2 neurons modulo permutations), and let \
+                 $\\Pi = S_{{{}}} \\times S_{{{}}}$ act by permuting the neurons of both hidden \
+                 layers. Then\n\\[ \\bigcup_{{g \\in \\Pi}} g \\cdot \\mathcal{{S}} {rel} \
+                 \\operatorname{{Fib}}(\\theta) \\]\n{}{}\
+                 The symmetries available at $\\theta$ are:\n\\begin{{description}}\n{sym}\
+                 \\end{{description}}\n{}\\end{{theorem}}\n",
+                d.parts.len(),
+                a.n1,
+                a.n2,
+                if kind == Kind::Bottleneck {
+                    "with equality if the layer-1 part of the description is complete \
+                     (docs/theory.md \\S 8, open; checked against the exact branch-tree decider). "
+                } else {
+                    ""
+                },
+                if let Some(p) = &d.partial {
+                    format!("The description is partial: {}.\n\n", escape(p))
+                } else {
+                    String::new()
+                },
+                match (dim, &d.part_dimension) {
+                    (Some(x), Some(pd)) if pd.certainty == Certainty::Proven => format!(
+                        "The part containing a relabelling of $\\theta$ has local dimension \
+                         ${x}$ there (its equalities are regular there; exact Jacobian rank {}).\n",
+                        pd.jacobian_rank
+                    ),
+                    (Some(x), _) => format!(
+                        "The local dimension at $\\theta$ is ${x}$ ({}).\n",
+                        escape(&d.dimension_source())
+                    ),
+                    _ => String::new(),
+                }
+            );
+            if d.truncated {
+                s.push_str(
+                    "\\begin{remark}The enumeration of role assignments stopped at its budget; \
+                     the union above lists only the parts found.\\end{remark}\n",
+                );
+            }
+            let _ = writeln!(
+                s,
+                "In the sets below, $\\lambda_j > 0$ are the positive factors of the layer-1 \
+                 rows, $s$ is the shift of the hidden neuron, $\\mu_k$ the factors of kink \
+                 members and $\\rho_k$ the ratios of zero-sum group members to their leader.\n"
+            );
+            for (i, p) in d.parts.iter().enumerate().take(shown) {
+                let _ = writeln!(
+                    s,
+                    "\\paragraph{{Part $S_{{{i}}}$}} ({}{})",
+                    escape(&p.key.summary()),
+                    if p.contains_parameter {
+                        "; contains $\\theta$"
+                    } else {
+                        ""
+                    }
+                );
+                s.push_str(&part_latex(&p.set, &format!("S_{{{i}}}")));
+            }
+            if d.parts.len() > shown {
+                let _ = writeln!(
+                    s,
+                    "\nThe parts $S_{{{shown}}}, \\dots, S_{{{}}}$ are written out in the JSON \
+                     output of \\texttt{{fibers fiber --format json}}.\n",
+                    d.parts.len() - 1
+                );
+            }
+        }
+        (None, _) => {
+            let _ = writeln!(
+                s,
+                "\\begin{{theorem}}\nThe following transformations keep $f_\\theta$, hence map \
+                 $\\theta$ into $\\operatorname{{Fib}}(\\theta)$:\n\\begin{{description}}\n{sym}\
+                 \\end{{description}}\n{}\\end{{theorem}}\n\\begin{{remark}}{}\\end{{remark}}\n",
+                match dim {
+                    Some(x) => format!(
+                        "Moreover $D - \\operatorname{{rank}} J = {x}$, where $J$ is the Jacobian \
+                         of $\\theta \\mapsto (f_\\theta(x_i))_i$ over points of every linear \
+                         region.\n"
+                    ),
+                    None => String::new(),
+                },
+                escape(d.partial.as_deref().unwrap_or("no description"))
+            );
+        }
+    }
+    if let Some(Ok(f)) = &d.fundim {
+        let _ = writeln!(
+            s,
+            "\\begin{{remark}}The functional dimension (exact rank over $\\mathbb{{Q}}$ of the \
+             Jacobian of $\\theta \\mapsto (f_\\theta(x_i))_i$ at ${}$ points inside all ${}$ \
+             linear regions) is ${}$, and $D - {} = {}$.\\end{{remark}}",
+            f.points,
+            f.regions,
+            f.rank,
+            f.rank,
+            f.corank()
+        );
+    }
+    s.push_str("\\end{document}\n");
+    s
+}
+
+/// A LaTeX paragraph with a membership report (to insert before `\end{document}`).
+pub fn member_latex(r: &MemberReport) -> String {
+    let mut s = String::from("\\paragraph{Membership of a second parameter $\\theta'$.}\n");
+    let verdict = match r.member {
+        Some(true) => "$\\theta' \\in \\operatorname{Fib}(\\theta)$",
+        Some(false) => "$\\theta' \\notin \\operatorname{Fib}(\\theta)$",
+        None => "undecided (budget)",
+    };
+    let _ = writeln!(s, "{verdict}, decided by {}.", escape(r.method));
+    if let Some(w) = &r.witness {
+        let _ = writeln!(
+            s,
+            "It lies in the part with roles {} after relabelling: {}.",
+            escape(&w.part.summary()),
+            escape(&witness_text(w, w.shift.is_some()).join("; "))
+        );
+    }
+    if let Some(x) = &r.counter_input {
+        let xs: Vec<String> = x.iter().map(rational_latex).collect();
+        let _ = writeln!(s, "The functions differ at $x = ({})$.", xs.join(", "));
+    }
+    s.push('\n');
+    s
+}

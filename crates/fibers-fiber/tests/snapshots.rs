@@ -1,0 +1,24 @@
+//! Reviewed insta snapshots of the fiber description, one fixture per stratum
+//! (`fixtures/strata`, and the docs/theory.md §9 instances in `fixtures/conserve`): the text and the
+//! LaTeX theorem (the LaTeX compiles: see `latex_pdf.rs`).
+
+mod common;
+
+use common::*;
+use fibers_fiber::render::{to_latex, to_text, RenderOptions};
+use fibers_fiber::{describe, DescribeOptions};
+
+fn opts() -> RenderOptions {
+    RenderOptions { max_parts_shown: 4 }
+}
+
+#[test]
+fn text_and_latex_of_every_stratum() {
+    let mut all = fixture_networks("strata");
+    all.extend(fixture_networks("conserve"));
+    for (name, net) in all {
+        let d = describe(&net, &DescribeOptions::default(), &mut |_, _| {}).expect("describe");
+        insta::assert_snapshot!(format!("text_{name}"), to_text(&d, &opts()));
+        insta::assert_snapshot!(format!("latex_{name}"), to_latex(&d, &opts()));
+    }
+}
