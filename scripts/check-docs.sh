@@ -8,7 +8,8 @@
 #     section that docs/theory.md defines, and every statement `Kind N.M` cited in the docs, the
 #     README, the fixtures' READMEs, or on any line that cites docs/theory.md, exists there with
 #     that kind.
-# Usage: bash scripts/check-docs.sh   (exit 0: all good; 1: the problems are listed on stderr)
+# Usage: bash scripts/check-docs.sh   (exit 0: all good; 1: the problems are listed on stderr;
+# 2: not run inside a git work tree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C
@@ -19,10 +20,19 @@ problem() {
     fail=1
 }
 
+if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    echo "check-docs: not inside a git work tree (the checks search tracked files)" >&2
+    exit 2
+fi
+
 # 1. THEORY.
-if hits=$(git grep -n THEORY -- . ':!scripts/check-docs.sh'); then
+rc=0
+hits=$(git grep -n THEORY -- . ':!scripts/check-docs.sh') || rc=$?
+if [ "$rc" -eq 0 ]; then
     problem "THEORY is mentioned (cite docs/theory.md §n, or nothing):"
     echo "$hits" >&2
+elif [ "$rc" -ne 1 ]; then
+    problem "git grep failed (status $rc)"
 fi
 
 # 2. The structure of docs/theory.md.
