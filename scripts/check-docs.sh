@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Documentation checks (run in CI; no build needed):
-#  1. no tracked file mentions THEORY: the product cites docs/theory.md by its own numbering;
+#  1. no tracked file names the developers' working spec (the word in $spec below): the
+#     product cites docs/theory.md by its own numbering;
 #  2. docs/theory.md is well formed: sections `## N.`, every numbered statement `**Kind N.M`
 #     sits in section N, numbers are unique, and every statement other than a definition
 #     carries a status mark (**proved**, **checked** or **open**) before the next statement;
@@ -25,11 +26,13 @@ if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     exit 2
 fi
 
-# 1. THEORY.
+# 1. The developers' spec is never cited. The word is split here so that this file does not
+# contain it either, and `grep -rn` over the repository finds nothing.
+spec='THEO''RY'
 rc=0
-hits=$(git grep -n THEORY -- . ':!scripts/check-docs.sh') || rc=$?
+hits=$(git grep -n "$spec" -- .) || rc=$?
 if [ "$rc" -eq 0 ]; then
-    problem "THEORY is mentioned (cite docs/theory.md §n, or nothing):"
+    problem "$spec is mentioned (cite docs/theory.md §n, or nothing):"
     echo "$hits" >&2
 elif [ "$rc" -ne 1 ]; then
     problem "git grep failed (status $rc)"
