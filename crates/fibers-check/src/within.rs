@@ -323,10 +323,10 @@ pub fn cell_bound(a: &Network, bstar: &Network, cell: &InputBox, precision: u32)
         })
         .collect();
     let d0: Vec<Iv> = x.iter().map(|_| Iv::point(Rational::zero())).collect();
-    let (a1, b1, d1) = hidden(a.layer(0), bstar.layer(0), &x, &x, &d0, &scale);
-    let (a2, b2, d2) = hidden(a.layer(1), bstar.layer(1), &a1, &b1, &d1, &scale);
+    let (a1, b1, d1) = hidden(&a.layers()[0], &bstar.layers()[0], &x, &x, &d0, &scale);
+    let (a2, b2, d2) = hidden(&a.layers()[1], &bstar.layers()[1], &a1, &b1, &d1, &scale);
     // The output layer has no ReLU: bound the difference of the outputs directly.
-    let (la, lb) = (a.layer(2), bstar.layer(2));
+    let (la, lb) = (&a.layers()[2], &bstar.layers()[2]);
     let zero = Rational::zero();
     let mut best = Rational::zero();
     for i in 0..la.bias.len() {

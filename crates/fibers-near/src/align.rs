@@ -109,14 +109,40 @@ fn match_rows(ra: &[Vec<f64>], rb: &[Vec<f64>]) -> Option<(Vec<usize>, Vec<f64>,
     Some((perm, scales, min_cos))
 }
 
-fn to_layer_alignment(perm: Vec<usize>, scales: &[f64]) -> LayerAlignment {
+/// The scale of each matched pair: the exact ratio when row `i` of A is exactly that multiple
+/// of its matched row of B (checked in rational arithmetic), else the `f64` least-squares value.
+fn to_layer_alignment(
+    perm: Vec<usize>,
+    scales: &[f64],
+    ra: &[Vec<Rational>],
+    rb: &[Vec<Rational>],
+) -> LayerAlignment {
+    let scales = perm
+        .iter()
+        .enumerate()
+        .map(|(i, &j)| {
+            let (a, b) = (&ra[i], &rb[j]);
+            let exact = b
+                .iter()
+                .enumerate()
+                .max_by(|p, q| p.1.abs().cmp(&q.1.abs()))
+                .filter(|(_, v)| !v.is_zero())
+                .map(|(k, v)| &a[k] / v)
+                .filter(|t| t.is_positive() && a.iter().zip(b).all(|(x, y)| *x == y * t));
+            exact.unwrap_or_else(|| Rational::from_f64_exact(scales[i]).expect("finite"))
+        })
+        .collect();
     LayerAlignment {
         permutation: perm,
-        scales: scales
-            .iter()
-            .map(|&s| Rational::from_f64_exact(s).expect("finite"))
-            .collect(),
+        scales,
     }
+}
+
+fn exact_rows(w: &[Vec<Rational>], b: &[Rational]) -> Vec<Vec<Rational>> {
+    w.iter()
+        .zip(b)
+        .map(|(r, c)| r.iter().chain(std::iter::once(c)).cloned().collect())
+        .collect()
 }
 
 /// Finds the permutations and positive scales of B's hidden layers that bring B closest to A
@@ -143,13 +169,24 @@ pub fn find_alignment(a: &Network, b: &Network) -> Option<Matching> {
         .collect();
     let ra2 = f64_rows(a.w2(), a.b2());
     let (p2, s2, c2) = match_rows(&ra2, &rb2)?;
+    let l1 = to_layer_alignment(p1, &s1, &exact_rows(a.w1(), a.b1()), &exact_rows(b.w1(), b.b1()));
+    // Layer 2 of B with the exact layer-1 alignment applied.
+    let b1 = fibers_check::within::apply_alignment(
+        b,
+        &Alignment {
+            layer1: l1.clone(),
+            layer2: LayerAlignment::identity(b.arch().n2),
+        },
+    )
+    .ok()?;
+    let l2 = to_layer_alignment(p2, &s2, &exact_rows(a.w2(), a.b2()), &exact_rows(b1.w2(), b1.b2()));
     Some(Matching {
         layer1: LayerMatch {
-            alignment: to_layer_alignment(p1, &s1),
+            alignment: l1,
             min_cosine: c1,
         },
         layer2: LayerMatch {
-            alignment: to_layer_alignment(p2, &s2),
+            alignment: l2,
             min_cosine: c2,
         },
     })
