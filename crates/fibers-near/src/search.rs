@@ -116,27 +116,45 @@ pub fn search(
         push(ks);
     }
     cands.sort_by(|p, q| q.0.total_cmp(&p.0));
-    cands.truncate(exact.max(1));
-    // Coordinate pass on the best candidate: move each coordinate to a face if that helps.
-    if let Some((mut best, mut ks)) = cands.first().cloned() {
-        for i in 0..n {
-            let mut cur = ks[i];
-            for v in [0, STEPS] {
-                if v == cur {
-                    continue;
+    cands.truncate(exact.max(8));
+    // Local search from the best candidates: move one coordinate at a time to one of five
+    // levels (faces, quarter points, middle) while that helps; the number of starts and passes
+    // is limited so the total number of evaluations stays near `LOCAL_EVALS`.
+    const LOCAL_EVALS: usize = 40_000;
+    const LEVELS: [i64; 5] = [0, STEPS / 4, STEPS / 2, 3 * STEPS / 4, STEPS];
+    let per_pass = (n * LEVELS.len()).max(1);
+    let mut budget = LOCAL_EVALS;
+    let starts = (LOCAL_EVALS / (per_pass * 2)).clamp(1, cands.len());
+    let mut improved = Vec::new();
+    for (d0, ks0) in cands.iter().take(starts) {
+        let (mut best, mut ks) = (*d0, ks0.clone());
+        while budget >= per_pass {
+            budget -= per_pass;
+            let before = best;
+            for i in 0..n {
+                let mut cur = ks[i];
+                for v in LEVELS {
+                    if v == cur {
+                        continue;
+                    }
+                    ks[i] = v;
+                    let (_, xf) = point(bx, &ks);
+                    let d = diff64(&na, &nb, &xf);
+                    if d > best {
+                        best = d;
+                        cur = v;
+                    }
+                    ks[i] = cur;
                 }
-                ks[i] = v;
-                let (_, xf) = point(bx, &ks);
-                let d = diff64(&na, &nb, &xf);
-                if d > best {
-                    best = d;
-                    cur = v;
-                }
-                ks[i] = cur;
+            }
+            if best <= before {
+                break;
             }
         }
-        cands.insert(0, (best, ks));
+        improved.push((best, ks));
     }
+    cands.extend(improved);
+    cands.sort_by(|p, q| q.0.total_cmp(&p.0));
     let mut out: Option<Witness> = None;
     for (_, ks) in cands.iter().take(exact.max(1)) {
         let (x, _) = point(bx, ks);
