@@ -57,7 +57,7 @@ impl NearOptions {
         NearOptions {
             tolerance,
             input_box,
-            max_cells: 1024,
+            max_cells: 256,
             precision: 64,
             samples: 2000,
             seed: 1,
@@ -243,7 +243,9 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
     let mut level = 0u32;
     let mut grid = grid_with(aa.n0, 0);
     let mut upper = box_bound(a, &bstar, bx, &grid, opts.precision);
-    while upper > opts.tolerance && witness.difference <= opts.tolerance {
+    // Tighten on finer grids while it pays (at least 10% per level) and the cell budget allows,
+    // unless a point already exceeds the tolerance.
+    while witness.difference <= opts.tolerance {
         let next = grid_with(aa.n0, level + 1);
         let cells = next
             .iter()
@@ -254,9 +256,13 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         }
         level += 1;
         let u = box_bound(a, &bstar, bx, &next, opts.precision);
+        let pays = &u * &Rational::ratio(10, 9) < upper;
         if u < upper {
             upper = u;
             grid = next;
+        }
+        if !pays {
+            break;
         }
     }
     let verdict = if matches!(exact, ExactAnswer::Equivalent(_)) {

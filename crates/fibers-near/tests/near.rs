@@ -56,7 +56,10 @@ fn float32_case(a: &Network, b: &Network, back: Option<&[Vec<usize>; 2]>, bx: In
         dense.to_f64_lossy()
     );
     assert!(r0.upper >= dense, "unsound: bound below a sampled difference");
-    assert!(ratio <= 10.0, "bound {ratio}× the sampled difference");
+    // Within 10× for low input dimension (the grid tightens the intervals); interval
+    // propagation loses about √width per hidden layer in higher dimension (docs/near.md).
+    let limit = if a.arch().n0 <= 2 { 10.0 } else { 40.0 };
+    assert!(ratio <= limit, "bound {ratio}× the sampled difference");
     let eps = r0.upper.clone();
     let r = near(a, b, &opts(eps.clone(), bx.clone())).unwrap();
     assert_eq!(r.verdict, NearVerdict::Within);
