@@ -119,12 +119,14 @@ pub fn search(
     cands.truncate(exact.max(8));
     // Local search from the best candidates: move one coordinate at a time to one of five
     // levels (faces, quarter points, middle) while that helps; the number of starts and passes
-    // is limited so the total number of evaluations stays near `LOCAL_EVALS`.
-    const LOCAL_EVALS: usize = 40_000;
+    // is limited so the total work stays near `FLOPS` multiply-adds.
+    const FLOPS: usize = 2_000_000_000;
+    let size = a.arch().param_count() + b.arch().param_count();
+    let local_evals = (FLOPS / size.max(1)).min(40_000);
     const LEVELS: [i64; 5] = [0, STEPS / 4, STEPS / 2, 3 * STEPS / 4, STEPS];
     let per_pass = (n * LEVELS.len()).max(1);
-    let mut budget = LOCAL_EVALS;
-    let starts = (LOCAL_EVALS / (per_pass * 2)).clamp(1, cands.len());
+    let mut budget = local_evals;
+    let starts = (local_evals / (per_pass * 2)).clamp(1, cands.len());
     let mut improved = Vec::new();
     for (d0, ks0) in cands.iter().take(starts) {
         let (mut best, mut ks) = (*d0, ks0.clone());
