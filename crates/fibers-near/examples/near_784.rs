@@ -8,7 +8,7 @@ use fibers_exact::Rational;
 use fibers_near::testing::{random_f64_network, round_f32, scaled_permuted_f32};
 use fibers_near::{near, NearOptions};
 use fibers_net::Architecture;
-use fibers_tree::DecideOptions;
+use fibers_decide::{DecideOptions, Outcome};
 use std::time::Instant;
 
 fn main() {
@@ -20,23 +20,22 @@ fn main() {
         hi: vec![Rational::one(); 784],
     };
     let t = Instant::now();
-    let r = fibers_bottleneck::certified::decide_auto(
+    let r = fibers_decide::decide(
         &a,
         &b,
         &DecideOptions {
             max_nodes: Some(2000),
             ..DecideOptions::default()
         },
-        &mut |_| {},
     )
     .expect("same widths");
     let t_exact = t.elapsed().as_secs_f64();
     println!(
         "fibers equiv (exact decision): {} by {} in {t_exact:.2} s",
-        match r.decision {
-            fibers_tree::Decision::Equivalent { .. } => "equivalent",
-            fibers_tree::Decision::NotEquivalent { .. } => "not equivalent",
-            fibers_tree::Decision::Undecided => "undecided",
+        match r.outcome {
+            Outcome::Equivalent { .. } => "equivalent",
+            Outcome::NotEquivalent { .. } => "not equivalent",
+            Outcome::Undecided => "undecided",
         },
         r.method
     );

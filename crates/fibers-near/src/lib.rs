@@ -25,7 +25,7 @@ use fibers_check::within::{
 use fibers_check::{network_hash, Certificate};
 use fibers_exact::Rational;
 use fibers_net::Network;
-use fibers_tree::{DecideOptions, Decision};
+use fibers_decide::{DecideOptions, Outcome};
 
 /// The producer name written into certificates.
 pub const PRODUCER: &str = concat!("fibers-near ", env!("CARGO_PKG_VERSION"));
@@ -226,13 +226,13 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
             max_nodes: opts.max_nodes,
             ..DecideOptions::default()
         };
-        match fibers_bottleneck::certified::decide_auto(a, b, &dopts, &mut |_| {}) {
-            Ok(r) => match r.decision {
-                Decision::Equivalent { certificate } => {
+        match fibers_decide::decide(a, b, &dopts) {
+            Ok(r) => match r.outcome {
+                Outcome::Equivalent { certificate } => {
                     ExactAnswer::Equivalent(Box::new(certificate))
                 }
-                Decision::NotEquivalent { .. } => ExactAnswer::NotEquivalent,
-                Decision::Undecided => ExactAnswer::Undecided,
+                Outcome::NotEquivalent { .. } => ExactAnswer::NotEquivalent,
+                Outcome::Undecided => ExactAnswer::Undecided,
             },
             Err(e) => return Err(NearError(format!("{e:?}"))),
         }
