@@ -150,7 +150,10 @@ fn align_layer(
     let weight = (0..n)
         .map(|i| {
             let s = &al.scales[i];
-            inc.weight[al.permutation[i]].iter().map(|w| w * s).collect()
+            inc.weight[al.permutation[i]]
+                .iter()
+                .map(|w| w * s)
+                .collect()
         })
         .collect();
     let bias = (0..n)
@@ -378,7 +381,13 @@ pub fn grid_cells(b: &InputBox, grid: &[u64]) -> Vec<InputBox> {
 }
 
 /// The bound over the whole box: the largest [`cell_bound`] over the grid cells.
-pub fn box_bound(a: &Network, bstar: &Network, b: &InputBox, grid: &[u64], precision: u32) -> Rational {
+pub fn box_bound(
+    a: &Network,
+    bstar: &Network,
+    b: &InputBox,
+    grid: &[u64],
+    precision: u32,
+) -> Rational {
     grid_cells(b, grid)
         .iter()
         .map(|c| cell_bound(a, bstar, c, precision))
@@ -529,7 +538,10 @@ pub fn near_to_value(c: &NearCertificate) -> Value {
             );
         }
         NearClaim::NotWithin { x } => {
-            m.insert("witness".into(), serde_json::json!({"x": vector_to_value(x)}));
+            m.insert(
+                "witness".into(),
+                serde_json::json!({"x": vector_to_value(x)}),
+            );
         }
     }
     Value::Object(m)
@@ -552,13 +564,21 @@ fn usize_list(v: &Value, place: &str, src: &str) -> Result<Vec<u64>, LoadError> 
         .enumerate()
         .map(|(i, e)| {
             e.as_u64().ok_or_else(|| {
-                LoadError::new(src, format!("{place}[{i}]"), "expected a non-negative integer")
+                LoadError::new(
+                    src,
+                    format!("{place}[{i}]"),
+                    "expected a non-negative integer",
+                )
             })
         })
         .collect()
 }
 
-fn layer_alignment_from_value(v: &Value, place: &str, src: &str) -> Result<LayerAlignment, LoadError> {
+fn layer_alignment_from_value(
+    v: &Value,
+    place: &str,
+    src: &str,
+) -> Result<LayerAlignment, LoadError> {
     let p = usize_list(
         field(v, "permutation", place, src)?,
         &format!("{place}.permutation"),
@@ -613,7 +633,11 @@ pub fn near_from_value(v: &Value, src: &str) -> Result<NearCertificate, LoadErro
                 .as_u64()
                 .filter(|&p| p <= u64::from(MAX_PRECISION))
                 .ok_or_else(|| {
-                    LoadError::new(src, "precision", format!("expected an integer ≤ {MAX_PRECISION}"))
+                    LoadError::new(
+                        src,
+                        "precision",
+                        format!("expected an integer ≤ {MAX_PRECISION}"),
+                    )
                 })? as u32;
             NearClaim::Within {
                 alignment: Alignment {

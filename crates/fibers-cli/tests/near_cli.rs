@@ -36,7 +36,9 @@ fn tol_verdicts_and_checker() {
     let cert = d.join("cert.json");
     let sc = cert.to_str().unwrap();
     // Within 1e-3 on [-1, 1]^2.
-    let (code, out, err) = run(&["equiv", sa, sb, "--tol", "1/1000", "--box", "-1,1", "--cert", sc]);
+    let (code, out, err) = run(&[
+        "equiv", sa, sb, "--tol", "1/1000", "--box", "-1,1", "--cert", sc,
+    ]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.starts_with("within 1/1000\n"), "{out}");
     assert!(out.contains("exact equivalence: not equivalent"), "{out}");
@@ -47,7 +49,18 @@ fn tol_verdicts_and_checker() {
     let (code, _, _) = run(&["check", sc, sa, sa]);
     assert_eq!(code, 1);
     // Not within 1e-12: a witness, checked.
-    let (code, out, err) = run(&["equiv", sa, sb, "--tol", "1e-12", "--box", "-1,1,-1,1", "--cert", sc, "--json"]);
+    let (code, out, err) = run(&[
+        "equiv",
+        sa,
+        sb,
+        "--tol",
+        "1e-12",
+        "--box",
+        "-1,1,-1,1",
+        "--cert",
+        sc,
+        "--json",
+    ]);
     assert_eq!(code, 0, "{out}{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["verdict"], "not-within");
@@ -60,10 +73,21 @@ fn tol_verdicts_and_checker() {
     // Box from a data file.
     let data = d.join("data.csv");
     std::fs::write(&data, "# x y\n0, 0.5\n1 -1\n").unwrap();
-    let (code, out, err) = run(&["equiv", sa, sb, "--tol", "1/1000", "--box-data", data.to_str().unwrap()]);
+    let (code, out, err) = run(&[
+        "equiv",
+        sa,
+        sb,
+        "--tol",
+        "1/1000",
+        "--box-data",
+        data.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{out}{err}");
     // Bad input: no box, wrong box length.
     assert_eq!(run(&["equiv", sa, sb, "--tol", "1/1000"]).0, 2);
-    assert_eq!(run(&["equiv", sa, sb, "--tol", "1/1000", "--box", "0,1,2"]).0, 2);
+    assert_eq!(
+        run(&["equiv", sa, sb, "--tol", "1/1000", "--box", "0,1,2"]).0,
+        2
+    );
     assert_eq!(run(&["equiv", sa, sb, "--tol", "x", "--box", "0,1"]).0, 2);
 }

@@ -4,11 +4,11 @@
 //! `cargo run --release -p fibers-near --example near_784`
 
 use fibers_check::within::{check_near, InputBox};
+use fibers_decide::{DecideOptions, Outcome};
 use fibers_exact::Rational;
 use fibers_near::testing::{random_f64_network, round_f32, scaled_permuted_f32};
 use fibers_near::{near, NearOptions};
 use fibers_net::Architecture;
-use fibers_decide::{DecideOptions, Outcome};
 use std::time::Instant;
 
 fn main() {

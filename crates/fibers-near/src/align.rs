@@ -169,7 +169,12 @@ pub fn find_alignment(a: &Network, b: &Network) -> Option<Matching> {
         .collect();
     let ra2 = f64_rows(a.w2(), a.b2());
     let (p2, s2, c2) = match_rows(&ra2, &rb2)?;
-    let l1 = to_layer_alignment(p1, &s1, &exact_rows(a.w1(), a.b1()), &exact_rows(b.w1(), b.b1()));
+    let l1 = to_layer_alignment(
+        p1,
+        &s1,
+        &exact_rows(a.w1(), a.b1()),
+        &exact_rows(b.w1(), b.b1()),
+    );
     // Layer 2 of B with the exact layer-1 alignment applied.
     let b1 = fibers_check::within::apply_alignment(
         b,
@@ -179,7 +184,12 @@ pub fn find_alignment(a: &Network, b: &Network) -> Option<Matching> {
         },
     )
     .ok()?;
-    let l2 = to_layer_alignment(p2, &s2, &exact_rows(a.w2(), a.b2()), &exact_rows(b1.w2(), b1.b2()));
+    let l2 = to_layer_alignment(
+        p2,
+        &s2,
+        &exact_rows(a.w2(), a.b2()),
+        &exact_rows(b1.w2(), b1.b2()),
+    );
     Some(Matching {
         layer1: LayerMatch {
             alignment: l1,

@@ -23,9 +23,9 @@ use fibers_check::within::{
     apply_alignment, box_bound, Alignment, InputBox, LayerAlignment, NearCertificate, NearClaim,
 };
 use fibers_check::{network_hash, Certificate};
+use fibers_decide::{DecideOptions, Outcome};
 use fibers_exact::Rational;
 use fibers_net::Network;
-use fibers_decide::{DecideOptions, Outcome};
 
 /// The producer name written into certificates.
 pub const PRODUCER: &str = concat!("fibers-near ", env!("CARGO_PKG_VERSION"));
@@ -245,7 +245,8 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
     let mut upper = box_bound(a, &bstar, bx, &grid, opts.precision);
     // Tighten on finer grids while it pays (at least 10% per level) and the cell budget allows,
     // unless a point already exceeds the tolerance.
-    while witness.difference <= opts.tolerance {
+    let tighten = witness.difference <= opts.tolerance;
+    while tighten && level < 64 {
         let next = grid_with(aa.n0, level + 1);
         let cells = next
             .iter()

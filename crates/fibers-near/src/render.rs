@@ -52,7 +52,10 @@ pub fn text(r: &NearReport) -> String {
         s.push('\n');
     };
     line(verdict_line(r));
-    line(format!("exact equivalence: {}", exact_str(&r.exact).replace('-', " ")));
+    line(format!(
+        "exact equivalence: {}",
+        exact_str(&r.exact).replace('-', " ")
+    ));
     if r.matched {
         line(format!(
             "alignment: hidden rows matched one to one (smallest cosine {:.9} in layer 1, {:.9} in layer 2)",
@@ -95,9 +98,7 @@ pub fn text(r: &NearReport) -> String {
 
 /// The JSON report.
 pub fn to_json(r: &NearReport) -> Value {
-    let al = |l: &fibers_check::within::LayerAlignment| {
-        json!({"permutation": l.permutation, "scales": vector_to_value(&l.scales)})
-    };
+    let al = |l: &fibers_check::within::LayerAlignment| json!({"permutation": l.permutation, "scales": vector_to_value(&l.scales)});
     json!({
         "verdict": r.verdict.as_str(),
         "tolerance": rational_to_value(&r.tolerance),

@@ -110,7 +110,13 @@ pub fn search(
                 .collect()
         } else {
             (0..n)
-                .map(|_| if rng.next_u32() % 2 == 0 { 0 } else { STEPS })
+                .map(|_| {
+                    if rng.next_u32().is_multiple_of(2) {
+                        0
+                    } else {
+                        STEPS
+                    }
+                })
                 .collect()
         };
         push(ks);

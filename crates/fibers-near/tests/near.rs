@@ -57,7 +57,10 @@ fn float32_case(a: &Network, b: &Network, back: Option<&[Vec<usize>; 2]>, bx: In
         r0.upper.to_f64_lossy(),
         dense.to_f64_lossy()
     );
-    assert!(r0.upper >= dense, "unsound: bound below a sampled difference");
+    assert!(
+        r0.upper >= dense,
+        "unsound: bound below a sampled difference"
+    );
     // Within 10× for low input dimension (the grid tightens the intervals); interval
     // propagation loses about √width per hidden layer in higher dimension (docs/near.md).
     let limit = if a.arch().n0 <= 2 { 10.0 } else { 40.0 };
@@ -150,8 +153,12 @@ fn bound_is_sound_on_random_pairs() {
             Network::from_params(arch, &p).unwrap()
         };
         let bx = InputBox {
-            lo: (0..arch.n0).map(|_| Rational::from(rng.range(-3, 0))).collect(),
-            hi: (0..arch.n0).map(|_| Rational::from(rng.range(1, 3))).collect(),
+            lo: (0..arch.n0)
+                .map(|_| Rational::from(rng.range(-3, 0)))
+                .collect(),
+            hi: (0..arch.n0)
+                .map(|_| Rational::from(rng.range(1, 3)))
+                .collect(),
         };
         let mut o = opts(Rational::zero(), bx.clone());
         o.exact = false;
@@ -166,7 +173,10 @@ fn bound_is_sound_on_random_pairs() {
                 })
                 .collect();
             let d = difference_at(&a, &b, &x);
-            assert!(r.upper >= d, "seed {seed}: bound below f at a sampled point");
+            assert!(
+                r.upper >= d,
+                "seed {seed}: bound below f at a sampled point"
+            );
         }
         assert!(r.upper >= r.witness.difference);
     }

@@ -4,8 +4,8 @@
 
 use crate::commands::equiv::{load_pair, self_check, EquivArgs};
 use crate::error::CliError;
-use fibers_check::within::{check_near, near_to_value, InputBox};
 use fibers_check::certificate_to_string;
+use fibers_check::within::{check_near, near_to_value, InputBox};
 use fibers_exact::Rational;
 use fibers_near::{near, render, ExactAnswer, NearOptions, NearVerdict};
 use fibers_net::json::{parse_json_text, parse_vector_text, vector_from_value};
@@ -17,7 +17,9 @@ fn parse_tol(text: &str) -> Result<Rational, CliError> {
         .parse()
         .map_err(|e| CliError::BadInput(format!("--tol {text}: {e}")))?;
     if t.is_negative() {
-        return Err(CliError::BadInput(format!("--tol {text}: negative tolerance")));
+        return Err(CliError::BadInput(format!(
+            "--tol {text}: negative tolerance"
+        )));
     }
     Ok(t)
 }
@@ -50,7 +52,8 @@ pub fn parse_box(text: &str, n0: usize) -> Result<InputBox, CliError> {
 /// The bounding box of the points in a data file.
 pub fn box_of_data(path: &Path, n0: usize) -> Result<InputBox, CliError> {
     let src = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::BadInput(format!("{src}: {e}")))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CliError::BadInput(format!("{src}: {e}")))?;
     let mut points: Vec<Vec<Rational>> = Vec::new();
     if text.trim_start().starts_with('[') {
         let v = parse_json_text(&text, &src)?;
@@ -66,8 +69,15 @@ pub fn box_of_data(path: &Path, n0: usize) -> Result<InputBox, CliError> {
             if l.is_empty() || l.starts_with('#') {
                 continue;
             }
-            let joined = l.split([',', ' ', '\t']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(",");
-            points.push(parse_vector_text(&joined, &format!("{src}: line {}", i + 1))?);
+            let joined = l
+                .split([',', ' ', '\t'])
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(",");
+            points.push(parse_vector_text(
+                &joined,
+                &format!("{src}: line {}", i + 1),
+            )?);
         }
     }
     if points.is_empty() {
