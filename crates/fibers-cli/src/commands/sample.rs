@@ -104,7 +104,7 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             }
         }
         writeln!(out, "{}", fibers_net::json::network_to_value(s))
-            .map_err(|e| CliError::Failed(format!("cannot write to stdout: {e}")))?;
+            .map_err(crate::output::stdout_error)?;
     }
     if bad > 0 {
         return Err(CliError::Failed(format!(
