@@ -2,7 +2,7 @@
 //! full by one nonzero minor modulo a prime, exact elimination otherwise) and exact solutions of
 //! `W1 x = y − b1` through an invertible square submatrix.
 
-use fibers_exact::{Integer, Rational};
+use fibers_exact::{linalg, Integer, Matrix, Rational};
 
 const PRIMES: [u64; 3] = [2_305_843_009_213_693_951, 4_294_967_291, 2_147_483_647];
 
@@ -88,42 +88,9 @@ fn pivots_mod(rows: &[Vec<Rational>], p: u64) -> Option<Vec<usize>> {
     Some(pivots)
 }
 
-/// Exact rank by Gaussian elimination over `Q` (used only when the modular test is
-/// inconclusive).
-pub fn rank_exact(rows: &[Vec<Rational>]) -> usize {
-    exact_pivots(rows).len()
-}
-
+/// The pivot columns of the reduced echelon form of the rows (exact, over `Q`).
 fn exact_pivots(rows: &[Vec<Rational>]) -> Vec<usize> {
-    let cols = rows.first().map_or(0, Vec::len);
-    let mut m: Vec<Vec<Rational>> = rows.to_vec();
-    let mut pivots = Vec::new();
-    let mut next = 0usize;
-    for c in 0..cols {
-        let Some(pr) = (next..m.len()).find(|&r| !m[r][c].is_zero()) else {
-            continue;
-        };
-        m.swap(next, pr);
-        let inv = m[next][c].recip().expect("nonzero pivot");
-        let pivot_row: Vec<Rational> = m[next].iter().map(|x| x * &inv).collect();
-        for row in m.iter_mut().skip(next + 1) {
-            if !row[c].is_zero() {
-                let f = row[c].clone();
-                for (x, y) in row.iter_mut().zip(&pivot_row) {
-                    if !y.is_zero() {
-                        *x -= &f * y;
-                    }
-                }
-            }
-        }
-        m[next] = pivot_row;
-        pivots.push(c);
-        next += 1;
-        if next == m.len() {
-            break;
-        }
-    }
-    pivots
+    linalg::rref(&Matrix::from_rows(rows.to_vec())).1
 }
 
 /// Columns of a nonsingular `rows.len() × rows.len()` submatrix, when the rows are linearly
@@ -152,35 +119,22 @@ pub fn independent_columns(rows: &[Vec<Rational>]) -> Option<Vec<usize>> {
 /// Solves the square systems `S X = B` exactly (`S` nonsingular, `B` given by columns); `None`
 /// when `S` is singular.
 pub fn solve_square(s: &[Vec<Rational>], rhs: &[Vec<Rational>]) -> Option<Vec<Vec<Rational>>> {
-    let n = s.len();
-    let k = rhs.len();
-    let mut m: Vec<Vec<Rational>> = (0..n)
-        .map(|i| {
-            let mut row = s[i].clone();
-            row.extend(rhs.iter().map(|b| b[i].clone()));
-            row
-        })
-        .collect();
-    for c in 0..n {
-        let pr = (c..n).find(|&r| !m[r][c].is_zero())?;
-        m.swap(c, pr);
-        let inv = m[c][c].recip().expect("nonzero pivot");
-        let pivot_row: Vec<Rational> = m[c].iter().map(|x| x * &inv).collect();
-        for (r, row) in m.iter_mut().enumerate() {
-            if r != c && !row[c].is_zero() {
-                let f = row[c].clone();
-                for (x, y) in row.iter_mut().zip(&pivot_row).skip(c) {
-                    if !y.is_zero() {
-                        *x -= &f * y;
-                    }
-                }
-            }
-        }
-        m[c] = pivot_row;
+    if s.is_empty() {
+        return Some(vec![Vec::new(); rhs.len()]);
     }
+    let inv = linalg::inverse(&Matrix::from_rows(s.to_vec()))?;
     Some(
-        (0..k)
-            .map(|j| (0..n).map(|i| m[i][n + j].clone()).collect())
+        rhs.iter()
+            .map(|b| {
+                (0..s.len())
+                    .map(|i| {
+                        inv.row(i)
+                            .iter()
+                            .zip(b)
+                            .fold(Rational::zero(), |acc, (x, y)| acc + x * y)
+                    })
+                    .collect()
+            })
             .collect(),
     )
 }
@@ -212,6 +166,7 @@ impl Preimage {
         })
     }
     /// Inputs `x` with `W1 x + b1 = y`, one per given `y`, zero outside the chosen columns.
+    #[cfg(test)]
     pub fn inputs(&self, ys: &[Vec<Rational>]) -> Vec<Vec<Rational>> {
         let free = vec![vec![Rational::zero(); self.n0]; ys.len()];
         self.inputs_with(ys, &free)
@@ -273,7 +228,7 @@ mod tests {
     fn rank_detects_dependence() {
         let rows = vec![vec![r(1), r(2), r(3)], vec![r(2), r(4), r(6)]];
         assert_eq!(independent_columns(&rows), None);
-        assert_eq!(rank_exact(&rows), 1);
+        assert_eq!(exact_pivots(&rows).len(), 1);
         let rows = vec![vec![r(1), r(2), r(3)], vec![r(2), r(4), r(7)]];
         assert_eq!(independent_columns(&rows), Some(vec![0, 2]));
     }

@@ -7,9 +7,9 @@
 //!
 //! - **not equivalent**: a rational witness input, found by exact probing at a few points or
 //!   by the search;
-//! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2; see [`tree`]).
+//! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2; the private module `tree`).
 
-pub mod tree;
+mod tree;
 
 use fibers_check::{network_info, Certificate, Proof, Step, StepBody, Verdict, Witness};
 use fibers_exact::Rational;
