@@ -2,50 +2,10 @@
 //! full by one nonzero minor modulo a prime, exact elimination otherwise) and exact solutions of
 //! `W1 x = y − b1` through an invertible square submatrix.
 
-use fibers_exact::{linalg, Integer, Matrix, Rational};
+use fibers_exact::modp::{inv_mod, mul_mod, reduce};
+use fibers_exact::{linalg, Matrix, Rational};
 
 const PRIMES: [u64; 3] = [2_305_843_009_213_693_951, 4_294_967_291, 2_147_483_647];
-
-fn mod_integer(n: &Integer, p: u64) -> u64 {
-    let pi = Integer::from(p);
-    let q = n.div_exact(&pi);
-    let r = n - &(q * &pi);
-    let r = r.to_i64().expect("remainder fits");
-    if r < 0 {
-        (r + p as i64) as u64
-    } else {
-        r as u64
-    }
-}
-
-fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
-    ((a as u128 * b as u128) % p as u128) as u64
-}
-
-fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
-    let mut r = 1u64;
-    while e > 0 {
-        if e & 1 == 1 {
-            r = mul_mod(r, a, p);
-        }
-        a = mul_mod(a, a, p);
-        e >>= 1;
-    }
-    r
-}
-
-fn inv_mod(a: u64, p: u64) -> u64 {
-    pow_mod(a, p - 2, p)
-}
-
-/// `r mod p`, or `None` when `p` divides the denominator.
-fn mod_rational(r: &Rational, p: u64) -> Option<u64> {
-    let d = mod_integer(&r.denom(), p);
-    if d == 0 {
-        return None;
-    }
-    Some(mul_mod(mod_integer(&r.numer(), p), inv_mod(d, p), p))
-}
 
 /// Gaussian elimination modulo `p`; the pivot columns, or `None` when some denominator is
 /// divisible by `p`.
@@ -55,7 +15,7 @@ fn pivots_mod(rows: &[Vec<Rational>], p: u64) -> Option<Vec<usize>> {
     for r in rows {
         let mut row = Vec::with_capacity(cols);
         for x in r {
-            row.push(mod_rational(x, p)?);
+            row.push(reduce(x, p)?);
         }
         m.push(row);
     }
