@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::outln;
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
 use fibers::check::{certificate_to_string, check, Certificate, CheckOptions};
@@ -133,23 +134,23 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             obj["certificate"] = serde_json::json!(p.display().to_string());
         }
-        println!("{obj}");
+        outln!("{obj}")?;
     } else {
-        println!("{}", report.verdict().replace('-', " "));
+        outln!("{}", report.verdict().replace('-', " "))?;
         if let (Some(x), Some((fa, fb))) = (report.witness(), report.witness_outputs(&a, &b)) {
-            println!("witness x = {}", text(x));
-            println!("  f_A(x) = {}", text(&fa));
-            println!("  f_B(x) = {}", text(&fb));
+            outln!("witness x = {}", text(x))?;
+            outln!("  f_A(x) = {}", text(&fa))?;
+            outln!("  f_B(x) = {}", text(&fb))?;
         }
         let found = report
             .found_by
             .map(|f| format!(" (witness found by {f})"))
             .unwrap_or_default();
-        println!("method: {}{found}", report.method);
+        outln!("method: {}{found}", report.method)?;
         if let Some(f) = &report.fallback {
-            println!("fast path fell back to the tree: {f}");
+            outln!("fast path fell back to the tree: {f}")?;
         }
-        println!(
+        outln!(
             "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe points",
             s.nodes,
             s.leaves,
@@ -157,9 +158,9 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             s.cheap_fixes + s.lp_fixes,
             s.lps,
             s.probes
-        );
+        )?;
         if let (Some(p), Some(_)) = (&args.cert, cert) {
-            println!("certificate: {} (passes the checker)", p.display());
+            outln!("certificate: {} (passes the checker)", p.display())?;
         }
     }
     if cert.is_none() {
