@@ -17,6 +17,7 @@ pub mod dedup;
 pub mod input;
 pub mod lines;
 pub mod stream;
+pub mod witness;
 
 pub use dedup::Dedup;
 pub use input::{Input, InputError};

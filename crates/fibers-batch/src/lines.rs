@@ -211,9 +211,11 @@ pub fn self_check(cert: &Certificate, a: &Network, b: &Network) -> Result<(), St
         .map_err(|r| format!("the certificate does not pass the checker: {r}"))
 }
 
-/// The JSON object of a decision: the verdict, the procedure that decided, and counters that
-/// say what ran. Branch-tree counters appear only when the tree ran; `"probes"` only when
-/// points were evaluated.
+/// The JSON object of a decision (what `fibers equiv --json` and `batch equiv` print): the
+/// verdict, the procedure that decided (`"method"`), why the fast path fell back, and, only when
+/// the branch tree ran, its counters (`nodes`, `leaves`, `splits`, `fixes`, `lps`, and `probes`,
+/// the points it evaluated before searching). At a witness: the outputs, their difference and
+/// where the witness came from.
 pub fn report_json(report: &AutoReport, a: &Network, b: &Network) -> Value {
     let s = &report.stats;
     let verdict = match &report.decision {
@@ -224,21 +226,26 @@ pub fn report_json(report: &AutoReport, a: &Network, b: &Network) -> Value {
     let mut obj = json!({
         "verdict": verdict,
         "method": report.method,
-        "nodes": s.nodes,
-        "leaves": s.leaves,
-        "splits": s.splits,
-        "fixes": s.cheap_fixes + s.lp_fixes,
-        "lps": s.lps,
-        "probes": s.probes,
     });
     if let Some(f) = &report.fallback {
         obj["fallback"] = json!(f);
     }
+    if report.method == "tree" {
+        obj["nodes"] = json!(s.nodes);
+        obj["leaves"] = json!(s.leaves);
+        obj["splits"] = json!(s.splits);
+        obj["fixes"] = json!(s.cheap_fixes + s.lp_fixes);
+        obj["lps"] = json!(s.lps);
+        obj["probes"] = json!(s.probes);
+    }
     if let Decision::NotEquivalent { witness: x, .. } = &report.decision {
+        let (fa, fb) = (a.eval(x), b.eval(x));
+        let diff: Vec<_> = fa.iter().zip(&fb).map(|(p, q)| p - q).collect();
         obj["witness"] = vector_to_value(x);
-        obj["output_a"] = vector_to_value(&a.eval(x));
-        obj["output_b"] = vector_to_value(&b.eval(x));
-        obj["found_by"] = json!(report.found_by);
+        obj["output_a"] = vector_to_value(&fa);
+        obj["output_b"] = vector_to_value(&fb);
+        obj["difference"] = vector_to_value(&diff);
+        obj["found_by"] = json!(report.found_by.unwrap_or(report.method));
     }
     obj
 }
@@ -267,10 +274,11 @@ pub fn equiv_line(n: usize, text: &str, cx: &Context) -> Result<Outcome, Outcome
             ),
         ));
     }
-    let report = decide_auto(a, b, &cx.decide, &mut |_| {}).map_err(|e| match e {
+    let mut report = decide_auto(a, b, &cx.decide, &mut |_| {}).map_err(|e| match e {
         DecideError::ArchitectureMismatch(m) => Outcome::bad(n, m),
         DecideError::Internal(m) => Outcome::internal(n, m),
     })?;
+    crate::witness::shorten_report(&mut report, a, b);
     let (tag, cert) = match &report.decision {
         Decision::Equivalent { certificate } => ("equivalent", Some(certificate)),
         Decision::NotEquivalent { certificate, .. } => ("not-equivalent", Some(certificate)),

@@ -55,7 +55,9 @@ fn checkpoints(dir: &TempDir) -> Vec<(String, usize)> {
 }
 
 fn parse_lines(text: &str) -> Vec<Value> {
-    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -84,7 +86,9 @@ fn dedup_over_a_directory_of_200_checkpoints() {
         }
     }
     assert_eq!(class_of_base.len(), 20);
-    assert!(got.iter().any(|l| l["generic"] == false && l["by"] == "pairwise"));
+    assert!(got
+        .iter()
+        .any(|l| l["generic"] == false && l["by"] == "pairwise"));
     assert!(got.iter().any(|l| l["by"] == "canonical-form"));
     // Off a terminal, stderr has the summary line.
     assert!(err.contains("fibers: batch dedup: 200 lines"), "{err}");
@@ -138,8 +142,14 @@ fn lines_naming_files_are_streamed_as_decided() {
 fn equiv_lines_name_files_relative_to_the_input() {
     let dir = TempDir::new("equivfiles");
     let files = checkpoints(&dir);
-    let same = files.iter().find(|f| f.1 == files[0].1 && f.0 != files[0].0).unwrap();
-    let other = files.iter().find(|f| f.1 != files[0].1 && f.1 < 16).unwrap();
+    let same = files
+        .iter()
+        .find(|f| f.1 == files[0].1 && f.0 != files[0].0)
+        .unwrap();
+    let other = files
+        .iter()
+        .find(|f| f.1 != files[0].1 && f.1 < 16)
+        .unwrap();
     let text = format!(
         "{{\"id\": 1, \"a\": \"{}\", \"b\": {{\"path\": \"{}\"}}}}\n{{\"id\": 2, \"a\": \"{}\", \"b\": \"{}\"}}\n{{\"id\": 3, \"a\": \"missing.safetensors\", \"b\": \"{}\"}}\n",
         files[0].0, same.0, files[0].0, other.0, other.0
@@ -153,7 +163,11 @@ fn equiv_lines_name_files_relative_to_the_input() {
     let got = parse_lines(&out);
     assert_eq!(got[0]["verdict"], "equivalent");
     assert_eq!(got[1]["verdict"], "not-equivalent");
-    assert!(got[2]["error"].as_str().unwrap().starts_with("line 3: a: "), "{}", got[2]);
+    assert!(
+        got[2]["error"].as_str().unwrap().starts_with("line 3: a: "),
+        "{}",
+        got[2]
+    );
 }
 
 /// Measures `batch dedup` over the directory against the same networks inline in JSON Lines.
@@ -182,6 +196,9 @@ fn dedup_timing() {
     println!("batch dedup, 200 checkpoints: directory {files_secs:.2} s, inline JSON Lines {inline_secs:.2} s");
     println!("inline file for other binaries: {input}");
     std::thread::sleep(Duration::from_secs(
-        std::env::var("FIBERS_KEEP_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(0),
+        std::env::var("FIBERS_KEEP_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
     ));
 }

@@ -36,7 +36,10 @@ pub fn approx(r: &Rational, digits: usize) -> String {
         // Plain notation: the point after e + 1 digits.
         let text = if e >= 0 {
             let (int, frac) = d.split_at((e as usize + 1).min(d.len()));
-            let int = format!("{int}{}", "0".repeat((e as usize + 1).saturating_sub(d.len())));
+            let int = format!(
+                "{int}{}",
+                "0".repeat((e as usize + 1).saturating_sub(d.len()))
+            );
             let frac = frac.trim_end_matches('0');
             if frac.is_empty() {
                 int
@@ -97,7 +100,10 @@ mod tests {
         assert_eq!(approx(&q("100"), 6), "100");
         assert_eq!(approx(&q("0"), 6), "0");
         assert_eq!(
-            approx(&q("-4861245098126257642349843796617/39614081257132168796771975168"), 6),
+            approx(
+                &q("-4861245098126257642349843796617/39614081257132168796771975168"),
+                6
+            ),
             "-122.715"
         );
         assert_eq!(with_approx(&q("3")), "3");

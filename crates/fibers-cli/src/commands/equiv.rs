@@ -6,7 +6,6 @@ use crate::progress::Progress;
 use clap::{Args, ValueEnum};
 use fibers_check::{certificate_to_string, check, Certificate, CheckOptions};
 use fibers_exact::Rational;
-use fibers_net::json::vector_to_value;
 use fibers_net::Network;
 use fibers_tree::{DecideError, DecideOptions, Decision, Method, Report, Stats};
 use std::path::{Path, PathBuf};
@@ -57,11 +56,6 @@ pub fn load_pair(a: &Path, b: &Path) -> Result<(Network, Network), CliError> {
         )));
     }
     Ok((na, nb))
-}
-
-fn text(v: &[Rational]) -> String {
-    let parts: Vec<String> = v.iter().map(|r| r.to_string()).collect();
-    format!("[{}]", parts.join(", "))
 }
 
 /// Runs the decision with a progress spinner; maps errors to CLI errors.
@@ -115,6 +109,12 @@ pub fn self_check(cert: &Certificate, a: &Network, b: &Network) -> Result<(), Cl
         })
 }
 
+/// A vector with a decimal approximation beside each exact entry.
+fn text_approx(v: &[Rational]) -> String {
+    let parts: Vec<String> = v.iter().map(fibers_exact::display::with_approx).collect();
+    format!("[{}]", parts.join(", "))
+}
+
 /// Runs `fibers equiv`.
 pub fn run(args: &EquivArgs) -> Result<(), CliError> {
     let (a, b) = load_pair(&args.a, &args.b)?;
@@ -126,7 +126,16 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
     };
-    let (report, fallback) = run_decide_auto(&a, &b, &opts)?;
+    let (r, fallback) = run_decide_auto(&a, &b, &opts)?;
+    let mut report = fibers_bottleneck::certified::AutoReport {
+        decision: r.decision,
+        method: r.method,
+        fallback,
+        stats: r.stats,
+        found_by: r.found_by,
+    };
+    // The shortest witness found near the one the search gave (re-certified below).
+    let shortened = fibers_batch::witness::shorten_report(&mut report, &a, &b);
     let s = &report.stats;
     let (verdict, cert, witness) = match &report.decision {
         Decision::Equivalent { certificate } => ("equivalent", Some(certificate), None),
@@ -135,17 +144,6 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             certificate,
         } => ("not-equivalent", Some(certificate), Some(witness)),
         Decision::Undecided => ("undecided", None, None),
-    };
-    // f_A(x), f_B(x) at a witness: from the certificate when it carries them (the checker has
-    // just compared them with exact evaluations), else evaluated here.
-    let outputs = |x: &[Rational]| -> (Vec<Rational>, Vec<Rational>) {
-        match cert.and_then(|c| c.witness.as_ref()) {
-            Some(w) if w.x == x && w.output_a.is_some() && w.output_b.is_some() => (
-                w.output_a.clone().unwrap_or_default(),
-                w.output_b.clone().unwrap_or_default(),
-            ),
-            _ => (a.eval(x), b.eval(x)),
-        }
     };
     if let Some(c) = cert {
         self_check(c, &a, &b)?;
@@ -156,26 +154,7 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         }
     }
     if args.json {
-        let mut obj = serde_json::json!({
-            "verdict": verdict,
-            "method": report.method,
-            "nodes": s.nodes,
-            "leaves": s.leaves,
-            "splits": s.splits,
-            "fixes": s.cheap_fixes + s.lp_fixes,
-            "lps": s.lps,
-            "probes": s.probes,
-        });
-        if let Some(f) = &fallback {
-            obj["fallback"] = serde_json::json!(f);
-        }
-        if let Some(x) = witness {
-            obj["witness"] = vector_to_value(x);
-            let (fa, fb) = outputs(x);
-            obj["output_a"] = vector_to_value(&fa);
-            obj["output_b"] = vector_to_value(&fb);
-            obj["found_by"] = serde_json::json!(report.found_by);
-        }
+        let mut obj = fibers_batch::report_json(&report, &a, &b);
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             obj["certificate"] = serde_json::json!(p.display().to_string());
         }
@@ -183,28 +162,55 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
     } else {
         println!("{}", verdict.replace('-', " "));
         if let Some(x) = witness {
-            println!("witness x = {}", text(x));
-            let (fa, fb) = outputs(x);
-            println!("  f_A(x) = {}", text(&fa));
-            println!("  f_B(x) = {}", text(&fb));
+            let (fa, fb) = (a.eval(x), b.eval(x));
+            println!("witness x = {}", text_approx(x));
+            println!("  f_A(x) = {}", text_approx(&fa));
+            println!("  f_B(x) = {}", text_approx(&fb));
+            let diff: Vec<Rational> = fa.iter().zip(&fb).map(|(p, q)| p - q).collect();
+            let largest = diff
+                .iter()
+                .map(Rational::abs)
+                .max()
+                .unwrap_or_else(Rational::zero);
+            println!("  f_A(x) - f_B(x) = {}", text_approx(&diff));
+            println!(
+                "  size of the difference: max |f_A(x) - f_B(x)| = {}",
+                fibers_exact::display::with_approx(&largest)
+            );
         }
-        let found = report
-            .found_by
-            .map(|f| format!(" (witness found by {f})"))
-            .unwrap_or_default();
-        println!("method: {}{found}", report.method);
-        if let Some(f) = &fallback {
+        let found = match (witness, report.found_by) {
+            (Some(_), Some(f)) => format!(" (witness found by {f})"),
+            _ => String::new(),
+        };
+        let short = if shortened {
+            " (witness shortened: a nearby point with fewer digits, re-certified)"
+        } else {
+            ""
+        };
+        println!("method: {}{found}{short}", report.method);
+        if let Some(f) = &report.fallback {
             println!("fast path fell back to the tree: {f}");
         }
-        println!(
-            "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe points",
-            s.nodes,
-            s.leaves,
-            s.splits,
-            s.cheap_fixes + s.lp_fixes,
-            s.lps,
-            s.probes
-        );
+        if report.method == "tree" && s.nodes == 0 {
+            println!(
+                "search: no branch-tree nodes (the witness is one of the {} probe points \
+                 evaluated first)",
+                s.probes
+            );
+        } else if report.method == "tree" {
+            println!(
+                "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe \
+                 points",
+                s.nodes,
+                s.leaves,
+                s.splits,
+                s.cheap_fixes + s.lp_fixes,
+                s.lps,
+                s.probes
+            );
+        } else {
+            println!("search: none (decided by the fast path, no branch tree)");
+        }
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             println!("certificate: {} (passes the checker)", p.display());
         }
