@@ -13,6 +13,7 @@
 //! decision against class representatives that agree at a few small rational points where they
 //! are not; every membership is verified by a checked certificate.
 
+pub mod align;
 pub mod dedup;
 pub mod input;
 pub mod lines;

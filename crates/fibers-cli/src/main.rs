@@ -69,6 +69,8 @@ enum Command {
     Sample(commands::sample::SampleArgs),
     /// Conservation laws of gradient flow: exact laws, Lie-algebra count, flow demonstration.
     Conserve(commands::conserve::ConserveArgs),
+    /// The permutation, positive scales and hidden shifts that carry network B to network A.
+    Align(commands::align::AlignArgs),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -91,6 +93,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Fundim(a) => commands::fundim::run(&a),
         Command::Sample(a) => commands::sample::run(&a),
         Command::Conserve(a) => commands::conserve::run(&a),
+        Command::Align(a) => commands::align::run(&a),
     }
 }
 
