@@ -16,10 +16,9 @@
 use crate::lines::{network_line, self_check, with_id, Context, Outcome, Status};
 use crate::stream::Placed;
 use fibers_bottleneck::canonicalize;
-use fibers_bottleneck::certified::decide_auto;
+use fibers_decide::{decide, DecideOptions, Outcome as Verdict};
 use fibers_exact::Rational;
 use fibers_net::Network;
-use fibers_tree::{DecideOptions, Decision};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -119,17 +118,17 @@ fn certified(
     if x.n0 != y.n0 || x.n3 != y.n3 {
         return Ok(Pairwise::Different);
     }
-    let report = decide_auto(a, b, opts, &mut |_| {}).map_err(|e| Outcome::internal(n, e))?;
-    match &report.decision {
-        Decision::Equivalent { certificate } => {
+    let report = decide(a, b, opts).map_err(|e| Outcome::internal(n, e))?;
+    match &report.outcome {
+        Verdict::Equivalent { certificate } => {
             self_check(certificate, a, b).map_err(|e| Outcome::internal(n, e))?;
             Ok(Pairwise::Equivalent)
         }
-        Decision::NotEquivalent { certificate, .. } => {
+        Verdict::NotEquivalent { certificate, .. } => {
             self_check(certificate, a, b).map_err(|e| Outcome::internal(n, e))?;
             Ok(Pairwise::Different)
         }
-        Decision::Undecided => Ok(Pairwise::Undecided),
+        Verdict::Undecided => Ok(Pairwise::Undecided),
     }
 }
 

@@ -1,12 +1,10 @@
 //! One line in, one JSON result out: reading the networks of a line, `equiv` and `canon`.
 
 use fibers_bottleneck::canonicalize;
-use fibers_bottleneck::certified::{decide_auto, AutoReport};
 use fibers_check::{check, Certificate, CheckOptions};
+use fibers_decide::{decide, DecideError, DecideOptions, Decision, Outcome as Verdict};
 use fibers_import::{ImportOptions, KeyMap, LayerSource};
-use fibers_net::json::vector_to_value;
 use fibers_net::{LoadError, Network};
-use fibers_tree::{DecideError, DecideOptions, Decision};
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
@@ -211,43 +209,10 @@ pub fn self_check(cert: &Certificate, a: &Network, b: &Network) -> Result<(), St
         .map_err(|r| format!("the certificate does not pass the checker: {r}"))
 }
 
-/// The JSON object of a decision (what `fibers equiv --json` and `batch equiv` print): the
-/// verdict, the procedure that decided (`"method"`), why the fast path fell back, and, only when
-/// the branch tree ran, its counters (`nodes`, `leaves`, `splits`, `fixes`, `lps`, and `probes`,
-/// the points it evaluated before searching). At a witness: the outputs, their difference and
-/// where the witness came from.
-pub fn report_json(report: &AutoReport, a: &Network, b: &Network) -> Value {
-    let s = &report.stats;
-    let verdict = match &report.decision {
-        Decision::Equivalent { .. } => "equivalent",
-        Decision::NotEquivalent { .. } => "not-equivalent",
-        Decision::Undecided => "undecided",
-    };
-    let mut obj = json!({
-        "verdict": verdict,
-        "method": report.method,
-    });
-    if let Some(f) = &report.fallback {
-        obj["fallback"] = json!(f);
-    }
-    if report.method == "tree" {
-        obj["nodes"] = json!(s.nodes);
-        obj["leaves"] = json!(s.leaves);
-        obj["splits"] = json!(s.splits);
-        obj["fixes"] = json!(s.cheap_fixes + s.lp_fixes);
-        obj["lps"] = json!(s.lps);
-        obj["probes"] = json!(s.probes);
-    }
-    if let Decision::NotEquivalent { witness: x, .. } = &report.decision {
-        let (fa, fb) = (a.eval(x), b.eval(x));
-        let diff: Vec<_> = fa.iter().zip(&fb).map(|(p, q)| p - q).collect();
-        obj["witness"] = vector_to_value(x);
-        obj["output_a"] = vector_to_value(&fa);
-        obj["output_b"] = vector_to_value(&fb);
-        obj["difference"] = vector_to_value(&diff);
-        obj["found_by"] = json!(report.found_by.unwrap_or(report.method));
-    }
-    obj
+/// The JSON object of a decision (what `fibers equiv --json` and `batch equiv` print):
+/// [`Decision::to_json`].
+pub fn report_json(report: &Decision, a: &Network, b: &Network) -> Value {
+    report.to_json(a, b)
 }
 
 /// `batch equiv`: one pair.
@@ -274,15 +239,15 @@ pub fn equiv_line(n: usize, text: &str, cx: &Context) -> Result<Outcome, Outcome
             ),
         ));
     }
-    let mut report = decide_auto(a, b, &cx.decide, &mut |_| {}).map_err(|e| match e {
+    let mut report = decide(a, b, &cx.decide).map_err(|e| match e {
         DecideError::ArchitectureMismatch(m) => Outcome::bad(n, m),
         DecideError::Internal(m) => Outcome::internal(n, m),
     })?;
     crate::witness::shorten_report(&mut report, a, b);
-    let (tag, cert) = match &report.decision {
-        Decision::Equivalent { certificate } => ("equivalent", Some(certificate)),
-        Decision::NotEquivalent { certificate, .. } => ("not-equivalent", Some(certificate)),
-        Decision::Undecided => ("undecided", None),
+    let (tag, cert) = match &report.outcome {
+        Verdict::Equivalent { certificate } => ("equivalent", Some(certificate)),
+        Verdict::NotEquivalent { certificate, .. } => ("not-equivalent", Some(certificate)),
+        Verdict::Undecided => ("undecided", None),
     };
     if let Some(c) = cert {
         self_check(c, a, b).map_err(|e| Outcome::internal(n, e))?;

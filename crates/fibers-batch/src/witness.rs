@@ -5,10 +5,10 @@
 //! witness rounded to denominators `1, 2, 4, …, 2^30` and `10, 100, …, 10^12`, and returns the
 //! first point where the outputs differ (exact evaluations; the caller re-certifies it).
 
-use fibers_bottleneck::certified::{witness_certificate, AutoReport, PRODUCER};
+use fibers_bottleneck::certified::{witness_certificate, PRODUCER};
+use fibers_decide::{Decision, Outcome};
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
-use fibers_tree::Decision;
 
 /// Total length of the exact text of a point.
 fn size(x: &[Rational]) -> usize {
@@ -51,14 +51,14 @@ pub fn shorten(a: &Network, b: &Network, x: &[Rational]) -> Option<Vec<Rational>
 
 /// Replaces the witness of a `not-equivalent` report by a shorter one (with a new witness
 /// certificate) when [`shorten`] finds one; returns whether it did.
-pub fn shorten_report(report: &mut AutoReport, a: &Network, b: &Network) -> bool {
-    let Decision::NotEquivalent { witness, .. } = &report.decision else {
+pub fn shorten_report(report: &mut Decision, a: &Network, b: &Network) -> bool {
+    let Outcome::NotEquivalent { witness, .. } = &report.outcome else {
         return false;
     };
     let Some(x) = shorten(a, b, witness) else {
         return false;
     };
-    report.decision = Decision::NotEquivalent {
+    report.outcome = Outcome::NotEquivalent {
         certificate: witness_certificate(a, b, x.clone(), PRODUCER),
         witness: x,
     };

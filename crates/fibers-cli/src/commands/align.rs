@@ -6,11 +6,11 @@
 use crate::commands::equiv::{load_pair, run_decide, self_check};
 use crate::error::CliError;
 use clap::Args;
+use fibers::{DecideOptions, Outcome};
 use fibers_batch::align::{align, AlignStep};
 use fibers_check::bottleneck::Relabeling;
 use fibers_exact::display::with_approx;
 use fibers_net::json::{rational_to_value, vector_to_value};
-use fibers_tree::{DecideOptions, Decision};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -84,9 +84,9 @@ pub fn run(args: &AlignArgs) -> Result<(), CliError> {
         ..DecideOptions::default()
     };
     let report = run_decide(&a, &b, &opts)?;
-    let cert = match &report.decision {
-        Decision::Equivalent { certificate } => certificate,
-        Decision::NotEquivalent {
+    let cert = match &report.outcome {
+        Outcome::Equivalent { certificate } => certificate,
+        Outcome::NotEquivalent {
             witness,
             certificate,
         } => {
@@ -103,7 +103,7 @@ pub fn run(args: &AlignArgs) -> Result<(), CliError> {
             }
             return Ok(());
         }
-        Decision::Undecided => {
+        Outcome::Undecided => {
             return Err(CliError::Undecided(format!(
                 "undecided: the node budget ({}) ran out",
                 args.max_nodes.unwrap_or(0)

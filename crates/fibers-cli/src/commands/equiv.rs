@@ -4,10 +4,9 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
-use fibers_check::{certificate_to_string, check, Certificate, CheckOptions};
-use fibers_exact::Rational;
-use fibers_net::Network;
-use fibers_tree::{DecideError, DecideOptions, Decision, Method, Report, Stats};
+use fibers::check::{certificate_to_string, check, Certificate, CheckOptions};
+use fibers::exact::Rational;
+use fibers::{decide_with_progress, DecideError, DecideOptions, Decision, Method, Network, Stats};
 use std::path::{Path, PathBuf};
 
 /// Decide exactly whether two networks compute the same function, with a certificate.
@@ -58,20 +57,16 @@ pub fn load_pair(a: &Path, b: &Path) -> Result<(Network, Network), CliError> {
     Ok((na, nb))
 }
 
-/// Runs the decision with a progress spinner; maps errors to CLI errors.
-pub fn run_decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Report, CliError> {
-    run_decide_auto(a, b, opts).map(|(r, _)| r)
+/// A vector with a decimal approximation beside each exact entry.
+fn text(v: &[Rational]) -> String {
+    let parts: Vec<String> = v.iter().map(fibers::exact::display::with_approx).collect();
+    format!("[{}]", parts.join(", "))
 }
 
-/// Like [`run_decide`]; with `Method::Auto` the bottleneck fast path runs first
-/// (`fibers_bottleneck::certified`), and the second value says why it fell back to the tree.
-pub fn run_decide_auto(
-    a: &Network,
-    b: &Network,
-    opts: &DecideOptions,
-) -> Result<(Report, Option<String>), CliError> {
+/// Runs [`fibers::decide`] with a progress spinner; maps errors to CLI errors.
+pub fn run_decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Decision, CliError> {
     let mut progress = Progress::new();
-    let r = fibers_bottleneck::certified::decide_auto(a, b, opts, &mut |s: &Stats| {
+    let r = decide_with_progress(a, b, opts, &mut |s: &Stats| {
         progress.update(|| {
             format!(
                 "nodes explored {}, leaves closed {}, LPs {}",
@@ -80,18 +75,7 @@ pub fn run_decide_auto(
         })
     });
     progress.finish();
-    r.map(|r| {
-        (
-            Report {
-                decision: r.decision,
-                method: r.method,
-                found_by: r.found_by,
-                stats: r.stats,
-            },
-            r.fallback,
-        )
-    })
-    .map_err(|e| match e {
+    r.map_err(|e| match e {
         DecideError::ArchitectureMismatch(m) => CliError::BadInput(m),
         DecideError::Internal(m) => CliError::Failed(format!("internal error: {m}")),
     })
@@ -109,12 +93,6 @@ pub fn self_check(cert: &Certificate, a: &Network, b: &Network) -> Result<(), Cl
         })
 }
 
-/// A vector with a decimal approximation beside each exact entry.
-fn text_approx(v: &[Rational]) -> String {
-    let parts: Vec<String> = v.iter().map(fibers_exact::display::with_approx).collect();
-    format!("[{}]", parts.join(", "))
-}
-
 /// Runs `fibers equiv`.
 pub fn run(args: &EquivArgs) -> Result<(), CliError> {
     let (a, b) = load_pair(&args.a, &args.b)?;
@@ -126,25 +104,11 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
     };
-    let (r, fallback) = run_decide_auto(&a, &b, &opts)?;
-    let mut report = fibers_bottleneck::certified::AutoReport {
-        decision: r.decision,
-        method: r.method,
-        fallback,
-        stats: r.stats,
-        found_by: r.found_by,
-    };
-    // The shortest witness found near the one the search gave (re-certified below).
+    let mut report = run_decide(&a, &b, &opts)?;
+    // A nearby witness with fewer digits, when there is one (re-certified and checked below).
     let shortened = fibers_batch::witness::shorten_report(&mut report, &a, &b);
     let s = &report.stats;
-    let (verdict, cert, witness) = match &report.decision {
-        Decision::Equivalent { certificate } => ("equivalent", Some(certificate), None),
-        Decision::NotEquivalent {
-            witness,
-            certificate,
-        } => ("not-equivalent", Some(certificate), Some(witness)),
-        Decision::Undecided => ("undecided", None, None),
-    };
+    let cert = report.certificate();
     if let Some(c) = cert {
         self_check(c, &a, &b)?;
         if let Some(path) = &args.cert {
@@ -154,31 +118,30 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         }
     }
     if args.json {
-        let mut obj = fibers_batch::report_json(&report, &a, &b);
+        let mut obj = report.to_json(&a, &b);
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             obj["certificate"] = serde_json::json!(p.display().to_string());
         }
         println!("{obj}");
     } else {
-        println!("{}", verdict.replace('-', " "));
-        if let Some(x) = witness {
-            let (fa, fb) = (a.eval(x), b.eval(x));
-            println!("witness x = {}", text_approx(x));
-            println!("  f_A(x) = {}", text_approx(&fa));
-            println!("  f_B(x) = {}", text_approx(&fb));
+        println!("{}", report.verdict().replace('-', " "));
+        if let (Some(x), Some((fa, fb))) = (report.witness(), report.witness_outputs(&a, &b)) {
+            println!("witness x = {}", text(x));
+            println!("  f_A(x) = {}", text(&fa));
+            println!("  f_B(x) = {}", text(&fb));
             let diff: Vec<Rational> = fa.iter().zip(&fb).map(|(p, q)| p - q).collect();
             let largest = diff
                 .iter()
                 .map(Rational::abs)
                 .max()
                 .unwrap_or_else(Rational::zero);
-            println!("  f_A(x) - f_B(x) = {}", text_approx(&diff));
+            println!("  f_A(x) - f_B(x) = {}", text(&diff));
             println!(
                 "  size of the difference: max |f_A(x) - f_B(x)| = {}",
-                fibers_exact::display::with_approx(&largest)
+                fibers::exact::display::with_approx(&largest)
             );
         }
-        let found = match (witness, report.found_by) {
+        let found = match (report.witness(), report.found_by) {
             (Some(_), Some(f)) => format!(" (witness found by {f})"),
             _ => String::new(),
         };
@@ -191,13 +154,15 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         if let Some(f) = &report.fallback {
             println!("fast path fell back to the tree: {f}");
         }
-        if report.method == "tree" && s.nodes == 0 {
+        if report.procedure != Some(fibers::Procedure::Tree) {
+            println!("search: none (decided by the fast path, no branch tree)");
+        } else if s.nodes == 0 {
             println!(
                 "search: no branch-tree nodes (the witness is one of the {} probe points \
                  evaluated first)",
                 s.probes
             );
-        } else if report.method == "tree" {
+        } else {
             println!(
                 "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe \
                  points",
@@ -208,8 +173,6 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
                 s.lps,
                 s.probes
             );
-        } else {
-            println!("search: none (decided by the fast path, no branch tree)");
         }
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             println!("certificate: {} (passes the checker)", p.display());
