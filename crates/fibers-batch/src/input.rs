@@ -24,6 +24,12 @@ enum Kind {
     Files(Vec<PathBuf>),
 }
 
+/// One numbered input line (from 1): its text, or why it cannot be used.
+pub type Line = (usize, Result<String, Outcome>);
+
+/// The lines of an input; `Err` ends it (a read error).
+pub type Lines = Box<dyn Iterator<Item = Result<Line, InputError>> + Send>;
+
 /// An input that cannot be opened or read.
 #[derive(Debug)]
 pub struct InputError(pub String);
@@ -104,10 +110,7 @@ impl Input {
 
     /// The lines, numbered from 1, each its text or why it cannot be used (not UTF-8, longer
     /// than `cap` bytes). `Err` ends the input (a read error).
-    pub fn into_lines(
-        self,
-        cap: usize,
-    ) -> Box<dyn Iterator<Item = Result<(usize, Result<String, Outcome>), InputError>> + Send> {
+    pub fn into_lines(self, cap: usize) -> Lines {
         match self.kind {
             Kind::Files(files) => Box::new(files.into_iter().enumerate().map(|(i, p)| {
                 let id = p
@@ -170,10 +173,7 @@ impl LineReader {
         }
     }
 
-    fn next_line(
-        &mut self,
-        cap: usize,
-    ) -> Option<Result<(usize, Result<String, Outcome>), InputError>> {
+    fn next_line(&mut self, cap: usize) -> Option<Result<Line, InputError>> {
         if self.failed {
             return None;
         }

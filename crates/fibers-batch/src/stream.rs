@@ -60,7 +60,7 @@ pub struct Summary {
 impl Summary {
     fn add(&mut self, n: usize, o: &Outcome) {
         self.lines += 1;
-        if self.worst.map_or(true, |w| o.status > w) {
+        if self.worst.is_none() || self.worst.is_some_and(|w| o.status > w) {
             self.worst = Some(o.status);
         }
         if o.status != Status::Ok && self.first_problem.is_none() {

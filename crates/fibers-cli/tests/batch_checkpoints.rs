@@ -121,12 +121,12 @@ fn lines_naming_files_are_streamed_as_decided() {
         writeln!(stdin, r#"{{"id": "{name}", "path": "{name}"}}"#).unwrap();
     }
     stdin.flush().unwrap();
-    for k in 0..2 {
+    for (k, (name, _)) in files.iter().enumerate().take(2) {
         let line = rx
             .recv_timeout(Duration::from_secs(120))
             .unwrap_or_else(|_| panic!("result {} not written while the input is open", k + 1));
         let v: Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(v["id"], files[k].0.as_str());
+        assert_eq!(v["id"], name.as_str());
     }
     for (name, _) in &files[2..] {
         writeln!(stdin, r#"{{"id": "{name}", "path": "{name}"}}"#).unwrap();
