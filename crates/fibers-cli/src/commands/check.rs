@@ -37,6 +37,9 @@ pub fn read_certificate(path: &Path) -> Result<Certificate, CliError> {
 
 /// Runs `fibers check`.
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
+    if let Some(v) = crate::commands::near::read_near_certificate(&args.cert)? {
+        return crate::commands::near::run_check(args, &v);
+    }
     let cert = read_certificate(&args.cert)?;
     let (a, b) = load_pair(&args.a, &args.b)?;
     let opts = CheckOptions {

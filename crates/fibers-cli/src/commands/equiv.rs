@@ -29,6 +29,17 @@ pub struct EquivArgs {
     /// Give up (print `undecided`, exit 3) after this many tree nodes.
     #[arg(long, value_name = "N")]
     pub max_nodes: Option<u64>,
+    /// Near-equivalence: decide `max_box ‖f_A − f_B‖∞ ≤ EPS` (verdict `equivalent`,
+    /// `within EPS` or `not within EPS`, see docs/near.md); needs --box or --box-data.
+    #[arg(long, value_name = "EPS")]
+    pub tol: Option<String>,
+    /// The box for --tol: `lo,hi` (every coordinate) or `lo1,hi1,lo2,hi2,…` (one pair per input).
+    #[arg(long = "box", value_name = "LO,HI", allow_hyphen_values = true)]
+    pub input_box: Option<String>,
+    /// The box for --tol: the bounding box of the points in FILE (one point per line, numbers
+    /// separated by commas or spaces; or a JSON array of points).
+    #[arg(long, value_name = "FILE", conflicts_with = "input_box")]
+    pub box_data: Option<PathBuf>,
 }
 
 /// The `--method` values.
@@ -95,6 +106,9 @@ pub fn self_check(cert: &Certificate, a: &Network, b: &Network) -> Result<(), Cl
 
 /// Runs `fibers equiv`.
 pub fn run(args: &EquivArgs) -> Result<(), CliError> {
+    if let Some(tol) = &args.tol {
+        return crate::commands::near::run(args, tol);
+    }
     let (a, b) = load_pair(&args.a, &args.b)?;
     let opts = DecideOptions {
         method: match args.method {
