@@ -207,28 +207,33 @@ impl Decision {
     }
 
     /// The JSON report of `fibers equiv --json` and of each `fibers batch equiv` line:
-    /// verdict, method, the tree's counters, the fallback reason, and a witness with both
-    /// outputs.
+    /// verdict, method, the fallback reason, the tree's counters (only when the tree decided),
+    /// and a witness with both outputs, their difference and where it was found.
     pub fn to_json(&self, a: &Network, b: &Network) -> Value {
         let s = &self.stats;
         let mut obj = json!({
             "verdict": self.verdict(),
             "method": self.method,
-            "nodes": s.nodes,
-            "leaves": s.leaves,
-            "splits": s.splits,
-            "fixes": s.cheap_fixes + s.lp_fixes,
-            "lps": s.lps,
-            "probes": s.probes,
         });
         if let Some(f) = &self.fallback {
             obj["fallback"] = json!(f);
         }
+        // The tree's counters only when the tree decided (a fast verdict ran no search).
+        if self.procedure == Some(Procedure::Tree) {
+            obj["nodes"] = json!(s.nodes);
+            obj["leaves"] = json!(s.leaves);
+            obj["splits"] = json!(s.splits);
+            obj["fixes"] = json!(s.cheap_fixes + s.lp_fixes);
+            obj["lps"] = json!(s.lps);
+            obj["probes"] = json!(s.probes);
+        }
         if let (Some(x), Some((fa, fb))) = (self.witness(), self.witness_outputs(a, b)) {
+            let diff: Vec<Rational> = fa.iter().zip(&fb).map(|(p, q)| p - q).collect();
             obj["witness"] = vector_to_value(x);
             obj["output_a"] = vector_to_value(&fa);
             obj["output_b"] = vector_to_value(&fb);
-            obj["found_by"] = json!(self.found_by);
+            obj["difference"] = vector_to_value(&diff);
+            obj["found_by"] = json!(self.found_by.unwrap_or(self.method));
         }
         obj
     }

@@ -69,8 +69,9 @@ pub fn load_pair(a: &Path, b: &Path) -> Result<(Network, Network), CliError> {
     Ok((na, nb))
 }
 
+/// A vector with a decimal approximation beside each exact entry.
 fn text(v: &[Rational]) -> String {
-    let parts: Vec<String> = v.iter().map(|r| r.to_string()).collect();
+    let parts: Vec<String> = v.iter().map(fibers::exact::display::with_approx).collect();
     format!("[{}]", parts.join(", "))
 }
 
@@ -118,7 +119,9 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
     };
-    let report = run_decide(&a, &b, &opts)?;
+    let mut report = run_decide(&a, &b, &opts)?;
+    // A nearby witness with fewer digits, when there is one (re-certified and checked below).
+    let shortened = fibers_batch::witness::shorten_report(&mut report, &a, &b);
     let s = &report.stats;
     let cert = report.certificate();
     if let Some(c) = cert {
@@ -141,24 +144,51 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             outln!("witness x = {}", text(x))?;
             outln!("  f_A(x) = {}", text(&fa))?;
             outln!("  f_B(x) = {}", text(&fb))?;
+            let diff: Vec<Rational> = fa.iter().zip(&fb).map(|(p, q)| p - q).collect();
+            let largest = diff
+                .iter()
+                .map(Rational::abs)
+                .max()
+                .unwrap_or_else(Rational::zero);
+            outln!("  f_A(x) - f_B(x) = {}", text(&diff))?;
+            outln!(
+                "  size of the difference: max |f_A(x) - f_B(x)| = {}",
+                fibers::exact::display::with_approx(&largest)
+            )?;
         }
-        let found = report
-            .found_by
-            .map(|f| format!(" (witness found by {f})"))
-            .unwrap_or_default();
-        outln!("method: {}{found}", report.method)?;
+        let found = match (report.witness(), report.found_by) {
+            (Some(_), Some(f)) => format!(" (witness found by {f})"),
+            _ => String::new(),
+        };
+        let short = if shortened {
+            " (witness shortened: a nearby point with fewer digits, re-certified)"
+        } else {
+            ""
+        };
+        outln!("method: {}{found}{short}", report.method)?;
         if let Some(f) = &report.fallback {
             outln!("fast path fell back to the tree: {f}")?;
         }
-        outln!(
-            "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe points",
-            s.nodes,
-            s.leaves,
-            s.splits,
-            s.cheap_fixes + s.lp_fixes,
-            s.lps,
-            s.probes
-        )?;
+        if report.procedure != Some(fibers::Procedure::Tree) {
+            outln!("search: none (decided by the fast path, no branch tree)")?;
+        } else if s.nodes == 0 {
+            outln!(
+                "search: no branch-tree nodes (the witness is one of the {} probe points \
+                 evaluated first)",
+                s.probes
+            )?;
+        } else {
+            outln!(
+                "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe \
+                 points",
+                s.nodes,
+                s.leaves,
+                s.splits,
+                s.cheap_fixes + s.lp_fixes,
+                s.lps,
+                s.probes
+            )?;
+        }
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             outln!("certificate: {} (passes the checker)", p.display())?;
         }

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod align;
 pub mod batch;
 pub mod canon;
 pub mod check;
