@@ -710,12 +710,13 @@ def classify(a: NetworkLike) -> Classification:
 # ---- fiber, fundim, sample ---------------------------------------------------------------
 
 
-def _latex_body(doc: str) -> str:
-    """The display-math parts of a LaTeX document, for Jupyter's MathJax."""
-    start = doc.find("\\begin{document}")
-    end = doc.rfind("\\end{document}")
-    body = doc[start + len("\\begin{document}"): end] if start >= 0 and end >= 0 else doc
-    return body.strip()
+def _latex_math(doc: str) -> str:
+    """The displayed formulas of a LaTeX document (``gather*``/``align*`` environments, which
+    Jupyter's MathJax renders), after the definition of the fiber."""
+    found = [m.group(0) for m in re.finditer(
+        r"\\begin\{(gather\*|align\*|equation\*)\}.*?\\end\{\1\}", doc, re.S)]
+    head = "$\\operatorname{Fib}(\\theta) = \\{\\theta' : f_{\\theta'} = f_\\theta\\}$"
+    return "\n".join([head] + found)
 
 
 class Fiber:
@@ -729,7 +730,7 @@ class Fiber:
         self.data: Dict[str, Any] = json.loads(native.json())
         self.kind: Optional[str] = self.data.get("kind")
         self.dimension: Optional[int] = self.data.get("dimension")
-        self.parts: List[Dict[str, Any]] = self.data.get("parts") or []
+        self.parts: List[Dict[str, Any]] = (self.data.get("description") or {}).get("parts") or []
 
     def membership(
         self, b: NetworkLike, budget: Optional[int] = None, timeout: Optional[float] = None,
@@ -766,7 +767,7 @@ class Fiber:
         return self._d.latex(show_parts)
 
     def _repr_latex_(self) -> str:
-        return _latex_body(self.latex())
+        return _latex_math(self.latex())
 
     def __repr__(self) -> str:
         return self.text()
