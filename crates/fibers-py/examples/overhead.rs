@@ -38,7 +38,10 @@ fn main() {
             let t = Instant::now();
             for _ in 0..repeats {
                 let c = fibers_bottleneck::canonicalize(&a);
-                std::hint::black_box(c.map(|c| (c.form.hash(), c.form.text(), c.form.to_json())).ok());
+                std::hint::black_box(
+                    c.map(|c| (c.form.hash(), c.form.text(), c.form.to_json()))
+                        .ok(),
+                );
             }
             best = best.min(t.elapsed().as_secs_f64() / repeats as f64);
         }

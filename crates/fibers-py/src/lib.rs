@@ -164,7 +164,11 @@ pub struct Net {
     net: Network,
 }
 
-fn rational_of(v: &Bound<'_, PyAny>, place: &dyn Fn() -> String, source: &str) -> PyResult<Rational> {
+fn rational_of(
+    v: &Bound<'_, PyAny>,
+    place: &dyn Fn() -> String,
+    source: &str,
+) -> PyResult<Rational> {
     if let Ok(f) = v.downcast::<PyFloat>() {
         let x = f.value();
         return Rational::from_f64_exact(x).ok_or_else(|| {
@@ -292,10 +296,7 @@ impl Net {
             }
         }
         if arch.widths().contains(&0) {
-            return Err(bad(format!(
-                "{source}: {}: a layer of width 0",
-                names[0]
-            )));
+            return Err(bad(format!("{source}: {}: a layer of width 0", names[0])));
         }
         let layers: [Layer; 3] = out.try_into().map_err(|_| bad("3 layers"))?;
         Network::new(arch, layers)
@@ -349,10 +350,7 @@ impl Net {
     fn eval(&self, x: Vec<Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
         let n0 = self.net.arch().n0;
         if x.len() != n0 {
-            return Err(bad(format!(
-                "x: expected {n0} entries, found {}",
-                x.len()
-            )));
+            return Err(bad(format!("x: expected {n0} entries, found {}", x.len())));
         }
         let xs = x
             .iter()
@@ -441,9 +439,8 @@ fn decide_one(
         } => ("not-equivalent", certificate, Some(witness)),
         Decision::Undecided => return Ok(None),
     };
-    check(cert, a, b, CheckOptions::default()).map_err(|e| {
-        format!("internal error: the certificate does not pass the checker: {e}")
-    })?;
+    check(cert, a, b, CheckOptions::default())
+        .map_err(|e| format!("internal error: the certificate does not pass the checker: {e}"))?;
     let mut obj = json!({
         "verdict": verdict,
         "method": r.method,
@@ -554,7 +551,8 @@ fn canon(py: Python<'_>, a: &Net) -> String {
 /// The representative network of a bottleneck canonical form (as `fibers canon --network`).
 #[pyfunction]
 fn canon_network(a: &Net) -> PyResult<Net> {
-    let c = fibers_bottleneck::canonicalize(&a.net).map_err(|e| bad(format!("not generic: {e}")))?;
+    let c =
+        fibers_bottleneck::canonicalize(&a.net).map_err(|e| bad(format!("not generic: {e}")))?;
     let CanonicalForm::Bottleneck { n0, rows, data } = &c.form else {
         return Err(bad(format!(
             "network: a {} canonical form has no representative network",
@@ -736,7 +734,9 @@ fn fundim(
     let dim = d.dimension();
     let described = matches!(
         d.kind,
-        fibers_fiber::Kind::Bottleneck | fibers_fiber::Kind::OneDimensional | fibers_fiber::Kind::Constant
+        fibers_fiber::Kind::Bottleneck
+            | fibers_fiber::Kind::OneDimensional
+            | fibers_fiber::Kind::Constant
     ) && d.part_dimension.is_some();
     let agree = dim.map(|x| x == f.corank());
     Ok(json!({
@@ -874,7 +874,10 @@ fn conserve(
                 let powers: Vec<Value> = m
                     .powers()
                     .map(|(var, e)| {
-                        json!([var.parameter().map(param_name).unwrap_or(json!(var.name())), e])
+                        json!([
+                            var.parameter().map(param_name).unwrap_or(json!(var.name())),
+                            e
+                        ])
                     })
                     .collect();
                 json!([c.to_string(), powers])
@@ -894,7 +897,12 @@ fn conserve(
 // dedup, batch equiv
 
 /// Certified pairwise verdict: `Some(true)` equivalent, `Some(false)` not, `None` undecided.
-fn pairwise(a: &Network, b: &Network, opts: &DecideOptions, ctl: &Ctl) -> Result<Option<bool>, String> {
+fn pairwise(
+    a: &Network,
+    b: &Network,
+    opts: &DecideOptions,
+    ctl: &Ctl,
+) -> Result<Option<bool>, String> {
     let (x, y) = (a.arch(), b.arch());
     if x.n0 != y.n0 || x.n3 != y.n3 {
         return Ok(Some(false));
@@ -953,8 +961,10 @@ fn dedup_inner(nets: &[Network], opts: &DecideOptions, ctl: &Ctl) -> Result<Vec<
                     }
                     None => "undecided (max_nodes)",
                 };
-                out.push(json!({"class": class, "representative": rep, "new_class": false,
-                    "generic": true, "sha256": h, "by": "canonical-form", "certificate": cert}));
+                out.push(
+                    json!({"class": class, "representative": rep, "new_class": false,
+                    "generic": true, "sha256": h, "by": "canonical-form", "certificate": cert}),
+                );
                 continue;
             }
         }
