@@ -5,8 +5,8 @@
 //!
 //! Prints one line per pair: `equiv PATH_A SECONDS_PER_CALL` and `canon PATH_A SECONDS`.
 
+use fibers::{decide, DecideOptions, Outcome};
 use fibers_check::{certificate_to_string, check, CheckOptions};
-use fibers_tree::{DecideOptions, Decision};
 use std::time::Instant;
 
 fn main() {
@@ -20,13 +20,13 @@ fn main() {
         for _ in 0..3 {
             let t = Instant::now();
             for _ in 0..repeats {
-                let r = fibers_bottleneck::certified::decide_auto(&a, &b, &opts, &mut |_| {})
-                    .expect("decided");
-                let cert = match &r.decision {
-                    Decision::Equivalent { certificate } => certificate,
-                    Decision::NotEquivalent { certificate, .. } => certificate,
-                    Decision::Undecided => panic!("undecided"),
+                let r = decide(&a, &b, &opts).expect("decided");
+                let cert = match &r.outcome {
+                    Outcome::Equivalent { certificate } => certificate,
+                    Outcome::NotEquivalent { certificate, .. } => certificate,
+                    Outcome::Undecided => panic!("undecided"),
                 };
+                std::hint::black_box(r.to_json(&a, &b));
                 check(cert, &a, &b, CheckOptions::default()).expect("checked");
                 std::hint::black_box(certificate_to_string(cert));
             }

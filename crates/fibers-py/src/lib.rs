@@ -8,6 +8,8 @@
 //! callable; an interruption unwinds the computation with [`std::panic::resume_unwind`] (no
 //! panic message) and raises the Python exception.
 
+use fibers::fiber::orbit::{self as moves, Lcg};
+use fibers::{decide_with_progress, DecideError, DecideOptions, Method, Outcome, Stats};
 use fibers_bottleneck::canonical::CanonicalForm;
 use fibers_bottleneck::layer1::realise;
 use fibers_check::{certificate_from_str, certificate_to_string, check, CheckOptions, Verdict};
@@ -24,8 +26,6 @@ use fibers_import::KeyMap;
 use fibers_net::json::{network_from_str, network_to_string, vector_to_value};
 use fibers_net::{Architecture, Layer, LoadError, Network};
 use fibers_semialg::var::Parameter;
-use fibers_tree::moves::{self, Lcg};
-use fibers_tree::{DecideError, DecideOptions, Decision, Method, Stats};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
 use pyo3::prelude::*;
@@ -211,6 +211,9 @@ fn rationals_to_strings(v: &[Rational]) -> Vec<String> {
     v.iter().map(|r| r.to_string()).collect()
 }
 
+/// One layer as given from Python: weight rows and bias of Python numbers.
+type PyLayer<'py> = (Vec<Vec<Bound<'py, PyAny>>>, Vec<Bound<'py, PyAny>>);
+
 #[pymethods]
 impl Net {
     /// Reads a JSON network from its text; `source` names it in error messages.
@@ -250,7 +253,7 @@ impl Net {
     /// `names` are the six names used in error messages.
     #[staticmethod]
     fn from_values(
-        layers: Vec<(Vec<Vec<Bound<'_, PyAny>>>, Vec<Bound<'_, PyAny>>)>,
+        layers: Vec<PyLayer<'_>>,
         source: &str,
         names: Vec<String>,
     ) -> PyResult<Net> {
@@ -364,7 +367,7 @@ impl Net {
     /// equal fingerprints (used to split a dedup job into independent groups).
     fn fingerprint(&self) -> String {
         let a = self.net.arch();
-        let outs: Vec<Value> = fibers_tree::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
+        let outs: Vec<Value> = fibers::decision::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
             .iter()
             .map(|x| vector_to_value(&self.net.eval(x)))
             .collect();
@@ -384,10 +387,11 @@ const FINGERPRINT_POINTS: usize = 8;
 fn decide_opts(method: &str, max_nodes: Option<u64>) -> PyResult<DecideOptions> {
     let method = match method {
         "auto" => Method::Auto,
+        "fast" => Method::Fast,
         "tree" => Method::Tree,
         m => {
             return Err(bad(format!(
-                "method: expected \"auto\" or \"tree\", found {m:?}"
+                "method: expected \"auto\", \"fast\" or \"tree\", found {m:?}"
             )))
         }
     };
@@ -418,7 +422,7 @@ fn decide_one(
     ctl: &Ctl,
     with_cert: bool,
 ) -> Result<Option<(Value, Option<String>)>, String> {
-    let r = fibers_bottleneck::certified::decide_auto(a, b, opts, &mut |s: &Stats| {
+    let r = decide_with_progress(a, b, opts, &mut |s: &Stats| {
         ctl.tick(|| {
             format!(
                 "nodes explored {}, leaves closed {}, LPs {}",
@@ -430,36 +434,15 @@ fn decide_one(
         DecideError::ArchitectureMismatch(m) => m,
         DecideError::Internal(m) => format!("internal error: {m}"),
     })?;
-    let s = &r.stats;
-    let (verdict, cert, witness) = match &r.decision {
-        Decision::Equivalent { certificate } => ("equivalent", certificate, None),
-        Decision::NotEquivalent {
-            witness,
-            certificate,
-        } => ("not-equivalent", certificate, Some(witness)),
-        Decision::Undecided => return Ok(None),
+    let cert = match &r.outcome {
+        Outcome::Equivalent { certificate } | Outcome::NotEquivalent { certificate, .. } => {
+            certificate
+        }
+        Outcome::Undecided => return Ok(None),
     };
     check(cert, a, b, CheckOptions::default())
         .map_err(|e| format!("internal error: the certificate does not pass the checker: {e}"))?;
-    let mut obj = json!({
-        "verdict": verdict,
-        "method": r.method,
-        "nodes": s.nodes,
-        "leaves": s.leaves,
-        "splits": s.splits,
-        "fixes": s.cheap_fixes + s.lp_fixes,
-        "lps": s.lps,
-        "probes": s.probes,
-    });
-    if let Some(f) = &r.fallback {
-        obj["fallback"] = json!(f);
-    }
-    if let Some(x) = witness {
-        obj["witness"] = vector_to_value(x);
-        obj["output_a"] = vector_to_value(&a.eval(x));
-        obj["output_b"] = vector_to_value(&b.eval(x));
-        obj["found_by"] = json!(r.found_by);
-    }
+    let obj = r.to_json(a, b);
     Ok(Some((obj, with_cert.then(|| certificate_to_string(cert)))))
 }
 
