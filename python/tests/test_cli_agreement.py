@@ -185,3 +185,15 @@ def test_budget_exhausted_message(cli):
     with pytest.raises(fibers.BudgetExhausted) as e:
         fibers.equiv(a, b, method="tree", budget=1)
     assert str(e.value) in r.stderr
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=short)
+def test_equiv_fast_method(pair):
+    a, b = os.path.join(pair, "a.json"), os.path.join(pair, "b.json")
+    auto = fibers.equiv(a, b)
+    if auto.fallback is None:
+        v = fibers.equiv(a, b, method="fast")
+        assert (v.verdict, v.method) == (auto.verdict, auto.method)
+    else:
+        with pytest.raises(fibers.BudgetExhausted, match="the fast path gave up: "):
+            fibers.equiv(a, b, method="fast")

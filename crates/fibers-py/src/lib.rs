@@ -34,6 +34,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -84,6 +85,8 @@ struct Ctl {
     progress: Option<Py<PyAny>>,
     last: Mutex<Instant>,
     err: Mutex<Option<PyErr>>,
+    /// Set by the main thread of [`Ctl::run_polling`]: the workers stop at their next tick.
+    cancel: AtomicBool,
 }
 
 impl Ctl {
@@ -104,12 +107,16 @@ impl Ctl {
             progress,
             last: Mutex::new(Instant::now()),
             err: Mutex::new(None),
+            cancel: AtomicBool::new(false),
         })
     }
 
     /// Called from the computation: every 100 ms, checks Ctrl-C and the time budget and shows
     /// `msg` through the progress callable; stops the computation on an error.
     fn tick(&self, msg: impl FnOnce() -> String) {
+        if self.cancel.load(Ordering::Relaxed) {
+            std::panic::resume_unwind(Box::new(Cancelled));
+        }
         let now = Instant::now();
         {
             let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
@@ -133,9 +140,42 @@ impl Ctl {
             Ok(())
         });
         if let Err(e) = r {
-            *self.err.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+            self.stop(e);
             std::panic::resume_unwind(Box::new(Cancelled));
         }
+    }
+
+    /// Records the first error and tells every worker to stop.
+    fn stop(&self, e: PyErr) {
+        let mut err = self.err.lock().unwrap_or_else(|p| p.into_inner());
+        if err.is_none() {
+            *err = Some(e);
+        }
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Like [`Ctl::run`] for work on other threads (rayon), where Python's signal handlers do
+    /// not run: the calling (main) thread checks for Ctrl-C every 20 ms meanwhile.
+    fn run_polling<T: Send>(
+        &self,
+        py: Python<'_>,
+        work: impl FnOnce(&Ctl) -> T + Send,
+    ) -> PyResult<T> {
+        self.run(py, |ctl| {
+            std::thread::scope(|s| {
+                let h = s.spawn(|| std::panic::catch_unwind(AssertUnwindSafe(|| work(ctl))));
+                while !h.is_finished() {
+                    std::thread::sleep(Duration::from_millis(20));
+                    if let Err(e) = Python::with_gil(|py| py.check_signals()) {
+                        ctl.stop(e);
+                    }
+                }
+                match h.join() {
+                    Ok(Ok(v)) => v,
+                    Ok(Err(payload)) | Err(payload) => std::panic::resume_unwind(payload),
+                }
+            })
+        })
     }
 
     /// Runs `work` without the GIL; an interruption from [`Ctl::tick`] becomes its exception.
@@ -252,11 +292,7 @@ impl Net {
     /// floats (read as the exact rationals they denote), ints, Fractions or "p/q" strings.
     /// `names` are the six names used in error messages.
     #[staticmethod]
-    fn from_values(
-        layers: Vec<PyLayer<'_>>,
-        source: &str,
-        names: Vec<String>,
-    ) -> PyResult<Net> {
+    fn from_values(layers: Vec<PyLayer<'_>>, source: &str, names: Vec<String>) -> PyResult<Net> {
         if layers.len() != 3 || names.len() != 6 {
             return Err(bad(format!(
                 "{source}: expected 3 layers, found {}",
@@ -413,15 +449,18 @@ fn check_widths(a: &Network, b: &Network) -> PyResult<()> {
     Ok(())
 }
 
+/// No verdict: the node budget ran out, or the fast path alone gave up (the reason).
+struct Undecided(Option<String>);
+
 /// One certified decision: the verdict JSON (as `fibers equiv --json`, with `stats`) and the
-/// certificate text; `None` when the node budget ran out.
+/// certificate text; [`Undecided`] when there is no verdict.
 fn decide_one(
     a: &Network,
     b: &Network,
     opts: &DecideOptions,
     ctl: &Ctl,
     with_cert: bool,
-) -> Result<Option<(Value, Option<String>)>, String> {
+) -> Result<Result<(Value, Option<String>), Undecided>, String> {
     let r = decide_with_progress(a, b, opts, &mut |s: &Stats| {
         ctl.tick(|| {
             format!(
@@ -438,12 +477,12 @@ fn decide_one(
         Outcome::Equivalent { certificate } | Outcome::NotEquivalent { certificate, .. } => {
             certificate
         }
-        Outcome::Undecided => return Ok(None),
+        Outcome::Undecided => return Ok(Err(Undecided(r.fallback.clone()))),
     };
     check(cert, a, b, CheckOptions::default())
         .map_err(|e| format!("internal error: the certificate does not pass the checker: {e}"))?;
     let obj = r.to_json(a, b);
-    Ok(Some((obj, with_cert.then(|| certificate_to_string(cert)))))
+    Ok(Ok((obj, with_cert.then(|| certificate_to_string(cert)))))
 }
 
 fn undecided(max_nodes: Option<u64>) -> PyErr {
@@ -471,8 +510,13 @@ fn equiv(
     let ctl = Ctl::new(timeout, progress)?;
     let r = ctl.run(py, |ctl| decide_one(&a.net, &b.net, &opts, ctl, true))?;
     match r {
-        Ok(Some((v, c))) => Ok((v.to_string(), c.unwrap_or_default())),
-        Ok(None) => Err(undecided(max_nodes)),
+        Ok(Ok((v, c))) => Ok((v.to_string(), c.unwrap_or_default())),
+        Ok(Err(Undecided(why))) => Err(match (method, why) {
+            ("fast", Some(why)) => {
+                BudgetExhausted::new_err(format!("undecided: the fast path gave up: {why}"))
+            }
+            _ => undecided(max_nodes),
+        }),
         Err(m) => Err(InternalError::new_err(m)),
     }
 }
@@ -890,7 +934,9 @@ fn pairwise(
     if x.n0 != y.n0 || x.n3 != y.n3 {
         return Ok(Some(false));
     }
-    Ok(decide_one(a, b, opts, ctl, false)?.map(|(v, _)| v["verdict"] == "equivalent"))
+    Ok(decide_one(a, b, opts, ctl, false)?
+        .ok()
+        .map(|(v, _)| v["verdict"] == "equivalent"))
 }
 
 /// Groups networks into functional-equivalence classes, as `fibers batch dedup`: by canonical
@@ -1025,7 +1071,7 @@ fn batch_equiv(
         .collect();
     let opts = decide_opts(method, max_nodes)?;
     let ctl = Ctl::new(timeout, progress)?;
-    let r = ctl.run(py, |ctl| {
+    let r = ctl.run_polling(py, |ctl| {
         pairs
             .par_iter()
             .map(|(a, b)| {
@@ -1040,8 +1086,11 @@ fn batch_equiv(
                     ));
                 }
                 Ok(match decide_one(a, b, &opts, ctl, certificates)? {
-                    Some((v, c)) => (v.to_string(), c),
-                    None => (json!({"verdict": "undecided"}).to_string(), None),
+                    Ok((v, c)) => (v.to_string(), c),
+                    Err(Undecided(why)) => (
+                        json!({"verdict": "undecided", "fallback": why}).to_string(),
+                        None,
+                    ),
                 })
             })
             .collect::<Result<Vec<_>, String>>()
