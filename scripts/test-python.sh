@@ -28,5 +28,6 @@ target="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_dire
 export FIBERS_CLI="$target/release/fibers"
 # Build and install the package as a user would (pip install ./python), sharing the target dir.
 CARGO_TARGET_DIR="$target" "${pip[@]}" install --force-reinstall --no-deps ./python
-cd python
-"$venv/bin/python" -m pytest -q "$@"
+# From the repository root, so that `import fibers` is the installed package (python/fibers
+# holds only the Python sources, not the native module).
+"$venv/bin/python" -m pytest -q python/tests "$@"

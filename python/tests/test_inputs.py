@@ -134,7 +134,7 @@ def test_equiv_width_mismatch_is_bad_input():
     with pytest.raises(fibers.BadInput, match="input widths"):
         fibers.equiv(a, b)
     with pytest.raises(fibers.BadInput, match="method"):
-        fibers.equiv(a, a, method="fast")
+        fibers.equiv(a, a, method="quick")
 
 
 def test_imports_without_torch_and_sympy():
