@@ -18,7 +18,7 @@ fi
 pip=("$venv/bin/python" -m pip --disable-pip-version-check -q)
 "${pip[@]}" install maturin pytest numpy safetensors sympy "dask[bag]"
 if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
-  "${pip[@]}" install torch --index-url https://download.pytorch.org/whl/cpu \
+  "${pip[@]}" install torch --retries 0 --timeout 20 --index-url https://download.pytorch.org/whl/cpu \
     || "${pip[@]}" install torch \
     || echo "test-python: torch not installed: the torch tests will be skipped" >&2
 fi
