@@ -3,6 +3,7 @@
 mod commands;
 mod error;
 mod load;
+mod output;
 mod progress;
 
 use clap::{Parser, Subcommand};
@@ -72,27 +73,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// Output closed early (e.g. `fibers ... | head`): leave quietly with the status a process
-/// stopped by SIGPIPE reports, instead of printing a panic. Every other panic is reported as
-/// usual.
-fn quiet_on_broken_pipe() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let text = info
-            .payload()
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| info.payload().downcast_ref::<&str>().copied())
-            .unwrap_or("");
-        if text.contains("Broken pipe") {
-            std::process::exit(141);
-        }
-        default(info);
-    }));
-}
-
 fn main() {
-    quiet_on_broken_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -102,7 +83,9 @@ fn main() {
         }
     };
     if let Err(e) = run(cli) {
-        eprintln!("fibers: {e}");
+        if !matches!(e, CliError::ClosedOutput) {
+            eprintln!("fibers: {e}");
+        }
         std::process::exit(e.exit_code());
     }
 }

@@ -65,7 +65,7 @@ pub enum Procedure {
 /// What one procedure did.
 enum Step {
     /// A verdict (or, for a complete procedure, the budget ran out).
-    Decided(Decision),
+    Decided(Box<Decision>),
     /// The procedure cannot decide this pair; the reason.
     GaveUp(String),
 }
@@ -80,26 +80,26 @@ impl Procedure {
     ) -> Result<Step, DecideError> {
         match self {
             Procedure::Fast => Ok(match fibers_bottleneck::certified::fast(a, b) {
-                Ok((outcome, method)) => Step::Decided(Decision {
+                Ok((outcome, method)) => Step::Decided(Box::new(Decision {
                     outcome,
                     method,
                     procedure: Some(self),
                     fallback: None,
                     found_by: None,
                     stats: Stats::default(),
-                }),
+                })),
                 Err(reason) => Step::GaveUp(reason),
             }),
             Procedure::Tree => {
                 let r = fibers_tree::run(a, b, &opts.tree(), progress)?;
-                Ok(Step::Decided(Decision {
+                Ok(Step::Decided(Box::new(Decision {
                     outcome: r.outcome,
                     method: "tree",
                     procedure: Some(self),
                     fallback: None,
                     found_by: r.found_by,
                     stats: r.stats,
-                }))
+                })))
             }
         }
     }
@@ -261,7 +261,7 @@ pub fn decide_with_progress(
         match p.run(a, b, options, progress)? {
             Step::Decided(mut d) => {
                 d.fallback = joined(&reasons);
-                return Ok(d);
+                return Ok(*d);
             }
             Step::GaveUp(r) => reasons.push(r),
         }

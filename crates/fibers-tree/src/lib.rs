@@ -7,13 +7,14 @@
 //!
 //! - **not equivalent**: a rational witness input, found by exact probing at a few points or
 //!   by the search;
-//! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2; see [`tree`]).
+//! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2; the private module `tree`).
 
-pub mod tree;
+mod tree;
 
 use fibers_check::{network_info, Certificate, Proof, Step, StepBody, Verdict, Witness};
 use fibers_exact::Rational;
 use fibers_net::Network;
+use itertools::iproduct;
 pub use tree::Stats;
 
 /// Options of [`run`].
@@ -94,13 +95,11 @@ pub const PRODUCER: &str = concat!("fibers-tree ", env!("CARGO_PKG_VERSION"));
 /// small integer and half-integer coordinates.
 pub fn probe_points(n0: usize, count: usize, seed: u64) -> Vec<Vec<Rational>> {
     let mut pts = vec![vec![Rational::zero(); n0]];
-    for i in 0..n0 {
-        for s in [1, -1] {
-            let mut e = vec![Rational::zero(); n0];
-            e[i] = Rational::from(s);
-            pts.push(e);
-        }
-    }
+    pts.extend(iproduct!(0..n0, [1, -1]).map(|(i, s)| {
+        let mut e = vec![Rational::zero(); n0];
+        e[i] = Rational::from(s);
+        e
+    }));
     let mut rng = ProbeRng::new(seed);
     for _ in 0..count {
         pts.push(

@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::outln;
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
 use fibers::check::{certificate_to_string, check, Certificate, CheckOptions};
@@ -29,6 +30,17 @@ pub struct EquivArgs {
     /// Give up (print `undecided`, exit 3) after this many tree nodes.
     #[arg(long, value_name = "N")]
     pub max_nodes: Option<u64>,
+    /// Near-equivalence: decide `max_box ‖f_A − f_B‖∞ ≤ EPS` (verdict `equivalent`,
+    /// `within EPS` or `not within EPS`, see docs/near.md); needs --box or --box-data.
+    #[arg(long, value_name = "EPS")]
+    pub tol: Option<String>,
+    /// The box for --tol: `lo,hi` (every coordinate) or `lo1,hi1,lo2,hi2,…` (one pair per input).
+    #[arg(long = "box", value_name = "LO,HI", allow_hyphen_values = true)]
+    pub input_box: Option<String>,
+    /// The box for --tol: the bounding box of the points in FILE (one point per line, numbers
+    /// separated by commas or spaces; or a JSON array of points).
+    #[arg(long, value_name = "FILE", conflicts_with = "input_box")]
+    pub box_data: Option<PathBuf>,
 }
 
 /// The `--method` values.
@@ -94,6 +106,9 @@ pub fn self_check(cert: &Certificate, a: &Network, b: &Network) -> Result<(), Cl
 
 /// Runs `fibers equiv`.
 pub fn run(args: &EquivArgs) -> Result<(), CliError> {
+    if let Some(tol) = &args.tol {
+        return crate::commands::near::run(args, tol);
+    }
     let (a, b) = load_pair(&args.a, &args.b)?;
     let opts = DecideOptions {
         method: match args.method {
@@ -119,23 +134,23 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             obj["certificate"] = serde_json::json!(p.display().to_string());
         }
-        println!("{obj}");
+        outln!("{obj}")?;
     } else {
-        println!("{}", report.verdict().replace('-', " "));
+        outln!("{}", report.verdict().replace('-', " "))?;
         if let (Some(x), Some((fa, fb))) = (report.witness(), report.witness_outputs(&a, &b)) {
-            println!("witness x = {}", text(x));
-            println!("  f_A(x) = {}", text(&fa));
-            println!("  f_B(x) = {}", text(&fb));
+            outln!("witness x = {}", text(x))?;
+            outln!("  f_A(x) = {}", text(&fa))?;
+            outln!("  f_B(x) = {}", text(&fb))?;
         }
         let found = report
             .found_by
             .map(|f| format!(" (witness found by {f})"))
             .unwrap_or_default();
-        println!("method: {}{found}", report.method);
+        outln!("method: {}{found}", report.method)?;
         if let Some(f) = &report.fallback {
-            println!("fast path fell back to the tree: {f}");
+            outln!("fast path fell back to the tree: {f}")?;
         }
-        println!(
+        outln!(
             "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe points",
             s.nodes,
             s.leaves,
@@ -143,9 +158,9 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             s.cheap_fixes + s.lp_fixes,
             s.lps,
             s.probes
-        );
+        )?;
         if let (Some(p), Some(_)) = (&args.cert, cert) {
-            println!("certificate: {} (passes the checker)", p.display());
+            outln!("certificate: {} (passes the checker)", p.display())?;
         }
     }
     if cert.is_none() {

@@ -11,4 +11,5 @@ pub mod equiv;
 pub mod eval;
 pub mod fiber;
 pub mod fundim;
+pub mod near;
 pub mod sample;

@@ -6,7 +6,7 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::Args;
-use fibers::fiber::orbit::{self as moves, Lcg};
+use fibers::fiber::orbit::{self, Lcg};
 use fibers::{decide_with_progress, DecideOptions, Method, Outcome};
 use fibers_net::Network;
 use std::io::Write;
@@ -67,9 +67,9 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             let mut rng = Lcg::new(args.seed);
             (0..args.count)
                 .map(|_| {
-                    let mut n = moves::random_permute(&net, &mut rng);
-                    n = moves::random_positive_scaling(&n, &mut rng);
-                    if let Some(m) = moves::dead_change(&n, &mut rng) {
+                    let mut n = orbit::random_permute(&net, &mut rng);
+                    n = orbit::random_positive_scaling(&n, &mut rng);
+                    if let Some(m) = orbit::dead_change(&n, &mut rng) {
                         n = m;
                     }
                     Some(n)
@@ -104,7 +104,7 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             }
         }
         writeln!(out, "{}", fibers_net::json::network_to_value(s))
-            .map_err(|e| CliError::Failed(format!("cannot write to stdout: {e}")))?;
+            .map_err(crate::output::stdout_error)?;
     }
     if bad > 0 {
         return Err(CliError::Failed(format!(
