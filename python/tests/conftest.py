@@ -22,7 +22,7 @@ def fixture_networks():
 
 
 def fixture_pairs():
-    return sorted(glob.glob(os.path.join(FIXTURES, "pairs", "*")))
+    return sorted(p for p in glob.glob(os.path.join(FIXTURES, "pairs", "*")) if os.path.isdir(p))
 
 
 def short(path):
