@@ -1,0 +1,1345 @@
+//! The number of conservation laws by two certified bounds, without enumerating linear regions
+//! (docs/theory.md §12, §9, §10).
+//!
+//! # Lower bound: laws verified as identities in symbolic phase indicators
+//!
+//! Replace every `σ(y)` by `s·y` with a symbolic indicator `s ∈ {0, 1}` per neuron: the output
+//! `f_o(θ, x, s)` is a polynomial and every activation pattern is one substitution of 0/1 for
+//! the indicators. A polynomial `Q(θ)` with `∇Q · ∇_θ f_o ≡ 0` as a polynomial in `(θ, x, s)`
+//! is conserved in every pattern. Indicators that are *certified* to be constant, or equal to
+//! each other, on the domain are substituted first ([`Phases`]):
+//!
+//! - without data, from sign conditions on the raw parameters: a layer-1 neuron with `a_j = 0`
+//!   has the constant phase of `c_j`; a layer-2 neuron with `(w_k, β'_k) ≤ 0` is inactive on
+//!   the whole image of layer 1 (which lies in the orthant `u ≥ 0`), with `(w_k, β'_k) ≥ 0` and
+//!   `β'_k > 0` it is active there (`β'_k` is `β_k` plus the contribution of constant layer-1
+//!   neurons); neurons whose rows are positive multiples of each other share one indicator;
+//! - with data, from the activation patterns of the data points (exact evaluation): an
+//!   indicator constant over the data is fixed, indicators equal over the data are identified.
+//!   A candidate that fails this one symbolic check is then verified pattern by pattern (each
+//!   data pattern once; polynomial in the number of points).
+//!
+//! Only the terms of `f_o` that contain a variable of `Q` are built: `∇Q · ∇f` involves
+//! `∂f/∂v` for `v` in the support of `Q` only, and those derivatives see no other term. (Each
+//! monomial of `f` holds at most one indicator of each layer and `∇Q` holds none, so
+//! identifying indicators never creates `s²`: no reduction `s² = s` is needed.)
+//!
+//! The candidates are those of [`crate::laws`]: frozen parameters, layer-1 and layer-2
+//! scalings, mixing of layer-2 (and layer-1) neurons that share an indicator or are both
+//! always active. The lower bound is the number of verified laws with independent gradients at
+//! `θ` (independence mod `p` implies independence over `Q`).
+//!
+//! # Upper bound: `D − rank` of fields of the Lie algebra at `θ`
+//!
+//! The number of independent local laws is `D − dim Lie(θ)` where the Lie algebra is generated
+//! by the coefficient fields of `∇_θ f_s(θ, x)_o` over the patterns `s` of the domain
+//! ([`crate::lie`]). Any set of such fields, and brackets of them, evaluated at `θ`, spans a
+//! subspace of `Lie(θ)`, so `D − rank` is an upper bound. Without data the patterns are those
+//! of sample points *not on any kink* (exact evaluation: each such point lies in the interior
+//! of a linear region): random points and points pushed to both sides of each neuron's kink.
+//! With data they are the data patterns. Brackets `[X, Y](θ) = DY·X − DX·Y` of random
+//! combinations `X, Y` of the generators are computed with dual numbers (one bracket of random
+//! combinations reaches, with high probability, every level-1 bracket direction, such as the
+//! hidden shift). Ranks are taken over `F_p` (`rank_p ≤ rank_Q`, so the bound stays valid),
+//! in the block structure of the fields: the field of input coordinate `i` touches only the
+//! column `W1[:, i]` of layer 1 (the constant field only `b1`), plus layers 2 and 3.
+//!
+//! When the bounds meet, the number of laws is certified, and the verified laws are all of
+//! them (a maximal independent set). Otherwise both bounds are reported.
+
+use crate::laws::{layer1_mixing, layer1_scaling, layer2_mixing, layer2_scaling, LawKind, Scope};
+use crate::model::{input_var, pattern_var, Pattern};
+use crate::modp::{Echelon, Fp};
+use crate::regions::PatternSet;
+use fibers_exact::Rational;
+use fibers_net::random::Lcg;
+use fibers_net::{Architecture, Network};
+use fibers_semialg::var::Parameter;
+use fibers_semialg::{Monomial, Polynomial, Var, VectorField};
+use std::collections::{BTreeSet, HashSet};
+use std::ops::{Add, Mul, Sub};
+
+/// The value a phase indicator takes on the whole domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Indicator {
+    /// Inactive everywhere on the domain.
+    Zero,
+    /// Active everywhere on the domain.
+    One,
+    /// Symbolic, shared with the neuron of this index in the same layer (itself if alone).
+    Symbol(usize),
+}
+
+/// Certified indicators of every neuron, with the reason of each fixed or shared one.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Phases {
+    /// Layer-1 indicators.
+    pub layer1: Vec<Indicator>,
+    /// Layer-2 indicators.
+    pub layer2: Vec<Indicator>,
+    /// Why each non-trivial indicator holds (one line each).
+    pub reasons: Vec<String>,
+}
+
+fn rat_pos(r: &Rational) -> bool {
+    r.is_positive()
+}
+
+/// Positive-multiple direction of a row: the row divided by the absolute value of its first
+/// nonzero entry (`None` for the zero row).
+fn direction(row: &[Rational]) -> Option<Vec<Rational>> {
+    let lead = row.iter().find(|x| !x.is_zero())?.abs();
+    Some(row.iter().map(|x| x / &lead).collect())
+}
+
+impl Phases {
+    /// Indicators certified from sign conditions on the raw parameters (see the
+    /// [module docs](self)); valid for every input.
+    pub fn from_signs(net: &Network) -> Phases {
+        let arch = net.arch();
+        let mut reasons = Vec::new();
+        let mut layer1 = Vec::with_capacity(arch.n1);
+        let mut dirs1: Vec<(Vec<Rational>, usize)> = Vec::new();
+        for j in 0..arch.n1 {
+            let a = &net.w1()[j];
+            let c = &net.b1()[j];
+            if a.iter().all(Rational::is_zero) {
+                let on = rat_pos(c);
+                reasons.push(format!(
+                    "layer-1 neuron {j}: W1[{j}] = 0 and b1[{j}] = {c}, so it is {} everywhere",
+                    if on { "active" } else { "inactive" }
+                ));
+                layer1.push(if on { Indicator::One } else { Indicator::Zero });
+                continue;
+            }
+            let row: Vec<Rational> = a.iter().chain([c]).cloned().collect();
+            let d = direction(&row).expect("nonzero");
+            match dirs1.iter().find(|(e, _)| *e == d) {
+                Some((_, rep)) => {
+                    reasons.push(format!(
+                        "layer-1 neurons {rep} and {j}: rows (W1, b1) positively parallel, same phase everywhere"
+                    ));
+                    layer1.push(Indicator::Symbol(*rep));
+                }
+                None => {
+                    dirs1.push((d, j));
+                    layer1.push(Indicator::Symbol(j));
+                }
+            }
+        }
+        let mut layer2 = Vec::with_capacity(arch.n2);
+        let mut dirs2: Vec<(Vec<Rational>, usize)> = Vec::new();
+        for k in 0..arch.n2 {
+            // z_k = β'_k + Σ_{j symbolic} w_kj u_j, u_j ≥ 0 free.
+            let mut beta = net.b2()[k].clone();
+            let mut w: Vec<Rational> = Vec::new();
+            for (j, ind) in layer1.iter().enumerate() {
+                match ind {
+                    Indicator::Zero => w.push(Rational::zero()),
+                    Indicator::One => {
+                        beta += &net.w2()[k][j] * &net.b1()[j];
+                        w.push(Rational::zero());
+                    }
+                    Indicator::Symbol(_) => w.push(net.w2()[k][j].clone()),
+                }
+            }
+            if !beta.is_positive() && w.iter().all(|x| !x.is_positive()) {
+                reasons.push(format!(
+                    "layer-2 neuron {k}: all entries of (W2[{k}], b2[{k}]) on the image of layer 1 are ≤ 0, inactive there (dead)"
+                ));
+                layer2.push(Indicator::Zero);
+                continue;
+            }
+            if beta.is_positive() && w.iter().all(|x| !x.is_negative()) {
+                reasons.push(format!(
+                    "layer-2 neuron {k}: b2[{k}] > 0 and W2[{k}] ≥ 0 on the image of layer 1, active there (linear)"
+                ));
+                layer2.push(Indicator::One);
+                continue;
+            }
+            let row: Vec<Rational> = w.into_iter().chain([beta]).collect();
+            let d = direction(&row).expect("crossing rows are nonzero");
+            match dirs2.iter().find(|(e, _)| *e == d) {
+                Some((_, rep)) => {
+                    reasons.push(format!(
+                        "layer-2 neurons {rep} and {k}: rows (W2, b2) positively parallel, same phase everywhere"
+                    ));
+                    layer2.push(Indicator::Symbol(*rep));
+                }
+                None => {
+                    dirs2.push((d, k));
+                    layer2.push(Indicator::Symbol(k));
+                }
+            }
+        }
+        Phases {
+            layer1,
+            layer2,
+            reasons,
+        }
+    }
+
+    /// Indicators from a set of data patterns: constant over the data → fixed, equal over the
+    /// data → shared.
+    pub fn from_patterns(set: &PatternSet) -> Phases {
+        let cols = |layer: usize, n: usize| -> Vec<Vec<bool>> {
+            (0..n)
+                .map(|u| {
+                    set.patterns
+                        .iter()
+                        .map(|p| if layer == 1 { p.layer1[u] } else { p.layer2[u] })
+                        .collect()
+                })
+                .collect()
+        };
+        let n1 = set.patterns.first().map_or(0, |p| p.layer1.len());
+        let n2 = set.patterns.first().map_or(0, |p| p.layer2.len());
+        let mut reasons = Vec::new();
+        let mut assign = |layer: usize, cols: Vec<Vec<bool>>| -> Vec<Indicator> {
+            let mut out = Vec::new();
+            for (u, c) in cols.iter().enumerate() {
+                if c.iter().all(|&b| b) {
+                    out.push(Indicator::One);
+                } else if c.iter().all(|&b| !b) {
+                    out.push(Indicator::Zero);
+                } else {
+                    let rep = (0..u).find(|&v| cols[v] == *c).unwrap_or(u);
+                    if rep != u {
+                        reasons.push(format!(
+                            "layer-{layer} neurons {rep} and {u}: same phase at every data point"
+                        ));
+                    }
+                    out.push(Indicator::Symbol(rep));
+                }
+            }
+            out
+        };
+        let layer1 = assign(1, cols(1, n1));
+        let layer2 = assign(2, cols(2, n2));
+        Phases {
+            layer1,
+            layer2,
+            reasons,
+        }
+    }
+
+    /// The indicators of one pattern (everything fixed).
+    pub fn of_pattern(p: &Pattern) -> Phases {
+        let f = |b: &bool| if *b { Indicator::One } else { Indicator::Zero };
+        Phases {
+            layer1: p.layer1.iter().map(f).collect(),
+            layer2: p.layer2.iter().map(f).collect(),
+            reasons: Vec::new(),
+        }
+    }
+
+    fn factor(&self, layer: usize, unit: usize) -> Option<Option<Var>> {
+        let ind = if layer == 1 {
+            self.layer1[unit]
+        } else {
+            self.layer2[unit]
+        };
+        match ind {
+            Indicator::Zero => None,
+            Indicator::One => Some(None),
+            Indicator::Symbol(r) => Some(Some(pattern_var(layer, r))),
+        }
+    }
+}
+
+/// A term of the symbolic output `f_o`: `b3`, the `b2[k]` term, the `b1[j]` term through `k`,
+/// or the `W1[j][i] x[i]` term through `k`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Term {
+    B3,
+    B2(usize),
+    B1(usize, usize),
+    W1(usize, usize, usize),
+}
+
+fn param_of(v: &Var) -> Option<(u32, usize, Option<usize>)> {
+    match v.parameter()? {
+        Parameter::Weight { layer, row, col } => Some((layer, row as usize, Some(col as usize))),
+        Parameter::Bias { layer, unit } => Some((layer, unit as usize, None)),
+    }
+}
+
+/// The terms of `f_o` containing some variable of `support`.
+fn relevant_terms(arch: &Architecture, o: usize, support: &BTreeSet<Var>) -> BTreeSet<Term> {
+    let mut t = BTreeSet::new();
+    let all_k = |t: &mut BTreeSet<Term>, f: &dyn Fn(usize) -> Vec<Term>| {
+        for k in 0..arch.n2 {
+            t.extend(f(k));
+        }
+    };
+    for v in support {
+        let Some((layer, row, col)) = param_of(v) else {
+            continue;
+        };
+        match (layer, col) {
+            (3, None) if row == o => {
+                t.insert(Term::B3);
+            }
+            (3, Some(k)) if row == o => {
+                t.insert(Term::B2(k));
+                for j in 0..arch.n1 {
+                    t.insert(Term::B1(k, j));
+                    for i in 0..arch.n0 {
+                        t.insert(Term::W1(k, j, i));
+                    }
+                }
+            }
+            (2, None) => {
+                t.insert(Term::B2(row));
+            }
+            (2, Some(j)) => {
+                t.insert(Term::B1(row, j));
+                for i in 0..arch.n0 {
+                    t.insert(Term::W1(row, j, i));
+                }
+            }
+            (1, None) => all_k(&mut t, &|k| vec![Term::B1(k, row)]),
+            (1, Some(i)) => all_k(&mut t, &|k| vec![Term::W1(k, row, i)]),
+            _ => {}
+        }
+    }
+    t
+}
+
+fn term_polynomial(o: usize, term: Term, phases: &Phases) -> Option<Polynomial> {
+    let mut vars: Vec<Var> = Vec::with_capacity(7);
+    let push_ind = |vars: &mut Vec<Var>, layer: usize, unit: usize| -> bool {
+        match phases.factor(layer, unit) {
+            None => false,
+            Some(None) => true,
+            Some(Some(s)) => {
+                vars.push(s);
+                true
+            }
+        }
+    };
+    match term {
+        Term::B3 => vars.push(Var::b3(o)),
+        Term::B2(k) => {
+            if !push_ind(&mut vars, 2, k) {
+                return None;
+            }
+            vars.push(Var::w3(o, k));
+            vars.push(Var::b2(k));
+        }
+        Term::B1(k, j) | Term::W1(k, j, _) => {
+            if !push_ind(&mut vars, 2, k) || !push_ind(&mut vars, 1, j) {
+                return None;
+            }
+            vars.push(Var::w3(o, k));
+            vars.push(Var::w2(k, j));
+            match term {
+                Term::W1(_, _, i) => {
+                    vars.push(Var::w1(j, i));
+                    vars.push(input_var(i));
+                }
+                _ => vars.push(Var::b1(j)),
+            }
+        }
+    }
+    Some(Polynomial::term(
+        Rational::one(),
+        Monomial::from_powers(vars.into_iter().map(|v| (v, 1))),
+    ))
+}
+
+/// Whether `∇q · ∇_θ f_o ≡ 0` for every output `o`, as polynomials in `(θ, x, s)` with the
+/// indicators of `phases` substituted (see the [module docs](self)).
+pub fn verify_symbolic(q: &Polynomial, arch: &Architecture, phases: &Phases) -> bool {
+    let support = q.variables();
+    let grad = VectorField::gradient_of(q);
+    (0..arch.n3).all(|o| {
+        let f: Polynomial = relevant_terms(arch, o, &support)
+            .into_iter()
+            .filter_map(|t| term_polynomial(o, t, phases))
+            .sum();
+        grad.apply(&f).is_zero()
+    })
+}
+
+/// How a law was verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifiedBy {
+    /// One identity with the certified indicators substituted.
+    SymbolicIndicators,
+    /// One identity per data pattern.
+    EachDataPattern,
+}
+
+/// A verified law of the bounds computation.
+#[derive(Clone, Debug)]
+pub struct BoundLaw {
+    /// A short name (as in [`crate::laws`]).
+    pub name: String,
+    /// The family.
+    pub kind: LawKind,
+    /// Global (every indicator left symbolic) or local (some indicator fixed or shared).
+    pub scope: Scope,
+    /// The conserved polynomial.
+    pub polynomial: Polynomial,
+    /// How it was verified.
+    pub verified_by: VerifiedBy,
+}
+
+/// Options of [`bounds`].
+#[derive(Clone, Debug)]
+pub struct BoundsOptions {
+    /// Seed of the sample points and random combinations.
+    pub seed: u64,
+    /// The most distinct activation patterns sampled (without data).
+    pub max_patterns: usize,
+    /// The most sample points tried (without data).
+    pub max_points: usize,
+    /// Stop sampling after this many new patterns in a row that add no rank.
+    pub stall_patterns: usize,
+    /// Stop sampling after this many points in a row that give no new pattern.
+    pub stall_points: usize,
+    /// The most brackets computed.
+    pub max_brackets: usize,
+    /// Print progress on stderr.
+    pub progress: bool,
+}
+
+impl Default for BoundsOptions {
+    fn default() -> Self {
+        BoundsOptions {
+            seed: 1,
+            max_patterns: 2000,
+            max_points: 20_000,
+            stall_patterns: 6,
+            stall_points: 200,
+            max_brackets: 64,
+            progress: false,
+        }
+    }
+}
+
+/// Why the upper-bound computation stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoundsStop {
+    /// The upper bound met the lower bound.
+    Met,
+    /// New patterns and brackets stopped adding rank (the bounds may still differ).
+    Stalled,
+    /// A budget ran out.
+    Budget,
+    /// A parameter has no image mod p (its denominator is a multiple of p).
+    NoImage,
+}
+
+/// The result of [`bounds`].
+#[derive(Clone, Debug)]
+pub struct Bounds {
+    /// `D`.
+    pub parameters: usize,
+    /// Certified indicators used in the verification.
+    pub phases: Phases,
+    /// The verified laws with independent gradients at `θ`.
+    pub laws: Vec<BoundLaw>,
+    /// Verified laws dependent on those kept.
+    pub dependent: Vec<String>,
+    /// Candidates that failed verification.
+    pub failed: Vec<String>,
+    /// Lower bound on the number of independent laws (`laws.len()`).
+    pub lower: usize,
+    /// Upper bound `D − rank`.
+    pub upper: usize,
+    /// Rank of the generator fields alone at `θ`.
+    pub fields_rank: usize,
+    /// Rank with the brackets.
+    pub rank: usize,
+    /// Brackets computed, and how many added rank.
+    pub brackets: (usize, usize),
+    /// Distinct activation patterns whose fields were used.
+    pub patterns: usize,
+    /// Sample points tried (0 with data).
+    pub points: usize,
+    /// Sample points skipped because they lie on a kink.
+    pub on_kink: usize,
+    /// Why it stopped.
+    pub stop: BoundsStop,
+    /// Whether the patterns come from data.
+    pub data: bool,
+}
+
+impl Bounds {
+    /// Whether the bounds meet (the count is certified).
+    pub fn certified(&self) -> bool {
+        self.lower == self.upper
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Candidate laws and their verification.
+
+fn candidates(
+    net: &Network,
+    phases: &Phases,
+    data: Option<&PatternSet>,
+) -> Vec<(String, LawKind, Polynomial)> {
+    let arch = net.arch();
+    let mut out = Vec::new();
+    // Frozen parameters.
+    let frozen: Vec<Var> = match data {
+        Some(set) => crate::laws::frozen_parameters_fast(&arch, &set.patterns),
+        None => {
+            let z1 = |j: usize| phases.layer1[j] == Indicator::Zero;
+            let z2 = |k: usize| phases.layer2[k] == Indicator::Zero;
+            let all2 = (0..arch.n2).all(z2);
+            let mut v = Vec::new();
+            for j in 0..arch.n1 {
+                for i in 0..arch.n0 {
+                    if z1(j) || all2 {
+                        v.push(Var::w1(j, i));
+                    }
+                }
+            }
+            for j in 0..arch.n1 {
+                if z1(j) || all2 {
+                    v.push(Var::b1(j));
+                }
+            }
+            for k in 0..arch.n2 {
+                for j in 0..arch.n1 {
+                    if z2(k) || z1(j) {
+                        v.push(Var::w2(k, j));
+                    }
+                }
+            }
+            for k in 0..arch.n2 {
+                if z2(k) {
+                    v.push(Var::b2(k));
+                }
+            }
+            for o in 0..arch.n3 {
+                for k in 0..arch.n2 {
+                    if z2(k) {
+                        v.push(Var::w3(o, k));
+                    }
+                }
+            }
+            v
+        }
+    };
+    for v in frozen {
+        out.push((
+            format!("frozen {v}"),
+            LawKind::Frozen(v.clone()),
+            Polynomial::var(v),
+        ));
+    }
+    for j in 0..arch.n1 {
+        out.push((
+            format!("L1 scaling j={j}"),
+            LawKind::Layer1Scaling(j),
+            layer1_scaling(&arch, j),
+        ));
+    }
+    for k in 0..arch.n2 {
+        out.push((
+            format!("L2 scaling k={k}"),
+            LawKind::Layer2Scaling(k),
+            layer2_scaling(&arch, k),
+        ));
+    }
+    let tied = |inds: &[Indicator]| -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        for a in 0..inds.len() {
+            for b in a + 1..inds.len() {
+                let same = match (inds[a], inds[b]) {
+                    (Indicator::One, Indicator::One) => true,
+                    (Indicator::Symbol(x), Indicator::Symbol(y)) => x == y,
+                    _ => false,
+                };
+                if same {
+                    v.push((a, b));
+                }
+            }
+        }
+        v
+    };
+    let (pairs2, pairs1) = match data {
+        Some(set) => (set.layer2_tied_pairs(), set.layer1_tied_pairs()),
+        None => (tied(&phases.layer2), tied(&phases.layer1)),
+    };
+    for (k, l) in pairs2 {
+        out.push((
+            format!("L2 mixing k={k},l={l}"),
+            LawKind::Layer2Mixing(k, l),
+            layer2_mixing(&arch, k, l),
+        ));
+    }
+    for (j, l) in pairs1 {
+        out.push((
+            format!("L1 mixing j={j},l={l}"),
+            LawKind::Layer1Mixing(j, l),
+            layer1_mixing(&arch, j, l),
+        ));
+    }
+    out
+}
+
+fn all_symbolic(arch: &Architecture) -> Phases {
+    Phases {
+        layer1: (0..arch.n1).map(Indicator::Symbol).collect(),
+        layer2: (0..arch.n2).map(Indicator::Symbol).collect(),
+        reasons: Vec::new(),
+    }
+}
+
+/// The parameter values mod p (layout order), or `None`.
+fn theta_mod_p(net: &Network) -> Option<Vec<Fp>> {
+    net.params().iter().map(Fp::from_rational).collect()
+}
+
+/// The gradient of `q` at `θ` mod p (dense, layout order), or `None`.
+fn gradient_mod_p(q: &Polynomial, arch: &Architecture, theta: &[Fp]) -> Vec<Fp> {
+    let lay = Index::new(*arch);
+    let mut g = vec![Fp::ZERO; arch.param_count()];
+    for (m, c) in q.terms() {
+        let c = Fp::from_rational(c).expect("small coefficients");
+        let powers: Vec<(usize, u32)> = m
+            .powers()
+            .map(|(v, e)| (lay.of(v).expect("a parameter"), e))
+            .collect();
+        for (a, &(ia, ea)) in powers.iter().enumerate() {
+            // ∂/∂v_a of c Π v^e = c e_a v_a^{e_a−1} Π_{b≠a} v_b^{e_b}.
+            let mut t = c * Fp::from_i64(i64::from(ea)) * theta[ia].pow(u64::from(ea - 1));
+            for (b, &(ib, eb)) in powers.iter().enumerate() {
+                if b != a {
+                    t = t * theta[ib].pow(u64::from(eb));
+                }
+            }
+            g[ia] = g[ia] + t;
+        }
+    }
+    g
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coefficient fields, generic over F_p and dual numbers.
+
+trait Ring: Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> {
+    fn zero() -> Self;
+    fn lift(v: Fp) -> Self;
+}
+
+impl Ring for Fp {
+    fn zero() -> Self {
+        Fp::ZERO
+    }
+    fn lift(v: Fp) -> Self {
+        v
+    }
+}
+
+/// `a + ε b` with `ε² = 0`.
+#[derive(Clone, Copy, Debug)]
+struct Dual(Fp, Fp);
+impl Add for Dual {
+    type Output = Dual;
+    fn add(self, o: Dual) -> Dual {
+        Dual(self.0 + o.0, self.1 + o.1)
+    }
+}
+impl Sub for Dual {
+    type Output = Dual;
+    fn sub(self, o: Dual) -> Dual {
+        Dual(self.0 - o.0, self.1 - o.1)
+    }
+}
+impl Mul for Dual {
+    type Output = Dual;
+    fn mul(self, o: Dual) -> Dual {
+        Dual(self.0 * o.0, self.0 * o.1 + self.1 * o.0)
+    }
+}
+impl Ring for Dual {
+    fn zero() -> Self {
+        Dual(Fp::ZERO, Fp::ZERO)
+    }
+    fn lift(v: Fp) -> Self {
+        Dual(v, Fp::ZERO)
+    }
+}
+
+/// `a + ε₁ b + ε₂ c + ε₁ε₂ d` with `ε₁² = ε₂² = 0`.
+#[derive(Clone, Copy, Debug)]
+struct HyperDual(Fp, Fp, Fp, Fp);
+impl Add for HyperDual {
+    type Output = HyperDual;
+    fn add(self, o: HyperDual) -> HyperDual {
+        HyperDual(self.0 + o.0, self.1 + o.1, self.2 + o.2, self.3 + o.3)
+    }
+}
+impl Sub for HyperDual {
+    type Output = HyperDual;
+    fn sub(self, o: HyperDual) -> HyperDual {
+        HyperDual(self.0 - o.0, self.1 - o.1, self.2 - o.2, self.3 - o.3)
+    }
+}
+impl Mul for HyperDual {
+    type Output = HyperDual;
+    fn mul(self, o: HyperDual) -> HyperDual {
+        HyperDual(
+            self.0 * o.0,
+            self.0 * o.1 + self.1 * o.0,
+            self.0 * o.2 + self.2 * o.0,
+            self.0 * o.3 + self.1 * o.2 + self.2 * o.1 + self.3 * o.0,
+        )
+    }
+}
+impl Ring for HyperDual {
+    fn zero() -> Self {
+        HyperDual(Fp::ZERO, Fp::ZERO, Fp::ZERO, Fp::ZERO)
+    }
+    fn lift(v: Fp) -> Self {
+        HyperDual(v, Fp::ZERO, Fp::ZERO, Fp::ZERO)
+    }
+}
+
+/// Parameter indices in the order of [`Architecture::param_names`].
+#[derive(Clone, Copy, Debug)]
+struct Index {
+    a: Architecture,
+}
+
+impl Index {
+    fn new(a: Architecture) -> Self {
+        Index { a }
+    }
+    fn w1(&self, j: usize, i: usize) -> usize {
+        j * self.a.n0 + i
+    }
+    fn b1(&self, j: usize) -> usize {
+        self.a.n1 * self.a.n0 + j
+    }
+    fn border(&self) -> usize {
+        self.a.n1 * (self.a.n0 + 1)
+    }
+    fn w2(&self, k: usize, j: usize) -> usize {
+        self.border() + k * self.a.n1 + j
+    }
+    fn b2(&self, k: usize) -> usize {
+        self.border() + self.a.n2 * self.a.n1 + k
+    }
+    fn w3(&self, o: usize, k: usize) -> usize {
+        self.border() + self.a.n2 * (self.a.n1 + 1) + o * self.a.n2 + k
+    }
+    fn b3(&self, o: usize) -> usize {
+        self.border() + self.a.n2 * (self.a.n1 + 1) + self.a.n3 * self.a.n2 + o
+    }
+    fn of(&self, v: &Var) -> Option<usize> {
+        let (layer, row, col) = param_of(v)?;
+        Some(match (layer, col) {
+            (1, Some(c)) => self.w1(row, c),
+            (1, None) => self.b1(row),
+            (2, Some(c)) => self.w2(row, c),
+            (2, None) => self.b2(row),
+            (3, Some(c)) => self.w3(row, c),
+            (3, None) => self.b3(row),
+            _ => return None,
+        })
+    }
+}
+
+/// One coefficient field at θ: its block (`i < n0` for `x[i]`, `n0` for the constant), its
+/// entries in `W1[:, i]` (or `b1`), and its entries in layers 2 and 3 (the border).
+struct Field<R> {
+    block: usize,
+    part: Vec<R>,
+    border: Vec<R>,
+}
+
+/// The coefficient fields of `∇_θ f_s(θ, x)_o` for one pattern `s`, every output `o` and every
+/// `x`-monomial, evaluated at `theta` (see [`crate::model`]).
+fn pattern_fields<R: Ring>(arch: &Architecture, theta: &[R], pat: &Pattern) -> Vec<Field<R>> {
+    let ix = Index::new(*arch);
+    let (n0, n1, n2, n3) = (arch.n0, arch.n1, arch.n2, arch.n3);
+    let one = R::lift(Fp::ONE);
+    let s1: Vec<bool> = pat.layer1.clone();
+    let s2: Vec<bool> = pat.layer2.clone();
+    // u at x = 0, and its x-coefficients.
+    let u0: Vec<R> = (0..n1)
+        .map(|j| if s1[j] { theta[ix.b1(j)] } else { R::zero() })
+        .collect();
+    // z and its x-coefficients.
+    let mut z0 = vec![R::zero(); n2];
+    let mut lz = vec![R::zero(); n2 * n0];
+    for k in 0..n2 {
+        let mut acc = theta[ix.b2(k)];
+        for j in 0..n1 {
+            if s1[j] {
+                let w = theta[ix.w2(k, j)];
+                acc = acc + w * u0[j];
+                for i in 0..n0 {
+                    lz[k * n0 + i] = lz[k * n0 + i] + w * theta[ix.w1(j, i)];
+                }
+            }
+        }
+        z0[k] = acc;
+    }
+    let border_len = arch.param_count() - ix.border();
+    let off = ix.border();
+    let mut out = Vec::with_capacity(n3 * (n0 + 1));
+    for o in 0..n3 {
+        let dz: Vec<R> = (0..n2)
+            .map(|k| if s2[k] { theta[ix.w3(o, k)] } else { R::zero() })
+            .collect();
+        let d: Vec<R> = (0..n1)
+            .map(|j| {
+                if !s1[j] {
+                    return R::zero();
+                }
+                let mut acc = R::zero();
+                for k in 0..n2 {
+                    if s2[k] {
+                        acc = acc + dz[k] * theta[ix.w2(k, j)];
+                    }
+                }
+                acc
+            })
+            .collect();
+        for i in 0..=n0 {
+            let mut border = vec![R::zero(); border_len];
+            for k in 0..n2 {
+                if !s2[k] {
+                    continue;
+                }
+                for j in 0..n1 {
+                    if s1[j] {
+                        let uj = if i < n0 { theta[ix.w1(j, i)] } else { u0[j] };
+                        border[ix.w2(k, j) - off] = dz[k] * uj;
+                    }
+                }
+                border[ix.w3(o, k) - off] = if i < n0 { lz[k * n0 + i] } else { z0[k] };
+                if i == n0 {
+                    border[ix.b2(k) - off] = dz[k];
+                }
+            }
+            if i == n0 {
+                border[ix.b3(o) - off] = one;
+            }
+            out.push(Field {
+                block: i,
+                part: d.clone(),
+                border,
+            });
+        }
+    }
+    out
+}
+
+/// Ranks of vectors in the block structure of the fields (see the [module docs](self)).
+struct Spans {
+    n1: usize,
+    ix: Index,
+    blocks: Vec<Echelon>,
+    border: Echelon,
+    extras: Echelon,
+}
+
+impl Spans {
+    fn new(arch: &Architecture) -> Self {
+        Spans {
+            n1: arch.n1,
+            ix: Index::new(*arch),
+            blocks: (0..=arch.n0).map(|_| Echelon::new()).collect(),
+            border: Echelon::new(),
+            extras: Echelon::new(),
+        }
+    }
+    fn rank(&self) -> usize {
+        self.blocks.iter().map(Echelon::rank).sum::<usize>()
+            + self.border.rank()
+            + self.extras.rank()
+    }
+    fn insert_field(&mut self, f: Field<Fp>) -> bool {
+        let mut v = f.part;
+        v.extend(f.border);
+        if self.blocks[f.block].insert_within(&mut v, self.n1) {
+            return true;
+        }
+        let b = v.split_off(self.n1);
+        self.border.insert(b)
+    }
+    /// Inserts a full vector (layout order).
+    fn insert_full(&mut self, v: &[Fp]) -> bool {
+        let a = self.ix.a;
+        let off = self.ix.border();
+        let mut border = v[off..].to_vec();
+        let mut parts: Vec<Vec<Fp>> = Vec::with_capacity(a.n0 + 1);
+        for b in 0..=a.n0 {
+            let mut w: Vec<Fp> = (0..a.n1)
+                .map(|j| {
+                    if b < a.n0 {
+                        v[self.ix.w1(j, b)]
+                    } else {
+                        v[self.ix.b1(j)]
+                    }
+                })
+                .collect();
+            w.extend(border.iter().copied());
+            self.blocks[b].reduce(&mut w);
+            border = w.split_off(a.n1);
+            parts.push(w);
+        }
+        if parts.iter().all(|p| p.iter().all(|x| x.is_zero())) {
+            return self.border.insert(border);
+        }
+        self.border.reduce(&mut border);
+        let mut full = vec![Fp::ZERO; a.param_count()];
+        for (b, p) in parts.iter().enumerate() {
+            for (j, x) in p.iter().enumerate() {
+                let idx = if b < a.n0 {
+                    self.ix.w1(j, b)
+                } else {
+                    self.ix.b1(j)
+                };
+                full[idx] = *x;
+            }
+        }
+        full[off..].copy_from_slice(&border);
+        self.extras.insert(full)
+    }
+}
+
+fn scatter<R: Ring>(arch: &Architecture, f: &Field<R>, coef: R, acc: &mut [R]) {
+    let ix = Index::new(*arch);
+    for (j, x) in f.part.iter().enumerate() {
+        let idx = if f.block < arch.n0 {
+            ix.w1(j, f.block)
+        } else {
+            ix.b1(j)
+        };
+        acc[idx] = acc[idx] + coef * *x;
+    }
+    let off = ix.border();
+    for (t, x) in f.border.iter().enumerate() {
+        acc[off + t] = acc[off + t] + coef * *x;
+    }
+}
+
+fn random_fp(rng: &mut Lcg) -> Fp {
+    Fp::from_i64(i64::from(rng.next_u32()) * 4096 + i64::from(rng.next_u32() % 4096) + 1)
+}
+
+/// Random combinations `Σ c_g G_g` of the coefficient fields of some patterns, evaluated with
+/// exact (mod p) first and second directional derivatives.
+struct Combos<'a> {
+    arch: &'a Architecture,
+    theta: &'a [Fp],
+    patterns: &'a [Pattern],
+}
+
+impl Combos<'_> {
+    fn per(&self) -> usize {
+        self.arch.n3 * (self.arch.n0 + 1)
+    }
+    fn random(&self, rng: &mut Lcg) -> Vec<Fp> {
+        (0..self.patterns.len() * self.per())
+            .map(|_| random_fp(rng))
+            .collect()
+    }
+    fn eval<R: Ring>(&self, theta: &[R], coefs: &[Fp]) -> Vec<R> {
+        let per = self.per();
+        let mut acc = vec![R::zero(); self.arch.param_count()];
+        for (p, pat) in self.patterns.iter().enumerate() {
+            for (g, f) in pattern_fields(self.arch, theta, pat).iter().enumerate() {
+                scatter(self.arch, f, R::lift(coefs[p * per + g]), &mut acc);
+            }
+        }
+        acc
+    }
+    /// `C(θ)`.
+    fn value(&self, c: &[Fp]) -> Vec<Fp> {
+        self.eval(self.theta, c)
+    }
+    /// `DC(θ)·v`.
+    fn d1(&self, c: &[Fp], v: &[Fp]) -> Vec<Fp> {
+        let th: Vec<Dual> = self.theta.iter().zip(v).map(|(t, e)| Dual(*t, *e)).collect();
+        self.eval(&th, c).into_iter().map(|x| x.1).collect()
+    }
+    /// `D²C(θ)(v, w)`.
+    fn d2(&self, c: &[Fp], v: &[Fp], w: &[Fp]) -> Vec<Fp> {
+        let th: Vec<HyperDual> = self
+            .theta
+            .iter()
+            .zip(v.iter().zip(w))
+            .map(|(t, (a, b))| HyperDual(*t, *a, *b, Fp::ZERO))
+            .collect();
+        self.eval(&th, c).into_iter().map(|x| x.3).collect()
+    }
+}
+
+fn sub(a: &[Fp], b: &[Fp]) -> Vec<Fp> {
+    a.iter().zip(b).map(|(x, y)| *x - *y).collect()
+}
+
+/// The value at θ of a bracket of random combinations of the coefficient fields: `[X, Y]` at
+/// level 1, `[Z, [X, Y]]` at level 2 (`[X, Y] = DY·X − DX·Y`; the derivative of a bracket
+/// uses second derivatives, computed with hyper-dual numbers).
+fn random_bracket(
+    arch: &Architecture,
+    theta: &[Fp],
+    patterns: &[Pattern],
+    level: usize,
+    rng: &mut Lcg,
+) -> Vec<Fp> {
+    let cs = Combos {
+        arch,
+        theta,
+        patterns,
+    };
+    let (a, b) = (cs.random(rng), cs.random(rng));
+    let (x, y) = (cs.value(&a), cs.value(&b));
+    let xy = sub(&cs.d1(&b, &x), &cs.d1(&a, &y));
+    if level < 2 {
+        return xy;
+    }
+    let c = cs.random(rng);
+    let z = cs.value(&c);
+    // D[X,Y]·Z = D²Y(X,Z) + DY·(DX·Z) − D²X(Y,Z) − DX·(DY·Z).
+    let dxz = cs.d1(&a, &z);
+    let dyz = cs.d1(&b, &z);
+    let plus: Vec<Fp> = cs
+        .d2(&b, &x, &z)
+        .into_iter()
+        .zip(cs.d1(&b, &dxz))
+        .map(|(p, q)| p + q)
+        .collect();
+    let minus: Vec<Fp> = cs
+        .d2(&a, &y, &z)
+        .into_iter()
+        .zip(cs.d1(&a, &dyz))
+        .map(|(p, q)| p + q)
+        .collect();
+    let dxy_z = sub(&plus, &minus);
+    // [Z, [X,Y]] = D[X,Y]·Z − DZ·[X,Y].
+    sub(&dxy_z, &cs.d1(&c, &xy))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sample points.
+
+/// Sample inputs: random points at two scales, and points on both sides of each neuron's kink
+/// (layer 1 directly; layer 2 through the layer-1 pattern of a random point).
+struct Sampler<'a> {
+    net: &'a Network,
+    rng: Lcg,
+    round: usize,
+    queue: Vec<Vec<Rational>>,
+}
+
+impl<'a> Sampler<'a> {
+    fn new(net: &'a Network, seed: u64) -> Self {
+        Sampler {
+            net,
+            rng: Lcg::new(seed),
+            round: 0,
+            queue: Vec::new(),
+        }
+    }
+
+    fn random_point(&mut self) -> Vec<Rational> {
+        let n0 = self.net.arch().n0;
+        let scale = Rational::ratio(1, [1, 4, 16][self.round % 3]);
+        (0..n0)
+            .map(|_| self.rng.rational(20, 7) * &scale)
+            .collect()
+    }
+
+    /// Pushes `x` onto the hyperplane `g·x + c = 0` and returns the two points at distance
+    /// `t·g` either side of it.
+    fn straddle(&mut self, x: &[Rational], g: &[Rational], c: &Rational) {
+        let gg: Rational = g.iter().map(|v| v * v).sum();
+        if gg.is_zero() {
+            return;
+        }
+        let val: Rational = g.iter().zip(x).map(|(a, b)| a * b).sum::<Rational>() + c;
+        let lam = &val / &gg;
+        let on: Vec<Rational> = x.iter().zip(g).map(|(a, b)| a - &(&lam * b)).collect();
+        let t = Rational::ratio(1, 64) / &gg;
+        for sgn in [1, -1] {
+            let s = &t * &Rational::from(sgn);
+            self.queue
+                .push(on.iter().zip(g).map(|(a, b)| a + &(&s * b)).collect());
+        }
+    }
+
+    fn next(&mut self) -> Vec<Rational> {
+        if let Some(x) = self.queue.pop() {
+            return x;
+        }
+        let net = self.net;
+        let arch = net.arch();
+        let x = self.random_point();
+        // Straddle the kinks of one layer-1 and one layer-2 neuron, in turn.
+        let j = self.round % arch.n1.max(1);
+        if arch.n1 > 0 {
+            self.straddle(&x, &net.w1()[j].clone(), &net.b1()[j].clone());
+        }
+        if arch.n2 > 0 {
+            let k = self.round % arch.n2;
+            let tr = net.pattern(&x);
+            let mut g = vec![Rational::zero(); arch.n0];
+            let mut c = net.b2()[k].clone();
+            for (jj, ph) in tr.layer1.iter().enumerate() {
+                if *ph == fibers_net::pattern::Phase::Active {
+                    let w = &net.w2()[k][jj];
+                    for (gi, a) in g.iter_mut().zip(&net.w1()[jj]) {
+                        *gi += w * a;
+                    }
+                    c += w * &net.b1()[jj];
+                }
+            }
+            self.straddle(&x, &g, &c);
+        }
+        self.round += 1;
+        x
+    }
+}
+
+/// The activation pattern at `x` if it is the pattern of a whole neighbourhood of `x` (so of a
+/// linear region with interior): no pre-activation is 0 at `x`, except ones that vanish
+/// identically near `x` (zero gradient in `x` for the local layer-1 phases), which are inactive
+/// there by the convention `σ'(0) = 0` as in the region enumeration.
+pub fn interior_pattern(net: &Network, x: &[Rational]) -> Option<Pattern> {
+    let arch = net.arch();
+    let mut layer1 = Vec::with_capacity(arch.n1);
+    let mut u = Vec::with_capacity(arch.n1);
+    for j in 0..arch.n1 {
+        let a = &net.w1()[j];
+        let y: Rational = a.iter().zip(x).map(|(p, q)| p * q).sum::<Rational>() + &net.b1()[j];
+        if y.is_zero() && a.iter().any(|v| !v.is_zero()) {
+            return None;
+        }
+        layer1.push(y.is_positive());
+        u.push(if y.is_positive() { y } else { Rational::zero() });
+    }
+    let mut layer2 = Vec::with_capacity(arch.n2);
+    for k in 0..arch.n2 {
+        let w = &net.w2()[k];
+        let z: Rational = w.iter().zip(&u).map(|(p, q)| p * q).sum::<Rational>() + &net.b2()[k];
+        if z.is_zero() {
+            let moving = (0..arch.n0).any(|i| {
+                !(0..arch.n1)
+                    .filter(|&j| layer1[j])
+                    .map(|j| &w[j] * &net.w1()[j][i])
+                    .sum::<Rational>()
+                    .is_zero()
+            });
+            if moving {
+                return None;
+            }
+        }
+        layer2.push(z.is_positive());
+    }
+    Some(Pattern { layer1, layer2 })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole computation.
+
+/// Both bounds on the number of independent local conservation laws at `net`, for the patterns
+/// of `data` (a pattern set built from data points) or, without data, for every linear region
+/// (see the [module docs](self)).
+pub fn bounds(net: &Network, data: Option<&PatternSet>, opts: &BoundsOptions) -> Bounds {
+    let arch = net.arch();
+    let d = arch.param_count();
+    let say = |s: String| {
+        if opts.progress {
+            eprintln!("conserve: {s}");
+        }
+    };
+    let phases = match data {
+        Some(set) => Phases::from_patterns(set),
+        None => Phases::from_signs(net),
+    };
+    let symbolic = all_symbolic(&arch);
+    let theta = theta_mod_p(net);
+
+    // Lower bound.
+    let mut laws = Vec::new();
+    let mut dependent = Vec::new();
+    let mut failed = Vec::new();
+    let mut span = Echelon::new();
+    let cands = candidates(net, &phases, data);
+    say(format!("verifying {} candidate laws", cands.len()));
+    for (name, kind, poly) in cands {
+        let (ok, by) = if verify_symbolic(&poly, &arch, &phases) {
+            (true, VerifiedBy::SymbolicIndicators)
+        } else if let Some(set) = data {
+            let ok = set
+                .patterns
+                .iter()
+                .all(|p| verify_symbolic(&poly, &arch, &Phases::of_pattern(p)));
+            (ok, VerifiedBy::EachDataPattern)
+        } else {
+            (false, VerifiedBy::SymbolicIndicators)
+        };
+        if !ok {
+            failed.push(name);
+            continue;
+        }
+        let independent = match &theta {
+            Some(t) => span.insert(gradient_mod_p(&poly, &arch, t)),
+            None => false,
+        };
+        if !independent {
+            dependent.push(name);
+            continue;
+        }
+        let scope = if matches!(kind, LawKind::Frozen(_)) {
+            Scope::Local
+        } else if verify_symbolic(&poly, &arch, &symbolic) {
+            Scope::Global
+        } else {
+            Scope::Local
+        };
+        laws.push(BoundLaw {
+            name,
+            kind,
+            scope,
+            polynomial: poly,
+            verified_by: by,
+        });
+    }
+    let lower = laws.len();
+    say(format!("lower bound: {lower} independent verified laws"));
+
+    let mut result = Bounds {
+        parameters: d,
+        phases,
+        laws,
+        dependent,
+        failed,
+        lower,
+        upper: d,
+        fields_rank: 0,
+        rank: 0,
+        brackets: (0, 0),
+        patterns: 0,
+        points: 0,
+        on_kink: 0,
+        stop: BoundsStop::NoImage,
+        data: data.is_some(),
+    };
+    let Some(theta) = theta else {
+        return result;
+    };
+    let target = d - lower;
+    let mut spans = Spans::new(&arch);
+    let mut used: Vec<Pattern> = Vec::new();
+    let mut stop = BoundsStop::Stalled;
+    match data {
+        Some(set) => {
+            for p in &set.patterns {
+                for f in pattern_fields(&arch, &theta, p) {
+                    spans.insert_field(f);
+                }
+                used.push(p.clone());
+                if spans.rank() >= target {
+                    break;
+                }
+            }
+        }
+        None => {
+            let mut seen: HashSet<Pattern> = HashSet::new();
+            let mut sampler = Sampler::new(net, opts.seed);
+            let mut stall = 0;
+            let mut since_new = 0;
+            loop {
+                if spans.rank() >= target {
+                    break;
+                }
+                if result.points >= opts.max_points || used.len() >= opts.max_patterns {
+                    stop = BoundsStop::Budget;
+                    break;
+                }
+                if stall >= opts.stall_patterns || since_new >= opts.stall_points {
+                    break;
+                }
+                let x = sampler.next();
+                result.points += 1;
+                let Some(pat) = interior_pattern(net, &x) else {
+                    result.on_kink += 1;
+                    continue;
+                };
+                if !seen.insert(pat.clone()) {
+                    since_new += 1;
+                    continue;
+                }
+                since_new = 0;
+                let before = spans.rank();
+                for f in pattern_fields(&arch, &theta, &pat) {
+                    spans.insert_field(f);
+                }
+                used.push(pat);
+                if spans.rank() > before {
+                    stall = 0;
+                } else {
+                    stall += 1;
+                }
+                if used.len() % 16 == 0 {
+                    say(format!(
+                        "{} patterns from {} points: rank {} of {target} needed",
+                        used.len(),
+                        result.points,
+                        spans.rank()
+                    ));
+                }
+            }
+        }
+    }
+    result.fields_rank = spans.rank();
+    say(format!(
+        "fields: rank {} from {} patterns (upper bound {})",
+        result.fields_rank,
+        used.len(),
+        d - result.fields_rank
+    ));
+    let mut rng = Lcg::new(opts.seed ^ 0x5eed);
+    let mut brackets = (0, 0);
+    let mut level = 1;
+    while spans.rank() < target && !used.is_empty() && level <= 2 {
+        if brackets.0 >= opts.max_brackets {
+            stop = BoundsStop::Budget;
+            break;
+        }
+        let v = random_bracket(&arch, &theta, &used, level, &mut rng);
+        brackets.0 += 1;
+        if spans.insert_full(&v) {
+            brackets.1 += 1;
+        } else {
+            // A random bracket of this level adds nothing: with high probability no bracket
+            // of this level does (the component outside the span is multilinear in the
+            // random coefficients). Go one level up.
+            level += 1;
+        }
+    }
+    if brackets.0 > 0 {
+        say(format!(
+            "brackets: {} computed, {} added rank",
+            brackets.0, brackets.1
+        ));
+    }
+    result.rank = spans.rank();
+    result.upper = d - result.rank;
+    result.brackets = brackets;
+    result.patterns = used.len();
+    result.stop = if result.upper == result.lower {
+        BoundsStop::Met
+    } else {
+        stop
+    };
+    result
+}
