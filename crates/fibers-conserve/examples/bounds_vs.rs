@@ -20,9 +20,11 @@ fn compare(name: &str, net: &Network, data: Option<&Dataset>) -> (bool, bool) {
     let exact = an.agrees() && an.lie.certified;
     let ok = b.lower <= ex && (!exact || ex <= b.upper) && (!b.certified() || b.lower == ex);
     println!(
-        "{name}: exhaustive laws {ex} lie {} ({}) | bounds [{}, {}] {} fields {} brackets {:?} patterns {} {:?}{}",
+        "{name}: exhaustive laws {ex} lie {} ({}, {} regions, levels {}) | bounds [{}, {}] {} fields {} brackets {:?} patterns {} {:?}{}",
         an.lie.count,
         if exact { "exact" } else { "open" },
+        an.patterns.patterns.len(),
+        an.lie.levels.len(),
         b.lower,
         b.upper,
         if b.certified() { "certified" } else { "OPEN" },

@@ -413,8 +413,8 @@ impl Default for BoundsOptions {
             seed: 1,
             max_patterns: 2000,
             max_points: 20_000,
-            stall_patterns: 6,
-            stall_points: 200,
+            stall_patterns: 12,
+            stall_points: 400,
             max_brackets: 64,
             progress: false,
         }
@@ -1051,7 +1051,7 @@ impl<'a> Sampler<'a> {
 
     fn random_point(&mut self) -> Vec<Rational> {
         let n0 = self.net.arch().n0;
-        let scale = Rational::ratio(1, [1, 4, 16][self.round % 3]);
+        let scale = [Rational::ratio(1, 1), Rational::ratio(1, 4), Rational::ratio(1, 16), Rational::ratio(8, 1)][self.round % 4].clone();
         (0..n0)
             .map(|_| self.rng.rational(20, 7) * &scale)
             .collect()
@@ -1075,33 +1075,86 @@ impl<'a> Sampler<'a> {
         }
     }
 
+    /// The affine form `(g, c)` of neuron `nu` (layer 1 first, then layer 2) on the layer-1
+    /// cell of `x`.
+    fn form(&self, x: &[Rational], nu: usize) -> (Vec<Rational>, Rational) {
+        let net = self.net;
+        let arch = net.arch();
+        if nu < arch.n1 {
+            return (net.w1()[nu].clone(), net.b1()[nu].clone());
+        }
+        let k = nu - arch.n1;
+        let mut g = vec![Rational::zero(); arch.n0];
+        let mut c = net.b2()[k].clone();
+        for j in 0..arch.n1 {
+            let y: Rational =
+                net.w1()[j].iter().zip(x).map(|(p, q)| p * q).sum::<Rational>() + &net.b1()[j];
+            if y.is_positive() {
+                let w = &net.w2()[k][j];
+                for (gi, a) in g.iter_mut().zip(&net.w1()[j]) {
+                    *gi += w * a;
+                }
+                c += w * &net.b1()[j];
+            }
+        }
+        (g, c)
+    }
+
+    /// Points around the intersection of the kinks of two neurons (all four sides), solved in
+    /// the plane of their gradients through `x`.
+    fn corner(&mut self, x: &[Rational], a: (Vec<Rational>, Rational), b: (Vec<Rational>, Rational)) {
+        let dot = |p: &[Rational], q: &[Rational]| p.iter().zip(q).map(|(s, t)| s * t).sum::<Rational>();
+        let (ga, ca) = a;
+        let (gb, cb) = b;
+        let (aa, ab, bb) = (dot(&ga, &ga), dot(&ga, &gb), dot(&gb, &gb));
+        let det = &aa * &bb - &ab * &ab;
+        if det.is_zero() {
+            return;
+        }
+        // Dual basis: u_a = (bb g_a − ab g_b)/det, u_b = (aa g_b − ab g_a)/det.
+        let ua: Vec<Rational> = ga
+            .iter()
+            .zip(&gb)
+            .map(|(p, q)| (&bb * p - &ab * q) / &det)
+            .collect();
+        let ub: Vec<Rational> = ga
+            .iter()
+            .zip(&gb)
+            .map(|(p, q)| (&aa * q - &ab * p) / &det)
+            .collect();
+        let va = dot(&ga, x) + &ca;
+        let vb = dot(&gb, x) + &cb;
+        let at: Vec<Rational> = (0..x.len())
+            .map(|i| &x[i] - &(&va * &ua[i]) - &(&vb * &ub[i]))
+            .collect();
+        let t = Rational::ratio(1, [64, 4096][self.round % 2]);
+        for (sa, sb) in [(1, 1), (1, -1), (-1, 1), (-1, -1)] {
+            let (da, db) = (&t * &Rational::from(sa), &t * &Rational::from(sb));
+            self.queue.push(
+                (0..x.len())
+                    .map(|i| &at[i] + &(&da * &ua[i]) + &(&db * &ub[i]))
+                    .collect(),
+            );
+        }
+    }
+
     fn next(&mut self) -> Vec<Rational> {
         if let Some(x) = self.queue.pop() {
             return x;
         }
-        let net = self.net;
-        let arch = net.arch();
+        let arch = self.net.arch();
         let x = self.random_point();
-        // Straddle the kinks of one layer-1 and one layer-2 neuron, in turn.
-        let j = self.round % arch.n1.max(1);
-        if arch.n1 > 0 {
-            self.straddle(&x, &net.w1()[j].clone(), &net.b1()[j].clone());
-        }
-        if arch.n2 > 0 {
-            let k = self.round % arch.n2;
-            let tr = net.pattern(&x);
-            let mut g = vec![Rational::zero(); arch.n0];
-            let mut c = net.b2()[k].clone();
-            for (jj, ph) in tr.layer1.iter().enumerate() {
-                if *ph == fibers_net::pattern::Phase::Active {
-                    let w = &net.w2()[k][jj];
-                    for (gi, a) in g.iter_mut().zip(&net.w1()[jj]) {
-                        *gi += w * a;
-                    }
-                    c += w * &net.b1()[jj];
-                }
-            }
+        let n = arch.n1 + arch.n2;
+        if n > 0 {
+            // Straddle the kink of one neuron (in turn), and a corner with a random other.
+            let nu = self.round % n;
+            let (g, c) = self.form(&x, nu);
             self.straddle(&x, &g, &c);
+            let mu = self.rng.range(0, n as i64 - 1) as usize;
+            if mu != nu {
+                let other = self.form(&x, mu);
+                self.corner(&x, (g, c), other);
+            }
         }
         self.round += 1;
         x
