@@ -403,8 +403,6 @@ pub struct BoundsOptions {
     pub stall_points: usize,
     /// The most brackets computed.
     pub max_brackets: usize,
-    /// Print progress on stderr.
-    pub progress: bool,
 }
 
 impl Default for BoundsOptions {
@@ -416,7 +414,6 @@ impl Default for BoundsOptions {
             stall_patterns: 12,
             stall_points: 400,
             max_brackets: 64,
-            progress: false,
         }
     }
 }
@@ -474,6 +471,138 @@ impl Bounds {
     /// Whether the bounds meet (the count is certified).
     pub fn certified(&self) -> bool {
         self.lower == self.upper
+    }
+
+    /// How the upper bound was obtained, in one line.
+    pub fn upper_how(&self) -> String {
+        format!(
+            "D − rank = {} − {}: gradient fields of {} activation pattern(s){} (rank {}), {} bracket(s) of which {} added rank; ranks over F_p, p = 2^61 − 1",
+            self.parameters,
+            self.rank,
+            self.patterns,
+            if self.data {
+                " of the data".to_string()
+            } else {
+                format!(
+                    " at sample points off every kink ({} points tried, {} on a kink)",
+                    self.points, self.on_kink
+                )
+            },
+            self.fields_rank,
+            self.brackets.0,
+            self.brackets.1
+        )
+    }
+
+    /// The plain-text report (stable; used for snapshots).
+    pub fn text(&self, arch: &Architecture) -> String {
+        let mut s = format!(
+            "architecture {arch}, D = {}, method: certified bounds (docs/theory.md §12), {}\n",
+            self.parameters,
+            if self.data {
+                "activation patterns of the data"
+            } else {
+                "every linear region (no enumeration)"
+            }
+        );
+        if !self.phases.reasons.is_empty() {
+            s.push_str("certified phases:\n");
+            for r in &self.phases.reasons {
+                s.push_str(&format!("  {r}\n"));
+            }
+        }
+        s.push_str(&format!("laws ({}):\n", self.laws.len()));
+        for l in &self.laws {
+            let scope = match l.scope {
+                Scope::Global => "global",
+                Scope::Local => "local",
+            };
+            let by = match l.verified_by {
+                VerifiedBy::SymbolicIndicators => "",
+                VerifiedBy::EachDataPattern => " (verified on each data pattern)",
+            };
+            s.push_str(&format!("  [{scope}] {}: {}{by}\n", l.name, l.polynomial));
+        }
+        if !self.dependent.is_empty() {
+            s.push_str(&format!("dependent at θ: {}\n", self.dependent.join("; ")));
+        }
+        for f in &self.failed {
+            s.push_str(&format!("FAILED candidate {f}\n"));
+        }
+        s.push_str(&format!(
+            "lower bound {}: verified laws (identities in symbolic phase indicators), independent at θ\n",
+            self.lower
+        ));
+        s.push_str(&format!("upper bound {}: {}\n", self.upper, self.upper_how()));
+        if self.certified() {
+            s.push_str(&format!(
+                "number of independent conservation laws: {} (certified: bounds met)\n",
+                self.lower
+            ));
+        } else {
+            s.push_str(&format!(
+                "number of independent conservation laws: open, between {} and {} (stopped: {}); try --exhaustive on small networks\n",
+                self.lower,
+                self.upper,
+                match self.stop {
+                    BoundsStop::Met => "bounds met",
+                    BoundsStop::Stalled => "no new rank from patterns or brackets",
+                    BoundsStop::Budget => "budget exhausted",
+                    BoundsStop::NoImage => "a parameter has no image mod p",
+                }
+            ));
+        }
+        s
+    }
+
+    /// The JSON report (`"mode": "bounds"`).
+    pub fn to_json(&self, arch: &Architecture) -> serde_json::Value {
+        let laws: Vec<serde_json::Value> = self
+            .laws
+            .iter()
+            .map(|l| {
+                serde_json::json!({
+                    "name": l.name,
+                    "scope": l.scope,
+                    "polynomial": l.polynomial.to_json_value(),
+                    "text": l.polynomial.to_string(),
+                    "verified": true,
+                    "verified_by": l.verified_by,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "mode": "bounds",
+            "architecture": [arch.n0, arch.n1, arch.n2, arch.n3],
+            "parameters": self.parameters,
+            "patterns": {"source": if self.data { "data" } else { "samples" }, "count": self.patterns},
+            "phases": self.phases,
+            "laws": laws,
+            "dependent_laws": self.dependent,
+            "failed_candidates": self.failed,
+            "law_count": if self.certified() { Some(self.lower) } else { None },
+            "certification": {"law_count": {
+                "certified": self.certified(),
+                "how": if self.certified() { "bounds met" } else { "open" },
+                "lower": self.lower,
+                "upper": self.upper,
+            }},
+            "lower_bound": {
+                "value": self.lower,
+                "how": "laws verified as identities in symbolic phase indicators, independent gradients at θ",
+            },
+            "upper_bound": {
+                "value": self.upper,
+                "how": self.upper_how(),
+                "rank": self.rank,
+                "fields_rank": self.fields_rank,
+                "brackets": self.brackets.0,
+                "brackets_adding_rank": self.brackets.1,
+                "sample_points": self.points,
+                "sample_points_on_kink": self.on_kink,
+                "stop": self.stop,
+            },
+        })
     }
 }
 
@@ -871,7 +1000,42 @@ impl Spans {
         let b = v.split_off(self.n1);
         self.border.insert(b)
     }
-    /// Inserts a full vector (layout order).
+    /// Whether a full vector (layout order) lies in the span (nothing is stored).
+    fn contains_full(&self, v: &[Fp]) -> bool {
+        let a = self.ix.a;
+        let off = self.ix.border();
+        let mut border = v[off..].to_vec();
+        let mut full = vec![Fp::ZERO; a.param_count()];
+        for b in 0..=a.n0 {
+            let mut w: Vec<Fp> = (0..a.n1)
+                .map(|j| {
+                    if b < a.n0 {
+                        v[self.ix.w1(j, b)]
+                    } else {
+                        v[self.ix.b1(j)]
+                    }
+                })
+                .collect();
+            w.extend(border.iter().copied());
+            self.blocks[b].reduce(&mut w);
+            border = w.split_off(a.n1);
+            for (j, x) in w.iter().enumerate() {
+                let idx = if b < a.n0 {
+                    self.ix.w1(j, b)
+                } else {
+                    self.ix.b1(j)
+                };
+                full[idx] = *x;
+            }
+        }
+        self.border.reduce(&mut border);
+        full[off..].copy_from_slice(&border);
+        self.extras.reduce(&mut full);
+        full.iter().all(|x| x.is_zero())
+    }
+
+    /// Inserts a full vector (layout order). Only after every field was inserted with
+    /// [`Spans::insert_field`] (the stored extra rows must stay last).
     fn insert_full(&mut self, v: &[Fp]) -> bool {
         let a = self.ix.a;
         let off = self.ix.border();
@@ -1206,13 +1370,19 @@ pub fn interior_pattern(net: &Network, x: &[Rational]) -> Option<Pattern> {
 /// of `data` (a pattern set built from data points) or, without data, for every linear region
 /// (see the [module docs](self)).
 pub fn bounds(net: &Network, data: Option<&PatternSet>, opts: &BoundsOptions) -> Bounds {
+    bounds_with_progress(net, data, opts, &mut |_| {})
+}
+
+/// [`bounds`], reporting progress messages to `progress`.
+pub fn bounds_with_progress(
+    net: &Network,
+    data: Option<&PatternSet>,
+    opts: &BoundsOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Bounds {
     let arch = net.arch();
     let d = arch.param_count();
-    let say = |s: String| {
-        if opts.progress {
-            eprintln!("conserve: {s}");
-        }
-    };
+    let mut say = |s: String| progress(&s);
     let phases = match data {
         Some(set) => Phases::from_patterns(set),
         None => Phases::from_signs(net),
@@ -1310,6 +1480,7 @@ pub fn bounds(net: &Network, data: Option<&PatternSet>, opts: &BoundsOptions) ->
             let mut sampler = Sampler::new(net, opts.seed);
             let mut stall = 0;
             let mut since_new = 0;
+            let mut probe_rng = Lcg::new(opts.seed ^ 0x9e37);
             loop {
                 if spans.rank() >= target {
                     break;
@@ -1332,15 +1503,23 @@ pub fn bounds(net: &Network, data: Option<&PatternSet>, opts: &BoundsOptions) ->
                     continue;
                 }
                 since_new = 0;
-                let before = spans.rank();
-                for f in pattern_fields(&arch, &theta, &pat) {
-                    spans.insert_field(f);
+                // Probe with a random combination of the pattern's fields: if it lies in the
+                // span, so do (with high probability) all of them, and inserting them one by one
+                // would cost much and add nothing. (Skipping fields only lowers the rank found:
+                // the bound stays valid.)
+                let fields = pattern_fields(&arch, &theta, &pat);
+                let mut probe = vec![Fp::ZERO; d];
+                for f in &fields {
+                    scatter(&arch, f, random_fp(&mut probe_rng), &mut probe);
                 }
                 used.push(pat);
-                if spans.rank() > before {
-                    stall = 0;
-                } else {
+                if spans.contains_full(&probe) {
                     stall += 1;
+                } else {
+                    stall = 0;
+                    for f in fields {
+                        spans.insert_field(f);
+                    }
                 }
                 if used.len() % 16 == 0 {
                     say(format!(
@@ -1395,4 +1574,42 @@ pub fn bounds(net: &Network, data: Option<&PatternSet>, opts: &BoundsOptions) ->
         stop
     };
     result
+}
+
+/// The quantities to follow along a flow in the bounds mode: every verified law, and `|θ|²`
+/// when it is shown exactly not to be a law (`θ · ∇_θ f_θ(x)_o ≠ 0` at a point `x` of `xs` off
+/// every kink: a law's gradient is orthogonal to every such field).
+pub fn tracked(net: &Network, b: &Bounds, xs: &[Vec<Rational>]) -> Vec<crate::flow::Tracked> {
+    use crate::flow::{F64Poly, Tracked};
+    let arch = net.arch();
+    let vars = crate::model::param_vars(&arch);
+    let mut out: Vec<Tracked> = b
+        .laws
+        .iter()
+        .map(|l| Tracked {
+            name: l.name.clone(),
+            conserved: true,
+            poly: F64Poly::new(&l.polynomial, &vars),
+        })
+        .collect();
+    let theta = net.params();
+    let not_law = xs.iter().filter(|x| interior_pattern(net, x).is_some()).any(|x| {
+        (0..arch.n3).any(|o| {
+            let g = crate::grad::output_gradient(&arch, &theta, x, o);
+            !g.iter()
+                .zip(&theta)
+                .map(|(a, t)| a * t)
+                .sum::<Rational>()
+                .is_zero()
+        })
+    });
+    if not_law {
+        let sq: Polynomial = vars.iter().map(|v| Polynomial::var(v.clone()).pow(2)).sum();
+        out.push(Tracked {
+            name: "|theta|^2".into(),
+            conserved: false,
+            poly: F64Poly::new(&sq, &vars),
+        });
+    }
+    out
 }
