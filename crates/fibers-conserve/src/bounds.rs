@@ -307,7 +307,18 @@ fn relevant_terms(arch: &Architecture, o: usize, support: &BTreeSet<Var>) -> BTr
     t
 }
 
-fn term_polynomial(o: usize, term: Term, phases: &Phases) -> Option<Polynomial> {
+/// How the check treats sub-expressions that contain no variable of the law (see
+/// [`verify_symbolic`]).
+#[derive(Clone, Copy)]
+struct Opaque {
+    /// `y_j = b1[j] + Σ_i W1[j][i] x[i]` is one fresh variable `y1[j]`.
+    y: bool,
+    /// `W3[o][k] s2[k]` is one fresh variable `v3[k]` (the check is then the same for every
+    /// output).
+    v: bool,
+}
+
+fn term_polynomial(o: usize, term: Term, phases: &Phases, opaque: Opaque) -> Option<Polynomial> {
     let mut vars: Vec<Var> = Vec::with_capacity(7);
     let push_ind = |vars: &mut Vec<Var>, layer: usize, unit: usize| -> bool {
         match phases.factor(layer, unit) {
@@ -319,22 +330,36 @@ fn term_polynomial(o: usize, term: Term, phases: &Phases) -> Option<Polynomial> 
             }
         }
     };
+    let out2 = |vars: &mut Vec<Var>, k: usize| -> bool {
+        if opaque.v {
+            // `W3[o][k] s2[k]` as one variable, 0 when the indicator is fixed to 0.
+            if phases.factor(2, k).is_none() {
+                return false;
+            }
+            vars.push(Var::new(&format!("v3[{k}]")));
+            true
+        } else if push_ind(vars, 2, k) {
+            vars.push(Var::w3(o, k));
+            true
+        } else {
+            false
+        }
+    };
     match term {
         Term::B3 => vars.push(Var::b3(o)),
         Term::B2(k) => {
-            if !push_ind(&mut vars, 2, k) {
+            if !out2(&mut vars, k) {
                 return None;
             }
-            vars.push(Var::w3(o, k));
             vars.push(Var::b2(k));
         }
         Term::B1(k, j) | Term::W1(k, j, _) => {
-            if !push_ind(&mut vars, 2, k) || !push_ind(&mut vars, 1, j) {
+            if !out2(&mut vars, k) || !push_ind(&mut vars, 1, j) {
                 return None;
             }
-            vars.push(Var::w3(o, k));
             vars.push(Var::w2(k, j));
             match term {
+                _ if opaque.y => vars.push(Var::new(&format!("y1[{j}]"))),
                 Term::W1(_, _, i) => {
                     vars.push(Var::w1(j, i));
                     vars.push(input_var(i));
@@ -351,13 +376,35 @@ fn term_polynomial(o: usize, term: Term, phases: &Phases) -> Option<Polynomial> 
 
 /// Whether `∇q · ∇_θ f_o ≡ 0` for every output `o`, as polynomials in `(θ, x, s)` with the
 /// indicators of `phases` substituted (see the [module docs](self)).
+///
+/// Sub-expressions free of the variables of `q` are replaced by fresh variables: the layer-1
+/// pre-activation `y_j` when `q` holds no layer-1 parameter, and `W3[o][k] s2[k]` when `q` holds
+/// no layer-3 parameter. If `f = F(…, Y)` with `Y = y(θ', x)` and `q` free of the variables of
+/// `y`, then `∇q · ∇f = (∇q · ∇F)|_{Y = y}`, so an identity in the fresh variables implies the
+/// identity sought. In the second case `F` is the same for every output: one check suffices.
 pub fn verify_symbolic(q: &Polynomial, arch: &Architecture, phases: &Phases) -> bool {
     let support = q.variables();
+    let layers: BTreeSet<u32> = support
+        .iter()
+        .filter_map(|v| param_of(v).map(|p| p.0))
+        .collect();
+    let opaque = Opaque {
+        y: !layers.contains(&1),
+        v: !layers.contains(&3),
+    };
     let grad = VectorField::gradient_of(q);
-    (0..arch.n3).all(|o| {
-        let f: Polynomial = relevant_terms(arch, o, &support)
+    let outputs = if opaque.v { 1.min(arch.n3) } else { arch.n3 };
+    (0..outputs).all(|o| {
+        let terms: BTreeSet<Term> = relevant_terms(arch, o, &support)
             .into_iter()
-            .filter_map(|t| term_polynomial(o, t, phases))
+            .map(|t| match t {
+                Term::W1(k, j, _) if opaque.y => Term::B1(k, j),
+                t => t,
+            })
+            .collect();
+        let f: Polynomial = terms
+            .into_iter()
+            .filter_map(|t| term_polynomial(o, t, phases, opaque))
             .sum();
         grad.apply(&f).is_zero()
     })

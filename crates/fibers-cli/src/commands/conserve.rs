@@ -174,27 +174,6 @@ fn run_bounds(args: &ConserveArgs, net: &Network, data: Option<&Dataset>) -> Res
         progress.update(|| m.to_string())
     });
     progress.finish();
-    eprintln!(
-        "conserve: budget: {} of {} patterns, {} of {} brackets{}; {}",
-        b.patterns,
-        if data.is_some() {
-            "the data's".to_string()
-        } else {
-            args.max_patterns.to_string()
-        },
-        b.brackets.0,
-        args.max_brackets,
-        if data.is_some() {
-            String::new()
-        } else {
-            format!(", {} sample points", b.points)
-        },
-        if b.certified() {
-            "bounds met"
-        } else {
-            "bounds did not meet"
-        }
-    );
     let flow = if args.plot.is_some() || args.csv.is_some() {
         let (flow_data, origin) = match data {
             Some(d) => (
@@ -238,6 +217,27 @@ fn run_bounds(args: &ConserveArgs, net: &Network, data: Option<&Dataset>) -> Res
             print_flow(f);
         }
     }
+    eprintln!(
+        "conserve: budget: {} of {} patterns, {} of {} brackets{}; {}",
+        b.patterns,
+        if data.is_some() {
+            "the data's".to_string()
+        } else {
+            args.max_patterns.to_string()
+        },
+        b.brackets.0,
+        args.max_brackets,
+        if data.is_some() {
+            String::new()
+        } else {
+            format!(", {} sample points", b.points)
+        },
+        if b.certified() {
+            "bounds met"
+        } else {
+            "bounds did not meet"
+        }
+    );
     Ok(())
 }
 
