@@ -153,7 +153,10 @@ fn default_mode_flow_tracks_the_laws() {
     assert!(out.contains("flow: 100 steps"), "{out}");
     let text = std::fs::read_to_string(&csv).unwrap();
     let header = text.lines().next().unwrap();
-    assert!(header.starts_with("step,t,loss,L1 scaling j=0,"), "{header}");
+    assert!(
+        header.starts_with("step,t,loss,L1 scaling j=0,"),
+        "{header}"
+    );
     assert!(header.contains("|theta|^2"), "{header}");
     assert_eq!(text.lines().count(), 1 + 101);
     let _ = std::fs::remove_dir_all(&dir);

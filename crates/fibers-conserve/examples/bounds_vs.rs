@@ -35,7 +35,11 @@ fn compare(name: &str, net: &Network, data: Option<&Dataset>) -> (bool, bool) {
         if ok { "" } else { "  DISAGREE" }
     );
     if !ok || !b.certified() {
-        println!("  failed {:?} laws {:?}", b.failed, b.laws.iter().map(|l| &l.name).collect::<Vec<_>>());
+        println!(
+            "  failed {:?} laws {:?}",
+            b.failed,
+            b.laws.iter().map(|l| &l.name).collect::<Vec<_>>()
+        );
         print!("{}", an.laws_text());
     }
     (ok, b.certified())
@@ -50,7 +54,11 @@ fn main() {
         for seed in 1..=a[4] as u64 {
             let net = random_network(arch, &mut Lcg::new(seed));
             for data in [None, Some(Dataset::seeded(&net, 4, seed + 1000))] {
-                let (ok, c) = compare(&format!("seed {seed} data {}", data.is_some()), &net, data.as_ref());
+                let (ok, c) = compare(
+                    &format!("seed {seed} data {}", data.is_some()),
+                    &net,
+                    data.as_ref(),
+                );
                 total += 1;
                 bad += usize::from(!ok);
                 cert += usize::from(c);

@@ -402,11 +402,18 @@ pub fn verify_symbolic(q: &Polynomial, arch: &Architecture, phases: &Phases) -> 
                 t => t,
             })
             .collect();
-        let f: Polynomial = terms
-            .into_iter()
-            .filter_map(|t| term_polynomial(o, t, phases, opaque))
-            .sum();
-        grad.apply(&f).is_zero()
+        // Sums in place (`Sum` would clone the partial sums).
+        let mut f = Polynomial::zero();
+        for t in terms {
+            if let Some(p) = term_polynomial(o, t, phases, opaque) {
+                f += &p;
+            }
+        }
+        let mut d = Polynomial::zero();
+        for (v, c) in grad.components() {
+            d += &(c * &f.derivative(v));
+        }
+        d.is_zero()
     })
 }
 
@@ -458,7 +465,7 @@ impl Default for BoundsOptions {
             seed: 1,
             max_patterns: 2000,
             max_points: 20_000,
-            stall_patterns: 12,
+            stall_patterns: 60,
             stall_points: 400,
             max_brackets: 64,
         }
@@ -580,7 +587,11 @@ impl Bounds {
             "lower bound {}: verified laws (identities in symbolic phase indicators), independent at θ\n",
             self.lower
         ));
-        s.push_str(&format!("upper bound {}: {}\n", self.upper, self.upper_how()));
+        s.push_str(&format!(
+            "upper bound {}: {}\n",
+            self.upper,
+            self.upper_how()
+        ));
         if self.certified() {
             s.push_str(&format!(
                 "number of independent conservation laws: {} (certified: bounds met)\n",
@@ -1014,6 +1025,94 @@ fn pattern_fields<R: Ring>(arch: &Architecture, theta: &[R], pat: &Pattern) -> V
     out
 }
 
+/// `∇_θ (cot · f_s(θ, x))` with the pattern `s` forced (a polynomial in `θ`), in layout order.
+fn grad_forced<R: Ring>(
+    arch: &Architecture,
+    theta: &[R],
+    pat: &Pattern,
+    x: &[R],
+    cot: &[R],
+    acc: &mut [R],
+) {
+    let ix = Index::new(*arch);
+    let (n0, n1, n2, n3) = (arch.n0, arch.n1, arch.n2, arch.n3);
+    let mut u = vec![R::zero(); n1];
+    for j in 0..n1 {
+        if pat.layer1[j] {
+            let mut y = theta[ix.b1(j)];
+            for i in 0..n0 {
+                y = y + theta[ix.w1(j, i)] * x[i];
+            }
+            u[j] = y;
+        }
+    }
+    let mut h = vec![R::zero(); n2];
+    for k in 0..n2 {
+        if pat.layer2[k] {
+            let mut z = theta[ix.b2(k)];
+            for j in 0..n1 {
+                z = z + theta[ix.w2(k, j)] * u[j];
+            }
+            h[k] = z;
+        }
+    }
+    let mut dz = vec![R::zero(); n2];
+    for o in 0..n3 {
+        let c = cot[o];
+        acc[ix.b3(o)] = acc[ix.b3(o)] + c;
+        for k in 0..n2 {
+            acc[ix.w3(o, k)] = acc[ix.w3(o, k)] + c * h[k];
+            if pat.layer2[k] {
+                dz[k] = dz[k] + c * theta[ix.w3(o, k)];
+            }
+        }
+    }
+    let mut du = vec![R::zero(); n1];
+    for k in 0..n2 {
+        if !pat.layer2[k] {
+            continue;
+        }
+        acc[ix.b2(k)] = acc[ix.b2(k)] + dz[k];
+        for j in 0..n1 {
+            acc[ix.w2(k, j)] = acc[ix.w2(k, j)] + dz[k] * u[j];
+            du[j] = du[j] + dz[k] * theta[ix.w2(k, j)];
+        }
+    }
+    for j in 0..n1 {
+        if !pat.layer1[j] {
+            continue;
+        }
+        acc[ix.b1(j)] = acc[ix.b1(j)] + du[j];
+        for i in 0..n0 {
+            acc[ix.w1(j, i)] = acc[ix.w1(j, i)] + du[j] * x[i];
+        }
+    }
+}
+
+/// `Σ_{o,i} c_{o,i} G_{s,o,i}(θ)` for the coefficient fields `G` of pattern `s` (coefficients
+/// indexed `o·(n0+1) + i`, the constant last), by backpropagation: `f_s` is affine in `x`, so
+/// `Σ_i c_{o,i} G_{o,i} = ∇f_o(θ, c_o) − ∇f_o(θ, 0)` and `G_{o,const} = ∇f_o(θ, 0)`.
+fn pattern_combination<R: Ring>(
+    arch: &Architecture,
+    theta: &[R],
+    pat: &Pattern,
+    coefs: &[Fp],
+    acc: &mut [R],
+) {
+    let n0 = arch.n0;
+    let mut cot0 = vec![R::zero(); arch.n3];
+    for o in 0..arch.n3 {
+        let c = &coefs[o * (n0 + 1)..(o + 1) * (n0 + 1)];
+        let x: Vec<R> = c[..n0].iter().map(|v| R::lift(*v)).collect();
+        let mut cot = vec![R::zero(); arch.n3];
+        cot[o] = R::lift(Fp::ONE);
+        grad_forced(arch, theta, pat, &x, &cot, acc);
+        cot0[o] = R::lift(c[n0] - Fp::ONE);
+    }
+    let zero = vec![R::zero(); n0];
+    grad_forced(arch, theta, pat, &zero, &cot0, acc);
+}
+
 /// Ranks of vectors in the block structure of the fields (see the [module docs](self)).
 struct Spans {
     n1: usize,
@@ -1038,6 +1137,38 @@ impl Spans {
             + self.border.rank()
             + self.extras.rank()
     }
+    /// Inserts random combinations, block by block, of `fields` (`per_block` fields of each
+    /// block, in the order of [`pattern_fields`]) until one adds nothing (then, with high
+    /// probability, the rest of that block's fields add nothing either: skipping them only
+    /// lowers the rank found, so the bound stays valid).
+    fn insert_block_combinations(&mut self, fields: &[Field<Fp>], per_block: usize, rng: &mut Lcg) {
+        let _ = per_block;
+        let n0p1 = self.blocks.len();
+        for b in 0..n0p1 {
+            let members: Vec<&Field<Fp>> = fields.iter().filter(|f| f.block == b).collect();
+            for _ in 0..members.len() {
+                let mut part = vec![Fp::ZERO; self.n1];
+                let mut border = vec![Fp::ZERO; members.first().map_or(0, |f| f.border.len())];
+                for f in &members {
+                    let r = random_fp(rng);
+                    for (a, x) in part.iter_mut().zip(&f.part) {
+                        *a = *a + r * *x;
+                    }
+                    for (a, x) in border.iter_mut().zip(&f.border) {
+                        *a = *a + r * *x;
+                    }
+                }
+                if !self.insert_field(Field {
+                    block: b,
+                    part,
+                    border,
+                }) {
+                    break;
+                }
+            }
+        }
+    }
+
     fn insert_field(&mut self, f: Field<Fp>) -> bool {
         let mut v = f.part;
         v.extend(f.border);
@@ -1123,22 +1254,6 @@ impl Spans {
     }
 }
 
-fn scatter<R: Ring>(arch: &Architecture, f: &Field<R>, coef: R, acc: &mut [R]) {
-    let ix = Index::new(*arch);
-    for (j, x) in f.part.iter().enumerate() {
-        let idx = if f.block < arch.n0 {
-            ix.w1(j, f.block)
-        } else {
-            ix.b1(j)
-        };
-        acc[idx] = acc[idx] + coef * *x;
-    }
-    let off = ix.border();
-    for (t, x) in f.border.iter().enumerate() {
-        acc[off + t] = acc[off + t] + coef * *x;
-    }
-}
-
 fn random_fp(rng: &mut Lcg) -> Fp {
     Fp::from_i64(i64::from(rng.next_u32()) * 4096 + i64::from(rng.next_u32() % 4096) + 1)
 }
@@ -1164,9 +1279,13 @@ impl Combos<'_> {
         let per = self.per();
         let mut acc = vec![R::zero(); self.arch.param_count()];
         for (p, pat) in self.patterns.iter().enumerate() {
-            for (g, f) in pattern_fields(self.arch, theta, pat).iter().enumerate() {
-                scatter(self.arch, f, R::lift(coefs[p * per + g]), &mut acc);
-            }
+            pattern_combination(
+                self.arch,
+                theta,
+                pat,
+                &coefs[p * per..(p + 1) * per],
+                &mut acc,
+            );
         }
         acc
     }
@@ -1176,7 +1295,12 @@ impl Combos<'_> {
     }
     /// `DC(θ)·v`.
     fn d1(&self, c: &[Fp], v: &[Fp]) -> Vec<Fp> {
-        let th: Vec<Dual> = self.theta.iter().zip(v).map(|(t, e)| Dual(*t, *e)).collect();
+        let th: Vec<Dual> = self
+            .theta
+            .iter()
+            .zip(v)
+            .map(|(t, e)| Dual(*t, *e))
+            .collect();
         self.eval(&th, c).into_iter().map(|x| x.1).collect()
     }
     /// `D²C(θ)(v, w)`.
@@ -1262,10 +1386,14 @@ impl<'a> Sampler<'a> {
 
     fn random_point(&mut self) -> Vec<Rational> {
         let n0 = self.net.arch().n0;
-        let scale = [Rational::ratio(1, 1), Rational::ratio(1, 4), Rational::ratio(1, 16), Rational::ratio(8, 1)][self.round % 4].clone();
-        (0..n0)
-            .map(|_| self.rng.rational(20, 7) * &scale)
-            .collect()
+        let scale = [
+            Rational::ratio(1, 1),
+            Rational::ratio(1, 4),
+            Rational::ratio(1, 16),
+            Rational::ratio(8, 1),
+        ][self.round % 4]
+            .clone();
+        (0..n0).map(|_| self.rng.rational(20, 7) * &scale).collect()
     }
 
     /// Pushes `x` onto the hyperplane `g·x + c = 0` and returns the two points at distance
@@ -1298,8 +1426,12 @@ impl<'a> Sampler<'a> {
         let mut g = vec![Rational::zero(); arch.n0];
         let mut c = net.b2()[k].clone();
         for j in 0..arch.n1 {
-            let y: Rational =
-                net.w1()[j].iter().zip(x).map(|(p, q)| p * q).sum::<Rational>() + &net.b1()[j];
+            let y: Rational = net.w1()[j]
+                .iter()
+                .zip(x)
+                .map(|(p, q)| p * q)
+                .sum::<Rational>()
+                + &net.b1()[j];
             if y.is_positive() {
                 let w = &net.w2()[k][j];
                 for (gi, a) in g.iter_mut().zip(&net.w1()[j]) {
@@ -1313,8 +1445,14 @@ impl<'a> Sampler<'a> {
 
     /// Points around the intersection of the kinks of two neurons (all four sides), solved in
     /// the plane of their gradients through `x`.
-    fn corner(&mut self, x: &[Rational], a: (Vec<Rational>, Rational), b: (Vec<Rational>, Rational)) {
-        let dot = |p: &[Rational], q: &[Rational]| p.iter().zip(q).map(|(s, t)| s * t).sum::<Rational>();
+    fn corner(
+        &mut self,
+        x: &[Rational],
+        a: (Vec<Rational>, Rational),
+        b: (Vec<Rational>, Rational),
+    ) {
+        let dot =
+            |p: &[Rational], q: &[Rational]| p.iter().zip(q).map(|(s, t)| s * t).sum::<Rational>();
         let (ga, ca) = a;
         let (gb, cb) = b;
         let (aa, ab, bb) = (dot(&ga, &ga), dot(&ga, &gb), dot(&gb, &gb));
@@ -1445,7 +1583,9 @@ pub fn bounds_with_progress(
     let cands = candidates(net, &phases, data);
     say(format!("verifying {} candidate laws", cands.len()));
     for (name, kind, poly) in cands {
-        let (ok, by) = if verify_symbolic(&poly, &arch, &phases) {
+        let global =
+            !matches!(kind, LawKind::Frozen(_)) && verify_symbolic(&poly, &arch, &symbolic);
+        let (ok, by) = if global || verify_symbolic(&poly, &arch, &phases) {
             (true, VerifiedBy::SymbolicIndicators)
         } else if let Some(set) = data {
             let ok = set
@@ -1468,13 +1608,8 @@ pub fn bounds_with_progress(
             dependent.push(name);
             continue;
         }
-        let scope = if matches!(kind, LawKind::Frozen(_)) {
-            Scope::Local
-        } else if verify_symbolic(&poly, &arch, &symbolic) {
-            Scope::Global
-        } else {
-            Scope::Local
-        };
+        // Every indicator symbolic: the identity holds in every pattern.
+        let scope = if global { Scope::Global } else { Scope::Local };
         laws.push(BoundLaw {
             name,
             kind,
@@ -1509,14 +1644,17 @@ pub fn bounds_with_progress(
     let target = d - lower;
     let mut spans = Spans::new(&arch);
     let mut used: Vec<Pattern> = Vec::new();
+    // Patterns whose fields added rank (the generators of the brackets).
+    let mut adding: Vec<Pattern> = Vec::new();
     let mut stop = BoundsStop::Stalled;
     match data {
         Some(set) => {
+            let mut rng = Lcg::new(opts.seed ^ 0x9e37);
             for p in &set.patterns {
-                for f in pattern_fields(&arch, &theta, p) {
-                    spans.insert_field(f);
-                }
+                let fields = pattern_fields(&arch, &theta, p);
+                spans.insert_block_combinations(&fields, arch.n3, &mut rng);
                 used.push(p.clone());
+                adding.push(p.clone());
                 if spans.rank() >= target {
                     break;
                 }
@@ -1528,6 +1666,7 @@ pub fn bounds_with_progress(
             let mut stall = 0;
             let mut since_new = 0;
             let mut probe_rng = Lcg::new(opts.seed ^ 0x9e37);
+            let _ = &mut adding;
             loop {
                 if spans.rank() >= target {
                     break;
@@ -1554,19 +1693,19 @@ pub fn bounds_with_progress(
                 // span, so do (with high probability) all of them, and inserting them one by one
                 // would cost much and add nothing. (Skipping fields only lowers the rank found:
                 // the bound stays valid.)
-                let fields = pattern_fields(&arch, &theta, &pat);
+                let per = arch.n3 * (arch.n0 + 1);
+                let coefs: Vec<Fp> = (0..per).map(|_| random_fp(&mut probe_rng)).collect();
                 let mut probe = vec![Fp::ZERO; d];
-                for f in &fields {
-                    scatter(&arch, f, random_fp(&mut probe_rng), &mut probe);
-                }
-                used.push(pat);
+                pattern_combination(&arch, &theta, &pat, &coefs, &mut probe);
                 if spans.contains_full(&probe) {
                     stall += 1;
+                    used.push(pat);
                 } else {
                     stall = 0;
-                    for f in fields {
-                        spans.insert_field(f);
-                    }
+                    let fields = pattern_fields(&arch, &theta, &pat);
+                    spans.insert_block_combinations(&fields, arch.n3, &mut probe_rng);
+                    adding.push(pat.clone());
+                    used.push(pat);
                 }
                 if used.len() % 16 == 0 {
                     say(format!(
@@ -1580,6 +1719,10 @@ pub fn bounds_with_progress(
         }
     }
     result.fields_rank = spans.rank();
+    if std::env::var("FIBERS_BOUNDS_DEBUG").is_ok() {
+        let b: Vec<usize> = spans.blocks.iter().map(Echelon::rank).collect();
+        eprintln!("block ranks {b:?} border {}", spans.border.rank());
+    }
     say(format!(
         "fields: rank {} from {} patterns (upper bound {})",
         result.fields_rank,
@@ -1594,7 +1737,9 @@ pub fn bounds_with_progress(
             stop = BoundsStop::Budget;
             break;
         }
-        let v = random_bracket(&arch, &theta, &used, level, &mut rng);
+        // Brackets of the generators of the patterns that added rank (at most 32 of them).
+        let gens = &adding[..adding.len().min(32)];
+        let v = random_bracket(&arch, &theta, gens, level, &mut rng);
         brackets.0 += 1;
         if spans.insert_full(&v) {
             brackets.1 += 1;
@@ -1640,16 +1785,19 @@ pub fn tracked(net: &Network, b: &Bounds, xs: &[Vec<Rational>]) -> Vec<crate::fl
         })
         .collect();
     let theta = net.params();
-    let not_law = xs.iter().filter(|x| interior_pattern(net, x).is_some()).any(|x| {
-        (0..arch.n3).any(|o| {
-            let g = crate::grad::output_gradient(&arch, &theta, x, o);
-            !g.iter()
-                .zip(&theta)
-                .map(|(a, t)| a * t)
-                .sum::<Rational>()
-                .is_zero()
-        })
-    });
+    let not_law = xs
+        .iter()
+        .filter(|x| interior_pattern(net, x).is_some())
+        .any(|x| {
+            (0..arch.n3).any(|o| {
+                let g = crate::grad::output_gradient(&arch, &theta, x, o);
+                !g.iter()
+                    .zip(&theta)
+                    .map(|(a, t)| a * t)
+                    .sum::<Rational>()
+                    .is_zero()
+            })
+        });
     if not_law {
         let sq: Polynomial = vars.iter().map(|v| Polynomial::var(v.clone()).pow(2)).sum();
         out.push(Tracked {

@@ -199,7 +199,9 @@ mod tests {
         let big = Integer::from(P) * Integer::from(P) + Integer::from(5u64);
         assert_eq!(Fp::from_integer(&big), Fp::from_i64(5));
         assert_eq!(Fp::from_integer(&-big), Fp::from_i64(-5));
-        assert!(Fp::from_rational(&Rational::new(Integer::one(), Integer::from(P)).unwrap()).is_none());
+        assert!(
+            Fp::from_rational(&Rational::new(Integer::one(), Integer::from(P)).unwrap()).is_none()
+        );
     }
 
     #[test]

@@ -27,7 +27,11 @@ fn check(name: &str, net: &Network, data: Option<&Dataset>) -> bool {
     let ex = an.law_count();
     let set = data.map(|d| PatternSet::from_data(net, &d.x));
     let b = bounds(net, set.as_ref(), &BoundsOptions::default());
-    assert!(b.failed.is_empty(), "{name}: failed candidates {:?}", b.failed);
+    assert!(
+        b.failed.is_empty(),
+        "{name}: failed candidates {:?}",
+        b.failed
+    );
     assert!(
         b.lower <= ex && ex <= b.upper,
         "{name}: bounds [{}, {}] do not bracket the exhaustive count {ex}",
@@ -76,8 +80,9 @@ fn every_fixture_is_certified_and_agrees() {
             check(&format!("{} with data", f.display()), &net, Some(&d));
         }
     }
-    let net = fibers_net::json::read_network(&root().join("fixtures/conserve/s1_2221_crossing.json"))
-        .expect("network");
+    let net =
+        fibers_net::json::read_network(&root().join("fixtures/conserve/s1_2221_crossing.json"))
+            .expect("network");
     let arch = net.arch();
     let d = Dataset::read(
         &root().join("fixtures/conserve/data/s1_constant_region.json"),

@@ -8,16 +8,16 @@
 
 use crate::error::CliError;
 use crate::load;
-use clap::Args;
 use crate::progress::Progress;
+use clap::Args;
 use fibers_conserve::bounds::{bounds_with_progress, BoundsOptions};
 use fibers_conserve::flow::{integrate, FlowOptions, FlowRecord};
 use fibers_conserve::lie::LieOptions;
 use fibers_conserve::plot::{write_csv, write_svg};
 use fibers_conserve::regions::{PatternSet, RegionError};
 use fibers_conserve::{analyse, Analysis, Dataset, Options};
-use serde_json::json;
 use fibers_net::Network;
+use serde_json::json;
 use std::path::PathBuf;
 
 /// Conservation laws of gradient flow at a parameter: symmetries, exact laws, the exact
@@ -263,8 +263,6 @@ fn write_flow_files(
     }
     Ok(())
 }
-
-
 
 fn flow_json(rec: &FlowRecord, origin: &str) -> serde_json::Value {
     let quantities: Vec<_> = (0..rec.names.len())
