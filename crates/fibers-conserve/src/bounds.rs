@@ -47,6 +47,8 @@
 //! When the bounds meet, the number of laws is certified, and the verified laws are all of
 //! them (a maximal independent set). Otherwise both bounds are reported.
 
+#![allow(clippy::needless_range_loop)]
+
 use crate::laws::{layer1_mixing, layer1_scaling, layer2_mixing, layer2_scaling, LawKind, Scope};
 use crate::model::{input_var, pattern_var, Pattern};
 use crate::modp::{Echelon, Fp};
@@ -1707,7 +1709,7 @@ pub fn bounds_with_progress(
                     adding.push(pat.clone());
                     used.push(pat);
                 }
-                if used.len() % 16 == 0 {
+                if used.len().is_multiple_of(16) {
                     say(format!(
                         "{} patterns from {} points: rank {} of {target} needed",
                         used.len(),

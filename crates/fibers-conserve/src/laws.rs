@@ -147,6 +147,7 @@ pub fn frozen_parameters(arch: &Architecture, patterns: &[Pattern]) -> Vec<Var> 
 /// (same result as [`frozen_parameters`], without building the polynomials): `W1[j][·]` and
 /// `b1[j]` occur iff `j` is active together with some layer-2 neuron, `W2[k][j]` iff `j` and `k`
 /// are both active, `b2[k]` and `W3[·][k]` iff `k` is active, `b3` always.
+#[allow(clippy::needless_range_loop)]
 pub fn frozen_parameters_fast(arch: &Architecture, patterns: &[Pattern]) -> Vec<Var> {
     let mut l1 = vec![false; arch.n1];
     let mut l2 = vec![false; arch.n2];
