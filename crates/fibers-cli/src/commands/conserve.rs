@@ -8,6 +8,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::{out, outln};
 use crate::progress::Progress;
 use clap::Args;
 use fibers_conserve::bounds::{bounds_with_progress, BoundsOptions};
@@ -140,20 +141,20 @@ pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
         if let Some((rec, origin)) = &flow {
             v["flow"] = flow_json(rec, origin);
         }
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        print_text(&analysis, flow.as_ref());
+        print_text(&analysis, flow.as_ref())?;
         if certified {
-            println!(
+            outln!(
                 "number of independent conservation laws: {} (certified: exhaustive, every linear region and the Lie algebra)",
                 analysis.law_count()
-            );
+            )?;
         } else {
-            println!(
+            outln!(
                 "number of independent conservation laws: open, at least {} (laws found), Lie-algebra count {}",
                 analysis.law_count(),
                 analysis.lie.count
-            );
+            )?;
         }
     }
     Ok(())
@@ -210,11 +211,11 @@ fn run_bounds(args: &ConserveArgs, net: &Network, data: Option<&Dataset>) -> Res
         if let Some((rec, origin)) = &flow {
             v["flow"] = flow_json(rec, origin);
         }
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        print!("{}", b.text(&arch));
+        out!("{}", b.text(&arch))?;
         if let Some(f) = &flow {
-            print_flow(f);
+            print_flow(f)?;
         }
     }
     eprintln!(
@@ -285,9 +286,9 @@ fn flow_json(rec: &FlowRecord, origin: &str) -> serde_json::Value {
     })
 }
 
-fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
-    print!("{}", a.laws_text());
-    println!("symmetries ({}):", a.symmetries.len());
+fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) -> Result<(), CliError> {
+    out!("{}", a.laws_text())?;
+    outln!("symmetries ({}):", a.symmetries.len())?;
     for s in &a.symmetries {
         let law = match a.law_of(s) {
             Some(l) => format!("law \"{}\"", l.name),
@@ -299,15 +300,15 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
         } else {
             format!(" (also: {})", s.aliases.join("; "))
         };
-        println!("  {}{aliases}: {} -> {}", s.name, s.generator, law);
+        outln!("  {}{aliases}: {} -> {}", s.name, s.generator, law)?;
     }
     if a.agrees() {
-        println!(
+        outln!(
             "agreement: the Lie-algebra count equals the {} laws found",
             a.law_count()
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "DISAGREEMENT: Lie-algebra count {} but {} laws found{}",
             a.lie.count,
             a.law_count(),
@@ -316,25 +317,26 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
             } else {
                 " (the count is not certified: the rank is a lower bound)"
             }
-        );
+        )?;
     }
     if let Some(f) = flow {
-        print_flow(f);
+        print_flow(f)?;
     }
+    Ok(())
 }
 
-fn print_flow((rec, origin): &(FlowRecord, String)) {
+fn print_flow((rec, origin): &(FlowRecord, String)) -> Result<(), CliError> {
     {
-        println!(
+        outln!(
             "flow: {} steps of RK4 with h = {} on {}; loss {:.6e} -> {:.6e}",
             (rec.times.last().copied().unwrap_or(0.0) / rec.dt).round() as usize,
             rec.dt,
             origin,
             rec.loss.first().copied().unwrap_or(0.0),
             rec.loss.last().copied().unwrap_or(0.0)
-        );
+        )?;
         for q in 0..rec.names.len() {
-            println!(
+            outln!(
                 "  {} {}: max relative drift {:.3e}",
                 if rec.conserved[q] {
                     "law"
@@ -343,15 +345,16 @@ fn print_flow((rec, origin): &(FlowRecord, String)) {
                 },
                 rec.names[q],
                 rec.max_drift(q)
-            );
+            )?;
         }
         if rec.unstable() {
-            println!("  warning: the integration looks unstable (the loss grew or overflowed): lower --dt");
+            outln!("  warning: the integration looks unstable (the loss grew or overflowed): lower --dt")?;
         }
         if let Some((t, p)) = rec.pattern_exits.first() {
-            println!(
+            outln!(
                 "  data point {p} left the pattern set at t = {t:.4}: local laws hold only before"
-            );
+            )?;
         }
     }
+    Ok(())
 }
