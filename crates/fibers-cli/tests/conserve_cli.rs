@@ -237,7 +237,10 @@ fn flow_step_is_chosen_and_large_steps_warn() {
     ];
     let (code, out, err) = run(&base);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("flow step h = ") && err.contains("curvature"), "{err}");
+    assert!(
+        err.contains("flow step h = ") && err.contains("curvature"),
+        "{err}"
+    );
     assert!(out.contains("  step: h = "), "{out}");
     assert!(!err.contains("warning"), "{err}");
     let mut forced = base.to_vec();

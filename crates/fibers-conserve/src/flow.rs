@@ -217,7 +217,9 @@ pub fn curvature(arch: &Architecture, theta: &[f64], xs: &[Vec<f64>], ys: &[Vec<
     let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
     let eps = 1e-6 * (1.0 + norm(theta));
     // A fixed, non-degenerate start vector.
-    let mut v: Vec<f64> = (0..n).map(|i| 1.0 + 0.37 * ((i * 7 + 3) % 11) as f64).collect();
+    let mut v: Vec<f64> = (0..n)
+        .map(|i| 1.0 + 0.37 * ((i * 7 + 3) % 11) as f64)
+        .collect();
     let nv = norm(&v);
     v.iter_mut().for_each(|x| *x /= nv);
     let mut lambda = 0.0;
@@ -226,10 +228,18 @@ pub fn curvature(arch: &Architecture, theta: &[f64], xs: &[Vec<f64>], ys: &[Vec<
         let minus: Vec<f64> = theta.iter().zip(&v).map(|(t, d)| t - eps * d).collect();
         let (_, gp) = loss_and_gradient(arch, &plus, xs, ys);
         let (_, gm) = loss_and_gradient(arch, &minus, xs, ys);
-        let hv: Vec<f64> = gp.iter().zip(&gm).map(|(a, b)| (a - b) / (2.0 * eps)).collect();
+        let hv: Vec<f64> = gp
+            .iter()
+            .zip(&gm)
+            .map(|(a, b)| (a - b) / (2.0 * eps))
+            .collect();
         let nh = norm(&hv);
         if !nh.is_finite() || nh == 0.0 {
-            return if nh.is_finite() { lambda } else { f64::INFINITY };
+            return if nh.is_finite() {
+                lambda
+            } else {
+                f64::INFINITY
+            };
         }
         lambda = nh;
         v = hv.into_iter().map(|x| x / nh).collect();

@@ -19,7 +19,10 @@ use std::ops::{Add, Mul, Neg, Sub};
 
 /// The prime `2^61 − 1` (the first of [`fibers_exact::modp::PRIMES`]).
 pub const P: u64 = PRIMES[0];
-const _: () = assert!(P == (1 << 61) - 1, "the Mersenne reduction needs p = 2^61 - 1");
+const _: () = assert!(
+    P == (1 << 61) - 1,
+    "the Mersenne reduction needs p = 2^61 - 1"
+);
 
 /// An element of `F_p`, kept reduced in `0..P`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

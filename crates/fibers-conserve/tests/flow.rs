@@ -124,7 +124,11 @@ fn automatic_step_on_300_points() {
             rec.max_drift(q)
         );
     }
-    assert!(rec.drift_warnings().is_empty(), "{:?}", rec.drift_warnings());
+    assert!(
+        rec.drift_warnings().is_empty(),
+        "{:?}",
+        rec.drift_warnings()
+    );
     // Something still moves: the demonstration is not frozen.
     assert!((0..rec.names.len()).any(|q| !rec.conserved[q] && rec.max_drift(q) > 1e-6));
 

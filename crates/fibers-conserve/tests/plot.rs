@@ -69,7 +69,11 @@ fn check(n: usize) {
     assert_eq!(curves.len(), n + 1);
     assert!(!swatches.is_empty());
     assert!(swatches.len() <= n);
-    assert_eq!(swatches[..], curves[..swatches.len()], "swatches differ from the curves");
+    assert_eq!(
+        swatches[..],
+        curves[..swatches.len()],
+        "swatches differ from the curves"
+    );
     if swatches.len() < n {
         assert!(svg.contains("more (see the CSV)"));
     }

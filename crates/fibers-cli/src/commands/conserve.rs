@@ -112,10 +112,7 @@ pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
                 format!("{} points generated with seed {}", args.points, args.seed),
             ),
         };
-        let rec = analysis.flow(
-            &flow_data,
-            &flow_options(args),
-        );
+        let rec = analysis.flow(&flow_data, &flow_options(args));
         write_flow_files(args, &rec, &arch)?;
         Some((rec, origin))
     } else {
