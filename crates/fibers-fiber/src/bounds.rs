@@ -299,15 +299,21 @@ impl<'a> Reduced<'a> {
         (rows, vec![vec![(j, 1)]])
     }
 
-    /// Rows of the jump across the layer-2 kink `z_k = 0` inside the open orthant.
-    fn layer2_kink(&self, k: usize) -> (Vec<SparseRow>, Vec<SparseRow>) {
+    /// Rows of the jump across the layer-2 kink `z_k = 0` inside the face of the orthant where
+    /// the layer-1 neurons `s1` are active.
+    fn layer2_kink(&self, k: usize, s1: &[bool]) -> (Vec<SparseRow>, Vec<SparseRow>) {
         let c = &self.cols;
-        let rk = &self.r[k];
+        let rk: Vec<u64> = (0..=self.n1)
+            .map(|i| if i == self.n1 || s1[i] { self.r[k][i] } else { 0 })
+            .collect();
+        let rk = &rk;
         let vk = &self.v[k];
         let entry = |o: usize, i: usize| -> SparseRow {
             let mut row = Vec::with_capacity(self.n1 + 2);
             row.push((c.v(k, o), rk[i]));
-            row.push((c.w(k, i), vk[o]));
+            if i == self.n1 || s1[i] {
+                row.push((c.w(k, i), vk[o]));
+            }
             for j in 0..self.n1 {
                 row.push((c.h(j, i), modp::mul_mod(vk[o], rk[j], self.p)));
             }
@@ -401,23 +407,6 @@ fn tangents(net: &Network, cols: &Cols) -> Vec<Tangent> {
         }
         out.push(("layer-1 scaling", t));
     }
-    // Layer-2 scalings.
-    for k in 0..n2 {
-        let mut t = Vec::new();
-        for i in 0..=n1 {
-            if !r(k, i).is_zero() {
-                t.push((cols.w(k, i), r(k, i).clone()));
-            }
-        }
-        for o in 0..n3 {
-            if !v(k, o).is_zero() {
-                t.push((cols.v(k, o), -v(k, o)));
-            }
-        }
-        if !t.is_empty() {
-            out.push(("layer-2 scaling", t));
-        }
-    }
     // Dead (w, β) ≤ 0: v and (w, β) free; null v = 0: (w, β) free.
     for k in 0..n2 {
         let dead = nonpos(k);
@@ -454,91 +443,114 @@ fn tangents(net: &Network, cols: &Cols) -> Vec<Tangent> {
             }
         }
     }
-    // Positively parallel layer-2 neurons: only Σ μ v matters.
-    let mut reps: Vec<(usize, Vec<Rational>)> = Vec::new();
+    // Classes of layer-2 neurons that share their phase at every differentiable input: the
+    // linear neurons ((w, β) ≥ 0, always active, together with b3) and each class of
+    // positively parallel crossing neurons. Only Σ_k v_k (w_k, β_k) over a class matters:
+    // every (δv, δw, δβ[, δb3]) with Σ δv_k ⊗ r_k + v_k ⊗ δr_k (+ δb3 ⊗ e_last) = 0 is a
+    // direction of the kernel. A single crossing neuron gives its scaling.
+    let mut classes: Vec<(Vec<usize>, Vec<Rational>)> = Vec::new();
+    let mut lin: Vec<usize> = Vec::new();
     for k in 0..n2 {
         if r_zero(k) || nonpos(k) {
+            continue;
+        }
+        if nonneg(k) {
+            lin.push(k);
             continue;
         }
         let first = (0..=n1).find(|&i| !r(k, i).is_zero()).expect("nonzero");
         let s = r(k, first).abs();
         let norm: Vec<Rational> = (0..=n1).map(|i| r(k, i) / &s).collect();
-        if let Some((k0, _)) = reps.iter().find(|(_, n)| *n == norm) {
-            let k0 = *k0;
-            // r_k = c r_k0 with c = |s_k| / |s_k0|.
-            let c = &s / &r(k0, first).abs();
-            for o in 0..n3 {
-                out.push((
-                    "parallel layer-2 neurons",
-                    vec![
-                        (cols.v(k0, o), Rational::one()),
-                        (cols.v(k, o), -(Rational::one() / &c)),
-                    ],
-                ));
-            }
-        } else {
-            reps.push((k, norm));
+        match classes.iter_mut().find(|(_, n)| *n == norm) {
+            Some((members, _)) => members.push(k),
+            None => classes.push((vec![k], norm)),
         }
     }
-    // Linear block.
-    let lin: Vec<usize> = (0..n2).filter(|&k| !r_zero(k) && nonneg(k)).collect();
+    let scaling = |k: usize| -> Tangent {
+        let mut t = Vec::new();
+        for i in 0..=n1 {
+            if !r(k, i).is_zero() {
+                t.push((cols.w(k, i), r(k, i).clone()));
+            }
+        }
+        for o in 0..n3 {
+            if !v(k, o).is_zero() {
+                t.push((cols.v(k, o), -v(k, o)));
+            }
+        }
+        ("layer-2 scaling", t)
+    };
+    let mut groups: Vec<(Vec<usize>, bool)> = classes.into_iter().map(|(m, _)| (m, false)).collect();
     if !lin.is_empty() {
-        let nvars = lin.len() * (n3 + n1 + 1) + n3;
+        groups.push((lin, true));
+    }
+    for (members, with_b3) in groups {
+        if members.len() == 1 && !with_b3 {
+            out.push(scaling(members[0]));
+            continue;
+        }
+        let bs = n3 + n1 + 1;
+        let nvars = members.len() * bs + if with_b3 { n3 } else { 0 };
         let neq = n3 * (n1 + 1);
-        if nvars * neq <= 400_000 {
-            // Σ_k δv_k ⊗ r_k + v_k ⊗ δr_k + δb3 ⊗ e_last = 0.
-            let var_v = |li: usize, o: usize| li * (n3 + n1 + 1) + o;
-            let var_r = |li: usize, i: usize| li * (n3 + n1 + 1) + n3 + i;
-            let var_b3 = |o: usize| lin.len() * (n3 + n1 + 1) + o;
-            let mut m = Matrix::zeros(neq, nvars);
-            for o in 0..n3 {
-                for i in 0..=n1 {
-                    let e = o * (n1 + 1) + i;
-                    for (li, &k) in lin.iter().enumerate() {
-                        m.set(e, var_v(li, o), r(k, i).clone());
-                        m.set(e, var_r(li, i), v(k, o).clone());
+        let name = if with_b3 { "linear block" } else { "parallel layer-2 neurons" };
+        if nvars * neq > 400_000 {
+            // Too large for an exact nullspace: scalings and the simplest exchanges only (the
+            // upper bound may then not meet the lower one).
+            for &k in &members {
+                out.push(scaling(k));
+                if with_b3 {
+                    let mut t = vec![(cols.w(k, n1), Rational::one())];
+                    for o in 0..n3 {
+                        if !v(k, o).is_zero() {
+                            t.push((cols.b3(o), -v(k, o)));
+                        }
                     }
-                    if i == n1 {
-                        m.set(e, var_b3(o), Rational::one());
+                    out.push((name, t));
+                }
+            }
+            continue;
+        }
+        let var_v = |li: usize, o: usize| li * bs + o;
+        let var_r = |li: usize, i: usize| li * bs + n3 + i;
+        let var_b3 = |o: usize| members.len() * bs + o;
+        let mut m = Matrix::zeros(neq, nvars);
+        for o in 0..n3 {
+            for i in 0..=n1 {
+                let e = o * (n1 + 1) + i;
+                for (li, &k) in members.iter().enumerate() {
+                    m.set(e, var_v(li, o), r(k, i).clone());
+                    m.set(e, var_r(li, i), v(k, o).clone());
+                }
+                if with_b3 && i == n1 {
+                    m.set(e, var_b3(o), Rational::one());
+                }
+            }
+        }
+        for basis in linalg::nullspace(&m) {
+            let mut t = Vec::new();
+            for (li, &k) in members.iter().enumerate() {
+                for o in 0..n3 {
+                    let x = &basis[var_v(li, o)];
+                    if !x.is_zero() {
+                        t.push((cols.v(k, o), x.clone()));
+                    }
+                }
+                for i in 0..=n1 {
+                    let x = &basis[var_r(li, i)];
+                    if !x.is_zero() {
+                        t.push((cols.w(k, i), x.clone()));
                     }
                 }
             }
-            for basis in linalg::nullspace(&m) {
-                let mut t = Vec::new();
-                for (li, &k) in lin.iter().enumerate() {
-                    for o in 0..n3 {
-                        let x = &basis[var_v(li, o)];
-                        if !x.is_zero() {
-                            t.push((cols.v(k, o), x.clone()));
-                        }
-                    }
-                    for i in 0..=n1 {
-                        let x = &basis[var_r(li, i)];
-                        if !x.is_zero() {
-                            t.push((cols.w(k, i), x.clone()));
-                        }
-                    }
-                }
+            if with_b3 {
                 for o in 0..n3 {
                     let x = &basis[var_b3(o)];
                     if !x.is_zero() {
                         t.push((cols.b3(o), x.clone()));
                     }
                 }
-                out.push(("linear block", t));
             }
-        } else {
-            // Too many linear neurons for an exact nullspace: the β ↔ b3 exchanges only (the
-            // upper bound may then not meet the lower one).
-            for &k in &lin {
-                let mut t = vec![(cols.w(k, n1), Rational::one())];
-                for o in 0..n3 {
-                    if !v(k, o).is_zero() {
-                        t.push((cols.b3(o), -v(k, o)));
-                    }
-                }
-                out.push(("linear block", t));
-            }
+            out.push((name, t));
         }
     }
     out
@@ -696,31 +708,31 @@ pub fn fundim_bounds(
         if st.done() {
             break;
         }
-        for attempt in 0..4 {
+        let mut found = 0;
+        for attempt in 0..6 {
+            if found >= 3 || (found >= 1 && st.done()) {
+                break;
+            }
+            // First the other layer-1 neurons all active, then random subsets of them.
             let mut u: Vec<Rational> = (0..n1)
-                .map(|_| Rational::ratio(rng.range(1, 64), rng.range(1, 16)))
+                .map(|_| {
+                    if attempt == 0 || rng.range(0, 2) > 0 {
+                        Rational::ratio(rng.range(1, 64), rng.range(1, 16))
+                    } else {
+                        Rational::zero()
+                    }
+                })
                 .collect();
             u[j] = Rational::zero();
-            if attempt == 3 {
-                // Also try the facet with few active neighbours.
-                for (i, ui) in u.iter_mut().enumerate() {
-                    if i != j && rng.range(0, 1) == 0 {
-                        *ui = Rational::ratio(1, 64);
-                    }
-                }
-            }
             let z = red.z(&u);
             if z.iter().any(Rational::is_zero) {
                 continue;
             }
             let s2: Vec<bool> = z.iter().map(Rational::is_positive).collect();
             let (rows, nrows) = red.layer1_kink(j, &s2);
-            let visible = !nrows.is_empty();
             st.push(rows, nrows);
             kinks += 1;
-            if visible {
-                break;
-            }
+            found += 1;
         }
     }
     // Layer-2 kinks inside the open orthant.
@@ -732,8 +744,17 @@ pub fn fundim_bounds(
         if red.v_zero(k) {
             continue;
         }
-        for _attempt in 0..6 {
-            let Some(u) = kink_point(&red, k, &mut rng) else {
+        let mut found = 0;
+        for attempt in 0..12 {
+            if found >= 3 || (found >= 1 && st.done()) {
+                break;
+            }
+            // First the open orthant, then random faces of it.
+            let s1: Vec<bool> = (0..n1).map(|_| attempt < 2 || rng.range(0, 2) > 0).collect();
+            if attempt >= 2 && s1 == vec![true; n1] {
+                continue;
+            }
+            let Some(u) = kink_point(&red, k, &s1, &mut rng) else {
                 continue;
             };
             let z = red.z(&u);
@@ -745,10 +766,10 @@ pub fn fundim_bounds(
             {
                 continue;
             }
-            let (rows, nrows) = red.layer2_kink(k);
+            let (rows, nrows) = red.layer2_kink(k, &s1);
             st.push(rows, nrows);
             kinks += 1;
-            break;
+            found += 1;
         }
     }
     // Whole regions: the negative orthant, the positive orthant, then random points.
@@ -761,7 +782,12 @@ pub fn fundim_bounds(
             1 => (0..n1)
                 .map(|_| Rational::ratio(rng.range(1, 64), rng.range(1, 16)))
                 .collect(),
-            _ => (0..n1).map(|_| rng.nonzero_rational(64, 16)).collect(),
+            _ => {
+                let scale = Rational::from(2).pow(rng.range(-6, 6) as i32).expect("nonzero");
+                (0..n1)
+                    .map(|_| &rng.nonzero_rational(64, 16) * &scale)
+                    .collect()
+            }
         };
         tried += 1;
         if tried > 2 {
@@ -838,9 +864,10 @@ fn tangents_unreducible(t: &[Tangent], p: u64) -> usize {
 }
 
 /// A point of the open orthant on the hyperplane `z_k = 0` (exact), if one is found.
-fn kink_point(red: &Reduced<'_>, k: usize, rng: &mut Lcg) -> Option<Vec<Rational>> {
+fn kink_point(red: &Reduced<'_>, k: usize, s1: &[bool], rng: &mut Lcg) -> Option<Vec<Rational>> {
     let n1 = red.n1;
-    let w = |i: usize| red.w(k, i);
+    let zero = Rational::zero();
+    let w = |i: usize| if s1[i] { red.w(k, i) } else { &zero };
     let beta = red.beta(k);
     // Pick the solved coordinate i and (when β = 0) a driving coordinate l of opposite sign.
     let pos: Vec<usize> = (0..n1).filter(|&i| w(i).is_positive()).collect();
@@ -854,7 +881,13 @@ fn kink_point(red: &Reduced<'_>, k: usize, rng: &mut Lcg) -> Option<Vec<Rational
     };
     let eps = Rational::ratio(1, rng.range(64, 4096));
     let mut u: Vec<Rational> = (0..n1)
-        .map(|_| &eps * &Rational::ratio(rng.range(1, 64), rng.range(1, 16)))
+        .map(|l| {
+            if s1[l] {
+                &eps * &Rational::ratio(rng.range(1, 64), rng.range(1, 16))
+            } else {
+                Rational::zero()
+            }
+        })
         .collect();
     if let Some(l) = drive {
         u[l] = Rational::ratio(rng.range(1, 16), rng.range(1, 4));

@@ -67,6 +67,7 @@ fn compare(name: &str, net: &Network) -> Outcome {
         assert_eq!(b.fiber_dimension(), Some(exact.corank()));
         Outcome::Certified
     } else {
+        println!("OPEN {name}: exact {} bounds [{}, {}] {:?}", exact.rank, b.lower, b.upper, b.moves);
         Outcome::Open
     }
 }
@@ -153,4 +154,19 @@ fn random_sweep() {
 #[ignore]
 fn random_sweep_long() {
     sweep(5000, 7);
+}
+
+#[test]
+fn debug_hidden() {
+    let s = std::fs::read_to_string(fixtures_dir().join("conserve/s2_2221_hidden.json")).unwrap();
+    let net = network_from_str(&s, "x").unwrap();
+    let mut l = net.layers().clone();
+    l[0].weight = vec![vec![Rational::one(), Rational::zero()], vec![Rational::zero(), Rational::one()]];
+    l[0].bias = vec![Rational::zero(), Rational::zero()];
+    let red = Network::new(net.arch(), l).unwrap();
+    let e = functional_dimension(&red, &FunDimOptions { max_regions: 3000 }, &mut |_| {}).unwrap();
+    println!("reduced exhaustive rank {} regions {}", e.rank, e.regions);
+    for x in &e.interior_points { println!("{x:?}"); }
+    let b = fundim_bounds(&red, &BoundsOptions { max_points: 500, seed: 3 }, &mut |_| {}).unwrap();
+    println!("{b:?}");
 }
