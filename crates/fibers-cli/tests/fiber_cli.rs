@@ -201,6 +201,7 @@ fn budgets_give_exit_3() {
         &fixture("strata/all-crossing.json"),
         "--max-regions",
         "3",
+        "--exhaustive",
     ]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
 }
@@ -212,7 +213,7 @@ fn fundim_agrees_with_the_fiber_dimension() {
         "strata/one-dead.json",
         "conserve/s8_2242_three_linear.json",
     ] {
-        let o = fibers(&["fundim", &fixture(f), "--json", "--check"]);
+        let o = fibers(&["fundim", &fixture(f), "--json", "--check", "--exhaustive"]);
         assert_eq!(code(&o), 0, "{f}: {}", stderr(&o));
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
         assert_eq!(v["agree"], true, "{f}: {v}");
@@ -220,6 +221,13 @@ fn fundim_agrees_with_the_fiber_dimension() {
             v["corank"].as_u64().unwrap() + v["rank"].as_u64().unwrap(),
             v["parameters"].as_u64().unwrap()
         );
+        // The default (bounds that meet) gives the same number, certified.
+        let o = fibers(&["fundim", &fixture(f), "--json", "--check"]);
+        assert_eq!(code(&o), 0, "{f}: {}", stderr(&o));
+        let b: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(b["certified_by"], "bounds met", "{f}: {b}");
+        assert_eq!(b["functional_dimension"], v["rank"], "{f}: {b}");
+        assert_eq!(b["fiber_dimension"], v["corank"], "{f}: {b}");
     }
 }
 
