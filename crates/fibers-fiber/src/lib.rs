@@ -38,6 +38,7 @@ pub mod model;
 pub mod render;
 pub mod roles;
 pub mod sample;
+pub mod summary;
 pub mod system;
 
 pub use bounds::{fundim_bounds, Bounds, BoundsOptions, NotApplicable};
@@ -46,4 +47,5 @@ pub use fundim::{functional_dimension, FunDim, FunDimError, FunDimOptions};
 pub use member::{Found, Internal, Witness};
 pub use membership::{MemberOptions, MemberReport};
 pub use model::{Branch, Frame, Model};
+pub use summary::{summarize, Summary};
 pub use roles::{PartKey, SlotRole};
