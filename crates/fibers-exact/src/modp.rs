@@ -28,6 +28,8 @@
 
 use crate::integer::Integer;
 use crate::rational::Rational;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 /// Primes just below `2^62` and `2^61` used by [`rank_mod_p`], in the order tried.
 ///
@@ -171,13 +173,58 @@ impl EchelonModP {
     /// Panics if a column is out of range.
     pub fn push(&mut self, row: SparseRow) -> bool {
         let p = self.p;
-        let mut row = normalise(row, p);
+        let row = normalise(row, p);
         for &(c, _) in &row {
             assert!(
                 c < self.pivots.len(),
                 "EchelonModP::push: column {c} out of range"
             );
         }
+        // Short rows: merge directly. Long rows: a sparse accumulator visited in column order,
+        // so that each reduction costs the length of the pivot row, not of the whole row.
+        if row.len() <= 8 {
+            return self.push_merge(row);
+        }
+        let mut vals: HashMap<usize, u64> = row.iter().copied().collect();
+        let mut heap: BinaryHeap<Reverse<usize>> = row.iter().map(|e| Reverse(e.0)).collect();
+        while let Some(Reverse(c)) = heap.pop() {
+            let Some(&coef) = vals.get(&c) else {
+                continue;
+            };
+            if coef == 0 {
+                vals.remove(&c);
+                continue;
+            }
+            match &self.pivots[c] {
+                Some(piv) => {
+                    let a = sub_mod(0, coef, p);
+                    vals.remove(&c);
+                    for &(c2, x) in &piv[1..] {
+                        let e = vals.entry(c2).or_insert_with(|| {
+                            heap.push(Reverse(c2));
+                            0
+                        });
+                        *e = add_mod(*e, mul_mod(a, x, p), p);
+                    }
+                }
+                None => {
+                    let mut rest: SparseRow = vals.into_iter().filter(|e| e.1 != 0).collect();
+                    rest.sort_unstable_by_key(|e| e.0);
+                    let inv = inv_mod(coef, p);
+                    for e in &mut rest {
+                        e.1 = mul_mod(e.1, inv, p);
+                    }
+                    self.pivots[c] = Some(rest);
+                    self.rank += 1;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn push_merge(&mut self, mut row: SparseRow) -> bool {
+        let p = self.p;
         loop {
             let Some(&(lead, coef)) = row.first() else {
                 return false;

@@ -304,7 +304,13 @@ impl<'a> Reduced<'a> {
     fn layer2_kink(&self, k: usize, s1: &[bool]) -> (Vec<SparseRow>, Vec<SparseRow>) {
         let c = &self.cols;
         let rk: Vec<u64> = (0..=self.n1)
-            .map(|i| if i == self.n1 || s1[i] { self.r[k][i] } else { 0 })
+            .map(|i| {
+                if i == self.n1 || s1[i] {
+                    self.r[k][i]
+                } else {
+                    0
+                }
+            })
             .collect();
         let rk = &rk;
         let vk = &self.v[k];
@@ -412,21 +418,27 @@ fn tangents(net: &Network, cols: &Cols) -> Vec<Tangent> {
         let dead = nonpos(k);
         if dead || v_zero(k) {
             for i in 0..=n1 {
-                out.push(("dead or null freedom", vec![(cols.w(k, i), Rational::one())]));
+                out.push((
+                    "dead or null freedom",
+                    vec![(cols.w(k, i), Rational::one())],
+                ));
             }
         }
         if dead {
             for o in 0..n3 {
-                out.push(("dead or null freedom", vec![(cols.v(k, o), Rational::one())]));
+                out.push((
+                    "dead or null freedom",
+                    vec![(cols.v(k, o), Rational::one())],
+                ));
             }
         }
     }
     let live = |k: usize| !v_zero(k) && !nonpos(k);
     // Hidden shift (raw conditions of docs/theory.md §4) and unused layer-1 neurons.
     for h in 0..n1 {
-        let hidden = (0..n2).filter(|&k| !v_zero(k)).all(|k| {
-            !r(k, n1).is_positive() && (0..n1).all(|i| i == h || !r(k, i).is_positive())
-        });
+        let hidden = (0..n2)
+            .filter(|&k| !v_zero(k))
+            .all(|k| !r(k, n1).is_positive() && (0..n1).all(|i| i == h || !r(k, i).is_positive()));
         if hidden {
             let mut t = vec![(cols.h(h, n1), Rational::one())];
             for k in 0..n2 {
@@ -439,7 +451,10 @@ fn tangents(net: &Network, cols: &Cols) -> Vec<Tangent> {
         let unused = (0..n2).all(|k| !live(k) || net.w2()[k][h].is_zero());
         if unused {
             for i in 0..=n1 {
-                out.push(("unused layer-1 neuron", vec![(cols.h(h, i), Rational::one())]));
+                out.push((
+                    "unused layer-1 neuron",
+                    vec![(cols.h(h, i), Rational::one())],
+                ));
             }
         }
     }
@@ -480,7 +495,8 @@ fn tangents(net: &Network, cols: &Cols) -> Vec<Tangent> {
         }
         ("layer-2 scaling", t)
     };
-    let mut groups: Vec<(Vec<usize>, bool)> = classes.into_iter().map(|(m, _)| (m, false)).collect();
+    let mut groups: Vec<(Vec<usize>, bool)> =
+        classes.into_iter().map(|(m, _)| (m, false)).collect();
     if !lin.is_empty() {
         groups.push((lin, true));
     }
@@ -492,7 +508,11 @@ fn tangents(net: &Network, cols: &Cols) -> Vec<Tangent> {
         let bs = n3 + n1 + 1;
         let nvars = members.len() * bs + if with_b3 { n3 } else { 0 };
         let neq = n3 * (n1 + 1);
-        let name = if with_b3 { "linear block" } else { "parallel layer-2 neurons" };
+        let name = if with_b3 {
+            "linear block"
+        } else {
+            "parallel layer-2 neurons"
+        };
         if nvars * neq > 400_000 {
             // Too large for an exact nullspace: scalings and the simplest exchanges only (the
             // upper bound may then not meet the lower one).
@@ -656,9 +676,8 @@ pub fn fundim_bounds(
         .filter(|&h| {
             (0..n2).all(|k| {
                 red.v_zero(k)
-                    || (0..=n1).all(|i| {
-                        !(if i < n1 { red.w(k, i) } else { red.beta(k) }).is_positive()
-                    })
+                    || (0..=n1)
+                        .all(|i| !(if i < n1 { red.w(k, i) } else { red.beta(k) }).is_positive())
                     || red.w(k, h).is_zero()
             })
         })
@@ -750,7 +769,9 @@ pub fn fundim_bounds(
                 break;
             }
             // First the open orthant, then random faces of it.
-            let s1: Vec<bool> = (0..n1).map(|_| attempt < 2 || rng.range(0, 2) > 0).collect();
+            let s1: Vec<bool> = (0..n1)
+                .map(|_| attempt < 2 || rng.range(0, 2) > 0)
+                .collect();
             if attempt >= 2 && s1 == vec![true; n1] {
                 continue;
             }
@@ -759,11 +780,7 @@ pub fn fundim_bounds(
             };
             let z = red.z(&u);
             debug_assert!(z[k].is_zero());
-            if z
-                .iter()
-                .enumerate()
-                .any(|(k2, zk)| k2 != k && zk.is_zero())
-            {
+            if z.iter().enumerate().any(|(k2, zk)| k2 != k && zk.is_zero()) {
                 continue;
             }
             let (rows, nrows) = red.layer2_kink(k, &s1);
@@ -783,7 +800,9 @@ pub fn fundim_bounds(
                 .map(|_| Rational::ratio(rng.range(1, 64), rng.range(1, 16)))
                 .collect(),
             _ => {
-                let scale = Rational::from(2).pow(rng.range(-6, 6) as i32).expect("nonzero");
+                let scale = Rational::from(2)
+                    .pow(rng.range(-6, 6) as i32)
+                    .expect("nonzero");
                 (0..n1)
                     .map(|_| &rng.nonzero_rational(64, 16) * &scale)
                     .collect()
@@ -823,8 +842,8 @@ pub fn fundim_bounds(
         regions += 1;
     }
     // Tangent vectors that failed a row check are dropped: recompute the upper bound.
-    let rejected = st.tvals.iter().filter(|t| t.is_none()).count()
-        - tangents_unreducible(&tangents, p);
+    let rejected =
+        st.tvals.iter().filter(|t| t.is_none()).count() - tangents_unreducible(&tangents, p);
     let t_rank = if rejected > 0 {
         t_rank_of(&st.tvals)
     } else {
@@ -836,10 +855,7 @@ pub fn fundim_bounds(
     for (name, _) in &tangents {
         match moves.iter_mut().find(|m| m.name == *name) {
             Some(m) => m.vectors += 1,
-            None => moves.push(MoveCount {
-                name,
-                vectors: 1,
-            }),
+            None => moves.push(MoveCount { name, vectors: 1 }),
         }
     }
     Ok(Bounds {

@@ -47,5 +47,5 @@ pub use fundim::{functional_dimension, FunDim, FunDimError, FunDimOptions};
 pub use member::{Found, Internal, Witness};
 pub use membership::{MemberOptions, MemberReport};
 pub use model::{Branch, Frame, Model};
-pub use summary::{summarize, Summary};
 pub use roles::{PartKey, SlotRole};
+pub use summary::{summarize, Summary};

@@ -62,12 +62,18 @@ fn compare(name: &str, net: &Network) -> Outcome {
         exact.rank,
         network_to_string(net)
     );
-    assert_eq!(b.rejected, 0, "{name}: a symmetry direction failed its row check");
+    assert_eq!(
+        b.rejected, 0,
+        "{name}: a symmetry direction failed its row check"
+    );
     if b.certified() {
         assert_eq!(b.fiber_dimension(), Some(exact.corank()));
         Outcome::Certified
     } else {
-        println!("OPEN {name}: exact {} bounds [{}, {}] {:?}", exact.rank, b.lower, b.upper, b.moves);
+        println!(
+            "OPEN {name}: exact {} bounds [{}, {}] {:?}",
+            exact.rank, b.lower, b.upper, b.moves
+        );
         Outcome::Open
     }
 }
@@ -142,7 +148,10 @@ fn sweep(count: usize, seed: u64) {
         println!("open:\n{o}");
     }
     let certified = tally.get("Certified").copied().unwrap_or(0);
-    assert!(certified >= count * 3 / 4, "only {certified} of {count} certified: {tally:?}");
+    assert!(
+        certified >= count * 3 / 4,
+        "only {certified} of {count} certified: {tally:?}"
+    );
 }
 
 #[test]
@@ -161,12 +170,25 @@ fn debug_hidden() {
     let s = std::fs::read_to_string(fixtures_dir().join("conserve/s2_2221_hidden.json")).unwrap();
     let net = network_from_str(&s, "x").unwrap();
     let mut l = net.layers().clone();
-    l[0].weight = vec![vec![Rational::one(), Rational::zero()], vec![Rational::zero(), Rational::one()]];
+    l[0].weight = vec![
+        vec![Rational::one(), Rational::zero()],
+        vec![Rational::zero(), Rational::one()],
+    ];
     l[0].bias = vec![Rational::zero(), Rational::zero()];
     let red = Network::new(net.arch(), l).unwrap();
     let e = functional_dimension(&red, &FunDimOptions { max_regions: 3000 }, &mut |_| {}).unwrap();
     println!("reduced exhaustive rank {} regions {}", e.rank, e.regions);
-    for x in &e.interior_points { println!("{x:?}"); }
-    let b = fundim_bounds(&red, &BoundsOptions { max_points: 500, seed: 3 }, &mut |_| {}).unwrap();
+    for x in &e.interior_points {
+        println!("{x:?}");
+    }
+    let b = fundim_bounds(
+        &red,
+        &BoundsOptions {
+            max_points: 500,
+            seed: 3,
+        },
+        &mut |_| {},
+    )
+    .unwrap();
     println!("{b:?}");
 }

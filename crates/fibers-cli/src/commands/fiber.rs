@@ -129,9 +129,9 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
         let member = fast_member.as_ref().map(|(d, method)| {
             let yes = matches!(d, fibers_tree::Decision::Equivalent { .. });
             let witness = match d {
-                fibers_tree::Decision::NotEquivalent { witness, .. } => Some(
-                    witness.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                ),
+                fibers_tree::Decision::NotEquivalent { witness, .. } => {
+                    Some(witness.iter().map(ToString::to_string).collect::<Vec<_>>())
+                }
                 _ => None,
             };
             (yes, *method, witness)

@@ -10,8 +10,8 @@ use crate::progress::Progress;
 use clap::Args;
 use fibers_fiber::dimension::dimension_formula;
 use fibers_fiber::{
-    functional_dimension, fundim_bounds, Bounds, BoundsOptions, FunDim, FunDimError,
-    FunDimOptions, Kind,
+    functional_dimension, fundim_bounds, Bounds, BoundsOptions, FunDim, FunDimError, FunDimOptions,
+    Kind,
 };
 use fibers_net::Network;
 use std::path::PathBuf;
