@@ -72,7 +72,7 @@ fn fiber_text_json_latex() {
 fn member_yes_with_witness_and_no_with_input() {
     let net = fixture("strata/two-linear.json");
     // A sample of the fiber is a member, with its witness.
-    let o = fibers(&["sample", &net, "--count", "4", "--seed", "1"]);
+    let o = fibers(&["sample", &net, "--count", "4", "--seed", "1", "--parts"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
     assert_eq!(lines.len(), 4);

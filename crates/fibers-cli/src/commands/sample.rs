@@ -1,5 +1,8 @@
-//! `fibers sample NET --count N --seed S`: parameters drawn from every part of the fiber
-//! (every role assignment, random relabellings), one network per JSON line.
+//! `fibers sample NET --count N --seed S`: parameters drawn from the fiber, one network per
+//! JSON line: by default random compositions of symmetry moves (permutations, positive
+//! scalings, hidden shift, dead/null changes, linear-block moves; polynomial), with `--parts`
+//! from every part of the description (every role assignment, exponential in the widths).
+//! `--certify` decides every sample with the certified fast path (branch tree as fallback).
 
 use super::fiber::describe_with_progress;
 use crate::error::CliError;
@@ -23,17 +26,44 @@ pub struct SampleArgs {
     /// Random seed.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Certify every sample with the exact branch tree (exit 1 if one is not equivalent).
+    /// Certify every sample (exit 1 if one is not equivalent): the certified fast decision of
+    /// the bottleneck path, the exact branch tree when it gives up.
     #[arg(long)]
     pub certify: bool,
     /// Stop enumerating role assignments after this many candidates (exit 3 if reached).
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub max_parts: usize,
+    /// Draw from every part of the full description (enumerates role assignments) instead of
+    /// composing random symmetry moves.
+    #[arg(long)]
+    pub parts: bool,
+    /// Random symmetry moves composed per sample (without --parts).
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub moves: usize,
 }
 
 /// Runs `fibers sample`.
 pub fn run(args: &SampleArgs) -> Result<(), CliError> {
     let net = load::network(&args.net)?;
+    if !args.parts {
+        if let Some(ng) = fibers_bottleneck::classify(&net).not_generic {
+            eprintln!(
+                "fibers: note: no description of this fiber (the genericity condition {ng} \
+                 fails); samples are compositions of symmetry moves only"
+            );
+        }
+        let mut rng = Lcg::new(args.seed);
+        let samples: Vec<Option<Network>> = (0..args.count)
+            .map(|_| {
+                let mut n = net.clone();
+                for _ in 0..args.moves {
+                    n = moves::random_symmetry(&n, &mut rng, false).0;
+                }
+                Some(n)
+            })
+            .collect();
+        return emit(args, &net, &samples);
+    }
     let d = describe_with_progress(&net, args.max_parts, None)?;
     if d.truncated {
         return Err(CliError::Undecided(format!(
@@ -78,6 +108,11 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
         }
     };
     p.finish();
+    emit(args, &net, &samples)
+}
+
+/// Writes the samples, certifying each with `--certify`.
+fn emit(args: &SampleArgs, net: &Network, samples: &[Option<Network>]) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut bad = 0usize;
@@ -88,13 +123,19 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             )));
         };
         if args.certify {
-            let mut pr = Progress::new();
-            let r = fibers_tree::decide(&net, s, &DecideOptions::default(), &mut |st| {
-                pr.update(|| format!("certifying sample {i}: nodes {}", st.nodes))
-            })
-            .map_err(|e| CliError::Failed(format!("internal error: {e}")))?;
-            pr.finish();
-            if !matches!(r.decision, Decision::Equivalent { .. }) {
+            let decision = match fibers_bottleneck::certified::fast(net, s) {
+                Ok((d, _)) => d,
+                Err(_) => {
+                    let mut pr = Progress::new();
+                    let r = fibers_tree::decide(net, s, &DecideOptions::default(), &mut |st| {
+                        pr.update(|| format!("certifying sample {i}: nodes {}", st.nodes))
+                    })
+                    .map_err(|e| CliError::Failed(format!("internal error: {e}")))?;
+                    pr.finish();
+                    r.decision
+                }
+            };
+            if !matches!(decision, Decision::Equivalent { .. }) {
                 bad += 1;
                 eprintln!("fibers: sample {i} is NOT equivalent to the network");
             }
@@ -110,7 +151,7 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
     }
     if args.certify {
         eprintln!(
-            "fibers: all {} samples certified equivalent by the branch tree",
+            "fibers: all {} samples certified equivalent (fast path, branch tree as fallback)",
             samples.len()
         );
     }
