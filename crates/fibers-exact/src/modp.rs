@@ -80,7 +80,7 @@ pub fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
 
 /// The inverse of `a ≠ 0 mod p` (`p` prime), by Fermat.
 pub fn inv_mod(a: u64, p: u64) -> u64 {
-    debug_assert!(a % p != 0, "inv_mod of zero");
+    debug_assert!(!a.is_multiple_of(p), "inv_mod of zero");
     pow_mod(a, p - 2, p)
 }
 
@@ -357,13 +357,13 @@ mod tests {
             return false;
         }
         for q in [2u64, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37] {
-            if n % q == 0 {
+            if n.is_multiple_of(q) {
                 return n == q;
             }
         }
         let mut d = n - 1;
         let mut s = 0;
-        while d % 2 == 0 {
+        while d.is_multiple_of(2) {
             d /= 2;
             s += 1;
         }
