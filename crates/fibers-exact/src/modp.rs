@@ -41,17 +41,36 @@ pub const PRIMES: [u64; 4] = [
     4_611_686_018_427_387_787, // 2^62 − 117
 ];
 
-/// `a · b mod p`.
+/// The Mersenne prime `2^61 − 1`, the first of [`PRIMES`] (reduction by shifts).
+const M61: u64 = (1 << 61) - 1;
+
+/// `a · b mod p` for `a, b < p`.
 #[inline]
 pub fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
-    ((u128::from(a) * u128::from(b)) % u128::from(p)) as u64
+    let x = u128::from(a) * u128::from(b);
+    if p == M61 {
+        // x < 2^122: x = hi·2^61 + lo ≡ hi + lo, and hi + lo < 2p.
+        let r = (x & u128::from(M61)) as u64 + (x >> 61) as u64;
+        if r >= M61 {
+            r - M61
+        } else {
+            r
+        }
+    } else {
+        (x % u128::from(p)) as u64
+    }
 }
 
 /// `a + b mod p` for `a, b < p`.
 #[inline]
 pub fn add_mod(a: u64, b: u64, p: u64) -> u64 {
-    let s = u128::from(a) + u128::from(b);
-    (s % u128::from(p)) as u64
+    // p < 2^63, so a + b does not overflow.
+    let s = a + b;
+    if s >= p {
+        s - p
+    } else {
+        s
+    }
 }
 
 /// `a − b mod p` for `a, b < p`.

@@ -721,6 +721,7 @@ pub fn fundim_bounds(
     let mut kinks = 0;
     let mut regions = 0;
 
+    let mut deferred: Vec<SparseRow> = Vec::new();
     // Layer-1 kinks: y_j = 0, the other coordinates positive.
     progress(format!("layer-1 kinks (0/{n1})"));
     for j in 0..n1 {
@@ -749,7 +750,12 @@ pub fn fundim_bounds(
             }
             let s2: Vec<bool> = z.iter().map(Rational::is_positive).collect();
             let (rows, nrows) = red.layer1_kink(j, &s2);
-            st.push(rows, nrows);
+            // The single-entry rows (off-diagonal of H) now; the rows through the layer-2
+            // blocks after the layer-2 kinks, whose small pivot rows keep the fill-in local.
+            let (single, wide): (Vec<SparseRow>, Vec<SparseRow>) =
+                rows.into_iter().partition(|r| r.len() <= 1);
+            st.push(single, nrows);
+            deferred.extend(wide);
             kinks += 1;
             found += 1;
         }
@@ -789,6 +795,7 @@ pub fn fundim_bounds(
             found += 1;
         }
     }
+    st.push(deferred, Vec::new());
     // Whole regions: the negative orthant, the positive orthant, then random points.
     let mut budget_exhausted = false;
     let mut tried = 0usize;

@@ -165,10 +165,12 @@ fn random_sweep_long() {
     sweep(5000, 7);
 }
 
+/// The reduction to layer-1 coordinates: the network with layer 1 replaced by the identity
+/// has functional dimension `fd − (n0 − n1)·n1`; both are certified.
 #[test]
-fn debug_hidden() {
+fn reduced_network_matches() {
     let s = std::fs::read_to_string(fixtures_dir().join("conserve/s2_2221_hidden.json")).unwrap();
-    let net = network_from_str(&s, "x").unwrap();
+    let net = network_from_str(&s, "fixture").unwrap();
     let mut l = net.layers().clone();
     l[0].weight = vec![
         vec![Rational::one(), Rational::zero()],
@@ -177,18 +179,8 @@ fn debug_hidden() {
     l[0].bias = vec![Rational::zero(), Rational::zero()];
     let red = Network::new(net.arch(), l).unwrap();
     let e = functional_dimension(&red, &FunDimOptions { max_regions: 3000 }, &mut |_| {}).unwrap();
-    println!("reduced exhaustive rank {} regions {}", e.rank, e.regions);
-    for x in &e.interior_points {
-        println!("{x:?}");
-    }
-    let b = fundim_bounds(
-        &red,
-        &BoundsOptions {
-            max_points: 500,
-            seed: 3,
-        },
-        &mut |_| {},
-    )
-    .unwrap();
-    println!("{b:?}");
+    let b = fundim_bounds(&red, &BoundsOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(b.value(), Some(e.rank));
+    let full = fundim_bounds(&net, &BoundsOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(full.value(), Some(e.rank));
 }
