@@ -12,6 +12,7 @@
 pub mod bottleneck;
 pub mod format;
 pub mod kernel;
+pub mod within;
 
 pub use format::{
     certificate_from_str, certificate_from_value, certificate_to_string, certificate_to_value,

@@ -30,6 +30,7 @@
 //! assert_eq!(value, Rational::ratio(5, 6));
 //! ```
 
+pub mod display;
 pub mod integer;
 pub mod linalg;
 pub mod lp;

@@ -48,7 +48,7 @@ pub fn summarize(net: &Network, opts: &BoundsOptions, progress: &mut dyn FnMut(S
         && !classification.constant
         && classification.not_generic.is_none()
     {
-        let raw_hidden = (0..a.n1).any(|h| fibers_tree::moves::is_hidden(net, h));
+        let raw_hidden = (0..a.n1).any(|h| crate::orbit::is_hidden(net, h));
         let f = dimension_formula(net, raw_hidden, classification.parallel_crossing);
         f.note.is_none().then_some(f.value)
     } else {

@@ -11,7 +11,7 @@ use fibers_exact::Rational;
 use fibers_fiber::{functional_dimension, fundim_bounds, BoundsOptions, FunDimOptions};
 use fibers_net::json::{network_from_str, network_to_string};
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::{self, Lcg, Role};
+use fibers_testkit::moves::{self, Lcg, Role};
 use std::path::{Path, PathBuf};
 
 fn fixtures_dir() -> PathBuf {

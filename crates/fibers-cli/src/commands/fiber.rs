@@ -4,6 +4,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::{out, outln};
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
 use fibers_fiber::render::{self, RenderOptions};
@@ -127,9 +128,9 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
         );
         p.finish();
         let member = fast_member.as_ref().map(|(d, method)| {
-            let yes = matches!(d, fibers_tree::Decision::Equivalent { .. });
+            let yes = matches!(d, fibers_tree::Outcome::Equivalent { .. });
             let witness = match d {
-                fibers_tree::Decision::NotEquivalent { witness, .. } => {
+                fibers_tree::Outcome::NotEquivalent { witness, .. } => {
                     Some(witness.iter().map(ToString::to_string).collect::<Vec<_>>())
                 }
                 _ => None,
@@ -148,18 +149,18 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
                         v["member_witness"] = serde_json::json!(w);
                     }
                 }
-                println!("{v}");
+                outln!("{v}")?;
             }
             _ => {
-                print!("{}", s.to_text());
+                crate::output::text(format_args!("{}", s.to_text()))?;
                 if let Some((yes, method, witness)) = &member {
-                    println!(
+                    outln!(
                         "member {}: {} (certified: fast path, {method}; f_A = f_B decided with a certificate the checker re-verifies)",
                         args.member.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
                         if *yes { "yes" } else { "no" }
-                    );
+                    )?;
                     if let Some(w) = witness {
-                        println!("  an input where the functions differ: ({})", w.join(", "));
+                        outln!("  an input where the functions differ: ({})", w.join(", "))?;
                     }
                 }
             }
@@ -198,9 +199,9 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
     let hidden = d.model.as_ref().is_some_and(|m| !m.hidden.is_empty());
     match args.format {
         Format::Text => {
-            print!("{}", render::to_text(&d, &ropts));
+            out!("{}", render::to_text(&d, &ropts))?;
             if let Some(r) = &report {
-                print!("{}", render::member_text(r, hidden));
+                out!("{}", render::member_text(r, hidden))?;
             }
         }
         Format::Json => {
@@ -208,7 +209,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
             if let Some(r) = &report {
                 render::add_member_json(&mut v, r);
             }
-            println!("{v}");
+            outln!("{v}")?;
         }
         Format::Latex => {
             let mut doc = render::to_latex(&d, &ropts);
@@ -216,7 +217,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
                 let end = doc.rfind("\\end{document}").unwrap_or(doc.len());
                 doc.insert_str(end, &render::member_latex(r));
             }
-            print!("{doc}");
+            out!("{doc}")?;
         }
     }
     if let Some(r) = &report {

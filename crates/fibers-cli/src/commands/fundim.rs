@@ -208,7 +208,7 @@ fn formula_of(net: &Network) -> Option<usize> {
     if !c.bottleneck || c.constant || c.not_generic.is_some() {
         return None;
     }
-    let hidden = (0..net.arch().n1).any(|h| fibers_tree::moves::is_hidden(net, h));
+    let hidden = (0..net.arch().n1).any(|h| fibers_fiber::orbit::is_hidden(net, h));
     let f = dimension_formula(net, hidden, c.parallel_crossing);
     f.note.is_none().then_some(f.value)
 }

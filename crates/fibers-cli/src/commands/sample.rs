@@ -9,9 +9,9 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::Args;
+use fibers::fiber::orbit::{self as moves, Lcg};
+use fibers::{decide_with_progress, DecideOptions, Method, Outcome};
 use fibers_net::Network;
-use fibers_tree::moves::{self, Lcg};
-use fibers_tree::{DecideOptions, Decision};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -57,7 +57,11 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             .map(|_| {
                 let mut n = net.clone();
                 for _ in 0..args.moves {
-                    n = moves::random_symmetry(&n, &mut rng, false).0;
+                    n = match rng.below(3) {
+                        0 => moves::random_permute(&n, &mut rng),
+                        1 => moves::random_positive_scaling(&n, &mut rng),
+                        _ => moves::dead_change(&n, &mut rng).unwrap_or(n),
+                    };
                 }
                 Some(n)
             })
@@ -127,21 +131,25 @@ fn emit(args: &SampleArgs, net: &Network, samples: &[Option<Network>]) -> Result
                 Ok((d, _)) => d,
                 Err(_) => {
                     let mut pr = Progress::new();
-                    let r = fibers_tree::decide(net, s, &DecideOptions::default(), &mut |st| {
+                    let opts = DecideOptions {
+                        method: Method::Tree,
+                        ..DecideOptions::default()
+                    };
+                    let r = decide_with_progress(net, s, &opts, &mut |st| {
                         pr.update(|| format!("certifying sample {i}: nodes {}", st.nodes))
                     })
                     .map_err(|e| CliError::Failed(format!("internal error: {e}")))?;
                     pr.finish();
-                    r.decision
+                    r.outcome
                 }
             };
-            if !matches!(decision, Decision::Equivalent { .. }) {
+            if !matches!(decision, Outcome::Equivalent { .. }) {
                 bad += 1;
                 eprintln!("fibers: sample {i} is NOT equivalent to the network");
             }
         }
         writeln!(out, "{}", fibers_net::json::network_to_value(s))
-            .map_err(|e| CliError::Failed(format!("cannot write to stdout: {e}")))?;
+            .map_err(crate::output::stdout_error)?;
     }
     if bad > 0 {
         return Err(CliError::Failed(format!(
