@@ -43,8 +43,12 @@ pub fn network(path: &Path) -> Result<Network, CliError> {
 /// Reads the network in `path`, naming the tensors of a `.safetensors` file with `keys`
 /// (ignored for JSON files).
 pub fn network_with_keys(path: &Path, keys: &KeyMap) -> Result<Network, CliError> {
+    let source = path.display().to_string();
     if is_safetensors(path) {
-        return Ok(fibers_import::read_safetensors(path, keys)?);
+        let bytes = fibers_net::json::read_bytes(path)?;
+        return Ok(fibers_import::network_from_safetensors(
+            &bytes, &source, keys,
+        )?);
     }
     let is_json = path
         .extension()
@@ -53,17 +57,16 @@ pub fn network_with_keys(path: &Path, keys: &KeyMap) -> Result<Network, CliError
     if is_json {
         return Ok(fibers_net::json::read_network(path)?);
     }
-    let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
+    let bytes = fibers_net::json::read_bytes(path)?;
     if looks_like_safetensors(&bytes) {
         return Ok(fibers_import::network_from_safetensors(
             &bytes, &source, keys,
         )?);
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let text = fibers_net::json::text_from_bytes(bytes, &source).map_err(|e| {
         LoadError::new(
             &source,
-            format!("byte {}", e.utf8_error().valid_up_to()),
+            e.place,
             "not valid UTF-8 text (neither a JSON network nor a safetensors file)",
         )
     })?;

@@ -20,6 +20,13 @@ struct Cli {
     /// prefixes such as fc1,fc2,fc3 [default: 0.weight,0.bias,2.weight,2.bias,4.weight,4.bias].
     #[arg(long, global = true, value_name = "NAMES")]
     keys: Option<String>,
+    /// Largest input file read, in bytes (docs/resources.md).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = fibers_net::json::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+    /// Most digits of a number's numerator or denominator, after expanding a decimal exponent
+    /// such as `9e999` (docs/resources.md).
+    #[arg(long, global = true, value_name = "N", default_value_t = fibers_exact::DEFAULT_MAX_DIGITS)]
+    max_digits: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,6 +60,8 @@ enum Command {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    fibers_net::json::set_max_file_size(cli.max_file_size);
+    fibers_exact::set_max_digits(cli.max_digits);
     if let Some(k) = &cli.keys {
         load::set_keys(k)?;
     }
