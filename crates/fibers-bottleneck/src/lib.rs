@@ -26,5 +26,5 @@ pub mod witness;
 
 pub use canonical::{canonicalize, CanonicalForm, Canonicalization, Condition, NotGeneric};
 pub use classify::{classify, Classification};
-pub use decide::{decide, Align, FastOutcome, Link, Move};
+pub use decide::{decide, FastOutcome, Link};
 pub use orthant::{Kink, Layer2Role, OrthantData};

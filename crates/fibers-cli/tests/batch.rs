@@ -6,13 +6,10 @@
 //! The large run is 10,000 pairs in release builds (how CI runs the tests) and 1,000 in debug
 //! builds.
 
-mod common;
-
-use common::pairs::{pair, pair_line};
-use fibers_bottleneck::certified::decide_auto;
+use fibers::{decide, DecideOptions, Outcome};
 use fibers_net::json::{network_to_string, network_to_value, vector_to_value};
 use fibers_net::Network;
-use fibers_tree::{DecideOptions, Decision};
+use fibers_testkit::pairs::{pair, pair_line};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -60,13 +57,13 @@ fn lines(out: &Output) -> Vec<Value> {
 
 /// What the library decision says, in the fields `fibers equiv --json` prints.
 fn library_verdict(a: &Network, b: &Network) -> Value {
-    let r = decide_auto(a, b, &DecideOptions::default(), &mut |_| {}).unwrap();
+    let r = decide(a, b, &DecideOptions::default()).unwrap();
     let s = &r.stats;
     let mut v = json!({
-        "verdict": match &r.decision {
-            Decision::Equivalent { .. } => "equivalent",
-            Decision::NotEquivalent { .. } => "not-equivalent",
-            Decision::Undecided => "undecided",
+        "verdict": match &r.outcome {
+            Outcome::Equivalent { .. } => "equivalent",
+            Outcome::NotEquivalent { .. } => "not-equivalent",
+            Outcome::Undecided => "undecided",
         },
         "method": r.method,
         "nodes": s.nodes,
@@ -77,7 +74,7 @@ fn library_verdict(a: &Network, b: &Network) -> Value {
     if let Some(f) = &r.fallback {
         v["fallback"] = json!(f);
     }
-    if let Decision::NotEquivalent { witness, .. } = &r.decision {
+    if let Outcome::NotEquivalent { witness, .. } = &r.outcome {
         v["witness"] = vector_to_value(witness);
         v["output_a"] = vector_to_value(&a.eval(witness));
         v["output_b"] = vector_to_value(&b.eval(witness));
@@ -332,8 +329,8 @@ fn batch_dedup_classes_are_the_equivalence_classes() {
         let (a, b, _) = pair(seed);
         nets.push(a.clone());
         nets.push(b);
-        let mut rng = fibers_tree::moves::Lcg::new(seed + 100);
-        let (c, _) = fibers_tree::moves::random_symmetry(&a, &mut rng, true);
+        let mut rng = fibers_testkit::moves::Lcg::new(seed + 100);
+        let (c, _) = fibers_testkit::moves::random_symmetry(&a, &mut rng, true);
         nets.push(c);
     }
     for seed in [1u64, 2, 4, 5] {
@@ -356,7 +353,7 @@ fn batch_dedup_classes_are_the_equivalence_classes() {
         fibers_net::json::network_from_str(&text, "far").unwrap()
     };
     nets.extend([far(100, 1), far(200, 1), far(100, 3)]);
-    let mut rng = fibers_tree::moves::Lcg::new(7);
+    let mut rng = fibers_testkit::moves::Lcg::new(7);
     let order = rng.permutation(nets.len());
     let nets: Vec<Network> = order.iter().map(|&i| nets[i].clone()).collect();
     let text: String = nets
@@ -413,10 +410,10 @@ fn batch_dedup_classes_are_the_equivalence_classes() {
             let equivalent = x.n0 == y.n0
                 && x.n3 == y.n3
                 && matches!(
-                    decide_auto(&nets[i], &nets[j], &DecideOptions::default(), &mut |_| {})
+                    decide(&nets[i], &nets[j], &DecideOptions::default())
                         .unwrap()
-                        .decision,
-                    Decision::Equivalent { .. }
+                        .outcome,
+                    Outcome::Equivalent { .. }
                 );
             assert_eq!(
                 class[i] == class[j],

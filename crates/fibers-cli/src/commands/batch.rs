@@ -17,12 +17,11 @@
 use crate::commands::equiv::{self_check, MethodArg};
 use crate::error::CliError;
 use clap::{Args, Subcommand};
+use fibers::{decide, DecideError, DecideOptions, Decision, Method};
 use fibers_bottleneck::canonicalize;
-use fibers_bottleneck::certified::{decide_auto, AutoReport};
 use fibers_exact::Rational;
-use fibers_net::json::{network_from_value, vector_to_value};
+use fibers_net::json::network_from_value;
 use fibers_net::{LoadError, Network};
-use fibers_tree::{DecideError, DecideOptions, Decision, Method};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -533,33 +532,8 @@ fn with_id(mut out: Value, obj: &serde_json::Map<String, Value>) -> Value {
 // equiv
 
 /// The JSON object `fibers equiv --json` prints for a report (without the certificate path).
-pub fn report_json(report: &AutoReport, a: &Network, b: &Network) -> Value {
-    let s = &report.stats;
-    let verdict = match &report.decision {
-        Decision::Equivalent { .. } => "equivalent",
-        Decision::NotEquivalent { .. } => "not-equivalent",
-        Decision::Undecided => "undecided",
-    };
-    let mut obj = json!({
-        "verdict": verdict,
-        "method": report.method,
-        "nodes": s.nodes,
-        "leaves": s.leaves,
-        "splits": s.splits,
-        "fixes": s.cheap_fixes + s.lp_fixes,
-        "lps": s.lps,
-        "probes": s.probes,
-    });
-    if let Some(f) = &report.fallback {
-        obj["fallback"] = json!(f);
-    }
-    if let Decision::NotEquivalent { witness: x, .. } = &report.decision {
-        obj["witness"] = vector_to_value(x);
-        obj["output_a"] = vector_to_value(&a.eval(x));
-        obj["output_b"] = vector_to_value(&b.eval(x));
-        obj["found_by"] = json!(report.found_by);
-    }
-    obj
+pub fn report_json(report: &Decision, a: &Network, b: &Network) -> Value {
+    report.to_json(a, b)
 }
 
 fn equiv_line(n: usize, text: String, opts: &DecideOptions) -> Result<Outcome, Outcome> {
@@ -586,14 +560,14 @@ fn equiv_line(n: usize, text: String, opts: &DecideOptions) -> Result<Outcome, O
             ),
         ));
     }
-    let report = decide_auto(a, b, opts, &mut |_| {}).map_err(|e| match e {
+    let report = decide(a, b, opts).map_err(|e| match e {
         DecideError::ArchitectureMismatch(m) => bad(n, m),
         DecideError::Internal(m) => internal(n, m),
     })?;
-    let (tag, cert) = match &report.decision {
-        Decision::Equivalent { certificate } => ("equivalent", Some(certificate)),
-        Decision::NotEquivalent { certificate, .. } => ("not-equivalent", Some(certificate)),
-        Decision::Undecided => ("undecided", None),
+    let (tag, cert) = match &report.outcome {
+        fibers::Outcome::Equivalent { certificate } => ("equivalent", Some(certificate)),
+        fibers::Outcome::NotEquivalent { certificate, .. } => ("not-equivalent", Some(certificate)),
+        fibers::Outcome::Undecided => ("undecided", None),
     };
     if let Some(c) = cert {
         self_check(c, a, b).map_err(|e| internal(n, e))?;
@@ -673,7 +647,7 @@ const FINGERPRINT_POINTS: usize = 8;
 
 fn fingerprint(net: &Network) -> Fingerprint {
     let a = net.arch();
-    let outputs = fibers_tree::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
+    let outputs = fibers::decision::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
         .iter()
         .map(|x| net.eval(x))
         .collect();
@@ -733,17 +707,17 @@ fn certified(
     if x.n0 != y.n0 || x.n3 != y.n3 {
         return Ok(Pairwise::Different);
     }
-    let report = decide_auto(a, b, opts, &mut |_| {}).map_err(|e| internal(n, e))?;
-    match &report.decision {
-        Decision::Equivalent { certificate } => {
+    let report = decide(a, b, opts).map_err(|e| internal(n, e))?;
+    match &report.outcome {
+        fibers::Outcome::Equivalent { certificate } => {
             self_check(certificate, a, b).map_err(|e| internal(n, e))?;
             Ok(Pairwise::Equivalent)
         }
-        Decision::NotEquivalent { certificate, .. } => {
+        fibers::Outcome::NotEquivalent { certificate, .. } => {
             self_check(certificate, a, b).map_err(|e| internal(n, e))?;
             Ok(Pairwise::Different)
         }
-        Decision::Undecided => Ok(Pairwise::Undecided),
+        fibers::Outcome::Undecided => Ok(Pairwise::Undecided),
     }
 }
 

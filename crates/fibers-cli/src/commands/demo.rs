@@ -7,9 +7,9 @@
 use crate::commands::equiv::run_decide;
 use crate::error::CliError;
 use clap::Args;
-use fibers_check::{certificate_from_str, certificate_to_string, check, CheckOptions, Verdict};
-use fibers_net::json::network_from_str;
-use fibers_tree::{DecideOptions, Decision};
+use fibers::check::{certificate_from_str, certificate_to_string, check, CheckOptions, Verdict};
+use fibers::net::json::network_from_str;
+use fibers::{DecideOptions, Outcome};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -120,8 +120,8 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         let report = run_decide(&a, &b, &DecideOptions::default())?;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         let s = &report.stats;
-        let (cert, evidence) = match &report.decision {
-            Decision::Equivalent { certificate } => (
+        let (cert, evidence) = match &report.outcome {
+            Outcome::Equivalent { certificate } => (
                 certificate,
                 if report.method == "tree" {
                     format!("tree: {} nodes, {} leaves", s.nodes, s.leaves)
@@ -129,14 +129,14 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
                     format!("{}: {}", report.method, certificate_steps(certificate))
                 },
             ),
-            Decision::NotEquivalent {
+            Outcome::NotEquivalent {
                 witness,
                 certificate,
             } => {
                 let xs: Vec<String> = witness.iter().map(|r| r.to_string()).collect();
                 (certificate, format!("witness x = ({})", xs.join(", ")))
             }
-            Decision::Undecided => {
+            Outcome::Undecided => {
                 return Err(CliError::Failed(format!("{}: undecided", p.name)));
             }
         };
@@ -180,7 +180,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
 }
 
 /// The step kinds of an equivalence certificate's chain, e.g. `relabel + canonical-data`.
-fn certificate_steps(cert: &fibers_check::Certificate) -> String {
+fn certificate_steps(cert: &fibers::check::Certificate) -> String {
     let kinds: Vec<&str> = cert
         .proof
         .iter()

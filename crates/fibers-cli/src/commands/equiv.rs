@@ -4,11 +4,9 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
-use fibers_check::{certificate_to_string, check, Certificate, CheckOptions};
-use fibers_exact::Rational;
-use fibers_net::json::vector_to_value;
-use fibers_net::Network;
-use fibers_tree::{DecideError, DecideOptions, Decision, Method, Report, Stats};
+use fibers::check::{certificate_to_string, check, Certificate, CheckOptions};
+use fibers::exact::Rational;
+use fibers::{decide_with_progress, DecideError, DecideOptions, Decision, Method, Network, Stats};
 use std::path::{Path, PathBuf};
 
 /// Decide exactly whether two networks compute the same function, with a certificate.
@@ -64,20 +62,10 @@ fn text(v: &[Rational]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
-/// Runs the decision with a progress spinner; maps errors to CLI errors.
-pub fn run_decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Report, CliError> {
-    run_decide_auto(a, b, opts).map(|(r, _)| r)
-}
-
-/// Like [`run_decide`]; with `Method::Auto` the bottleneck fast path runs first
-/// (`fibers_bottleneck::certified`), and the second value says why it fell back to the tree.
-pub fn run_decide_auto(
-    a: &Network,
-    b: &Network,
-    opts: &DecideOptions,
-) -> Result<(Report, Option<String>), CliError> {
+/// Runs [`fibers::decide`] with a progress spinner; maps errors to CLI errors.
+pub fn run_decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Decision, CliError> {
     let mut progress = Progress::new();
-    let r = fibers_bottleneck::certified::decide_auto(a, b, opts, &mut |s: &Stats| {
+    let r = decide_with_progress(a, b, opts, &mut |s: &Stats| {
         progress.update(|| {
             format!(
                 "nodes explored {}, leaves closed {}, LPs {}",
@@ -86,18 +74,7 @@ pub fn run_decide_auto(
         })
     });
     progress.finish();
-    r.map(|r| {
-        (
-            Report {
-                decision: r.decision,
-                method: r.method,
-                found_by: r.found_by,
-                stats: r.stats,
-            },
-            r.fallback,
-        )
-    })
-    .map_err(|e| match e {
+    r.map_err(|e| match e {
         DecideError::ArchitectureMismatch(m) => CliError::BadInput(m),
         DecideError::Internal(m) => CliError::Failed(format!("internal error: {m}")),
     })
@@ -126,27 +103,9 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
     };
-    let (report, fallback) = run_decide_auto(&a, &b, &opts)?;
+    let report = run_decide(&a, &b, &opts)?;
     let s = &report.stats;
-    let (verdict, cert, witness) = match &report.decision {
-        Decision::Equivalent { certificate } => ("equivalent", Some(certificate), None),
-        Decision::NotEquivalent {
-            witness,
-            certificate,
-        } => ("not-equivalent", Some(certificate), Some(witness)),
-        Decision::Undecided => ("undecided", None, None),
-    };
-    // f_A(x), f_B(x) at a witness: from the certificate when it carries them (the checker has
-    // just compared them with exact evaluations), else evaluated here.
-    let outputs = |x: &[Rational]| -> (Vec<Rational>, Vec<Rational>) {
-        match cert.and_then(|c| c.witness.as_ref()) {
-            Some(w) if w.x == x && w.output_a.is_some() && w.output_b.is_some() => (
-                w.output_a.clone().unwrap_or_default(),
-                w.output_b.clone().unwrap_or_default(),
-            ),
-            _ => (a.eval(x), b.eval(x)),
-        }
-    };
+    let cert = report.certificate();
     if let Some(c) = cert {
         self_check(c, &a, &b)?;
         if let Some(path) = &args.cert {
@@ -156,35 +115,15 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         }
     }
     if args.json {
-        let mut obj = serde_json::json!({
-            "verdict": verdict,
-            "method": report.method,
-            "nodes": s.nodes,
-            "leaves": s.leaves,
-            "splits": s.splits,
-            "fixes": s.cheap_fixes + s.lp_fixes,
-            "lps": s.lps,
-            "probes": s.probes,
-        });
-        if let Some(f) = &fallback {
-            obj["fallback"] = serde_json::json!(f);
-        }
-        if let Some(x) = witness {
-            obj["witness"] = vector_to_value(x);
-            let (fa, fb) = outputs(x);
-            obj["output_a"] = vector_to_value(&fa);
-            obj["output_b"] = vector_to_value(&fb);
-            obj["found_by"] = serde_json::json!(report.found_by);
-        }
+        let mut obj = report.to_json(&a, &b);
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             obj["certificate"] = serde_json::json!(p.display().to_string());
         }
         println!("{obj}");
     } else {
-        println!("{}", verdict.replace('-', " "));
-        if let Some(x) = witness {
+        println!("{}", report.verdict().replace('-', " "));
+        if let (Some(x), Some((fa, fb))) = (report.witness(), report.witness_outputs(&a, &b)) {
             println!("witness x = {}", text(x));
-            let (fa, fb) = outputs(x);
             println!("  f_A(x) = {}", text(&fa));
             println!("  f_B(x) = {}", text(&fb));
         }
@@ -193,7 +132,7 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             .map(|f| format!(" (witness found by {f})"))
             .unwrap_or_default();
         println!("method: {}{found}", report.method);
-        if let Some(f) = &fallback {
+        if let Some(f) = &report.fallback {
             println!("fast path fell back to the tree: {f}");
         }
         println!(

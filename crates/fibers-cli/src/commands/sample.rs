@@ -6,9 +6,9 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::Args;
+use fibers::fiber::orbit::{self as moves, Lcg};
+use fibers::{decide_with_progress, DecideOptions, Method, Outcome};
 use fibers_net::Network;
-use fibers_tree::moves::{self, Lcg};
-use fibers_tree::{DecideOptions, Decision};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -97,12 +97,16 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
         };
         if args.certify {
             let mut pr = Progress::new();
-            let r = fibers_tree::decide(&net, s, &DecideOptions::default(), &mut |st| {
+            let opts = DecideOptions {
+                method: Method::Tree,
+                ..DecideOptions::default()
+            };
+            let r = decide_with_progress(&net, s, &opts, &mut |st| {
                 pr.update(|| format!("certifying sample {i}: nodes {}", st.nodes))
             })
             .map_err(|e| CliError::Failed(format!("internal error: {e}")))?;
             pr.finish();
-            if !matches!(r.decision, Decision::Equivalent { .. }) {
+            if !matches!(r.outcome, Outcome::Equivalent { .. }) {
                 bad += 1;
                 eprintln!("fibers: sample {i} is NOT equivalent to the network");
             }
