@@ -408,9 +408,7 @@ fn check_leaf(path: &Path, leaf: &Leaf) -> Result<(), Rejection> {
     for (s, side) in [(0, Side::A), (1, Side::B)] {
         if path.undecided[s] > 0 {
             let k = (0..path.relevant[s].len())
-                .find(|&k| {
-                    path.relevant[s][k] && path.phase_of(neuron(side, 2, k)).is_none()
-                })
+                .find(|&k| path.relevant[s][k] && path.phase_of(neuron(side, 2, k)).is_none())
                 .expect("counted");
             return reject(format!("leaf: neuron {} has no phase", neuron(side, 2, k)));
         }
