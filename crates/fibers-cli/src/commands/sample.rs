@@ -44,6 +44,14 @@ pub struct SampleArgs {
 
 /// Runs `fibers sample`.
 pub fn run(args: &SampleArgs) -> Result<(), CliError> {
+    // The samples are held in memory before they are written (docs/resources.md).
+    const MAX_COUNT: usize = 100_000;
+    if args.count > MAX_COUNT {
+        return Err(CliError::BadInput(format!(
+            "--count: at most {MAX_COUNT} networks per run (found {}); run several seeds instead",
+            args.count
+        )));
+    }
     let net = load::network(&args.net)?;
     if !args.parts {
         if let Some(ng) = fibers_bottleneck::classify(&net).not_generic {
