@@ -10,7 +10,7 @@
 //! is accepted iff the recomputed bound is at most the claimed bound and the claimed bound is at
 //! most `ε`. The format is documented in `docs/near.md`.
 
-use crate::kernel::Rejection;
+use crate::types::Rejection;
 use crate::network_hash;
 use fibers_exact::{Integer, Rational};
 use fibers_net::json::{
