@@ -1,6 +1,8 @@
 //! A numerical demonstration (never a decision): gradient flow `θ̇ = −∇L(θ)` of the squared
 //! loss `L = ½ Σ_i |f_θ(x_i) − y_i|²`, integrated in `f64` with the classical Runge–Kutta
 //! method (RK4) at a fixed step, recording conserved and non-conserved quantities.
+//! [`integrate_adaptive`] chooses that step from the curvature of the loss and checks it
+//! against the laws' drift ([`LAW_DRIFT_TOLERANCE`]).
 //!
 //! **Relative drift.** For a quantity `Q` with terms `c_m m(θ)`, the scale is
 //! `S = Σ_m |c_m m(θ(0))|` (the size of its terms at the start; `S = 1` when that is below
