@@ -7,9 +7,9 @@
 //! `p` has no image; the callers then skip that vector (a smaller rank is still a valid bound).
 //!
 //! The field arithmetic (powers, inverses, images of integers and rationals) is
-//! [`fibers_exact::modp`]'s, over its first prime `2^61 − 1`; this module adds only a value type
-//! with operators (multiplication by the Mersenne reduction, generic over the ring used by the
-//! dual numbers of the bounds) and [`Echelon`], a dense elimination that, unlike
+//! [`fibers_exact::modp`]'s, over its first prime `2^61 − 1` (reduced by shifts there); this
+//! module adds only a value type with operators (used by the dual numbers of the bounds) and
+//! [`Echelon`], a dense elimination that, unlike
 //! [`fibers_exact::modp::EchelonModP`], returns the residual of a reduced vector and restricts
 //! pivots to a column range (the block structure of the bounds needs both).
 
@@ -19,10 +19,6 @@ use std::ops::{Add, Mul, Neg, Sub};
 
 /// The prime `2^61 − 1` (the first of [`fibers_exact::modp::PRIMES`]).
 pub const P: u64 = PRIMES[0];
-const _: () = assert!(
-    P == (1 << 61) - 1,
-    "the Mersenne reduction needs p = 2^61 - 1"
-);
 
 /// An element of `F_p`, kept reduced in `0..P`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -65,25 +61,11 @@ impl Fp {
     }
 }
 
-#[inline]
-fn reduce(t: u128) -> u64 {
-    let lo = (t as u64) & P;
-    let hi = (t >> 61) as u64;
-    let s = lo + hi;
-    let s = (s & P) + (s >> 61);
-    if s >= P {
-        s - P
-    } else {
-        s
-    }
-}
-
 impl Add for Fp {
     type Output = Fp;
     #[inline]
     fn add(self, o: Fp) -> Fp {
-        let s = self.0 + o.0;
-        Fp(if s >= P { s - P } else { s })
+        Fp(modp::add_mod(self.0, o.0, P))
     }
 }
 impl Sub for Fp {
@@ -104,7 +86,7 @@ impl Mul for Fp {
     type Output = Fp;
     #[inline]
     fn mul(self, o: Fp) -> Fp {
-        Fp(reduce(u128::from(self.0) * u128::from(o.0)))
+        Fp(modp::mul_mod(self.0, o.0, P))
     }
 }
 
