@@ -186,6 +186,9 @@ pub enum Leaf {
     /// For every output whose affine map is not identically zero, certificates of
     /// `max h_o ≤ 0` and `min h_o ≥ 0` over the polyhedron.
     Bounds(Vec<OutputBound>),
+    /// Every layer-1 neuron feeding the rest has a phase, and the two restricted
+    /// one-hidden-layer networks have equal canonical data (see [`crate::canonical_leaf`]).
+    Canonical,
 }
 
 /// Certificates for one output `o` at a leaf.
@@ -434,6 +437,7 @@ impl Reader<'_> {
                     }
                     Ok(Node::Leaf(Leaf::Zero))
                 }
+                "canonical" if !m.contains_key("bounds") => Ok(Node::Leaf(Leaf::Canonical)),
                 "bounds" => {
                     let bp = format!("{place}.bounds");
                     let arr = self.array(self.field(m, "bounds", place)?, &bp)?;
@@ -454,7 +458,7 @@ impl Reader<'_> {
                 }
                 other => Err(self.err(
                     &lp,
-                    format!("expected \"zero\" or \"bounds\", found {other:?}"),
+                    format!("expected \"zero\", \"bounds\" or \"canonical\" (no bounds), found {other:?}"),
                 )),
             }
         } else {
@@ -637,6 +641,7 @@ pub fn node_to_value(id: usize, n: &Node) -> Value {
         }),
         Node::Empty { farkas } => serde_json::json!({ "id": id, "empty": sparse_to_value(farkas) }),
         Node::Leaf(Leaf::Zero) => serde_json::json!({ "id": id, "leaf": "zero" }),
+        Node::Leaf(Leaf::Canonical) => serde_json::json!({ "id": id, "leaf": "canonical" }),
         Node::Leaf(Leaf::Bounds(bs)) => serde_json::json!({
             "id": id, "leaf": "bounds",
             "bounds": bs.iter().map(|b| serde_json::json!({

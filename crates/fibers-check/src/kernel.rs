@@ -155,8 +155,8 @@ fn short(h: &str) -> &str {
 type Affine = Vec<Rational>;
 
 /// One constraint row `a·x ≤ b`, stored as the affine form `a·x − b` (`≤ 0`).
-struct Path {
-    n0: usize,
+pub(crate) struct Path {
+    pub(crate) n0: usize,
     /// Rows `r` with meaning `r[..n0]·x + r[n0] ≤ 0`.
     rows: Vec<Affine>,
     /// Neurons decided on the path, with their phase, aligned with `rows`.
@@ -164,7 +164,7 @@ struct Path {
 }
 
 impl Path {
-    fn phase_of(&self, id: NeuronId) -> Option<Phase> {
+    pub(crate) fn phase_of(&self, id: NeuronId) -> Option<Phase> {
         self.decided.iter().find(|(n, _)| *n == id).map(|(_, p)| *p)
     }
     fn truncate(&mut self, len: usize) {
@@ -456,6 +456,9 @@ fn at(i: usize, r: Rejection) -> Rejection {
 }
 
 fn check_leaf(path: &Path, leaf: &Leaf, a: &Network, b: &Network) -> Result<(), Rejection> {
+    if *leaf == Leaf::Canonical {
+        return crate::canonical_leaf::check(path, a, b);
+    }
     let fa = output_forms(path, Side::A, a)?;
     let fb = output_forms(path, Side::B, b)?;
     let h: Vec<Affine> = fa
@@ -467,6 +470,7 @@ fn check_leaf(path: &Path, leaf: &Leaf, a: &Network, b: &Network) -> Result<(), 
         .filter(|&o| h[o].iter().any(|c| !c.is_zero()))
         .collect();
     match leaf {
+        Leaf::Canonical => {}
         Leaf::Zero => {
             if let Some(o) = nonzero.first() {
                 return reject(format!(

@@ -10,6 +10,7 @@
 //! The format is documented in `docs/certificates.md`.
 
 pub mod bottleneck;
+pub mod canonical_leaf;
 pub mod format;
 pub mod kernel;
 

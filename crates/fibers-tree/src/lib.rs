@@ -26,6 +26,9 @@ pub enum Method {
     Auto,
     /// The branch tree of docs/theory.md §2.
     Tree,
+    /// The region-wise decision of docs/theory.md §11 (crate `fibers-regions`; [`decide`]
+    /// itself always runs the tree).
+    Regions,
 }
 
 /// Options of [`decide`].

@@ -66,6 +66,74 @@ enum Slot {
 /// ordinal, phase) it adds on the way in, and known points of its polyhedron.
 type Frame = (Slot, usize, Option<(usize, Phase)>, Vec<Vec<Rational>>);
 
+/// What a layer-1 cell closer sees (see [`layer1_cells`]): the polyhedron of a cell of the
+/// joint layer-1 arrangement, with every layer-1 neuron that matters decided.
+pub struct Cell<'c> {
+    /// The input dimension.
+    pub n0: usize,
+    /// The path rows `r(x) ≤ 0` (coefficients, then the constant), in the order the checker
+    /// numbers them.
+    pub rows: &'c [Vec<Rational>],
+    /// Whether each row comes from a split; the cell is the intersection of these rows alone
+    /// (the other rows are implied by them).
+    pub split_row: &'c [bool],
+    /// The layer-1 phase of every neuron of A (`[0]`) and B (`[1]`); `None` for a neuron that
+    /// does not matter (it feeds no layer-2 neuron that matters).
+    pub phases: [Vec<Option<Phase>>; 2],
+    /// Known points of the cell.
+    pub samples: &'c [Vec<Rational>],
+}
+
+/// How a cell closer ends a cell.
+pub enum CellClose {
+    /// `f_A = f_B` on the cell: these layer-2 phases hold on the cell (neuron, phase, LP-dual
+    /// multipliers over the cell's rows), and then a [`Leaf::Canonical`] leaf closes it.
+    Canonical(Vec<(NeuronId, Phase, Sparse)>),
+    /// A checked witness `f_A(x) ≠ f_B(x)`.
+    Witness(Vec<Rational>),
+    /// An internal inconsistency (a bug).
+    Internal(String),
+}
+
+/// The closer of a layer-1 cell search.
+pub type CellCloser<'a> = dyn FnMut(&Cell) -> CellClose + 'a;
+
+/// Why [`layer1_cells`] stopped before closing every cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellStop {
+    /// A checked witness: `f_A(x) ≠ f_B(x)`.
+    Witness(Vec<Rational>),
+    /// The node budget ran out.
+    Budget,
+    /// An internal inconsistency (a bug), never a verdict.
+    Internal(String),
+}
+
+/// The branch tree of docs/theory.md §2 restricted to the layer-1 neurons of A and B (same
+/// Farkas-pruned splitting, cheap and LP fixes, identical hyperplanes decided once), with every
+/// cell handed to `closer` instead of branching on layer-2 phases. `points` are known points of
+/// `R^{n0}` (they seed the sample points). Returns the tree and the counters.
+pub fn layer1_cells(
+    a: &Network,
+    b: &Network,
+    max_nodes: Option<u64>,
+    points: Vec<Vec<Rational>>,
+    closer: &mut CellCloser<'_>,
+    progress: &mut dyn FnMut(&Stats),
+) -> (Result<BranchTree, CellStop>, Stats) {
+    let mut search = Search::new(a, b, max_nodes);
+    search.layer1_only();
+    search.seed_samples(points);
+    let r = search.run_with(progress, Some(closer));
+    let stats = search.stats.clone();
+    let r = r.map_err(|e| match e {
+        Stop::Witness(x) => CellStop::Witness(x),
+        Stop::Budget => CellStop::Budget,
+        Stop::Internal(m) => CellStop::Internal(m),
+    });
+    (r, stats)
+}
+
 /// A neuron the search may decide.
 #[derive(Clone, Copy, Debug)]
 struct Neuron {
@@ -572,8 +640,33 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Drops the layer-2 neurons from the order: the search ends at layer-1 cells.
+    fn layer1_only(&mut self) {
+        let keep: Vec<usize> = (0..self.order.len())
+            .filter(|&o| self.order[o].id.layer == 1)
+            .collect();
+        for layer in &mut self.ordinal[1] {
+            layer.iter_mut().for_each(|o| *o = usize::MAX);
+        }
+        debug_assert!(keep.iter().enumerate().all(|(i, &o)| i == o));
+        let count = keep.len();
+        self.order.truncate(count);
+        self.phase.truncate(count);
+        self.cache.truncate(count);
+        self.row_of.truncate(count);
+    }
+
     /// Runs the search from the root; the tree, or why it stopped.
     pub(crate) fn run(&mut self, progress: &mut dyn FnMut(&Stats)) -> Result<BranchTree, Stop> {
+        self.run_with(progress, None)
+    }
+
+    /// [`Search::run`], closing every leaf with `closer` when given.
+    fn run_with(
+        &mut self,
+        progress: &mut dyn FnMut(&Stats),
+        mut closer: Option<&mut CellCloser<'_>>,
+    ) -> Result<BranchTree, Stop> {
         // Work list of (slot for the node, path length, decision to add on entry).
         let mut stack: Vec<Frame> = vec![(Slot::Root, 0, None, std::mem::take(&mut self.samples))];
         let mut last_report = 0u64;
@@ -590,7 +683,7 @@ impl<'a> Search<'a> {
                 last_report = self.stats.nodes;
                 progress(&self.stats);
             }
-            self.expand(slot, &mut stack)?;
+            self.expand(slot, &mut stack, closer.as_deref_mut())?;
         }
         progress(&self.stats);
         Ok(BranchTree {
@@ -600,7 +693,12 @@ impl<'a> Search<'a> {
 
     /// Creates the nodes at the current polyhedron: fixes, then a split (pushing its children
     /// on the stack), a leaf, or an empty node.
-    fn expand(&mut self, mut slot: Slot, stack: &mut Vec<Frame>) -> Result<(), Stop> {
+    fn expand(
+        &mut self,
+        mut slot: Slot,
+        stack: &mut Vec<Frame>,
+        closer: Option<&mut CellCloser<'_>>,
+    ) -> Result<(), Stop> {
         loop {
             // Free fixes first, over all available neurons.
             let mut progressed = true;
@@ -633,7 +731,10 @@ impl<'a> Search<'a> {
                         self.order[u].id
                     )));
                 }
-                return self.leaf(slot);
+                return match closer {
+                    Some(c) => self.close_cell(slot, c),
+                    None => self.leaf(slot),
+                };
             };
             let p = self.pre(o).expect("available");
             if !self.split_row.contains(&true) {
@@ -715,6 +816,44 @@ impl<'a> Search<'a> {
         stack.push((Slot::Inactive(id), depth, Some((o, Phase::Inactive)), inact));
         stack.push((Slot::Active(id), depth, Some((o, Phase::Active)), act));
         Ok(())
+    }
+
+    /// Hands the current cell to `closer` and writes its fixes and canonical leaf.
+    fn close_cell(&mut self, mut slot: Slot, closer: &mut CellCloser<'_>) -> Result<(), Stop> {
+        self.stats.leaves += 1;
+        let mut phases = [Vec::new(), Vec::new()];
+        for (s, ph) in phases.iter_mut().enumerate() {
+            *ph = self.ordinal[0][s]
+                .iter()
+                .map(|&o| if o == usize::MAX { None } else { self.phase[o] })
+                .collect();
+        }
+        let cell = Cell {
+            n0: self.n0,
+            rows: &self.rows,
+            split_row: &self.split_row,
+            phases,
+            samples: &self.samples,
+        };
+        match closer(&cell) {
+            CellClose::Canonical(fixes) => {
+                for (neuron, phase, bound) in fixes {
+                    let id = self.nodes.len();
+                    let node = Node::Fix {
+                        neuron,
+                        phase,
+                        bound,
+                        next: id + 1,
+                    };
+                    self.new_node(node, slot)?;
+                    slot = Slot::Root;
+                }
+                self.new_node(Node::Leaf(Leaf::Canonical), slot)?;
+                Ok(())
+            }
+            CellClose::Witness(x) => Err(Stop::Witness(x)),
+            CellClose::Internal(m) => Err(Stop::Internal(m)),
+        }
     }
 
     fn leaf(&mut self, slot: Slot) -> Result<(), Stop> {
