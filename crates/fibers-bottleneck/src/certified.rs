@@ -84,9 +84,10 @@ pub fn witness_certificate(
 pub struct AutoReport {
     /// The verdict and its certificate.
     pub decision: Decision,
-    /// `"bottleneck"`, `"one-dimensional"`, `"constant"`, `"probe"` (fast path) or `"tree"`.
+    /// `"bottleneck"`, `"one-dimensional"`, `"constant"`, `"probe"` (fast path), `"regions"` or
+    /// `"tree"`.
     pub method: &'static str,
-    /// Why the fast path did not decide (when `method` is `"tree"` after `auto`).
+    /// Why the fast path did not decide (when `method` is `"regions"` or `"tree"` after `auto`).
     pub fallback: Option<String>,
     /// Branch-tree counters (zero when the fast path decided).
     pub stats: Stats,
@@ -126,9 +127,10 @@ pub fn fast(a: &Network, b: &Network) -> Result<(Decision, &'static str), String
     }
 }
 
-/// `--method auto`: the fast path for bottleneck pairs, the branch tree when the fast path
-/// cannot finish (with the reason recorded). With `opts.method == Method::Tree` only the tree
-/// runs.
+/// `--method auto`: the fast path for bottleneck pairs, the region-wise decision
+/// (`fibers-regions`, docs/theory.md §11) when the fast path cannot finish (with the reason
+/// recorded), and the branch tree only if that gives up (node budget). With
+/// `opts.method == Method::Tree` only the tree runs, with `Method::Regions` only the regions.
 pub fn decide_auto(
     a: &Network,
     b: &Network,
@@ -157,6 +159,19 @@ pub fn decide_auto(
     } else {
         None
     };
+    // The region-wise decision (docs/theory.md §11) next; the tree only if it gives up.
+    if matches!(opts.method, Method::Auto | Method::Regions) {
+        let r = fibers_regions::decide_with_progress(a, b, opts, progress)?;
+        if opts.method == Method::Regions || !matches!(r.decision, Decision::Undecided) {
+            return Ok(AutoReport {
+                decision: r.decision,
+                method: r.method,
+                fallback,
+                stats: r.stats,
+                found_by: r.found_by,
+            });
+        }
+    }
     let tree_opts = DecideOptions {
         method: Method::Tree,
         ..opts.clone()

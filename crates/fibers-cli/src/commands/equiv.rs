@@ -24,8 +24,9 @@ pub struct EquivArgs {
     /// Print one JSON object instead of plain text.
     #[arg(long)]
     pub json: bool,
-    /// Decision procedure: `tree` is the complete branch tree; `auto` tries the bottleneck
-    /// fast path first and falls back to the tree (the JSON says which decided and why).
+    /// Decision procedure: `tree` is the complete branch tree; `regions` the region-wise
+    /// canonical decision; `auto` tries the bottleneck fast path first, then the regions, then
+    /// the tree if the regions give up (the JSON says which decided and why).
     #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
     pub method: MethodArg,
     /// Give up (print `undecided`, exit 3) after this many tree nodes.
@@ -37,10 +38,13 @@ pub struct EquivArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MethodArg {
     /// The polynomial bottleneck fast path (canonical forms, docs/theory.md §7), falling back to the
-    /// branch tree when it cannot finish.
+    /// region-wise decision when it cannot finish (and to the branch tree if that gives up).
     Auto,
     /// The branch tree over neuron phases (docs/theory.md §2).
     Tree,
+    /// The region-wise canonical decision (docs/theory.md §11): layer-1 cells, each closed by
+    /// comparing the canonical data of the two restricted one-hidden-layer networks.
+    Regions,
 }
 
 /// Loads two networks and checks that their input and output widths agree.
@@ -122,6 +126,7 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         method: match args.method {
             MethodArg::Auto => Method::Auto,
             MethodArg::Tree => Method::Tree,
+            MethodArg::Regions => Method::Regions,
         },
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
