@@ -399,6 +399,7 @@ pub fn check_branch_tree(t: &BranchTree, a: &Network, b: &Network) -> Result<(),
     // Depth-first traversal; each stack entry is (node, path length at that node, and the
     // decision its parent adds on the way in).
     let mut stack: Vec<(usize, usize, Option<Decision>)> = vec![(0, 0, None)];
+    let mut canonical = crate::canonical_leaf::Cache::new(a, b);
     while let Some((i, depth, entry)) = stack.pop() {
         path.truncate(depth);
         if let Some((id, phase)) = entry {
@@ -442,6 +443,7 @@ pub fn check_branch_tree(t: &BranchTree, a: &Network, b: &Network) -> Result<(),
                 stack.push((*next, depth, Some((*neuron, *phase))));
             }
             Node::Empty { farkas } => path.check_farkas(farkas).map_err(|r| at(i, r))?,
+            Node::Leaf(Leaf::Canonical) => canonical.check(&path).map_err(|r| at(i, r))?,
             Node::Leaf(leaf) => check_leaf(&path, leaf, a, b).map_err(|r| at(i, r))?,
         }
     }
@@ -456,9 +458,6 @@ fn at(i: usize, r: Rejection) -> Rejection {
 }
 
 fn check_leaf(path: &Path, leaf: &Leaf, a: &Network, b: &Network) -> Result<(), Rejection> {
-    if *leaf == Leaf::Canonical {
-        return crate::canonical_leaf::check(path, a, b);
-    }
     let fa = output_forms(path, Side::A, a)?;
     let fb = output_forms(path, Side::B, b)?;
     let h: Vec<Affine> = fa
@@ -470,7 +469,7 @@ fn check_leaf(path: &Path, leaf: &Leaf, a: &Network, b: &Network) -> Result<(), 
         .filter(|&o| h[o].iter().any(|c| !c.is_zero()))
         .collect();
     match leaf {
-        Leaf::Canonical => {}
+        Leaf::Canonical => unreachable!("checked by the caller"),
         Leaf::Zero => {
             if let Some(o) = nonzero.first() {
                 return reject(format!(

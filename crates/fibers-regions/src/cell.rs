@@ -10,7 +10,7 @@
 
 use fibers_check::{NeuronId, Phase, Side, Sparse};
 use fibers_exact::lp::{solve, LinearProgram, LpOutcome};
-use fibers_exact::{Matrix, Rational};
+use fibers_exact::{Integer, Matrix, Rational};
 use fibers_net::Network;
 use fibers_tree::tree::{Cell, CellClose};
 use std::collections::HashMap;
@@ -34,6 +34,107 @@ struct Data {
     jumps: HashMap<Affine, Vec<Rational>>,
 }
 
+/// Integer tables of one network's layer-2 pre-activations on a cell, updated as the layer-1
+/// phases change from cell to cell (the cells come in depth-first order, so consecutive cells
+/// differ in few phases): `z_k = (base_k + Σ_{j active} tab_kj) / den_k`.
+struct Tables {
+    /// The layer-2 neurons that matter, with their outgoing columns.
+    neurons: Vec<(usize, Vec<Rational>)>,
+    den: Vec<Integer>,
+    /// Per neuron that matters, per layer-1 neuron: `den_k · w2_kj · (w1_j, b1_j)` (`None` if
+    /// `w2_kj = 0`).
+    tab: Vec<Vec<Option<Vec<Integer>>>>,
+    /// Layer-1 neurons active in `cur`.
+    active: Vec<bool>,
+    /// Current numerators.
+    cur: Vec<Vec<Integer>>,
+}
+
+fn lcm(a: &Integer, b: &Integer) -> Integer {
+    (a * b).abs().div_exact(&a.gcd(b))
+}
+
+impl Tables {
+    fn new(n: &Network) -> Self {
+        let arch = n.arch();
+        let n0 = arch.n0;
+        let (mut neurons, mut den, mut tab, mut cur) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for k in 0..arch.n2 {
+            let v: Vec<Rational> = (0..arch.n3).map(|o| n.w3()[o][k].clone()).collect();
+            if v.iter().all(Rational::is_zero) {
+                continue;
+            }
+            let prods: Vec<Option<Vec<Rational>>> = (0..arch.n1)
+                .map(|j| {
+                    let w = &n.w2()[k][j];
+                    (!w.is_zero()).then(|| {
+                        let mut f: Vec<Rational> = n.w1()[j].iter().map(|c| w * c).collect();
+                        f.push(w * &n.b1()[j]);
+                        f
+                    })
+                })
+                .collect();
+            let mut d = n.b2()[k].denom();
+            for f in prods.iter().flatten() {
+                for x in f {
+                    d = lcm(&d, &x.denom());
+                }
+            }
+            let scale = |x: &Rational| x.numer() * d.div_exact(&x.denom());
+            let mut base = vec![Integer::zero(); n0 + 1];
+            base[n0] = scale(&n.b2()[k]);
+            tab.push(
+                prods
+                    .iter()
+                    .map(|f| f.as_ref().map(|f| f.iter().map(scale).collect()))
+                    .collect(),
+            );
+            cur.push(base);
+            den.push(d);
+            neurons.push((k, v));
+        }
+        Tables {
+            neurons,
+            den,
+            tab,
+            active: vec![false; arch.n1],
+            cur,
+        }
+    }
+
+    /// Moves to the layer-1 phases of a cell.
+    fn update(&mut self, phases: &[Option<Phase>]) -> Result<(), String> {
+        for (j, ph) in phases.iter().enumerate() {
+            let on = match ph {
+                Some(Phase::Active) => true,
+                Some(Phase::Inactive) => false,
+                None => {
+                    if self.tab.iter().any(|t| t[j].is_some()) {
+                        return Err(format!("layer-1 neuron {j} has no phase in a cell"));
+                    }
+                    false
+                }
+            };
+            if on == self.active[j] {
+                continue;
+            }
+            self.active[j] = on;
+            for (t, z) in self.tab.iter().zip(self.cur.iter_mut()) {
+                if let Some(f) = &t[j] {
+                    for (a, c) in z.iter_mut().zip(f) {
+                        if on {
+                            *a += c;
+                        } else {
+                            *a -= c;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Counters of the closer.
 #[derive(Clone, Debug, Default)]
 pub struct CellStats {
@@ -50,6 +151,7 @@ pub struct CellStats {
 /// Closes cells for [`fibers_tree::tree::layer1_cells`].
 pub struct Closer<'a> {
     nets: [&'a Network; 2],
+    tables: [Tables; 2],
     n0: usize,
     /// The counters.
     pub stats: CellStats,
@@ -110,52 +212,34 @@ impl<'a> Closer<'a> {
     pub fn new(a: &'a Network, b: &'a Network) -> Self {
         Closer {
             nets: [a, b],
+            tables: [Tables::new(a), Tables::new(b)],
             n0: a.arch().n0,
             stats: CellStats::default(),
         }
     }
 
     /// The layer-2 neurons that matter of network `s`, restricted to the cell.
-    fn terms(&self, s: usize, cell: &Cell) -> Result<Vec<Term>, String> {
-        let n = self.nets[s];
-        let arch = n.arch();
-        let n0 = self.n0;
-        let mut out = Vec::new();
-        for k in 0..arch.n2 {
-            let v: Vec<Rational> = (0..arch.n3).map(|o| n.w3()[o][k].clone()).collect();
-            if v.iter().all(Rational::is_zero) {
-                continue;
-            }
-            let mut z = vec![Rational::zero(); n0 + 1];
-            z[n0] = n.b2()[k].clone();
-            for (j, w) in n.w2()[k].iter().enumerate() {
-                if w.is_zero() {
-                    continue;
-                }
-                match cell.phases[s][j] {
-                    None => return Err(format!("layer-1 neuron {j} has no phase in a cell")),
-                    Some(Phase::Inactive) => {}
-                    Some(Phase::Active) => {
-                        for (acc, c) in z[..n0].iter_mut().zip(&n.w1()[j]) {
-                            if !c.is_zero() {
-                                *acc += w * c;
-                            }
-                        }
-                        z[n0] += w * &n.b1()[j];
-                    }
-                }
-            }
-            out.push(Term {
+    fn terms(&mut self, s: usize, cell: &Cell) -> Result<Vec<Term>, String> {
+        let t = &mut self.tables[s];
+        t.update(&cell.phases[s])?;
+        Ok(t
+            .neurons
+            .iter()
+            .zip(&t.cur)
+            .zip(&t.den)
+            .map(|(((k, v), z), d)| Term {
                 id: NeuronId {
                     side: side(s),
                     layer: 2,
-                    index: k,
+                    index: *k,
                 },
-                z,
-                v,
-            });
-        }
-        Ok(out)
+                z: z
+                    .iter()
+                    .map(|x| Rational::new(x.clone(), d.clone()).expect("positive denominator"))
+                    .collect(),
+                v: v.clone(),
+            })
+            .collect())
     }
 
     /// Canonical data of a restricted network; `fixed` gives phases that hold on the cell.

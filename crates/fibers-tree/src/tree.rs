@@ -170,6 +170,9 @@ pub(crate) struct Search<'a> {
     nodes: Vec<Node>,
     pub(crate) stats: Stats,
     max_nodes: Option<u64>,
+    /// Whether LP points are evaluated on both networks (off in [`layer1_cells`], whose
+    /// closer finds witnesses exactly).
+    probe_lps: bool,
 }
 
 fn side_index(s: Side) -> usize {
@@ -258,6 +261,7 @@ impl<'a> Search<'a> {
             nodes: Vec::new(),
             stats: Stats::default(),
             max_nodes,
+            probe_lps: true,
         }
     }
 
@@ -598,7 +602,7 @@ impl<'a> Search<'a> {
     /// Probes an LP point: all of the first few hundred, then one in sixteen (evaluating at
     /// LP vertices, whose coordinates grow, is not free).
     fn probe_lp_point(&mut self, x: &[Rational]) -> Result<(), Stop> {
-        if self.stats.probes < 256 || self.stats.lps.is_multiple_of(16) {
+        if self.probe_lps && (self.stats.probes < 256 || self.stats.lps.is_multiple_of(16)) {
             self.probe(x)?;
         }
         Ok(())
@@ -650,6 +654,7 @@ impl<'a> Search<'a> {
         }
         debug_assert!(keep.iter().enumerate().all(|(i, &o)| i == o));
         let count = keep.len();
+        self.probe_lps = false;
         self.order.truncate(count);
         self.phase.truncate(count);
         self.cache.truncate(count);
