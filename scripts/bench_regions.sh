@@ -64,16 +64,19 @@ PY
 run() {
   local start end
   start=$(date +%s.%N)
-  if timeout "$TIMEOUT" "$@" >"$DIR/last" 2>/dev/null || [ $? -le 3 ]; then
-    end=$(date +%s.%N)
-    if grep -q "equivalent" "$DIR/last"; then
-      echo "$end - $start" | bc -l | xargs printf "%.3f"
-      return
-    fi
+  timeout "$TIMEOUT" "$@" >"$DIR/last" 2>/dev/null || true
+  end=$(date +%s.%N)
+  if grep -q "^equivalent\|^not.equivalent" "$DIR/last"; then
+    echo "$end - $start" | bc -l | xargs printf "%.3f"
+  else
+    printf ">%s" "$TIMEOUT"
   fi
-  printf ">%s" "$TIMEOUT"
 }
-verdict() { grep -o -m1 "not-equivalent\|equivalent" "$DIR/last" || echo "-"; }
+verdict() { # "equivalent", "not-equivalent" or "-" (fibers prints "not equivalent")
+  local v
+  v=$(grep -o -m1 "^not.equivalent\|^equivalent" "$DIR/last" | sed 's/not.equivalent/not-equivalent/')
+  echo "${v:--}"
+}
 ratio() { # z3 regions
   case "$1$2" in *">"*) echo "-";; *) echo "$1 / $2" | bc -l | xargs printf "%.0f×";; esac
 }

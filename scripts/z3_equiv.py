@@ -52,7 +52,12 @@ def main():
     s = z3.Solver()
     s.add(z3.Or([p != r for p, r in zip(fa, fb)]))
     r = s.check()
-    print({z3.unsat: "equivalent", z3.sat: "not-equivalent"}.get(r, "unknown"))
+    if r == z3.unsat:
+        print("equivalent")
+    elif r == z3.sat:
+        print("not-equivalent")
+    else:
+        print("unknown")
 
 
 if __name__ == "__main__":

@@ -149,8 +149,20 @@ fn regions_agree_with_tree_and_fast_path_on_every_family() {
         // M5 flips, with and without compensation; negative layer-1 scaling.
         let c = crossing_base(&mut rng, a);
         let k = rng.below(a.n2);
-        agree(&mut t, &c, &flip_compensated(&c, k), eq, &format!("M5 #{i}"));
-        agree(&mut t, &c, &flip_uncompensated(&c, k), neq, &format!("flip #{i}"));
+        agree(
+            &mut t,
+            &c,
+            &flip_compensated(&c, k),
+            eq,
+            &format!("M5 #{i}"),
+        );
+        agree(
+            &mut t,
+            &c,
+            &flip_uncompensated(&c, k),
+            neq,
+            &format!("flip #{i}"),
+        );
         let j = rng.below(a.n1);
         let neg = scale_layer1(&c, j, &-rng.positive());
         agree(&mut t, &c, &neg, neq, &format!("negative scaling #{i}"));
@@ -158,7 +170,13 @@ fn regions_agree_with_tree_and_fast_path_on_every_family() {
         for _ in 0..2 {
             let idx = rng.below(a.param_count());
             let bad = perturb(&c, idx, &Rational::ratio(1, 1000));
-            agree(&mut t, &c, &bad, None, &format!("perturbation #{i} at {idx}"));
+            agree(
+                &mut t,
+                &c,
+                &bad,
+                None,
+                &format!("perturbation #{i} at {idx}"),
+            );
         }
         // M7 hidden shifts at, above and below t_min.
         let h = rng.below(a.n1);
@@ -175,7 +193,13 @@ fn regions_agree_with_tree_and_fast_path_on_every_family() {
         let w = widen_layer1(&c, 1 + i % 3, &mut rng);
         agree(&mut t, &c, &w, eq, &format!("wider layer 1 #{i}"));
         let wbad = perturb(&w, 0, &Rational::ratio(1, 3));
-        agree(&mut t, &c, &wbad, None, &format!("wider layer 1 near miss #{i}"));
+        agree(
+            &mut t,
+            &c,
+            &wbad,
+            None,
+            &format!("wider layer 1 near miss #{i}"),
+        );
     }
     // Relays in layer 1 (one neuron).
     for i in 0..6 {

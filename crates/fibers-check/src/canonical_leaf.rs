@@ -88,7 +88,9 @@ impl Tables {
             let scale = |x: &Rational| x.numer() * d.div_exact(&x.denom());
             let mut base = vec![Integer::zero(); n0 + 1];
             base[n0] = scale(&n.b2()[k]);
-            let row = prods.iter().map(|f| f.as_ref().map(|f| f.iter().map(scale).collect()));
+            let row = prods
+                .iter()
+                .map(|f| f.as_ref().map(|f| f.iter().map(scale).collect()));
             t.tab.push(row.collect());
             t.cur.push(base);
             t.neurons.push((k, v, d));

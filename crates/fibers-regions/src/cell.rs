@@ -58,7 +58,8 @@ impl Tables {
     fn new(n: &Network) -> Self {
         let arch = n.arch();
         let n0 = arch.n0;
-        let (mut neurons, mut den, mut tab, mut cur) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut neurons, mut den, mut tab, mut cur) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for k in 0..arch.n2 {
             let v: Vec<Rational> = (0..arch.n3).map(|o| n.w3()[o][k].clone()).collect();
             if v.iter().all(Rational::is_zero) {
@@ -222,8 +223,7 @@ impl<'a> Closer<'a> {
     fn terms(&mut self, s: usize, cell: &Cell) -> Result<Vec<Term>, String> {
         let t = &mut self.tables[s];
         t.update(&cell.phases[s])?;
-        Ok(t
-            .neurons
+        Ok(t.neurons
             .iter()
             .zip(&t.cur)
             .zip(&t.den)
@@ -233,8 +233,7 @@ impl<'a> Closer<'a> {
                     layer: 2,
                     index: *k,
                 },
-                z: z
-                    .iter()
+                z: z.iter()
                     .map(|x| Rational::new(x.clone(), d.clone()).expect("positive denominator"))
                     .collect(),
                 v: v.clone(),
@@ -275,7 +274,9 @@ impl<'a> Closer<'a> {
             }
             let key: Affine = t.z.iter().map(|x| x / &c).collect();
             let abs = c.abs();
-            let jump = jumps.entry(key).or_insert_with(|| vec![Rational::zero(); n3]);
+            let jump = jumps
+                .entry(key)
+                .or_insert_with(|| vec![Rational::zero(); n3]);
             for (j, vo) in jump.iter_mut().zip(&t.v) {
                 if !vo.is_zero() {
                     *j += vo * &abs;
@@ -307,10 +308,16 @@ impl<'a> Closer<'a> {
     }
 
     /// `max form(x)` over the cell (split rows only), multipliers mapped to row indices.
-    fn lp_max(&mut self, cell: &Cell, form: &[Rational]) -> Result<(LpOutcome, Vec<usize>), String> {
+    fn lp_max(
+        &mut self,
+        cell: &Cell,
+        form: &[Rational],
+    ) -> Result<(LpOutcome, Vec<usize>), String> {
         self.stats.lps += 1;
         let n = self.n0;
-        let used: Vec<usize> = (0..cell.rows.len()).filter(|&i| cell.split_row[i]).collect();
+        let used: Vec<usize> = (0..cell.rows.len())
+            .filter(|&i| cell.split_row[i])
+            .collect();
         if used.is_empty() {
             let x = vec![Rational::zero(); n];
             let outcome = if form[..n].iter().all(Rational::is_zero) {
@@ -360,7 +367,11 @@ impl<'a> Closer<'a> {
     }
 
     /// A point of the cell where `form > 0`, if any.
-    fn point_above(&mut self, cell: &Cell, form: &[Rational]) -> Result<Option<Vec<Rational>>, String> {
+    fn point_above(
+        &mut self,
+        cell: &Cell,
+        form: &[Rational],
+    ) -> Result<Option<Vec<Rational>>, String> {
         let n = self.n0;
         let (outcome, _) = self.lp_max(cell, form)?;
         Ok(match outcome {
@@ -383,7 +394,9 @@ impl<'a> Closer<'a> {
     /// to meet it).
     fn point_on(&mut self, cell: &Cell, key: &[Rational]) -> Result<Vec<Rational>, String> {
         let n = self.n0;
-        let used: Vec<usize> = (0..cell.rows.len()).filter(|&i| cell.split_row[i]).collect();
+        let used: Vec<usize> = (0..cell.rows.len())
+            .filter(|&i| cell.split_row[i])
+            .collect();
         let (i1, c) = leading(key, n).ok_or("constant hyperplane")?;
         if used.is_empty() {
             let mut x = vec![Rational::zero(); n];
