@@ -134,6 +134,9 @@ pub fn layer1_cells(
     (r, stats)
 }
 
+/// The direction keys of a pre-activation and of its negation (`None` if constant).
+type DirKeys = Option<(Vec<Rational>, Vec<Rational>)>;
+
 /// A neuron the search may decide.
 #[derive(Clone, Copy, Debug)]
 struct Neuron {
@@ -167,6 +170,9 @@ pub(crate) struct Search<'a> {
     cache: Vec<Option<Affine>>,
     /// Path row of each decided ordinal.
     row_of: Vec<usize>,
+    /// Per ordinal, when computed: the direction key of its pre-activation and its negation
+    /// (layer-2 entries are cleared with `cache`).
+    keys: Vec<Option<DirKeys>>,
     nodes: Vec<Node>,
     pub(crate) stats: Stats,
     max_nodes: Option<u64>,
@@ -258,6 +264,7 @@ impl<'a> Search<'a> {
             samples: Vec::new(),
             cache: vec![None; count],
             row_of: vec![usize::MAX; count],
+            keys: vec![None; count],
             nodes: Vec::new(),
             stats: Stats::default(),
             max_nodes,
@@ -310,9 +317,10 @@ impl<'a> Search<'a> {
     }
 
     fn clear_layer2_cache(&mut self) {
-        for (o, c) in self.cache.iter_mut().enumerate() {
+        for (o, (c, k)) in self.cache.iter_mut().zip(self.keys.iter_mut()).enumerate() {
             if self.order[o].id.layer == 2 {
                 *c = None;
+                *k = None;
             }
         }
     }
@@ -495,6 +503,24 @@ impl<'a> Search<'a> {
         Ok(Slot::Root) // the next node's id is id + 1, already written
     }
 
+    /// [`Search::cheap_phase`] with the direction keys of `p` known (`None`: `p` constant).
+    fn cheap_phase_keyed(
+        &self,
+        p: &Affine,
+        keys: Option<&(Vec<Rational>, Vec<Rational>)>,
+    ) -> Option<(Phase, Sparse)> {
+        let Some((key, minus)) = keys else {
+            return self.cheap_phase(p);
+        };
+        let candidates = self
+            .dir_index
+            .get(key)
+            .into_iter()
+            .chain(self.dir_index.get(minus))
+            .flatten();
+        self.parallel_phase(p, candidates)
+    }
+
     /// Free certificates: a constant pre-activation, or one parallel to a path row.
     fn cheap_phase(&self, p: &Affine) -> Option<(Phase, Sparse)> {
         let n = self.n0;
@@ -517,6 +543,16 @@ impl<'a> Search<'a> {
             .into_iter()
             .chain(self.dir_index.get(&minus))
             .flatten();
+        self.parallel_phase(p, candidates)
+    }
+
+    /// A free certificate from a path row parallel to `p` among `candidates`.
+    fn parallel_phase<'r>(
+        &self,
+        p: &Affine,
+        candidates: impl Iterator<Item = &'r usize>,
+    ) -> Option<(Phase, Sparse)> {
+        let n = self.n0;
         for &i in candidates {
             let r = &self.rows[i];
             let Some(l) = proportional(&p[..n], &r[..n]) else {
@@ -659,6 +695,7 @@ impl<'a> Search<'a> {
         self.phase.truncate(count);
         self.cache.truncate(count);
         self.row_of.truncate(count);
+        self.keys.truncate(count);
     }
 
     /// Runs the search from the root; the tree, or why it stopped.
@@ -716,8 +753,17 @@ impl<'a> Search<'a> {
                     let Some(p) = self.pre(o) else {
                         continue;
                     };
-                    if let Some((phase, cert)) =
-                        self.cheap_phase(&p).or_else(|| self.orthant_phase(o))
+                    if self.keys[o].is_none() {
+                        let key = direction_key(&p[..self.n0]);
+                        self.keys[o] = Some(key.map(|k| {
+                            let minus = k.iter().map(|v| -v).collect();
+                            (k, minus)
+                        }));
+                    }
+                    let keys = self.keys[o].as_ref().and_then(Option::as_ref);
+                    if let Some((phase, cert)) = self
+                        .cheap_phase_keyed(&p, keys)
+                        .or_else(|| self.orthant_phase(o))
                     {
                         slot = self.fix(o, &p, phase, cert, slot)?;
                         self.stats.cheap_fixes += 1;

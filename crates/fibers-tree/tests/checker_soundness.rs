@@ -17,7 +17,6 @@ use fibers_net::{Architecture, Network};
 use fibers_tree::moves::*;
 use fibers_tree::{decide, DecideOptions, Decision};
 use mutations::mutate;
-use serde_json::Value;
 
 const NO_HASH: CheckOptions = CheckOptions {
     check_hashes: false,
