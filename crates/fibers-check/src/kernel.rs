@@ -469,7 +469,7 @@ fn check_leaf(path: &Path, leaf: &Leaf, a: &Network, b: &Network) -> Result<(), 
         .filter(|&o| h[o].iter().any(|c| !c.is_zero()))
         .collect();
     match leaf {
-        Leaf::Canonical => unreachable!("checked by the caller"),
+        Leaf::Canonical => return reject("a \"canonical\" leaf is checked by its own rule"),
         Leaf::Zero => {
             if let Some(o) = nonzero.first() {
                 return reject(format!(
