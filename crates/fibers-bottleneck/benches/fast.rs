@@ -5,8 +5,8 @@
 use criterion::{criterion_main, Criterion};
 use fibers_exact::Rational;
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::{self, Lcg};
-use fibers_tree::{DecideOptions, Decision, Method};
+use fibers_testkit::moves::{self, Lcg};
+use fibers_tree::{Outcome, TreeOptions};
 
 fn pair(arch: Architecture, seed: u64) -> (Network, Network, Network) {
     let mut rng = Lcg::new(seed);
@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
             bn.iter(|| fibers_bottleneck::certified::fast(&a, &b).expect("decides"))
         });
         let (d, _) = fibers_bottleneck::certified::fast(&a, &b).expect("decides");
-        let Decision::Equivalent { certificate } = d else {
+        let Outcome::Equivalent { certificate } = d else {
             panic!("equivalent by construction")
         };
         let opts = fibers_check::CheckOptions { check_hashes: true };
@@ -60,12 +60,11 @@ fn bench(c: &mut Criterion) {
             })
         });
         if n0 <= 4 {
-            let t = DecideOptions {
-                method: Method::Tree,
-                ..DecideOptions::default()
+            let t = TreeOptions {
+                ..TreeOptions::default()
             };
             g.bench_function(format!("tree-equivalent/{name}"), |bn| {
-                bn.iter(|| fibers_tree::decide(&a, &b, &t, &mut |_| {}).expect("decides"))
+                bn.iter(|| fibers_tree::run(&a, &b, &t, &mut |_| {}).expect("decides"))
             });
         }
     }

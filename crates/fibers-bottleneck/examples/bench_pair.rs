@@ -7,7 +7,7 @@
 use fibers_exact::Rational;
 use fibers_net::json::network_to_string;
 use fibers_net::Architecture;
-use fibers_tree::moves::{self, Lcg};
+use fibers_testkit::moves::{self, Lcg};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

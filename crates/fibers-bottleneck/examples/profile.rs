@@ -43,7 +43,7 @@ fn main() {
     println!("fast verdict A ~ B (with certificate): {:.1}", r(t));
     let (dec, _) = fibers_bottleneck::certified::fast(&a, &b).expect("decides");
     let cert = match dec {
-        fibers_tree::Decision::Equivalent { certificate } => certificate,
+        fibers_tree::Outcome::Equivalent { certificate } => certificate,
         _ => panic!("A and B are equivalent"),
     };
     let opts = fibers_check::CheckOptions { check_hashes: true };

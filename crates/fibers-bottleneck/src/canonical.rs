@@ -124,7 +124,35 @@ fn vec_text(v: &[Rational]) -> String {
     format!("[{}]", parts.join(","))
 }
 
+/// The JSON report of `fibers canon --json` (and of each `fibers batch canon` line):
+/// `{"status": "canonical", "form": …}` or `{"status": "not-generic", "condition": …,
+/// "detail": …}`.
+pub fn report_json(c: &Result<Canonicalization, NotGeneric>) -> Value {
+    match c {
+        Ok(c) => json!({"status": "canonical", "form": c.form.to_json()}),
+        Err(e) => json!({
+            "status": "not-generic",
+            "condition": e.condition.name(),
+            "detail": e.detail,
+        }),
+    }
+}
+
 impl CanonicalForm {
+    /// A representative network of a bottleneck form (`None` for the other kinds): the
+    /// canonical layer 1, one layer-2 neuron per kink and one linear neuron per nonzero column
+    /// of the affine part.
+    pub fn representative(&self) -> Option<Network> {
+        let CanonicalForm::Bottleneck { n0, rows, data } = self else {
+            return None;
+        };
+        let layer1 = fibers_net::Layer {
+            weight: rows.iter().map(|r| r.weight.clone()).collect(),
+            bias: rows.iter().map(|r| r.bias.clone()).collect(),
+        };
+        Some(realise(&layer1, *n0, data, &vec![false; data.kinks.len()]))
+    }
+
     /// `"constant"`, `"one-dimensional"` or `"bottleneck"`.
     pub fn kind(&self) -> &'static str {
         match self {

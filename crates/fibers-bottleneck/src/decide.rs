@@ -4,62 +4,16 @@
 
 use crate::canonical::{canonicalize, BottleneckPath, CanonicalForm, Canonicalization};
 use crate::witness;
+use fibers_check::bottleneck::{BottleneckStep, Relabeling};
 use fibers_exact::Rational;
 use fibers_net::Network;
 
-/// A relabelling of the target's layer 1 that makes it equal to the source's: relabelled row
-/// `i` is `scale[i]` (positive) times target row `order[i]`, and column `i` of the target's
-/// `W2` becomes its column `order[i]` divided by `scale[i]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Align {
-    /// Target row feeding relabelled row `i`.
-    pub order: Vec<usize>,
-    /// Positive factors.
-    pub scale: Vec<Rational>,
-}
-
-/// One checkable move between consecutive networks of a chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Move {
-    /// Same layer 1 (after `align`, if any, applied to the target) and equal canonical data of
-    /// `G` on `U`.
-    OrthantData {
-        /// Relabelling of the target's layer 1.
-        align: Option<Align>,
-    },
-    /// Hidden shift M7 of layer-1 neuron `neuron` by `t`: `forward` means target =
-    /// shift(source), otherwise source = shift(target).
-    HiddenShift {
-        /// The layer-1 neuron.
-        neuron: usize,
-        /// The shift.
-        t: Rational,
-        /// Direction.
-        forward: bool,
-    },
-    /// Both networks have `n1 = 1`: exact one-dimensional comparison.
-    OneDimensional,
-    /// Both `G` are constant on `U` with the same value.
-    Constant,
-}
-
-impl Move {
-    /// The step kind name used in certificates.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Move::OrthantData { .. } => "canonical-data",
-            Move::HiddenShift { .. } => "hidden-shift",
-            Move::OneDimensional => "one-dimensional",
-            Move::Constant => "constant",
-        }
-    }
-}
-
-/// One link of an equivalence chain: the move and the network it leads to.
+/// One link of an equivalence chain: the move, as the checker's step, and the network it
+/// leads to.
 #[derive(Clone, Debug)]
 pub struct Link {
-    /// The move.
-    pub step: Move,
+    /// The move (`canonical-data`, `hidden-shift`, `one-dimensional` or `constant`).
+    pub step: BottleneckStep,
     /// The network after the move (the last link's target is B).
     pub target: Network,
 }
@@ -99,13 +53,13 @@ fn bottleneck_chain(
     let mut links = Vec::new();
     if let Some(r) = &pa.realised {
         links.push(Link {
-            step: Move::OrthantData { align: None },
+            step: BottleneckStep::CanonicalData { align: None },
             target: r.clone(),
         });
     }
     for (h, t, s) in &pa.shifts {
         links.push(Link {
-            step: Move::HiddenShift {
+            step: BottleneckStep::HiddenShift {
                 neuron: *h,
                 t: t.clone(),
                 forward: true,
@@ -124,8 +78,8 @@ fn bottleneck_chain(
     }
     let identity = order.iter().enumerate().all(|(i, &j)| i == j) && scale.iter().all(|s| *s == 1);
     links.push(Link {
-        step: Move::OrthantData {
-            align: (!identity).then_some(Align { order, scale }),
+        step: BottleneckStep::CanonicalData {
+            align: (!identity).then_some(Relabeling { order, scale }),
         },
         target: pb.shifted(b).clone(),
     });
@@ -136,7 +90,7 @@ fn bottleneck_chain(
             pb.realised.clone().unwrap_or_else(|| b.clone())
         };
         links.push(Link {
-            step: Move::HiddenShift {
+            step: BottleneckStep::HiddenShift {
                 neuron: *h,
                 t: t.clone(),
                 forward: false,
@@ -146,7 +100,7 @@ fn bottleneck_chain(
     }
     if pb.realised.is_some() {
         links.push(Link {
-            step: Move::OrthantData { align: None },
+            step: BottleneckStep::CanonicalData { align: None },
             target: b.clone(),
         });
     }
@@ -196,11 +150,11 @@ pub fn decide_with(
     if ca.form == cb.form {
         let links = match (&ca.form, &ca.path, &cb.path) {
             (CanonicalForm::Constant { .. }, _, _) => vec![Link {
-                step: Move::Constant,
+                step: BottleneckStep::Constant,
                 target: b.clone(),
             }],
             (CanonicalForm::OneDimensional { .. }, _, _) => vec![Link {
-                step: Move::OneDimensional,
+                step: BottleneckStep::OneDimensional,
                 target: b.clone(),
             }],
             (CanonicalForm::Bottleneck { .. }, Some(pa), Some(pb)) => {

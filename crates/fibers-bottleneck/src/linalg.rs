@@ -2,50 +2,10 @@
 //! full by one nonzero minor modulo a prime, exact elimination otherwise) and exact solutions of
 //! `W1 x = y − b1` through an invertible square submatrix.
 
-use fibers_exact::{Integer, Rational};
+use fibers_exact::modp::{inv_mod, mul_mod, reduce};
+use fibers_exact::{linalg, Matrix, Rational};
 
 const PRIMES: [u64; 3] = [2_305_843_009_213_693_951, 4_294_967_291, 2_147_483_647];
-
-fn mod_integer(n: &Integer, p: u64) -> u64 {
-    let pi = Integer::from(p);
-    let q = n.div_exact(&pi);
-    let r = n - &(q * &pi);
-    let r = r.to_i64().expect("remainder fits");
-    if r < 0 {
-        (r + p as i64) as u64
-    } else {
-        r as u64
-    }
-}
-
-fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
-    ((a as u128 * b as u128) % p as u128) as u64
-}
-
-fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
-    let mut r = 1u64;
-    while e > 0 {
-        if e & 1 == 1 {
-            r = mul_mod(r, a, p);
-        }
-        a = mul_mod(a, a, p);
-        e >>= 1;
-    }
-    r
-}
-
-fn inv_mod(a: u64, p: u64) -> u64 {
-    pow_mod(a, p - 2, p)
-}
-
-/// `r mod p`, or `None` when `p` divides the denominator.
-fn mod_rational(r: &Rational, p: u64) -> Option<u64> {
-    let d = mod_integer(&r.denom(), p);
-    if d == 0 {
-        return None;
-    }
-    Some(mul_mod(mod_integer(&r.numer(), p), inv_mod(d, p), p))
-}
 
 /// Gaussian elimination modulo `p`; the pivot columns, or `None` when some denominator is
 /// divisible by `p`.
@@ -55,7 +15,7 @@ fn pivots_mod(rows: &[Vec<Rational>], p: u64) -> Option<Vec<usize>> {
     for r in rows {
         let mut row = Vec::with_capacity(cols);
         for x in r {
-            row.push(mod_rational(x, p)?);
+            row.push(reduce(x, p)?);
         }
         m.push(row);
     }
@@ -88,42 +48,9 @@ fn pivots_mod(rows: &[Vec<Rational>], p: u64) -> Option<Vec<usize>> {
     Some(pivots)
 }
 
-/// Exact rank by Gaussian elimination over `Q` (used only when the modular test is
-/// inconclusive).
-pub fn rank_exact(rows: &[Vec<Rational>]) -> usize {
-    exact_pivots(rows).len()
-}
-
+/// The pivot columns of the reduced echelon form of the rows (exact, over `Q`).
 fn exact_pivots(rows: &[Vec<Rational>]) -> Vec<usize> {
-    let cols = rows.first().map_or(0, Vec::len);
-    let mut m: Vec<Vec<Rational>> = rows.to_vec();
-    let mut pivots = Vec::new();
-    let mut next = 0usize;
-    for c in 0..cols {
-        let Some(pr) = (next..m.len()).find(|&r| !m[r][c].is_zero()) else {
-            continue;
-        };
-        m.swap(next, pr);
-        let inv = m[next][c].recip().expect("nonzero pivot");
-        let pivot_row: Vec<Rational> = m[next].iter().map(|x| x * &inv).collect();
-        for row in m.iter_mut().skip(next + 1) {
-            if !row[c].is_zero() {
-                let f = row[c].clone();
-                for (x, y) in row.iter_mut().zip(&pivot_row) {
-                    if !y.is_zero() {
-                        *x -= &f * y;
-                    }
-                }
-            }
-        }
-        m[next] = pivot_row;
-        pivots.push(c);
-        next += 1;
-        if next == m.len() {
-            break;
-        }
-    }
-    pivots
+    linalg::rref(&Matrix::from_rows(rows.to_vec())).1
 }
 
 /// Columns of a nonsingular `rows.len() × rows.len()` submatrix, when the rows are linearly
@@ -152,35 +79,22 @@ pub fn independent_columns(rows: &[Vec<Rational>]) -> Option<Vec<usize>> {
 /// Solves the square systems `S X = B` exactly (`S` nonsingular, `B` given by columns); `None`
 /// when `S` is singular.
 pub fn solve_square(s: &[Vec<Rational>], rhs: &[Vec<Rational>]) -> Option<Vec<Vec<Rational>>> {
-    let n = s.len();
-    let k = rhs.len();
-    let mut m: Vec<Vec<Rational>> = (0..n)
-        .map(|i| {
-            let mut row = s[i].clone();
-            row.extend(rhs.iter().map(|b| b[i].clone()));
-            row
-        })
-        .collect();
-    for c in 0..n {
-        let pr = (c..n).find(|&r| !m[r][c].is_zero())?;
-        m.swap(c, pr);
-        let inv = m[c][c].recip().expect("nonzero pivot");
-        let pivot_row: Vec<Rational> = m[c].iter().map(|x| x * &inv).collect();
-        for (r, row) in m.iter_mut().enumerate() {
-            if r != c && !row[c].is_zero() {
-                let f = row[c].clone();
-                for (x, y) in row.iter_mut().zip(&pivot_row).skip(c) {
-                    if !y.is_zero() {
-                        *x -= &f * y;
-                    }
-                }
-            }
-        }
-        m[c] = pivot_row;
+    if s.is_empty() {
+        return Some(vec![Vec::new(); rhs.len()]);
     }
+    let inv = linalg::inverse(&Matrix::from_rows(s.to_vec()))?;
     Some(
-        (0..k)
-            .map(|j| (0..n).map(|i| m[i][n + j].clone()).collect())
+        rhs.iter()
+            .map(|b| {
+                (0..s.len())
+                    .map(|i| {
+                        inv.row(i)
+                            .iter()
+                            .zip(b)
+                            .fold(Rational::zero(), |acc, (x, y)| acc + x * y)
+                    })
+                    .collect()
+            })
             .collect(),
     )
 }
@@ -212,6 +126,7 @@ impl Preimage {
         })
     }
     /// Inputs `x` with `W1 x + b1 = y`, one per given `y`, zero outside the chosen columns.
+    #[cfg(test)]
     pub fn inputs(&self, ys: &[Vec<Rational>]) -> Vec<Vec<Rational>> {
         let free = vec![vec![Rational::zero(); self.n0]; ys.len()];
         self.inputs_with(ys, &free)
@@ -273,7 +188,7 @@ mod tests {
     fn rank_detects_dependence() {
         let rows = vec![vec![r(1), r(2), r(3)], vec![r(2), r(4), r(6)]];
         assert_eq!(independent_columns(&rows), None);
-        assert_eq!(rank_exact(&rows), 1);
+        assert_eq!(exact_pivots(&rows).len(), 1);
         let rows = vec![vec![r(1), r(2), r(3)], vec![r(2), r(4), r(7)]];
         assert_eq!(independent_columns(&rows), Some(vec![0, 2]));
     }

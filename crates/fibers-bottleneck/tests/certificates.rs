@@ -78,7 +78,7 @@ fn not_equivalent_witness_is_exact() {
     let (a, b) = (fixture("all-crossing"), fixture("one-dead"));
     let (d, _) = fast(&a, &b).expect("fast path decides");
     match d {
-        fibers_tree::Decision::NotEquivalent {
+        fibers_tree::Outcome::NotEquivalent {
             witness,
             certificate,
         } => {

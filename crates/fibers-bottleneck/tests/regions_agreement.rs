@@ -11,14 +11,14 @@ use fibers_bottleneck::certified::fast;
 use fibers_check::{check, CheckOptions, Verdict};
 use fibers_exact::Rational;
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::*;
-use fibers_tree::{DecideOptions, Decision, Method};
+use fibers_testkit::moves::*;
+use fibers_tree::{Outcome, TreeOptions};
 
-fn verdict_of(d: &Decision, a: &Network, b: &Network, who: &str) -> Verdict {
+fn verdict_of(d: &Outcome, a: &Network, b: &Network, who: &str) -> Verdict {
     let (cert, v) = match d {
-        Decision::Equivalent { certificate } => (certificate, Verdict::Equivalent),
-        Decision::NotEquivalent { certificate, .. } => (certificate, Verdict::NotEquivalent),
-        Decision::Undecided => panic!("{who}: undecided without a budget"),
+        Outcome::Equivalent { certificate } => (certificate, Verdict::Equivalent),
+        Outcome::NotEquivalent { certificate, .. } => (certificate, Verdict::NotEquivalent),
+        Outcome::Undecided => panic!("{who}: undecided without a budget"),
     };
     assert_eq!(
         check(cert, a, b, CheckOptions::default()),
@@ -39,15 +39,12 @@ struct Tally {
 /// Decides with the tree, the regions and the fast path; all verdicts must agree (and equal
 /// `want` when given).
 fn agree(t: &mut Tally, a: &Network, b: &Network, want: Option<Verdict>, what: &str) {
-    let tree_opts = DecideOptions {
-        method: Method::Tree,
-        ..DecideOptions::default()
-    };
-    let tree = fibers_tree::decide(a, b, &tree_opts, &mut |_| {}).expect("runs");
-    let tv = verdict_of(&tree.decision, a, b, "tree");
-    let reg = fibers_regions::decide(a, b, &DecideOptions::default()).expect("runs");
-    let rv = verdict_of(&reg.decision, a, b, "regions");
-    if let Decision::Equivalent { certificate } = &reg.decision {
+    let opts = TreeOptions::default();
+    let tree = fibers_tree::run(a, b, &opts, &mut |_| {}).expect("runs");
+    let tv = verdict_of(&tree.outcome, a, b, "tree");
+    let reg = fibers_regions::run(a, b, &opts, &mut |_| {}).expect("runs");
+    let rv = verdict_of(&reg.outcome, a, b, "regions");
+    if let Outcome::Equivalent { certificate } = &reg.outcome {
         let text = fibers_check::certificate_to_string(certificate);
         t.canonical_leaves += text.matches("\"canonical\"").count();
     }

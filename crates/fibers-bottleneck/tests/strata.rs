@@ -73,15 +73,12 @@ fn two_shift_branches_meet_at_t_min() {
     };
     use fibers_bottleneck::OrthantData;
     use fibers_exact::Rational;
-    use fibers_tree::{DecideOptions, Decision, Method};
+    use fibers_tree::{Outcome, TreeOptions};
     let net = fixture("hidden-at-tmin");
     let d = OrthantData::of_network(&net);
     let roles = layer1_roles(&d).expect("roles");
     assert_eq!(roles, vec![Layer1Role::Hidden, Layer1Role::Hidden]);
-    let tree = DecideOptions {
-        method: Method::Tree,
-        ..DecideOptions::default()
-    };
+    let tree = TreeOptions::default();
     for h in 0..2 {
         let (flip, t) = hidden_threshold(&d, h).expect("hidden");
         assert_eq!(t, Rational::zero());
@@ -89,16 +86,16 @@ fn two_shift_branches_meet_at_t_min() {
         let shift = Rational::from(2);
         check_hidden_condition(&r, h, &shift).expect("sign conditions");
         let moved = hidden_shift(&r, h, &shift);
-        let rep = fibers_tree::decide(&net, &moved, &tree, &mut |_| {}).expect("decides");
+        let rep = fibers_tree::run(&net, &moved, &tree, &mut |_| {}).expect("decides");
         assert!(
-            matches!(rep.decision, Decision::Equivalent { .. }),
+            matches!(rep.outcome, Outcome::Equivalent { .. }),
             "neuron {h}"
         );
         // Below t_min = 0 it is a near miss.
         let below = hidden_shift(&r, h, &Rational::from(-1));
-        let rep = fibers_tree::decide(&net, &below, &tree, &mut |_| {}).expect("decides");
+        let rep = fibers_tree::run(&net, &below, &tree, &mut |_| {}).expect("decides");
         assert!(
-            matches!(rep.decision, Decision::NotEquivalent { .. }),
+            matches!(rep.outcome, Outcome::NotEquivalent { .. }),
             "neuron {h}"
         );
         assert_eq!(

@@ -13,6 +13,7 @@ pub mod bottleneck;
 pub mod canonical_leaf;
 pub mod format;
 pub mod kernel;
+pub mod within;
 
 pub use format::{
     certificate_from_str, certificate_from_value, certificate_to_string, certificate_to_value,

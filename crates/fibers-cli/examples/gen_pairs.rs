@@ -1,8 +1,7 @@
 //! Writes `N` seeded small pairs of networks as JSON Lines (`{"a": NET, "b": NET}`), the input
 //! of `fibers batch equiv`: `cargo run --release -p fibers-cli --example gen_pairs -- 10000`.
 
-#[path = "../tests/common/pairs.rs"]
-mod pairs;
+use fibers_testkit::pairs;
 
 use std::io::Write;
 

@@ -12,6 +12,10 @@ pub enum CliError {
     /// The budget ran out before a verdict: exit 3.
     #[error("{0}")]
     Undecided(String),
+    /// Standard output was closed by its reader (`fibers ... | head`): exit 141, quietly, as a
+    /// process stopped by SIGPIPE.
+    #[error("standard output closed")]
+    ClosedOutput,
 }
 
 impl CliError {
@@ -21,6 +25,7 @@ impl CliError {
             CliError::Failed(_) => 1,
             CliError::BadInput(_) => 2,
             CliError::Undecided(_) => 3,
+            CliError::ClosedOutput => 141,
         }
     }
 }

@@ -1,30 +1,51 @@
 //! Loading networks named on the command line.
 //!
-//! A path ending in `.safetensors` (any case) is read as a PyTorch state dict
-//! ([`fibers_import::safetensors`]), and so is a file with another extension (other than
-//! `.json`) whose first bytes are a safetensors header; any other file as a JSON network file.
-//! The tensor names come from the global `--keys` option ([`set_keys`]), or default to
-//! `nn.Sequential`'s `0.weight, 0.bias, 2.weight, 2.bias, 4.weight, 4.bias`.
+//! Reading is [`fibers_import::read_network_file`]: a safetensors state dict (by extension or
+//! by its first bytes; the three `Linear` layers detected by name, or named by `--keys`), a
+//! JSON network file (decimal literals exact, or as floats with `--json-floats`), and a clear
+//! refusal for PyTorch pickles. A network argument `PATH:KEYS` names the tensors of that file
+//! only. Warnings (decimals that look like float output) go to stderr.
 
 use crate::error::CliError;
-use fibers_import::KeyMap;
-use fibers_net::{LoadError, Network};
+use fibers_import::{ImportOptions, JsonFloats, KeyMap, LayerSource};
+use fibers_net::Network;
 use std::path::Path;
 use std::sync::OnceLock;
 
-static KEYS: OnceLock<KeyMap> = OnceLock::new();
+static OPTIONS: OnceLock<ImportOptions> = OnceLock::new();
 
-/// Sets the tensor names used by [`network`] from the text of the global `--keys` option.
-/// Called once by `main` before a command runs.
-pub fn set_keys(text: &str) -> Result<(), CliError> {
-    let keys = KeyMap::parse(text).map_err(|m| CliError::BadInput(format!("--keys: {m}")))?;
-    let _ = KEYS.set(keys);
+/// Sets the reading options from the global options (`--keys`, `--zero-bias`,
+/// `--json-floats`). Called once by `main` before a command runs.
+pub fn set_options(
+    keys: Option<&str>,
+    zero_bias: bool,
+    json_floats: JsonFloats,
+) -> Result<(), CliError> {
+    let layers = match keys {
+        Some(text) => LayerSource::Keys(
+            KeyMap::parse(text).map_err(|m| CliError::BadInput(format!("--keys: {m}")))?,
+        ),
+        None => LayerSource::Detect,
+    };
+    let _ = OPTIONS.set(ImportOptions {
+        layers,
+        zero_bias,
+        json_floats,
+    });
     Ok(())
 }
 
-/// The tensor names in force: those of `--keys`, or the `nn.Sequential` default.
+/// The reading options in force.
+pub fn options() -> ImportOptions {
+    OPTIONS.get().cloned().unwrap_or_default()
+}
+
+/// The tensor names for writing safetensors: those of `--keys`, or the `nn.Sequential` default.
 pub fn keys() -> KeyMap {
-    KEYS.get().cloned().unwrap_or_default()
+    match options().layers {
+        LayerSource::Keys(k) => k,
+        LayerSource::Detect => KeyMap::default(),
+    }
 }
 
 /// Whether `path` names a safetensors file (by its extension).
@@ -34,48 +55,16 @@ pub fn is_safetensors(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("safetensors"))
 }
 
-/// Reads the network in `path`: a `.safetensors` state dict (tensor names from `--keys`) or a
-/// JSON network file.
-pub fn network(path: &Path) -> Result<Network, CliError> {
-    network_with_keys(path, &keys())
-}
-
-/// Reads the network in `path`, naming the tensors of a `.safetensors` file with `keys`
-/// (ignored for JSON files).
-pub fn network_with_keys(path: &Path, keys: &KeyMap) -> Result<Network, CliError> {
-    if is_safetensors(path) {
-        return Ok(fibers_import::read_safetensors(path, keys)?);
+/// Reads the network named by `arg` (`PATH` or `PATH:KEYS`), printing warnings on stderr.
+pub fn network(arg: &Path) -> Result<Network, CliError> {
+    let (path, keys) = fibers_import::split_path_keys(arg)?;
+    let mut opts = options();
+    if let Some(k) = keys {
+        opts.layers = LayerSource::Keys(k);
     }
-    let is_json = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        return Ok(fibers_net::json::read_network(path)?);
+    let imported = fibers_import::read_network_file(&path, &opts)?;
+    for w in &imported.warnings {
+        eprintln!("fibers: {w}");
     }
-    let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
-    if looks_like_safetensors(&bytes) {
-        return Ok(fibers_import::network_from_safetensors(
-            &bytes, &source, keys,
-        )?);
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        LoadError::new(
-            &source,
-            format!("byte {}", e.utf8_error().valid_up_to()),
-            "not valid UTF-8 text (neither a JSON network nor a safetensors file)",
-        )
-    })?;
-    Ok(fibers_net::json::network_from_str(&text, &source)?)
-}
-
-/// Whether `bytes` start like a safetensors file: a little-endian header length that fits in
-/// the file, then `{`. (JSON text never does: its first 8 bytes read as a huge length.)
-fn looks_like_safetensors(bytes: &[u8]) -> bool {
-    let Some(head) = bytes.get(..8) else {
-        return false;
-    };
-    let n = u64::from_le_bytes(head.try_into().expect("8 bytes"));
-    n >= 2 && n <= (bytes.len() - 8) as u64 && bytes[8] == b'{'
+    Ok(imported.network)
 }

@@ -3,6 +3,7 @@
 mod commands;
 mod error;
 mod load;
+mod output;
 mod progress;
 
 use clap::{Parser, Subcommand};
@@ -17,11 +18,30 @@ use error::CliError;
 #[command(name = "fibers", version, about, long_about = None)]
 struct Cli {
     /// Tensor names for .safetensors networks: W1,b1,W2,b2,W3,b3 (six names) or three layer
-    /// prefixes such as fc1,fc2,fc3 [default: 0.weight,0.bias,2.weight,2.bias,4.weight,4.bias].
+    /// prefixes such as fc1,fc2,fc3 [default: the three Linear layers found by name, in order;
+    /// other depths are refused]. One file's names: PATH:KEYS, e.g. b.safetensors:fc1,fc2,fc3.
     #[arg(long, global = true, value_name = "NAMES")]
     keys: Option<String>,
+    /// Read a Linear layer without a bias tensor (bias=False) with a zero bias.
+    #[arg(long, global = true)]
+    zero_bias: bool,
+    /// How decimal literals in JSON network files are read: `exact` decimals (0.1 is 1/10), or
+    /// the `f32` / `f64` float they denote (for files written by json.dumps(tensor.tolist())).
+    #[arg(long, global = true, value_enum, value_name = "MODE", default_value_t = JsonFloatsArg::Exact)]
+    json_floats: JsonFloatsArg,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The `--json-floats` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum JsonFloatsArg {
+    /// Exact decimals.
+    Exact,
+    /// The nearest f32.
+    F32,
+    /// The nearest f64.
+    F64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -50,12 +70,17 @@ enum Command {
     Sample(commands::sample::SampleArgs),
     /// Conservation laws of gradient flow: exact laws, Lie-algebra count, flow demonstration.
     Conserve(commands::conserve::ConserveArgs),
+    /// The permutation, positive scales and hidden shifts that carry network B to network A.
+    Align(commands::align::AlignArgs),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    if let Some(k) = &cli.keys {
-        load::set_keys(k)?;
-    }
+    let floats = match cli.json_floats {
+        JsonFloatsArg::Exact => fibers_import::JsonFloats::Exact,
+        JsonFloatsArg::F32 => fibers_import::JsonFloats::F32,
+        JsonFloatsArg::F64 => fibers_import::JsonFloats::F64,
+    };
+    load::set_options(cli.keys.as_deref(), cli.zero_bias, floats)?;
     match cli.command {
         Command::Eval(a) => commands::eval::run(&a),
         Command::Equiv(a) => commands::equiv::run(&a),
@@ -69,30 +94,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Fundim(a) => commands::fundim::run(&a),
         Command::Sample(a) => commands::sample::run(&a),
         Command::Conserve(a) => commands::conserve::run(&a),
+        Command::Align(a) => commands::align::run(&a),
     }
 }
 
-/// Output closed early (e.g. `fibers ... | head`): leave quietly with the status a process
-/// stopped by SIGPIPE reports, instead of printing a panic. Every other panic is reported as
-/// usual.
-fn quiet_on_broken_pipe() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let text = info
-            .payload()
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| info.payload().downcast_ref::<&str>().copied())
-            .unwrap_or("");
-        if text.contains("Broken pipe") {
-            std::process::exit(141);
-        }
-        default(info);
-    }));
-}
-
 fn main() {
-    quiet_on_broken_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -102,7 +108,9 @@ fn main() {
         }
     };
     if let Err(e) = run(cli) {
-        eprintln!("fibers: {e}");
+        if !matches!(e, CliError::ClosedOutput) {
+            eprintln!("fibers: {e}");
+        }
         std::process::exit(e.exit_code());
     }
 }

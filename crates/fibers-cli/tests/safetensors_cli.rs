@@ -137,8 +137,12 @@ fn keys_option_names_other_tensors() {
         let (code, out, _) = run(&["--keys", keys, "eval", &p, "--x", "1,2"]);
         assert_eq!((code, out.trim()), (0, expected));
     }
+    // Without --keys the three Linear layers are found by name.
+    let (code, out, err) = run(&["eval", &p, "--x", "1,2"]);
+    assert_eq!((code, out.trim()), (0, expected), "{err}");
+    // Explicit names that are not in the file.
     assert_bad(
-        &["eval", &p, "--x", "1,2"],
+        &["eval", &p, "--x", "1,2", "--keys", "0,2,4"],
         &p,
         "0.weight: no such tensor (the file has fc1.bias, fc1.weight,",
     );
@@ -297,11 +301,11 @@ fn shape_mismatches_exit_2() {
             "2.weight: shape [2, 3] does not fit: expected 2 columns, one per output of 0.weight",
         ),
         (1, vec![3], "0.bias: expected shape [2] (one entry per row of 0.weight), found shape [3]"),
-        (0, vec![4], "0.weight: expected a 2-D Linear weight of shape [out, in], found shape [4]"),
-        (0, vec![2, 2, 1], "found shape [2, 2, 1]"),
+        (0, vec![4], "0.weight: a tensor of rank 1: not the weight of a Linear layer"),
+        (0, vec![2, 2, 1], "0.weight: a tensor of rank 3"),
         (4, vec![1, 3], "4.weight: shape [1, 3] does not fit: expected 2 columns"),
-        (5, vec![1, 1], "4.bias: expected shape [1]"),
-        (5, vec![], "4.bias: expected shape [1] (one entry per row of 4.weight), found shape []"),
+        (5, vec![1, 1], "4.bias: a tensor of rank 2: not the bias"),
+        (5, vec![], "4.bias: a tensor of rank 0: not the bias"),
         (0, vec![2, 0], "0.weight: shape [2, 0]: the input width must be at least 1"),
         (4, vec![0, 2], "4.weight: shape [0, 2]: the output width must be at least 1"),
         (0, vec![2_000_000, 0], "width out = 2000000 is over the limit"),
@@ -349,7 +353,11 @@ fn not_safetensors_at_all_exit_2() {
     let mut no_tensors = 2u64.to_le_bytes().to_vec();
     no_tensors.extend(b"{}");
     let p = dir.file("none.safetensors", &no_tensors);
-    assert_bad(&["eval", &p, "--x", "1"], &p, "the file has no tensors");
+    assert_bad(
+        &["eval", &p, "--x", "1"],
+        &p,
+        "tensors: found no Linear layers",
+    );
     let p = dir.path("missing.safetensors");
     assert_bad(&["eval", &p, "--x", "1"], &p, "file:");
     // Writing to a place that cannot be written.

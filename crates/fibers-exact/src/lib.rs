@@ -8,6 +8,8 @@
 //! - [`lp`]: exact linear programming (`max c·x, A x ≤ b`, `x` free) with optimality,
 //!   infeasibility (Farkas) and unboundedness certificates; [`lp_certificate`] checks each
 //!   certificate independently of the solver.
+//! - [`modp`]: rank over a large prime field, a fast certified lower bound for the rank over
+//!   `Q`, with a streaming sparse echelon builder.
 //! - [`sign`]: exact signs of linear forms and polynomials at rational points, and sign
 //!   conditions ([`Sign`], [`SignCondition`]).
 //!
@@ -28,11 +30,13 @@
 //! assert_eq!(value, Rational::ratio(5, 6));
 //! ```
 
+pub mod display;
 pub mod integer;
 pub mod linalg;
 pub mod lp;
 pub mod lp_certificate;
 pub mod matrix;
+pub mod modp;
 pub mod rational;
 pub mod sign;
 

@@ -5,7 +5,7 @@
 
 use fibers_fiber::{describe, DescribeOptions, Kind};
 use fibers_net::Architecture;
-use fibers_tree::moves::{self, Lcg, Role};
+use fibers_testkit::moves::{self, Lcg, Role};
 use std::collections::BTreeMap;
 
 fn main() {

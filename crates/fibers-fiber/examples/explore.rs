@@ -4,7 +4,7 @@
 //! `cargo run --release -p fibers-fiber --example explore [-- SAMPLES FILE...]`
 
 use fibers_fiber::{describe, render, DescribeOptions, MemberOptions};
-use fibers_tree::{decide, DecideOptions, Decision};
+use fibers_tree::{run, Outcome, TreeOptions};
 use std::path::PathBuf;
 
 fn main() {
@@ -59,9 +59,9 @@ fn main() {
             {
                 same_part += 1;
             }
-            let t = decide(&net, s, &DecideOptions::default(), &mut |_| {}).expect("decide");
-            match t.decision {
-                Decision::Equivalent { .. } => ok += 1,
+            let t = run(&net, s, &TreeOptions::default(), &mut |_| {}).expect("decide");
+            match t.outcome {
+                Outcome::Equivalent { .. } => ok += 1,
                 other => println!("SAMPLE NOT EQUIVALENT: {other:?}\n{s:?}"),
             }
         }

@@ -31,9 +31,9 @@
 //! the proof and returns an explicit, randomised solution.
 
 use crate::lin;
+use crate::orbit::Lcg;
 use fibers_exact::lp::{solve as lp_solve, LinearProgram};
 use fibers_exact::{Matrix, Rational};
-use fibers_tree::moves::Lcg;
 
 /// One instance of the affine balance (see the [module docs](self)).
 #[derive(Clone, Debug)]

@@ -215,7 +215,7 @@ pub fn describe(
                 );
             }
             // [h] as docs/theory.md §4 defines hidden: on the raw parameters.
-            let raw_hidden = (0..a.n1).any(|h| fibers_tree::moves::is_hidden(net, h));
+            let raw_hidden = (0..a.n1).any(|h| crate::orbit::is_hidden(net, h));
             d.formula = Some(dimension_formula(
                 net,
                 raw_hidden,

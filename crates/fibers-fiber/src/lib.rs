@@ -32,6 +32,7 @@ mod lin;
 pub mod member;
 pub mod membership;
 pub mod model;
+pub mod orbit;
 pub mod render;
 pub mod roles;
 pub mod sample;

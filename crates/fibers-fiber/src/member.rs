@@ -18,6 +18,7 @@
 //! positive answer is re-checked against the part's basic set with the auxiliary values found.
 
 use crate::model::{Branch, Frame, Model};
+use crate::orbit::permute;
 use crate::roles::{normalise, PartKey, SlotRole};
 use crate::system::{basic_set, lambda_var, mu_var, param_point, rho_var, shift_var};
 use fibers_bottleneck::layer1::relabel_layer1;
@@ -25,7 +26,6 @@ use fibers_bottleneck::orthant::{layer2_role, outgoing_columns, Layer2Role, Orth
 use fibers_exact::Rational;
 use fibers_net::Network;
 use fibers_semialg::Point;
-use fibers_tree::moves::permute;
 use std::collections::BTreeMap;
 
 /// Why and how a parameter lies in the described fiber.

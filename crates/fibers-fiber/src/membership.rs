@@ -13,9 +13,9 @@ use crate::describe::{Description, Kind};
 use crate::member::{constant_membership, describe_membership, Found, Internal, Witness};
 use fibers_bottleneck::canonical::{canonicalize, CanonicalForm};
 use fibers_bottleneck::decide::FastOutcome;
+use fibers_decide::{decide_with_progress, probe_points, DecideOptions, Method, Outcome, Stats};
 use fibers_exact::Rational;
 use fibers_net::Network;
-use fibers_tree::{DecideOptions, Decision, Stats};
 
 /// Options of [`Description::membership`].
 #[derive(Clone, Debug, Default)]
@@ -118,22 +118,23 @@ impl Description {
             _ => {}
         }
         let dopts = DecideOptions {
+            method: Method::Tree,
             max_nodes: opts.max_nodes,
             ..DecideOptions::default()
         };
-        let r = fibers_tree::decide(&self.net, other, &dopts, progress)
+        let r = decide_with_progress(&self.net, other, &dopts, progress)
             .map_err(|e| Internal(e.to_string()))?;
         report.method = "branch tree";
-        match r.decision {
-            Decision::Equivalent { .. } => {
+        match r.outcome {
+            Outcome::Equivalent { .. } => {
                 report.member = Some(true);
                 report.description_counterexample = self.kind == Kind::Bottleneck;
             }
-            Decision::NotEquivalent { witness, .. } => {
+            Outcome::NotEquivalent { witness, .. } => {
                 report.member = Some(false);
                 report.counter_input = Some(witness);
             }
-            Decision::Undecided => report.member = None,
+            Outcome::Undecided => report.member = None,
         }
         Ok(report)
     }
@@ -143,7 +144,7 @@ fn fast_witness(a: &Network, b: &Network) -> Option<Vec<Rational>> {
     match fibers_bottleneck::decide(a, b, 256) {
         FastOutcome::NotEquivalent(x, ..) => Some(x),
         _ => {
-            let pts = fibers_tree::probe_points(a.arch().n0, 64, 7);
+            let pts = probe_points(a.arch().n0, 64, 7);
             pts.into_iter().find(|x| a.eval(x) != b.eval(x))
         }
     }

@@ -5,11 +5,11 @@
 //! from the offset, then random permutations of both hidden layers.
 
 use crate::model::{Branch, Frame};
+use crate::orbit::{permute, Lcg};
 use crate::roles::{PartKey, SlotRole};
 use fibers_bottleneck::orthant::OrthantData;
 use fibers_exact::Rational;
 use fibers_net::{Layer, Network};
-use fibers_tree::moves::{permute, Lcg};
 
 /// Splits `total` into `Σ_i m_i v_i` with the given positive magnitudes `m_i` (random `v_i`
 /// except the last, which is solved for).

@@ -14,7 +14,7 @@ use fibers_fiber::{describe, DescribeOptions, Description, Kind};
 use fibers_net::json::network_to_string;
 use fibers_net::Architecture;
 use fibers_semialg::Certainty;
-use fibers_tree::moves::{self, Lcg, Role};
+use fibers_testkit::moves::{self, Lcg, Role};
 
 fn cert(c: Certainty) -> &'static str {
     match c {

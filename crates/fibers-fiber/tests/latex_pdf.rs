@@ -4,59 +4,21 @@
 //!
 //! Without `pdflatex` on the PATH the test prints a message and passes, unless the environment
 //! variable `FIBERS_REQUIRE_PDFLATEX=1` is set (as in CI), in which case a missing `pdflatex`
-//! fails it (the same wrapper as `crates/fibers-semialg/tests/latex_pdf.rs`).
+//! fails it (the harness is `fibers_testkit::latex`).
 
 mod common;
 
 use common::*;
 use fibers_fiber::render::{member_latex, to_latex, RenderOptions};
 use fibers_fiber::{describe, DescribeOptions, MemberOptions};
-use std::path::PathBuf;
-use std::process::Command;
-
-fn pdflatex_available() -> bool {
-    Command::new("pdflatex")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-fn scratch_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fibers-fiber-latex-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
-}
-
-fn compile(dir: &PathBuf, name: &str, doc: &str) {
-    let tex = format!("{name}.tex");
-    std::fs::write(dir.join(&tex), doc).expect("write tex");
-    let out = Command::new("pdflatex")
-        .args(["-interaction=nonstopmode", "-halt-on-error", &tex])
-        .current_dir(dir)
-        .output()
-        .expect("run pdflatex");
-    let log = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "pdflatex failed on {name}\n{doc}\n--- log ---\n{log}"
-    );
-    let pdf = std::fs::metadata(dir.join(format!("{name}.pdf"))).expect("pdf exists");
-    assert!(pdf.len() > 0);
-}
+use fibers_testkit::latex::{compile, pdflatex_or_skip, scratch_dir};
 
 #[test]
 fn every_fiber_theorem_compiles() {
-    let required = std::env::var("FIBERS_REQUIRE_PDFLATEX").is_ok_and(|v| v == "1");
-    if !pdflatex_available() {
-        assert!(
-            !required,
-            "FIBERS_REQUIRE_PDFLATEX=1 but pdflatex is not available"
-        );
-        println!("skipping: pdflatex not found (set FIBERS_REQUIRE_PDFLATEX=1 to require it)");
+    if !pdflatex_or_skip() {
         return;
     }
-    let dir = scratch_dir();
+    let dir = scratch_dir("fiber-latex");
     // The stored snapshots, byte for byte after the insta header.
     let snaps = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let mut compiled = 0;
@@ -89,9 +51,9 @@ fn every_fiber_theorem_compiles() {
         let mut doc = to_latex(&d, &ropts);
         assert!(doc.starts_with("\\documentclass{article}"));
         // The network against itself permuted, and against a perturbed copy.
-        let mut rng = fibers_tree::moves::Lcg::new(3);
-        let other = fibers_tree::moves::random_permute(&net, &mut rng);
-        let bad = fibers_tree::moves::perturb(&net, 0, &fibers_exact::Rational::ratio(1, 3));
+        let mut rng = fibers_testkit::moves::Lcg::new(3);
+        let other = fibers_testkit::moves::random_permute(&net, &mut rng);
+        let bad = fibers_testkit::moves::perturb(&net, 0, &fibers_exact::Rational::ratio(1, 3));
         for (tag, o) in [("member", other), ("nonmember", bad)] {
             let r = d
                 .membership(&o, &MemberOptions::default(), &mut |_| {})

@@ -17,7 +17,7 @@ use common::*;
 use fibers_exact::Rational;
 use fibers_fiber::{describe, DescribeOptions, Kind, MemberOptions};
 use fibers_net::json::network_to_string;
-use fibers_tree::moves::Lcg;
+use fibers_testkit::moves::Lcg;
 use std::collections::BTreeMap;
 
 fn pairs_wanted() -> usize {
@@ -69,7 +69,11 @@ fn member_agrees_with_the_branch_tree() {
                         s
                     } else {
                         let idx = rng.below(s.arch().param_count());
-                        fibers_tree::moves::perturb(&s, idx, &Rational::ratio(1, rng.range(2, 9)))
+                        fibers_testkit::moves::perturb(
+                            &s,
+                            idx,
+                            &Rational::ratio(1, rng.range(2, 9)),
+                        )
                     };
                     (a, b)
                 }

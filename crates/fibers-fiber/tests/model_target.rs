@@ -10,7 +10,7 @@ use fibers_bottleneck::canonical::{canonicalize, CanonicalForm};
 use fibers_exact::Rational;
 use fibers_fiber::model::{Branch, Model};
 use fibers_net::Architecture;
-use fibers_tree::moves::{self, Lcg, Role};
+use fibers_testkit::moves::{self, Lcg, Role};
 
 fn check(m: &Model, rng: &mut Lcg) -> usize {
     let mut checked = 0;

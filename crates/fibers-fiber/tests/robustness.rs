@@ -6,7 +6,7 @@ use fibers_fiber::render::{to_json, to_latex, to_text, RenderOptions};
 use fibers_fiber::sample::sample_parts;
 use fibers_fiber::{describe, functional_dimension, DescribeOptions, FunDimOptions, MemberOptions};
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::{self, Lcg};
+use fibers_testkit::moves::{self, Lcg};
 
 fn degenerate(rng: &mut Lcg, arch: Architecture) -> Network {
     let mut p = moves::random_network(rng, arch).params();

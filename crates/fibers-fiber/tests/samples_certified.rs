@@ -15,8 +15,8 @@ use fibers_fiber::sample::sample_part;
 use fibers_fiber::system::param_point;
 use fibers_fiber::{describe, DescribeOptions, MemberOptions};
 use fibers_net::json::network_to_string;
-use fibers_tree::moves::Lcg;
-use fibers_tree::{DecideOptions, Decision};
+use fibers_testkit::moves::Lcg;
+use fibers_tree::{Outcome, TreeOptions};
 
 fn run(per_fixture: usize, seed: u64) {
     let opts = DescribeOptions {
@@ -44,10 +44,10 @@ fn run(per_fixture: usize, seed: u64) {
             let s = sample_part(frame, key, &mut rng)
                 .unwrap_or_else(|| panic!("{name}: sampling part {key} failed"));
             visited[p] = true;
-            let r = fibers_tree::decide(&net, &s, &DecideOptions::default(), &mut |_| {})
+            let r = fibers_tree::run(&net, &s, &TreeOptions::default(), &mut |_| {})
                 .expect("the referee runs");
             assert!(
-                matches!(r.decision, Decision::Equivalent { .. }),
+                matches!(r.outcome, Outcome::Equivalent { .. }),
                 "{name}: a sample of part {key} is not equivalent:\n{}",
                 network_to_string(&s)
             );

@@ -57,44 +57,129 @@ impl fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
-/// Reads a network from a `.safetensors` file.
+/// Reads a network from a `.safetensors` file, with the tensors named by `keys`.
 pub fn read_safetensors(path: &Path, keys: &KeyMap) -> Result<Network, LoadError> {
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
     network_from_safetensors(&bytes, &source, keys)
 }
 
-/// Reads a network from the bytes of a safetensors file; `source` names the file in errors.
+/// Reads a network from the bytes of a safetensors file, with the six tensors named by `keys`;
+/// `source` names the file in errors.
 pub fn network_from_safetensors(
     bytes: &[u8],
     source: &str,
     keys: &KeyMap,
 ) -> Result<Network, LoadError> {
+    network_from_safetensors_with(bytes, source, &LayerSource::Keys(keys.clone()), false)
+}
+
+/// Where the three layers of a state dict come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LayerSource {
+    /// Found by [`crate::detect::detect_layers`]: the `Linear` layers in name order.
+    Detect,
+    /// Named explicitly (`--keys`).
+    Keys(KeyMap),
+}
+
+/// Reads a network from the bytes of a safetensors file. With [`LayerSource::Detect`] the
+/// three `Linear` layers are found by [`crate::detect::detect_layers`] (any other depth, and any
+/// tensor that is not a `Linear` weight or bias, is refused). With `zero_bias`, a layer without
+/// a bias tensor (`bias=False`) gets a zero bias; without it, a missing bias is an error.
+pub fn network_from_safetensors_with(
+    bytes: &[u8],
+    source: &str,
+    layers: &LayerSource,
+    zero_bias: bool,
+) -> Result<Network, LoadError> {
     let st = SafeTensors::deserialize(bytes).map_err(|e| header_error(e, bytes, source))?;
+    let names: [LayerNames; 3] = match layers {
+        LayerSource::Detect => {
+            let names: Vec<(String, usize)> = st
+                .tensors()
+                .into_iter()
+                .map(|(n, v)| (n, v.shape().len()))
+                .collect();
+            crate::detect::detect_layers(&names, zero_bias)
+                .map_err(|(place, msg)| LoadError::new(source, place, msg))?
+        }
+        LayerSource::Keys(k) => std::array::from_fn(|i| LayerNames {
+            weight: k.weight(i + 1).to_string(),
+            bias: Some(k.bias(i + 1).to_string()),
+        }),
+    };
     let mut views = Vec::with_capacity(6);
-    for name in keys.names() {
+    for layer in &names {
         let view = st
-            .tensor(name)
-            .map_err(|_| missing_tensor(&st, name, source))?;
-        check_dtype(&view, name, source)?;
-        views.push(view);
+            .tensor(&layer.weight)
+            .map_err(|_| missing_tensor(&st, &layer.weight, source))?;
+        check_dtype(&view, &layer.weight, source)?;
+        views.push(Some(view));
+        let bname = layer.bias.clone().unwrap_or_else(|| bias_of(&layer.weight));
+        match st.tensor(&bname) {
+            Ok(view) => {
+                check_dtype(&view, &bname, source)?;
+                views.push(Some(view));
+            }
+            Err(_) if zero_bias => views.push(None),
+            Err(_) if layer.bias.is_none() => {
+                return Err(LoadError::new(
+                    source,
+                    bname.escape_debug().to_string(),
+                    "missing: the layer has no bias (bias=False?); pass --zero-bias to read \
+                     it as zero",
+                ))
+            }
+            Err(_) => return Err(missing_tensor(&st, &bname, source)),
+        }
     }
-    let arch = infer_architecture(&views, keys, source)?;
-    let mut layers = Vec::with_capacity(3);
+    let arch = infer_architecture(&views, &names, source)?;
+    let mut out = Vec::with_capacity(3);
     for l in 1..=3 {
         let (rows, cols) = arch.weight_shape(l);
-        let wname = keys.weight(l);
-        let flat = decode(&views[2 * (l - 1)], wname, cols.max(1), true, source)?;
+        let wname = &names[l - 1].weight;
+        let flat = decode(
+            views[2 * (l - 1)].as_ref().expect("weight"),
+            wname,
+            cols.max(1),
+            true,
+            source,
+        )?;
         let weight = if cols == 0 {
             vec![Vec::new(); rows]
         } else {
             flat.chunks(cols).map(<[Rational]>::to_vec).collect()
         };
-        let bias = decode(&views[2 * (l - 1) + 1], keys.bias(l), 1, false, source)?;
-        layers.push(Layer { weight, bias });
+        let bias = match &views[2 * (l - 1) + 1] {
+            Some(v) => decode(v, &bias_name(&names[l - 1]), 1, false, source)?,
+            None => vec![Rational::zero(); rows],
+        };
+        out.push(Layer { weight, bias });
     }
-    let layers: [Layer; 3] = layers.try_into().expect("three layers");
+    let layers: [Layer; 3] = out.try_into().expect("three layers");
     Network::new(arch, layers).map_err(|m| LoadError::new(source, "tensors", m))
+}
+
+/// The tensor names of one `Linear` layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerNames {
+    /// The weight, shape `[out, in]`.
+    pub weight: String,
+    /// The bias, shape `[out]`; `None` when the state dict has none (`bias=False`).
+    pub bias: Option<String>,
+}
+
+/// `P.bias` for the weight `P.weight`.
+fn bias_of(weight: &str) -> String {
+    match weight.strip_suffix("weight") {
+        Some(p) => format!("{p}bias"),
+        None => format!("{weight}.bias"),
+    }
+}
+
+fn bias_name(l: &LayerNames) -> String {
+    l.bias.clone().unwrap_or_else(|| bias_of(&l.weight))
 }
 
 fn header_error(e: SafeTensorError, bytes: &[u8], source: &str) -> LoadError {
@@ -196,19 +281,19 @@ fn shape_text(shape: &[usize]) -> String {
     format!("[{}]", dims.join(", "))
 }
 
-/// The architecture from the six shapes (`views` in the order of [`KeyMap::names`]).
+/// The architecture from the shapes (`views`: weight, bias (or `None`) of each layer).
 fn infer_architecture(
-    views: &[TensorView<'_>],
-    keys: &KeyMap,
+    views: &[Option<TensorView<'_>>],
+    names: &[LayerNames; 3],
     source: &str,
 ) -> Result<Architecture, LoadError> {
     let err =
         |name: &str, msg: String| LoadError::new(source, name.escape_debug().to_string(), msg);
     let mut widths = [0usize; 4];
     for l in 1..=3 {
-        let (wname, bname) = (keys.weight(l), keys.bias(l));
-        let ws = views[2 * (l - 1)].shape();
-        let bs = views[2 * (l - 1) + 1].shape();
+        let wname = names[l - 1].weight.as_str();
+        let bname = bias_name(&names[l - 1]);
+        let ws = views[2 * (l - 1)].as_ref().expect("weight").shape();
         if ws.len() != 2 {
             return Err(err(
                 wname,
@@ -242,7 +327,7 @@ fn infer_architecture(
             }
             widths[0] = cols;
         } else if cols != widths[l - 1] {
-            let prev = keys.weight(l - 1).escape_debug().to_string();
+            let prev = names[l - 2].weight.escape_debug().to_string();
             return Err(err(
                 wname,
                 format!(
@@ -265,15 +350,18 @@ fn infer_architecture(
             ));
         }
         widths[l] = rows;
-        if bs != [rows] {
-            return Err(err(
-                bname,
-                format!(
-                    "expected shape [{rows}] (one entry per row of {}), found shape {}",
-                    wname.escape_debug(),
-                    shape_text(bs)
-                ),
-            ));
+        if let Some(bv) = &views[2 * (l - 1) + 1] {
+            let bs = bv.shape();
+            if bs != [rows] {
+                return Err(err(
+                    &bname,
+                    format!(
+                        "expected shape [{rows}] (one entry per row of {}), found shape {}",
+                        wname.escape_debug(),
+                        shape_text(bs)
+                    ),
+                ));
+            }
         }
     }
     Ok(Architecture::new(

@@ -21,7 +21,7 @@ use fibers_check::{
 use fibers_exact::Rational;
 use fibers_net::Network;
 use fibers_tree::tree::{layer1_cells, CellStop};
-pub use fibers_tree::{DecideError, DecideOptions, Decision, Report, Stats};
+pub use fibers_tree::{DecideError, Outcome, Stats, TreeOptions, TreeReport};
 
 /// The name and version written into certificates.
 pub const PRODUCER: &str = concat!("fibers-regions ", env!("CARGO_PKG_VERSION"));
@@ -47,38 +47,32 @@ fn witness_certificate(
 }
 
 /// Decides `f_A = f_B` on all of `R^{n0}` region-wise, with a certificate; the report has the
-/// shape of [`fibers_tree::decide`]'s with `method = "regions"`. `opts.method` is ignored;
-/// `opts.max_nodes` bounds the cell tree (then the verdict is [`Decision::Undecided`]).
-pub fn decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Report, DecideError> {
-    decide_with_progress(a, b, opts, &mut |_| {})
-}
-
-/// [`decide`], calling `progress` now and then with the counters (for a progress bar).
-pub fn decide_with_progress(
+/// shape of [`fibers_tree::run`]'s. `opts.max_nodes` bounds the cell tree (then the outcome is
+/// [`Outcome::Undecided`]); `progress` is called now and then with the counters (for a
+/// progress bar). This is `Procedure::Regions` of `fibers_decide`.
+pub fn run(
     a: &Network,
     b: &Network,
-    opts: &DecideOptions,
+    opts: &TreeOptions,
     progress: &mut dyn FnMut(&Stats),
-) -> Result<Report, DecideError> {
+) -> Result<TreeReport, DecideError> {
     let (aa, ab) = (a.arch(), b.arch());
     if aa.n0 != ab.n0 || aa.n3 != ab.n3 {
         return Err(DecideError::ArchitectureMismatch(format!(
             "architectures {aa} and {ab} differ in input or output width (n0, n3 must agree)"
         )));
     }
-    let method = "regions";
     let info = (network_info(a), network_info(b));
     let points = fibers_tree::probe_points(aa.n0, opts.probes, opts.seed);
     let mut stats = Stats::default();
     for x in &points {
         stats.probes += 1;
         if a.eval(x) != b.eval(x) {
-            return Ok(Report {
-                decision: Decision::NotEquivalent {
+            return Ok(TreeReport {
+                outcome: Outcome::NotEquivalent {
                     certificate: witness_certificate(&info, a, b, x.clone()),
                     witness: x.clone(),
                 },
-                method,
                 found_by: Some("probe"),
                 stats,
             });
@@ -99,8 +93,8 @@ pub fn decide_with_progress(
     };
     stats.lps += closer.stats.lps;
     stats.lp_fixes += closer.stats.fixes;
-    let decision = match result {
-        Ok(tree) => Decision::Equivalent {
+    let outcome = match result {
+        Ok(tree) => Outcome::Equivalent {
             certificate: Certificate {
                 verdict: Verdict::Equivalent,
                 a: info.0,
@@ -116,22 +110,20 @@ pub fn decide_with_progress(
             },
         },
         Err(CellStop::Witness(x)) => {
-            return Ok(Report {
-                decision: Decision::NotEquivalent {
+            return Ok(TreeReport {
+                outcome: Outcome::NotEquivalent {
                     certificate: witness_certificate(&info, a, b, x.clone()),
                     witness: x,
                 },
-                method,
                 found_by: Some("search"),
                 stats,
             })
         }
-        Err(CellStop::Budget) => Decision::Undecided,
+        Err(CellStop::Budget) => Outcome::Undecided,
         Err(CellStop::Internal(m)) => return Err(DecideError::Internal(m)),
     };
-    Ok(Report {
-        decision,
-        method,
+    Ok(TreeReport {
+        outcome,
         found_by: None,
         stats,
     })

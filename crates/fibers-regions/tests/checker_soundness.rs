@@ -17,22 +17,22 @@ use fibers_check::{
 };
 use fibers_exact::Rational;
 use fibers_net::Network;
-use fibers_regions::{decide, DecideOptions, Decision};
-use fibers_tree::moves::*;
+use fibers_regions::{run, Outcome, TreeOptions};
+use fibers_testkit::moves::*;
 
 const NO_HASH: CheckOptions = CheckOptions {
     check_hashes: false,
 };
 
 fn certificate(a: &Network, b: &Network) -> Certificate {
-    match decide(a, b, &DecideOptions::default())
+    match run(a, b, &TreeOptions::default(), &mut |_| {})
         .expect("decide runs")
-        .decision
+        .outcome
     {
-        Decision::Equivalent { certificate } | Decision::NotEquivalent { certificate, .. } => {
+        Outcome::Equivalent { certificate } | Outcome::NotEquivalent { certificate, .. } => {
             certificate
         }
-        Decision::Undecided => panic!("no budget"),
+        Outcome::Undecided => panic!("no budget"),
     }
 }
 
@@ -86,8 +86,8 @@ fn canonical_leaves_are_rejected_for_a_non_equivalent_partner() {
         let d = b.arch().param_count();
         let idx = d - 1 - rng.below(b.arch().n3 * (b.arch().n2 + 1));
         let c = perturb(&b, idx, &Rational::ratio(1, 7));
-        if decide(&a, &c, &DecideOptions::default())
-            .map(|r| matches!(r.decision, Decision::Equivalent { .. }))
+        if run(&a, &c, &TreeOptions::default(), &mut |_| {})
+            .map(|r| matches!(r.outcome, Outcome::Equivalent { .. }))
             .expect("runs")
         {
             continue;

@@ -2,38 +2,17 @@
 //!
 //! Without `pdflatex` on the PATH the test prints a message and passes, unless the
 //! environment variable `FIBERS_REQUIRE_PDFLATEX=1` is set (as in CI), in which case a missing
-//! `pdflatex` fails it.
+//! `pdflatex` fails it (the harness is `fibers_testkit::latex`).
 
 mod common;
 
 use common::*;
 use fibers_semialg::latex_document;
-use std::path::PathBuf;
-use std::process::Command;
-
-fn pdflatex_available() -> bool {
-    Command::new("pdflatex")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
-}
-
-fn scratch_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("fibers-semialg-latex-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
-}
+use fibers_testkit::latex::{compile, pdflatex_or_skip, scratch_dir};
 
 #[test]
 fn sample_document_compiles_with_pdflatex() {
-    let required = std::env::var("FIBERS_REQUIRE_PDFLATEX").is_ok_and(|v| v == "1");
-    if !pdflatex_available() {
-        assert!(
-            !required,
-            "FIBERS_REQUIRE_PDFLATEX=1 but pdflatex is not available"
-        );
-        println!("skipping: pdflatex not found (set FIBERS_REQUIRE_PDFLATEX=1 to require it)");
+    if !pdflatex_or_skip() {
         return;
     }
     let h = scaling_law(0, 2, 3);
@@ -48,19 +27,7 @@ fn sample_document_compiles_with_pdflatex() {
         .to_latex(),
     ]);
     assert!(doc.starts_with("\\documentclass{article}\n\\usepackage{amsmath,amssymb}"));
-    let dir = scratch_dir();
-    std::fs::write(dir.join("sample.tex"), &doc).expect("write sample.tex");
-    let out = Command::new("pdflatex")
-        .args(["-interaction=nonstopmode", "-halt-on-error", "sample.tex"])
-        .current_dir(&dir)
-        .output()
-        .expect("run pdflatex");
-    let log = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "pdflatex failed on\n{doc}\n--- log ---\n{log}"
-    );
-    let pdf = std::fs::metadata(dir.join("sample.pdf")).expect("sample.pdf exists");
-    assert!(pdf.len() > 0);
+    let dir = scratch_dir("semialg-latex");
+    compile(&dir, "sample", &doc);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -9,8 +9,8 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::*;
-use fibers_tree::{decide, DecideOptions};
+use fibers_testkit::moves::*;
+use fibers_tree::{run, TreeOptions};
 use std::time::Duration;
 
 /// The architectures measured, from tiny to the largest that stays within a few seconds.
@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::from_parameter(&name),
             &(a, b),
             |bch, (a, b)| {
-                bch.iter(|| decide(a, b, &DecideOptions::default(), &mut |_| {}).expect("runs"))
+                bch.iter(|| run(a, b, &TreeOptions::default(), &mut |_| {}).expect("runs"))
             },
         );
     }
@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
             BenchmarkId::from_parameter(&name),
             &(a, bad),
             |bch, (a, b)| {
-                bch.iter(|| decide(a, b, &DecideOptions::default(), &mut |_| {}).expect("runs"))
+                bch.iter(|| run(a, b, &TreeOptions::default(), &mut |_| {}).expect("runs"))
             },
         );
     }

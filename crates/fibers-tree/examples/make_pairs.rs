@@ -6,8 +6,8 @@
 use fibers_exact::Rational;
 use fibers_net::json::network_to_string;
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::*;
-use fibers_tree::{decide, DecideOptions, Decision};
+use fibers_testkit::moves::*;
+use fibers_tree::{run, Outcome, TreeOptions};
 use std::path::Path;
 
 fn write(name: &str, a: &Network, b: &Network) {
@@ -102,8 +102,8 @@ fn main() {
         let a = make_hidden(&base, 0);
         let Some(t) = t_min(&a, 0) else { continue };
         let b = hidden_shift(&a, 0, &(&t - &Rational::ratio(1, 2)));
-        let r = decide(&a, &b, &DecideOptions::default(), &mut |_| {}).expect("decides");
-        if matches!(r.decision, Decision::Equivalent { .. }) {
+        let r = run(&a, &b, &TreeOptions::default(), &mut |_| {}).expect("decides");
+        if matches!(r.outcome, Outcome::Equivalent { .. }) {
             let dir = Path::new("fixtures/counterexamples/wide-hidden-shift-below-tmin");
             std::fs::create_dir_all(dir).expect("create dir");
             std::fs::write(dir.join("a.json"), network_to_string(&a)).expect("write");

@@ -2,8 +2,8 @@
 //! (a quick look at scaling; the criterion benchmark `decide` gives the medians).
 
 use fibers_net::Architecture;
-use fibers_tree::moves::*;
-use fibers_tree::{decide, DecideOptions};
+use fibers_testkit::moves::*;
+use fibers_tree::{run, TreeOptions};
 use std::time::Instant;
 
 fn main() {
@@ -20,7 +20,7 @@ fn main() {
         let a = random_network_with_roles(&mut rng, arch, &vec![Role::Crossing; t.2]);
         let b = random_positive_scaling(&random_permute(&a, &mut rng), &mut rng);
         let start = Instant::now();
-        let r = decide(&a, &b, &DecideOptions::default(), &mut |_| {}).expect("runs");
+        let r = run(&a, &b, &TreeOptions::default(), &mut |_| {}).expect("runs");
         println!(
             "{arch}: {:.3} s, {:?}",
             start.elapsed().as_secs_f64(),

@@ -1,41 +1,29 @@
 //! Certified equivalence of three-layer ReLU networks.
 //!
-//! [`decide`] settles `f_A = f_B` on all of `R^{n0}` exactly, for any two networks with the
+//! [`run`] settles `f_A = f_B` on all of `R^{n0}` exactly, for any two networks with the
 //! same input and output widths, and returns a certificate in the format of
-//! [`fibers_check`] (checked there, independently of this crate):
+//! [`fibers_check`] (checked there, independently of this crate). It is the complete procedure
+//! behind `fibers_decide::decide` (`Method::Tree`, and the last fallback of `Method::Auto`):
 //!
 //! - **not equivalent**: a rational witness input, found by exact probing at a few points or
 //!   by the search;
-//! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2; see [`tree`]).
+//! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2).
 //!
-//! [`moves`] generates the symmetry moves of docs/theory.md §5 and near misses, for differential tests.
+//! [`tree::layer1_cells`] exposes the same splitting restricted to the layer-1 neurons, down to
+//! the cells of the joint layer-1 arrangement, for the region-wise decision (`fibers-regions`,
+//! docs/theory.md §11).
 
-pub mod moves;
 pub mod tree;
 
 use fibers_check::{network_info, Certificate, Proof, Step, StepBody, Verdict, Witness};
 use fibers_exact::Rational;
 use fibers_net::Network;
+use itertools::iproduct;
 pub use tree::Stats;
 
-/// Which decision procedure [`decide`] uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Method {
-    /// The best available procedure (for now the branch tree).
-    #[default]
-    Auto,
-    /// The branch tree of docs/theory.md §2.
-    Tree,
-    /// The region-wise decision of docs/theory.md §11 (crate `fibers-regions`; [`decide`]
-    /// itself always runs the tree).
-    Regions,
-}
-
-/// Options of [`decide`].
+/// Options of [`run`].
 #[derive(Clone, Debug)]
-pub struct DecideOptions {
-    /// The procedure.
-    pub method: Method,
+pub struct TreeOptions {
     /// Stop (undecided) after creating this many tree nodes.
     pub max_nodes: Option<u64>,
     /// How many seeded random points to evaluate before the search.
@@ -44,10 +32,9 @@ pub struct DecideOptions {
     pub seed: u64,
 }
 
-impl Default for DecideOptions {
+impl Default for TreeOptions {
     fn default() -> Self {
-        DecideOptions {
-            method: Method::Auto,
+        TreeOptions {
             max_nodes: None,
             probes: 24,
             seed: 1,
@@ -55,9 +42,9 @@ impl Default for DecideOptions {
     }
 }
 
-/// The verdict of [`decide`], with its certificate.
+/// A verdict with its certificate (the outcome of [`run`], and of the bottleneck fast path).
 #[derive(Clone, Debug)]
-pub enum Decision {
+pub enum Outcome {
     /// `f_A = f_B` everywhere.
     Equivalent {
         /// The proof.
@@ -74,20 +61,18 @@ pub enum Decision {
     Undecided,
 }
 
-/// What [`decide`] found and how.
+/// What [`run`] found and how.
 #[derive(Clone, Debug)]
-pub struct Report {
+pub struct TreeReport {
     /// The verdict.
-    pub decision: Decision,
-    /// The procedure that produced it (`"tree"`).
-    pub method: &'static str,
+    pub outcome: Outcome,
     /// Where a witness came from (`"probe"`: the initial points; `"search"`: the tree).
     pub found_by: Option<&'static str>,
     /// Search counters.
     pub stats: Stats,
 }
 
-/// Why [`decide`] could not run.
+/// Why a decision could not run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecideError {
     /// The networks differ in input or output width.
@@ -114,14 +99,12 @@ pub const PRODUCER: &str = concat!("fibers-tree ", env!("CARGO_PKG_VERSION"));
 /// small integer and half-integer coordinates.
 pub fn probe_points(n0: usize, count: usize, seed: u64) -> Vec<Vec<Rational>> {
     let mut pts = vec![vec![Rational::zero(); n0]];
-    for i in 0..n0 {
-        for s in [1, -1] {
-            let mut e = vec![Rational::zero(); n0];
-            e[i] = Rational::from(s);
-            pts.push(e);
-        }
-    }
-    let mut rng = moves::Lcg::new(seed);
+    pts.extend(iproduct!(0..n0, [1, -1]).map(|(i, s)| {
+        let mut e = vec![Rational::zero(); n0];
+        e[i] = Rational::from(s);
+        e
+    }));
+    let mut rng = ProbeRng::new(seed);
     for _ in 0..count {
         pts.push(
             (0..n0)
@@ -132,15 +115,40 @@ pub fn probe_points(n0: usize, count: usize, seed: u64) -> Vec<Vec<Rational>> {
     pts
 }
 
-/// Decides `f_A = f_B` on all of `R^{n0}`, exactly, with a certificate.
+/// The seeded generator of the probe points: a 64-bit linear congruential generator (Knuth's
+/// MMIX constants), high halves of two steps per draw.
+struct ProbeRng(u64);
+
+impl ProbeRng {
+    fn new(seed: u64) -> Self {
+        let mut g = ProbeRng(seed ^ 0x9E37_79B9_7F4A_7C15);
+        g.next_u64();
+        g
+    }
+    fn next_u64(&mut self) -> u64 {
+        let mut half = || {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            self.0 >> 32
+        };
+        (half() << 32) | half()
+    }
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next_u64() % (hi - lo + 1) as u64) as i64
+    }
+}
+
+/// Decides `f_A = f_B` on all of `R^{n0}` by the branch tree, exactly, with a certificate.
 ///
 /// `progress` is called now and then with the search counters (for a progress bar).
-pub fn decide(
+pub fn run(
     a: &Network,
     b: &Network,
-    opts: &DecideOptions,
+    opts: &TreeOptions,
     progress: &mut dyn FnMut(&Stats),
-) -> Result<Report, DecideError> {
+) -> Result<TreeReport, DecideError> {
     let (aa, ab) = (a.arch(), b.arch());
     if aa.n0 != ab.n0 || aa.n3 != ab.n3 {
         return Err(DecideError::ArchitectureMismatch(format!(
@@ -160,17 +168,15 @@ pub fn decide(
         proof: None,
         producer: Some(PRODUCER.to_string()),
     };
-    let method = "tree";
     let mut search = tree::Search::new(a, b, opts.max_nodes);
     let points = probe_points(aa.n0, opts.probes, opts.seed);
     for x in &points {
         if let Err(tree::Stop::Witness(x)) = search.probe(x) {
-            return Ok(Report {
-                decision: Decision::NotEquivalent {
+            return Ok(TreeReport {
+                outcome: Outcome::NotEquivalent {
                     certificate: witness_cert(x.clone()),
                     witness: x,
                 },
-                method,
                 found_by: Some("probe"),
                 stats: search.stats.clone(),
             });
@@ -180,8 +186,8 @@ pub fn decide(
     let result = search.run(progress);
     let stats = search.stats.clone();
     match result {
-        Ok(tree) => Ok(Report {
-            decision: Decision::Equivalent {
+        Ok(tree) => Ok(TreeReport {
+            outcome: Outcome::Equivalent {
                 certificate: Certificate {
                     verdict: Verdict::Equivalent,
                     a: info.0.clone(),
@@ -196,22 +202,19 @@ pub fn decide(
                     producer: Some(PRODUCER.to_string()),
                 },
             },
-            method,
             found_by: None,
             stats,
         }),
-        Err(tree::Stop::Witness(x)) => Ok(Report {
-            decision: Decision::NotEquivalent {
+        Err(tree::Stop::Witness(x)) => Ok(TreeReport {
+            outcome: Outcome::NotEquivalent {
                 certificate: witness_cert(x.clone()),
                 witness: x,
             },
-            method,
             found_by: Some("search"),
             stats,
         }),
-        Err(tree::Stop::Budget) => Ok(Report {
-            decision: Decision::Undecided,
-            method,
+        Err(tree::Stop::Budget) => Ok(TreeReport {
+            outcome: Outcome::Undecided,
             found_by: None,
             stats,
         }),

@@ -14,8 +14,8 @@ use fibers_check::{
 };
 use fibers_exact::Rational;
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::*;
-use fibers_tree::{decide, DecideOptions, Decision};
+use fibers_testkit::moves::*;
+use fibers_tree::{run, Outcome, TreeOptions};
 use mutations::mutate;
 
 const NO_HASH: CheckOptions = CheckOptions {
@@ -23,14 +23,14 @@ const NO_HASH: CheckOptions = CheckOptions {
 };
 
 fn certificate(a: &Network, b: &Network) -> Certificate {
-    match decide(a, b, &DecideOptions::default(), &mut |_| {})
+    match run(a, b, &TreeOptions::default(), &mut |_| {})
         .expect("decide runs")
-        .decision
+        .outcome
     {
-        Decision::Equivalent { certificate } | Decision::NotEquivalent { certificate, .. } => {
+        Outcome::Equivalent { certificate } | Outcome::NotEquivalent { certificate, .. } => {
             certificate
         }
-        Decision::Undecided => panic!("no budget"),
+        Outcome::Undecided => panic!("no budget"),
     }
 }
 

@@ -8,7 +8,7 @@ use common::*;
 use fibers_check::Verdict::{Equivalent, NotEquivalent};
 use fibers_exact::Rational;
 use fibers_net::Architecture;
-use fibers_tree::moves::*;
+use fibers_testkit::moves::*;
 
 fn all_archs() -> Vec<Architecture> {
     BOTTLENECK
@@ -239,13 +239,8 @@ fn far_difference_is_found_by_the_search_and_zero_sum_groups_cancel() {
     for (i, a) in all_archs().into_iter().enumerate() {
         let n = crossing_base(&mut rng, a);
         let far = with_far_kink(&n, 1, 1);
-        let r = fibers_tree::decide(
-            &n,
-            &far,
-            &fibers_tree::DecideOptions::default(),
-            &mut |_| {},
-        )
-        .expect("runs");
+        let r = fibers_tree::run(&n, &far, &fibers_tree::TreeOptions::default(), &mut |_| {})
+            .expect("runs");
         assert_eq!(r.found_by, Some("search"), "#{i}");
         let (v, w) = decide_checked(&n, &far);
         expect(v, NotEquivalent, &format!("far kink #{i}"), &n, &far);

@@ -1,8 +1,8 @@
 //! Smoke test: a permuted and rescaled copy is equivalent, a negative layer-1 scaling is not.
 use fibers_check::{check, CheckOptions, Verdict};
 use fibers_net::Architecture;
-use fibers_tree::moves::*;
-use fibers_tree::{decide, DecideOptions, Decision};
+use fibers_testkit::moves::*;
+use fibers_tree::{run, Outcome, TreeOptions};
 
 #[test]
 fn smoke() {
@@ -14,9 +14,9 @@ fn smoke() {
     ] {
         let a = random_network(&mut rng, arch);
         let b = random_positive_scaling(&random_permute(&a, &mut rng), &mut rng);
-        let r = decide(&a, &b, &DecideOptions::default(), &mut |_| {}).unwrap();
+        let r = run(&a, &b, &TreeOptions::default(), &mut |_| {}).unwrap();
         eprintln!("{arch} {:?}", r.stats);
-        let Decision::Equivalent { certificate } = r.decision else {
+        let Outcome::Equivalent { certificate } = r.outcome else {
             panic!("not eq")
         };
         assert_eq!(
@@ -24,8 +24,8 @@ fn smoke() {
             Ok(Verdict::Equivalent)
         );
         let c = scale_layer1(&a, 0, &fibers_exact::Rational::from(-2));
-        let r = decide(&a, &c, &DecideOptions::default(), &mut |_| {}).unwrap();
-        let Decision::NotEquivalent { certificate, .. } = r.decision else {
+        let r = run(&a, &c, &TreeOptions::default(), &mut |_| {}).unwrap();
+        let Outcome::NotEquivalent { certificate, .. } = r.outcome else {
             panic!("eq")
         };
         assert_eq!(

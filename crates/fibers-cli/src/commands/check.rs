@@ -2,6 +2,7 @@
 
 use crate::commands::equiv::load_pair;
 use crate::error::CliError;
+use crate::output::outln;
 use clap::Args;
 use fibers_check::{certificate_from_str, check, Certificate, CheckOptions, Verdict};
 use std::path::{Path, PathBuf};
@@ -37,6 +38,9 @@ pub fn read_certificate(path: &Path) -> Result<Certificate, CliError> {
 
 /// Runs `fibers check`.
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
+    if let Some(v) = crate::commands::near::read_near_certificate(&args.cert)? {
+        return crate::commands::near::run_check(args, &v);
+    }
     let cert = read_certificate(&args.cert)?;
     let (a, b) = load_pair(&args.a, &args.b)?;
     let opts = CheckOptions {
@@ -49,26 +53,26 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
                 Verdict::NotEquivalent => "not equivalent",
             };
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"valid": true, "verdict": v.as_str()})
-                );
+                )?;
             } else {
-                println!(
+                outln!(
                     "ok: {} proves that {} and {} are {claim}",
                     args.cert.display(),
                     args.a.display(),
                     args.b.display()
-                );
+                )?;
             }
             Ok(())
         }
         Err(r) => {
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"valid": false, "verdict": cert.verdict.as_str(), "reason": r.0})
-                );
+                )?;
             }
             Err(CliError::Failed(format!(
                 "{}: rejected: {r}",

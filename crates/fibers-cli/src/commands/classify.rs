@@ -3,6 +3,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::{out, outln};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -21,9 +22,9 @@ pub fn run(args: &ClassifyArgs) -> Result<(), CliError> {
     let net = load::network(&args.net)?;
     let c = fibers_bottleneck::classify(&net);
     if args.json {
-        println!("{}", c.to_json());
+        outln!("{}", c.to_json())?;
     } else {
-        print!("{}", c.to_text());
+        out!("{}", c.to_text())?;
     }
     Ok(())
 }

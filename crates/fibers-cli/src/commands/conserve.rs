@@ -3,6 +3,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::{out, outln};
 use clap::Args;
 use fibers_conserve::flow::{FlowOptions, FlowRecord};
 use fibers_conserve::lie::LieOptions;
@@ -125,9 +126,9 @@ pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
         if let Some((rec, origin)) = &flow {
             v["flow"] = flow_json(rec, origin);
         }
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        print_text(&analysis, flow.as_ref());
+        print_text(&analysis, flow.as_ref())?;
     }
     Ok(())
 }
@@ -153,9 +154,9 @@ fn flow_json(rec: &FlowRecord, origin: &str) -> serde_json::Value {
     })
 }
 
-fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
-    print!("{}", a.laws_text());
-    println!("symmetries ({}):", a.symmetries.len());
+fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) -> Result<(), CliError> {
+    out!("{}", a.laws_text())?;
+    outln!("symmetries ({}):", a.symmetries.len())?;
     for s in &a.symmetries {
         let law = match a.law_of(s) {
             Some(l) => format!("law \"{}\"", l.name),
@@ -167,15 +168,15 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
         } else {
             format!(" (also: {})", s.aliases.join("; "))
         };
-        println!("  {}{aliases}: {} -> {}", s.name, s.generator, law);
+        outln!("  {}{aliases}: {} -> {}", s.name, s.generator, law)?;
     }
     if a.agrees() {
-        println!(
+        outln!(
             "agreement: the Lie-algebra count equals the {} laws found",
             a.law_count()
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "DISAGREEMENT: Lie-algebra count {} but {} laws found{}",
             a.lie.count,
             a.law_count(),
@@ -184,19 +185,19 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
             } else {
                 " (the count is not certified: the rank is a lower bound)"
             }
-        );
+        )?;
     }
     if let Some((rec, origin)) = flow {
-        println!(
+        outln!(
             "flow: {} steps of RK4 with h = {} on {}; loss {:.6e} -> {:.6e}",
             (rec.times.last().copied().unwrap_or(0.0) / rec.dt).round() as usize,
             rec.dt,
             origin,
             rec.loss.first().copied().unwrap_or(0.0),
             rec.loss.last().copied().unwrap_or(0.0)
-        );
+        )?;
         for q in 0..rec.names.len() {
-            println!(
+            outln!(
                 "  {} {}: max relative drift {:.3e}",
                 if rec.conserved[q] {
                     "law"
@@ -205,15 +206,16 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) {
                 },
                 rec.names[q],
                 rec.max_drift(q)
-            );
+            )?;
         }
         if rec.unstable() {
-            println!("  warning: the integration looks unstable (the loss grew or overflowed): lower --dt");
+            outln!("  warning: the integration looks unstable (the loss grew or overflowed): lower --dt")?;
         }
         if let Some((t, p)) = rec.pattern_exits.first() {
-            println!(
+            outln!(
                 "  data point {p} left the pattern set at t = {t:.4}: local laws hold only before"
-            );
+            )?;
         }
     }
+    Ok(())
 }

@@ -6,10 +6,11 @@
 
 use crate::commands::equiv::run_decide;
 use crate::error::CliError;
+use crate::output::outln;
 use clap::Args;
-use fibers_check::{certificate_from_str, certificate_to_string, check, CheckOptions, Verdict};
-use fibers_net::json::network_from_str;
-use fibers_tree::{DecideOptions, Decision};
+use fibers::check::{certificate_from_str, certificate_to_string, check, CheckOptions, Verdict};
+use fibers::net::json::network_from_str;
+use fibers::{DecideOptions, Outcome};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -21,76 +22,76 @@ pub struct DemoArgs {
     pub out: Option<PathBuf>,
 }
 
+/// The corpus of expected verdicts, in the order the demo shows the pairs.
+const EXPECTED: &str = include_str!("../../../../fixtures/pairs/expected.json");
+
 /// One bundled pair: name, what it is, the expected verdict, and the two network files.
 struct Pair {
-    name: &'static str,
-    what: &'static str,
+    name: String,
+    what: String,
     expect: Verdict,
     a: &'static str,
     b: &'static str,
 }
 
-macro_rules! pair {
-    ($name:literal, $what:literal, $expect:expr) => {
-        Pair {
-            name: $name,
-            what: $what,
-            expect: $expect,
-            a: include_str!(concat!("../../../../fixtures/pairs/", $name, "/a.json")),
-            b: include_str!(concat!("../../../../fixtures/pairs/", $name, "/b.json")),
+macro_rules! bundled {
+    ($($name:literal),* $(,)?) => {
+        /// The two network files of a bundled pair.
+        fn files(name: &str) -> Option<(&'static str, &'static str)> {
+            match name {
+                $($name => Some((
+                    include_str!(concat!("../../../../fixtures/pairs/", $name, "/a.json")),
+                    include_str!(concat!("../../../../fixtures/pairs/", $name, "/b.json")),
+                )),)*
+                _ => None,
+            }
         }
     };
 }
 
-fn pairs() -> Vec<Pair> {
-    use Verdict::*;
-    vec![
-        pair!(
-            "permuted-scaled",
-            "neurons permuted and rescaled by positive factors (M1, M2)",
-            Equivalent
-        ),
-        pair!(
-            "flip-compensated",
-            "a neuron flipped, its affine term supplied by two new linear neurons (M5)",
-            Equivalent
-        ),
-        pair!(
-            "flip-uncompensated",
-            "near miss: the same flip without compensation",
-            NotEquivalent
-        ),
-        pair!(
-            "negative-scaling",
-            "near miss: a layer-1 neuron scaled by -2",
-            NotEquivalent
-        ),
-        pair!(
-            "hidden-shift-at-tmin",
-            "a hidden layer-1 neuron shifted to t_min (M7)",
-            Equivalent
-        ),
-        pair!(
-            "hidden-shift-below-tmin",
-            "near miss: the shift 1/4 below t_min",
-            NotEquivalent
-        ),
-        pair!(
-            "relay",
-            "n1 = 1: the kink handed from layer 1 to layer 2 (relay)",
-            Equivalent
-        ),
-        pair!(
-            "wide-permuted-dead",
-            "wide (n1 > n0): permuted, rescaled, dead neuron changed (M1-M3)",
-            Equivalent
-        ),
-        pair!(
-            "wide-perturbed",
-            "near miss: one weight of the previous pair off by 1/100",
-            NotEquivalent
-        ),
-    ]
+bundled!(
+    "permuted-scaled",
+    "flip-compensated",
+    "flip-uncompensated",
+    "negative-scaling",
+    "hidden-shift-at-tmin",
+    "hidden-shift-below-tmin",
+    "relay",
+    "wide-permuted-dead",
+    "wide-perturbed",
+);
+
+/// The pairs of `fixtures/pairs/expected.json` (bundled into the binary).
+fn pairs() -> Result<Vec<Pair>, CliError> {
+    let bad =
+        |m: String| CliError::Failed(format!("internal error: fixtures/pairs/expected.json: {m}"));
+    let v: serde_json::Value = serde_json::from_str(EXPECTED).map_err(|e| bad(e.to_string()))?;
+    let list = v["pairs"]
+        .as_array()
+        .ok_or_else(|| bad("no pairs".into()))?;
+    list.iter()
+        .map(|p| {
+            let field = |k: &str| {
+                p[k].as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| bad(format!("a pair without \"{k}\"")))
+            };
+            let name = field("name")?;
+            let (a, b) = files(&name).ok_or_else(|| bad(format!("{name} is not bundled")))?;
+            let expect = match field("verdict")?.as_str() {
+                "equivalent" => Verdict::Equivalent,
+                "not-equivalent" => Verdict::NotEquivalent,
+                v => return Err(bad(format!("{name}: unknown verdict {v}"))),
+            };
+            Ok(Pair {
+                what: field("what")?,
+                name,
+                expect,
+                a,
+                b,
+            })
+        })
+        .collect()
 }
 
 /// Runs `fibers demo`.
@@ -101,17 +102,20 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
     };
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::BadInput(format!("{}: {e}", dir.display())))?;
-    println!("fibers demo: exact, certified equivalence decisions on bundled pairs");
-    println!(
+    outln!("fibers demo: exact, certified equivalence decisions on bundled pairs")?;
+    outln!(
         "(certificates in {}, each re-read and checked by the independent checker)\n",
         dir.display()
-    );
-    println!(
+    )?;
+    outln!(
         "{:<24} {:<28} {:<15} {:<42} checked",
-        "pair", "architectures", "verdict", "evidence"
-    );
+        "pair",
+        "architectures",
+        "verdict",
+        "evidence"
+    )?;
     let mut failures = 0;
-    for p in pairs() {
+    for p in pairs()? {
         let src_a = format!("fixtures/pairs/{}/a.json", p.name);
         let src_b = format!("fixtures/pairs/{}/b.json", p.name);
         let a = network_from_str(p.a, &src_a)?;
@@ -120,23 +124,25 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         let report = run_decide(&a, &b, &DecideOptions::default())?;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         let s = &report.stats;
-        let (cert, evidence) = match &report.decision {
-            Decision::Equivalent { certificate } => (
+        let (cert, evidence) = match &report.outcome {
+            Outcome::Equivalent { certificate } => (
                 certificate,
                 if report.method == "tree" {
                     format!("tree: {} nodes, {} leaves", s.nodes, s.leaves)
+                } else if report.method == "regions" {
+                    format!("regions: {} nodes, {} cells", s.nodes, s.leaves)
                 } else {
                     format!("{}: {}", report.method, certificate_steps(certificate))
                 },
             ),
-            Decision::NotEquivalent {
+            Outcome::NotEquivalent {
                 witness,
                 certificate,
             } => {
                 let xs: Vec<String> = witness.iter().map(|r| r.to_string()).collect();
                 (certificate, format!("witness x = ({})", xs.join(", ")))
             }
-            Decision::Undecided => {
+            Outcome::Undecided => {
                 return Err(CliError::Failed(format!("{}: undecided", p.name)));
             }
         };
@@ -152,7 +158,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
             failures += 1;
         }
         let verdict = cert.verdict.as_str().replace('-', " ");
-        println!(
+        outln!(
             "{:<24} {:<28} {:<15} {:<42} {}",
             p.name,
             format!("{} vs {}", a.arch(), b.arch()),
@@ -163,24 +169,24 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
                 (Ok(_), false) => "UNEXPECTED VERDICT".to_string(),
                 (Err(r), _) => format!("REJECTED: {r}"),
             }
-        );
-        println!("{:<24} {}", "", p.what);
+        )?;
+        outln!("{:<24} {}", "", p.what)?;
     }
-    println!();
+    outln!()?;
     if failures > 0 {
         return Err(CliError::Failed(format!(
             "{failures} pair(s) did not get their expected, checked verdict"
         )));
     }
-    println!("all verdicts as expected; every certificate passed the checker.");
-    println!(
+    outln!("all verdicts as expected; every certificate passed the checker.")?;
+    outln!(
         "try: fibers equiv A B --cert OUT  then  fibers check OUT A B   (files in fixtures/pairs/)"
-    );
+    )?;
     Ok(())
 }
 
 /// The step kinds of an equivalence certificate's chain, e.g. `relabel + canonical-data`.
-fn certificate_steps(cert: &fibers_check::Certificate) -> String {
+fn certificate_steps(cert: &fibers::check::Certificate) -> String {
     let kinds: Vec<&str> = cert
         .proof
         .iter()

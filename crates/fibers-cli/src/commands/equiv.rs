@@ -2,13 +2,12 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::outln;
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
-use fibers_check::{certificate_to_string, check, Certificate, CheckOptions};
-use fibers_exact::Rational;
-use fibers_net::json::vector_to_value;
-use fibers_net::Network;
-use fibers_tree::{DecideError, DecideOptions, Decision, Method, Report, Stats};
+use fibers::check::{certificate_to_string, check, Certificate, CheckOptions};
+use fibers::exact::Rational;
+use fibers::{decide_with_progress, DecideError, DecideOptions, Decision, Method, Network, Stats};
 use std::path::{Path, PathBuf};
 
 /// Decide exactly whether two networks compute the same function, with a certificate.
@@ -32,6 +31,17 @@ pub struct EquivArgs {
     /// Give up (print `undecided`, exit 3) after this many tree nodes.
     #[arg(long, value_name = "N")]
     pub max_nodes: Option<u64>,
+    /// Near-equivalence: decide `max_box ‖f_A − f_B‖∞ ≤ EPS` (verdict `equivalent`,
+    /// `within EPS` or `not within EPS`, see docs/near.md); needs --box or --box-data.
+    #[arg(long, value_name = "EPS")]
+    pub tol: Option<String>,
+    /// The box for --tol: `lo,hi` (every coordinate) or `lo1,hi1,lo2,hi2,…` (one pair per input).
+    #[arg(long = "box", value_name = "LO,HI", allow_hyphen_values = true)]
+    pub input_box: Option<String>,
+    /// The box for --tol: the bounding box of the points in FILE (one point per line, numbers
+    /// separated by commas or spaces; or a JSON array of points).
+    #[arg(long, value_name = "FILE", conflicts_with = "input_box")]
+    pub box_data: Option<PathBuf>,
 }
 
 /// The `--method` values.
@@ -63,25 +73,16 @@ pub fn load_pair(a: &Path, b: &Path) -> Result<(Network, Network), CliError> {
     Ok((na, nb))
 }
 
+/// A vector with a decimal approximation beside each exact entry.
 fn text(v: &[Rational]) -> String {
-    let parts: Vec<String> = v.iter().map(|r| r.to_string()).collect();
+    let parts: Vec<String> = v.iter().map(fibers::exact::display::with_approx).collect();
     format!("[{}]", parts.join(", "))
 }
 
-/// Runs the decision with a progress spinner; maps errors to CLI errors.
-pub fn run_decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Report, CliError> {
-    run_decide_auto(a, b, opts).map(|(r, _)| r)
-}
-
-/// Like [`run_decide`]; with `Method::Auto` the bottleneck fast path runs first
-/// (`fibers_bottleneck::certified`), and the second value says why it fell back to the tree.
-pub fn run_decide_auto(
-    a: &Network,
-    b: &Network,
-    opts: &DecideOptions,
-) -> Result<(Report, Option<String>), CliError> {
+/// Runs [`fibers::decide`] with a progress spinner; maps errors to CLI errors.
+pub fn run_decide(a: &Network, b: &Network, opts: &DecideOptions) -> Result<Decision, CliError> {
     let mut progress = Progress::new();
-    let r = fibers_bottleneck::certified::decide_auto(a, b, opts, &mut |s: &Stats| {
+    let r = decide_with_progress(a, b, opts, &mut |s: &Stats| {
         progress.update(|| {
             format!(
                 "nodes explored {}, leaves closed {}, LPs {}",
@@ -90,18 +91,7 @@ pub fn run_decide_auto(
         })
     });
     progress.finish();
-    r.map(|r| {
-        (
-            Report {
-                decision: r.decision,
-                method: r.method,
-                found_by: r.found_by,
-                stats: r.stats,
-            },
-            r.fallback,
-        )
-    })
-    .map_err(|e| match e {
+    r.map_err(|e| match e {
         DecideError::ArchitectureMismatch(m) => CliError::BadInput(m),
         DecideError::Internal(m) => CliError::Failed(format!("internal error: {m}")),
     })
@@ -121,6 +111,9 @@ pub fn self_check(cert: &Certificate, a: &Network, b: &Network) -> Result<(), Cl
 
 /// Runs `fibers equiv`.
 pub fn run(args: &EquivArgs) -> Result<(), CliError> {
+    if let Some(tol) = &args.tol {
+        return crate::commands::near::run(args, tol);
+    }
     let (a, b) = load_pair(&args.a, &args.b)?;
     let opts = DecideOptions {
         method: match args.method {
@@ -131,27 +124,11 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
     };
-    let (report, fallback) = run_decide_auto(&a, &b, &opts)?;
+    let mut report = run_decide(&a, &b, &opts)?;
+    // A nearby witness with fewer digits, when there is one (re-certified and checked below).
+    let shortened = fibers_batch::witness::shorten_report(&mut report, &a, &b);
     let s = &report.stats;
-    let (verdict, cert, witness) = match &report.decision {
-        Decision::Equivalent { certificate } => ("equivalent", Some(certificate), None),
-        Decision::NotEquivalent {
-            witness,
-            certificate,
-        } => ("not-equivalent", Some(certificate), Some(witness)),
-        Decision::Undecided => ("undecided", None, None),
-    };
-    // f_A(x), f_B(x) at a witness: from the certificate when it carries them (the checker has
-    // just compared them with exact evaluations), else evaluated here.
-    let outputs = |x: &[Rational]| -> (Vec<Rational>, Vec<Rational>) {
-        match cert.and_then(|c| c.witness.as_ref()) {
-            Some(w) if w.x == x && w.output_a.is_some() && w.output_b.is_some() => (
-                w.output_a.clone().unwrap_or_default(),
-                w.output_b.clone().unwrap_or_default(),
-            ),
-            _ => (a.eval(x), b.eval(x)),
-        }
-    };
+    let cert = report.certificate();
     if let Some(c) = cert {
         self_check(c, &a, &b)?;
         if let Some(path) = &args.cert {
@@ -161,57 +138,81 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         }
     }
     if args.json {
-        let mut obj = serde_json::json!({
-            "verdict": verdict,
-            "method": report.method,
-            "nodes": s.nodes,
-            "leaves": s.leaves,
-            "splits": s.splits,
-            "fixes": s.cheap_fixes + s.lp_fixes,
-            "lps": s.lps,
-            "probes": s.probes,
-        });
-        if let Some(f) = &fallback {
-            obj["fallback"] = serde_json::json!(f);
-        }
-        if let Some(x) = witness {
-            obj["witness"] = vector_to_value(x);
-            let (fa, fb) = outputs(x);
-            obj["output_a"] = vector_to_value(&fa);
-            obj["output_b"] = vector_to_value(&fb);
-            obj["found_by"] = serde_json::json!(report.found_by);
-        }
+        let mut obj = report.to_json(&a, &b);
         if let (Some(p), Some(_)) = (&args.cert, cert) {
             obj["certificate"] = serde_json::json!(p.display().to_string());
         }
-        println!("{obj}");
+        outln!("{obj}")?;
     } else {
-        println!("{}", verdict.replace('-', " "));
-        if let Some(x) = witness {
-            println!("witness x = {}", text(x));
-            let (fa, fb) = outputs(x);
-            println!("  f_A(x) = {}", text(&fa));
-            println!("  f_B(x) = {}", text(&fb));
+        outln!("{}", report.verdict().replace('-', " "))?;
+        if let (Some(x), Some((fa, fb))) = (report.witness(), report.witness_outputs(&a, &b)) {
+            outln!("witness x = {}", text(x))?;
+            outln!("  f_A(x) = {}", text(&fa))?;
+            outln!("  f_B(x) = {}", text(&fb))?;
+            let diff: Vec<Rational> = fa.iter().zip(&fb).map(|(p, q)| p - q).collect();
+            let largest = diff
+                .iter()
+                .map(Rational::abs)
+                .max()
+                .unwrap_or_else(Rational::zero);
+            outln!("  f_A(x) - f_B(x) = {}", text(&diff))?;
+            outln!(
+                "  size of the difference: max |f_A(x) - f_B(x)| = {}",
+                fibers::exact::display::with_approx(&largest)
+            )?;
         }
-        let found = report
-            .found_by
-            .map(|f| format!(" (witness found by {f})"))
-            .unwrap_or_default();
-        println!("method: {}{found}", report.method);
-        if let Some(f) = &fallback {
-            println!("fast path fell back to the tree: {f}");
+        let found = match (report.witness(), report.found_by) {
+            (Some(_), Some(f)) => format!(" (witness found by {f})"),
+            _ => String::new(),
+        };
+        let short = if shortened {
+            " (witness shortened: a nearby point with fewer digits, re-certified)"
+        } else {
+            ""
+        };
+        outln!("method: {}{found}{short}", report.method)?;
+        let regions = report.procedure == Some(fibers::Procedure::Regions);
+        if let Some(f) = &report.fallback {
+            let to = if regions {
+                "the region-wise decision"
+            } else {
+                "the tree"
+            };
+            outln!("fast path fell back to {to}: {f}")?;
         }
-        println!(
-            "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe points",
-            s.nodes,
-            s.leaves,
-            s.splits,
-            s.cheap_fixes + s.lp_fixes,
-            s.lps,
-            s.probes
+        let searched = matches!(
+            report.procedure,
+            Some(fibers::Procedure::Tree | fibers::Procedure::Regions)
         );
+        // The region-wise decision's tree stops at the cells of the layer-1 arrangement.
+        let (what, leaves) = if regions {
+            ("layer-1 cell tree", "cells")
+        } else {
+            ("branch-tree", "leaves")
+        };
+        if !searched {
+            outln!("search: none (decided by the fast path, no branch tree)")?;
+        } else if s.nodes == 0 {
+            outln!(
+                "search: no {what} nodes (the witness is one of the {} probe points evaluated \
+                 first)",
+                s.probes
+            )?;
+        } else {
+            outln!(
+                "search: {} {}nodes, {} {leaves}, {} splits, {} fixed phases, {} LPs, {} probe \
+                 points",
+                s.nodes,
+                if regions { "cell-tree " } else { "" },
+                s.leaves,
+                s.splits,
+                s.cheap_fixes + s.lp_fixes,
+                s.lps,
+                s.probes
+            )?;
+        }
         if let (Some(p), Some(_)) = (&args.cert, cert) {
-            println!("certificate: {} (passes the checker)", p.display());
+            outln!("certificate: {} (passes the checker)", p.display())?;
         }
     }
     if cert.is_none() {

@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::outln;
 use clap::Args;
 use fibers_net::json::{parse_vector_text, vector_to_value};
 use std::path::PathBuf;
@@ -40,12 +41,12 @@ pub fn run(args: &EvalArgs) -> Result<(), CliError> {
         if args.pattern {
             obj["pattern"] = serde_json::json!(net.pattern(&x).to_string());
         }
-        println!("{obj}");
+        outln!("{obj}")?;
     } else {
         let out: Vec<String> = trace.output.iter().map(|r| r.to_string()).collect();
-        println!("{}", out.join(" "));
+        outln!("{}", out.join(" "))?;
         if args.pattern {
-            println!("pattern {}", net.pattern(&x));
+            outln!("pattern {}", net.pattern(&x))?;
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 use crate::error::CliError;
 use crate::load;
+use crate::output::{out, outln};
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
 use fibers_fiber::render::{self, RenderOptions};
@@ -125,9 +126,9 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
     let hidden = d.model.as_ref().is_some_and(|m| !m.hidden.is_empty());
     match args.format {
         Format::Text => {
-            print!("{}", render::to_text(&d, &ropts));
+            out!("{}", render::to_text(&d, &ropts))?;
             if let Some(r) = &report {
-                print!("{}", render::member_text(r, hidden));
+                out!("{}", render::member_text(r, hidden))?;
             }
         }
         Format::Json => {
@@ -135,7 +136,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
             if let Some(r) = &report {
                 render::add_member_json(&mut v, r);
             }
-            println!("{v}");
+            outln!("{v}")?;
         }
         Format::Latex => {
             let mut doc = render::to_latex(&d, &ropts);
@@ -143,7 +144,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
                 let end = doc.rfind("\\end{document}").unwrap_or(doc.len());
                 doc.insert_str(end, &render::member_latex(r));
             }
-            print!("{doc}");
+            out!("{doc}")?;
         }
     }
     if let Some(r) = &report {

@@ -5,6 +5,7 @@
 use super::fiber::describe_with_progress;
 use crate::error::CliError;
 use crate::load;
+use crate::output::outln;
 use crate::progress::Progress;
 use clap::Args;
 use fibers_fiber::{functional_dimension, FunDimError, FunDimOptions, Kind};
@@ -58,7 +59,7 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
     ) && d.part_dimension.is_some();
     let agree = dim.map(|x| x == f.corank());
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "rank": f.rank,
@@ -71,39 +72,39 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
                 "formula": d.formula.as_ref().map(|x| x.value),
                 "agree": if described { agree } else { None },
             })
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "functional dimension (rank of the Jacobian over Q): {}",
             f.rank
-        );
-        println!("parameters D: {}", f.params);
-        println!("D - rank: {}", f.corank());
-        println!(
+        )?;
+        outln!("parameters D: {}", f.params)?;
+        outln!("D - rank: {}", f.corank())?;
+        outln!(
             "linear regions: {} ({} points, {} per region)",
             f.regions,
             f.points,
             net.arch().n0 + 1
-        );
+        )?;
         if described {
-            println!(
+            outln!(
                 "dimension of the fiber: {} ({})",
                 dim.map_or("unknown".into(), |x| x.to_string()),
                 d.dimension_source()
-            );
+            )?;
             if let Some(fm) = &d.formula {
-                println!("docs/theory.md §8 formula: {}", fm.value);
+                outln!("docs/theory.md §8 formula: {}", fm.value)?;
             }
-            println!(
+            outln!(
                 "D - rank = dim Fib: {}",
                 match agree {
                     Some(true) => "yes",
                     Some(false) => "NO",
                     None => "unknown",
                 }
-            );
+            )?;
         } else {
-            println!("dimension of the fiber: no description ({})", d.kind.name());
+            outln!("dimension of the fiber: no description ({})", d.kind.name())?;
         }
     }
     if args.check && described && agree != Some(true) {

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod align;
 pub mod batch;
 pub mod canon;
 pub mod check;
@@ -11,4 +12,5 @@ pub mod equiv;
 pub mod eval;
 pub mod fiber;
 pub mod fundim;
+pub mod near;
 pub mod sample;

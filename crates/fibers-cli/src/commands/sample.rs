@@ -6,9 +6,9 @@ use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::Args;
+use fibers::fiber::orbit::{self, Lcg};
+use fibers::{decide_with_progress, DecideOptions, Method, Outcome};
 use fibers_net::Network;
-use fibers_tree::moves::{self, Lcg};
-use fibers_tree::{DecideOptions, Decision};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -67,9 +67,9 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             let mut rng = Lcg::new(args.seed);
             (0..args.count)
                 .map(|_| {
-                    let mut n = moves::random_permute(&net, &mut rng);
-                    n = moves::random_positive_scaling(&n, &mut rng);
-                    if let Some(m) = moves::dead_change(&n, &mut rng) {
+                    let mut n = orbit::random_permute(&net, &mut rng);
+                    n = orbit::random_positive_scaling(&n, &mut rng);
+                    if let Some(m) = orbit::dead_change(&n, &mut rng) {
                         n = m;
                     }
                     Some(n)
@@ -89,18 +89,22 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
         };
         if args.certify {
             let mut pr = Progress::new();
-            let r = fibers_tree::decide(&net, s, &DecideOptions::default(), &mut |st| {
+            let opts = DecideOptions {
+                method: Method::Tree,
+                ..DecideOptions::default()
+            };
+            let r = decide_with_progress(&net, s, &opts, &mut |st| {
                 pr.update(|| format!("certifying sample {i}: nodes {}", st.nodes))
             })
             .map_err(|e| CliError::Failed(format!("internal error: {e}")))?;
             pr.finish();
-            if !matches!(r.decision, Decision::Equivalent { .. }) {
+            if !matches!(r.outcome, Outcome::Equivalent { .. }) {
                 bad += 1;
                 eprintln!("fibers: sample {i} is NOT equivalent to the network");
             }
         }
         writeln!(out, "{}", fibers_net::json::network_to_value(s))
-            .map_err(|e| CliError::Failed(format!("cannot write to stdout: {e}")))?;
+            .map_err(crate::output::stdout_error)?;
     }
     if bad > 0 {
         return Err(CliError::Failed(format!(

@@ -5,8 +5,8 @@
 use fibers_check::{check, CheckOptions, Verdict};
 use fibers_exact::Rational;
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::{random_network_with_roles, Lcg, Role};
-use fibers_tree::{decide, DecideOptions, Decision};
+use fibers_testkit::moves::{random_network_with_roles, Lcg, Role};
+use fibers_tree::{run, Outcome, TreeOptions};
 
 /// Bottleneck architectures (`n1 ≤ n0`).
 pub const BOTTLENECK: [(usize, usize, usize, usize); 5] = [
@@ -54,9 +54,9 @@ pub fn crossing_base(rng: &mut Lcg, a: Architecture) -> Network {
 /// Decides and checks the certificate (also against swapped roles of the hash check);
 /// returns the verdict.
 pub fn decide_checked(a: &Network, b: &Network) -> (Verdict, Option<Vec<Rational>>) {
-    let r = decide(a, b, &DecideOptions::default(), &mut |_| {}).expect("decide runs");
-    match r.decision {
-        Decision::Equivalent { certificate } => {
+    let r = run(a, b, &TreeOptions::default(), &mut |_| {}).expect("decide runs");
+    match r.outcome {
+        Outcome::Equivalent { certificate } => {
             assert_eq!(
                 check(&certificate, a, b, CheckOptions::default()),
                 Ok(Verdict::Equivalent),
@@ -64,7 +64,7 @@ pub fn decide_checked(a: &Network, b: &Network) -> (Verdict, Option<Vec<Rational
             );
             (Verdict::Equivalent, None)
         }
-        Decision::NotEquivalent {
+        Outcome::NotEquivalent {
             witness,
             certificate,
         } => {
@@ -76,7 +76,7 @@ pub fn decide_checked(a: &Network, b: &Network) -> (Verdict, Option<Vec<Rational
             assert_ne!(a.eval(&witness), b.eval(&witness));
             (Verdict::NotEquivalent, Some(witness))
         }
-        Decision::Undecided => panic!("no budget was set"),
+        Outcome::Undecided => panic!("no budget was set"),
     }
 }
 

@@ -2,7 +2,7 @@
 //! `fibers-tree` and `fibers-regions`.
 
 use fibers_exact::Rational;
-use fibers_tree::moves::Lcg;
+use fibers_testkit::moves::Lcg;
 use serde_json::Value;
 
 /// All JSON pointers to numbers or number strings inside the proof nodes and the witness.

@@ -5,65 +5,16 @@
 //! [`hidden_shift`] below [`t_min`], [`flip_uncompensated`], [`perturb`]) are expected to
 //! change it for generic parameters. The exact decider is the referee for both claims.
 //!
-//! Randomness comes from [`Lcg`], a small deterministic generator, so every test case is
-//! reproducible from its seed.
+//! The production moves M1–M3 (and [`Lcg`]) live in `fibers_fiber::orbit` and are re-exported
+//! here, so a test reads every move from one place.
 
 use fibers_exact::Rational;
 use fibers_net::{Architecture, Layer, Network};
 
-/// A 64-bit linear congruential generator (Knuth's MMIX constants), output scrambled by
-/// taking the high bits. Deterministic and portable; not for cryptography.
-#[derive(Clone, Debug)]
-pub struct Lcg(u64);
-
-impl Lcg {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        let mut g = Lcg(seed ^ 0x9E37_79B9_7F4A_7C15);
-        g.next_u64();
-        g
-    }
-    /// The next 64 random bits (the high half of two steps).
-    pub fn next_u64(&mut self) -> u64 {
-        let mut step = || {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            self.0 >> 32
-        };
-        (step() << 32) | step()
-    }
-    /// A uniform integer in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-    /// A uniform integer in `lo..=hi`.
-    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next_u64() % (hi - lo + 1) as u64) as i64
-    }
-    /// A fair coin.
-    pub fn coin(&mut self) -> bool {
-        self.next_u64() & 1 == 1
-    }
-    /// A nonzero rational `p/q` with `1 ≤ |p| ≤ 9`, `q ∈ {1, 2, 3, 4, 5}`.
-    pub fn nonzero(&mut self) -> Rational {
-        let p = self.range(1, 9) * if self.coin() { 1 } else { -1 };
-        Rational::ratio(p, self.range(1, 5))
-    }
-    /// A positive rational `p/q` with `1 ≤ p ≤ 9`, `q ∈ {1, …, 5}`.
-    pub fn positive(&mut self) -> Rational {
-        Rational::ratio(self.range(1, 9), self.range(1, 5))
-    }
-    /// A random permutation of `0..n`.
-    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
-        let mut p: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            p.swap(i, self.below(i + 1));
-        }
-        p
-    }
-}
+pub use fibers_fiber::orbit::{
+    dead_change, incoming, is_hidden, outgoing, permute, random_permute, random_positive_scaling,
+    scale_layer1, scale_layer2, set_in, set_out, Lcg,
+};
 
 /// The role a layer-2 neuron is given by [`random_network_with_roles`] (docs/theory.md §4, on the
 /// orthant `U`).
@@ -140,31 +91,6 @@ pub fn set_role(net: &mut Network, k: usize, role: Role, rng: &mut Lcg) {
     }
 }
 
-/// `(w_k, β_k)` of layer-2 neuron `k`: row `k` of `W2` followed by `b2[k]`.
-pub fn incoming(net: &Network, k: usize) -> Vec<Rational> {
-    let mut v = net.w2()[k].clone();
-    v.push(net.b2()[k].clone());
-    v
-}
-
-fn set_in(net: &mut Network, k: usize, wb: &[Rational]) {
-    let n1 = net.arch().n1;
-    let l2 = net.layer_mut(2);
-    l2.weight[k] = wb[..n1].to_vec();
-    l2.bias[k] = wb[n1].clone();
-}
-
-/// `v_k`: column `k` of `W3`.
-pub fn outgoing(net: &Network, k: usize) -> Vec<Rational> {
-    net.w3().iter().map(|row| row[k].clone()).collect()
-}
-
-fn set_out(net: &mut Network, k: usize, v: &[Rational]) {
-    for (o, x) in v.iter().enumerate() {
-        net.layer_mut(3).weight[o][k] = x.clone();
-    }
-}
-
 /// The role of layer-2 neuron `k` on the orthant (docs/theory.md §4).
 pub fn role_of(net: &Network, k: usize) -> Role {
     let wb = incoming(net, k);
@@ -177,95 +103,6 @@ pub fn role_of(net: &Network, k: usize) -> Role {
     } else {
         Role::Crossing
     }
-}
-
-/// **M1**: layer-1 neuron `i` of the result is neuron `p1[i]` of `net`, layer-2 neuron `k` is
-/// `p2[k]`. `p1`, `p2` must be permutations of `0..n1`, `0..n2`.
-pub fn permute(net: &Network, p1: &[usize], p2: &[usize]) -> Network {
-    let a = net.arch();
-    let mut out = Network::zeros(a);
-    for (i, &src) in p1.iter().enumerate() {
-        out.layer_mut(1).weight[i] = net.w1()[src].clone();
-        out.layer_mut(1).bias[i] = net.b1()[src].clone();
-    }
-    for (k, &src) in p2.iter().enumerate() {
-        out.layer_mut(2).weight[k] = p1.iter().map(|&j| net.w2()[src][j].clone()).collect();
-        out.layer_mut(2).bias[k] = net.b2()[src].clone();
-        for o in 0..a.n3 {
-            out.layer_mut(3).weight[o][k] = net.w3()[o][src].clone();
-        }
-    }
-    out.layer_mut(3).bias = net.b3().to_vec();
-    out
-}
-
-/// **M1** with random permutations of both hidden layers.
-pub fn random_permute(net: &Network, rng: &mut Lcg) -> Network {
-    let a = net.arch();
-    permute(net, &rng.permutation(a.n1), &rng.permutation(a.n2))
-}
-
-/// **M2** (for `λ > 0`): `(a_j, c_j) → λ(a_j, c_j)`, column `j` of `W2` divided by `λ`.
-/// With `λ < 0` this is the near miss "negative layer-1 scaling". Panics if `λ = 0`.
-pub fn scale_layer1(net: &Network, j: usize, lambda: &Rational) -> Network {
-    let inv = lambda.recip().expect("nonzero factor");
-    let mut out = net.clone();
-    for x in out.layer_mut(1).weight[j].iter_mut() {
-        *x = &*x * lambda;
-    }
-    out.layer_mut(1).bias[j] = &out.b1()[j] * lambda;
-    for row in out.layer_mut(2).weight.iter_mut() {
-        row[j] = &row[j] * &inv;
-    }
-    out
-}
-
-/// **M2** for layer 2: `(w_k, β_k) → μ(w_k, β_k)`, `v_k → v_k/μ`. Panics if `μ = 0`.
-pub fn scale_layer2(net: &Network, k: usize, mu: &Rational) -> Network {
-    let inv = mu.recip().expect("nonzero factor");
-    let mut out = net.clone();
-    let wb: Vec<Rational> = incoming(net, k).iter().map(|x| x * mu).collect();
-    set_in(&mut out, k, &wb);
-    let v: Vec<Rational> = outgoing(net, k).iter().map(|x| x * &inv).collect();
-    set_out(&mut out, k, &v);
-    out
-}
-
-/// **M2** with random positive factors on every hidden neuron.
-pub fn random_positive_scaling(net: &Network, rng: &mut Lcg) -> Network {
-    let a = net.arch();
-    let mut out = net.clone();
-    for j in 0..a.n1 {
-        out = scale_layer1(&out, j, &rng.positive());
-    }
-    for k in 0..a.n2 {
-        out = scale_layer2(&out, k, &rng.positive());
-    }
-    out
-}
-
-/// **M3**: every dead layer-2 neuron gets new random `(w, β) ≤ 0` and a new random `v`; every
-/// null neuron (`v = 0`) gets new random `(w, β)`. `None` if there is no dead or null neuron.
-pub fn dead_change(net: &Network, rng: &mut Lcg) -> Option<Network> {
-    let a = net.arch();
-    let mut out = net.clone();
-    let mut changed = false;
-    for k in 0..a.n2 {
-        let wb = incoming(net, k);
-        let v_zero = outgoing(net, k).iter().all(Rational::is_zero);
-        if v_zero {
-            let new: Vec<Rational> = (0..=a.n1).map(|_| rng.nonzero()).collect();
-            set_in(&mut out, k, &new);
-            changed = true;
-        } else if wb.iter().all(|x| !x.is_positive()) {
-            let new: Vec<Rational> = (0..=a.n1).map(|_| -rng.positive()).collect();
-            set_in(&mut out, k, &new);
-            let v: Vec<Rational> = (0..a.n3).map(|_| rng.nonzero()).collect();
-            set_out(&mut out, k, &v);
-            changed = true;
-        }
-    }
-    changed.then_some(out)
 }
 
 /// **M4**: among the linear layer-2 neurons (`(w, β) ≥ 0`, `v ≠ 0`), moves each `v_k β_k`
@@ -410,17 +247,6 @@ pub fn split_into_slot(
         .collect();
     set_out(&mut out, k, &vk);
     out
-}
-
-/// Whether layer-1 neuron `h` is hidden (docs/theory.md §4): every layer-2 neuron with `v ≠ 0` has
-/// `β ≤ 0` and `w_i ≤ 0` for all `i ≠ h`.
-pub fn is_hidden(net: &Network, h: usize) -> bool {
-    let a = net.arch();
-    (0..a.n2).all(|k| {
-        outgoing(net, k).iter().all(Rational::is_zero)
-            || (!net.b2()[k].is_positive()
-                && (0..a.n1).all(|i| i == h || !net.w2()[k][i].is_positive()))
-    })
 }
 
 /// Makes layer-1 neuron `h` hidden by flipping to `≤ 0` the signs the definition constrains

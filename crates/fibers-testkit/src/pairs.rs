@@ -1,10 +1,10 @@
 //! Seeded small pairs of networks for the batch tests and the throughput example: a third
-//! related by a symmetry move of docs/theory.md §5 (equivalent), a third by a small perturbation of
-//! one parameter (usually not equivalent), a third independent random networks.
+//! related by a symmetry move of docs/theory.md §5 (equivalent), a third by a small perturbation
+//! of one parameter (usually not equivalent), a third independent random networks.
 
+use crate::moves::{perturb, random_network, random_symmetry, Lcg};
 use fibers_exact::Rational;
 use fibers_net::{Architecture, Network};
-use fibers_tree::moves::{perturb, random_network, random_symmetry, Lcg};
 
 /// The pair with this seed, and how B was made from A.
 pub fn pair(seed: u64) -> (Network, Network, &'static str) {

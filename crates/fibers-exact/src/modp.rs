@@ -1,0 +1,372 @@
+//! Rank over a prime field: a fast, valid **lower bound** for the rank over `Q`.
+//!
+//! A rational matrix whose entries all have denominators prime to `p` reduces to a matrix over
+//! `F_p`. Every minor of the reduction is the reduction of the rational minor (times a unit), so
+//! a minor that is nonzero mod `p` is nonzero over `Q`: **rank mod p ≤ rank over Q**, always.
+//! The two agree unless `p` divides every maximal nonzero minor, which for a large prime
+//! ([`PRIMES`] are about `2^61`) is rare. Use the result as a certified lower bound, never as
+//! an upper bound.
+//!
+//! - [`rank_mod_p`]: rank of a dense rational matrix given as rows.
+//! - [`EchelonModP`]: a streaming, sparse row-echelon builder over one prime: push rows one at
+//!   a time (as sparse `(column, value)` lists), read the rank at any moment. Columns with a
+//!   smaller index are eliminated first, so the caller chooses the elimination order by
+//!   numbering columns (local variables first keeps fill-in small).
+//! - [`reduce`]: one rational modulo `p` (`None` when `p` divides the denominator).
+//!
+//! ```
+//! use fibers_exact::modp::rank_mod_p;
+//! use fibers_exact::Rational;
+//!
+//! let r = |n: i64, d: i64| Rational::ratio(n, d);
+//! let rows = vec![
+//!     vec![r(1, 2), r(1, 3)],
+//!     vec![r(3, 2), r(1, 1)], // 3 × the first row
+//! ];
+//! assert_eq!(rank_mod_p(&rows), 1);
+//! ```
+
+use crate::integer::Integer;
+use crate::rational::Rational;
+
+/// Primes just below `2^62` and `2^61` used by [`rank_mod_p`], in the order tried.
+///
+/// Each is checked prime by a deterministic Miller–Rabin test in this module's tests.
+pub const PRIMES: [u64; 4] = [
+    2_305_843_009_213_693_951, // 2^61 − 1 (Mersenne)
+    4_611_686_018_427_387_847, // 2^62 − 57
+    4_611_686_018_427_387_817, // 2^62 − 87
+    4_611_686_018_427_387_787, // 2^62 − 117
+];
+
+/// `a · b mod p`.
+#[inline]
+pub fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
+    ((u128::from(a) * u128::from(b)) % u128::from(p)) as u64
+}
+
+/// `a + b mod p` for `a, b < p`.
+#[inline]
+pub fn add_mod(a: u64, b: u64, p: u64) -> u64 {
+    let s = u128::from(a) + u128::from(b);
+    (s % u128::from(p)) as u64
+}
+
+/// `a − b mod p` for `a, b < p`.
+#[inline]
+pub fn sub_mod(a: u64, b: u64, p: u64) -> u64 {
+    if a >= b {
+        a - b
+    } else {
+        p - (b - a)
+    }
+}
+
+/// `a^e mod p`.
+pub fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
+    let mut r = 1 % p;
+    a %= p;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = mul_mod(r, a, p);
+        }
+        a = mul_mod(a, a, p);
+        e >>= 1;
+    }
+    r
+}
+
+/// The inverse of `a ≠ 0 mod p` (`p` prime), by Fermat.
+pub fn inv_mod(a: u64, p: u64) -> u64 {
+    debug_assert!(a % p != 0, "inv_mod of zero");
+    pow_mod(a, p - 2, p)
+}
+
+/// `|n| mod p` of an arbitrary-precision integer, and its sign folded in.
+fn integer_mod(n: &Integer, p: u64) -> u64 {
+    if let Some(v) = n.to_i64() {
+        let r = (i128::from(v)).rem_euclid(i128::from(p));
+        return r as u64;
+    }
+    #[cfg(not(feature = "gmp"))]
+    let digits: Vec<u64> = n.0.magnitude().iter_u64_digits().collect();
+    #[cfg(feature = "gmp")]
+    let digits: Vec<u64> = n.0.to_digits::<u64>(rug::integer::Order::Lsf);
+    // Horner from the most significant 64-bit digit: r ← r·2^64 + d.
+    let base = ((1u128 << 64) % u128::from(p)) as u64;
+    let mut r = 0u64;
+    for &d in digits.iter().rev() {
+        r = add_mod(mul_mod(r, base, p), d % p, p);
+    }
+    if n.signum() < 0 {
+        sub_mod(0, r, p)
+    } else {
+        r
+    }
+}
+
+/// `q mod p`, or `None` when `p` divides the denominator of `q`.
+pub fn reduce(q: &Rational, p: u64) -> Option<u64> {
+    let num = integer_mod(&q.numer(), p);
+    if q.is_integer() {
+        return Some(num);
+    }
+    let den = integer_mod(&q.denom(), p);
+    if den == 0 {
+        return None;
+    }
+    Some(mul_mod(num, inv_mod(den, p), p))
+}
+
+/// A row in sparse form: `(column, value mod p)` pairs with increasing columns and nonzero
+/// values.
+pub type SparseRow = Vec<(usize, u64)>;
+
+/// A streaming row-echelon form over `F_p` for sparse rows.
+///
+/// Each stored pivot row has leading coefficient 1 at a column no other pivot row leads at.
+/// [`EchelonModP::push`] reduces the new row by the pivot rows (always on its leading column,
+/// so smaller column indices are eliminated first) and keeps it when something nonzero is
+/// left. The number of kept rows is the rank mod `p` of everything pushed.
+#[derive(Clone, Debug)]
+pub struct EchelonModP {
+    p: u64,
+    pivots: Vec<Option<SparseRow>>,
+    rank: usize,
+}
+
+impl EchelonModP {
+    /// An empty echelon form over `F_p` for rows with `cols` columns (`p` must be prime).
+    pub fn new(p: u64, cols: usize) -> Self {
+        EchelonModP {
+            p,
+            pivots: vec![None; cols],
+            rank: 0,
+        }
+    }
+
+    /// The prime.
+    pub fn prime(&self) -> u64 {
+        self.p
+    }
+
+    /// The number of columns.
+    pub fn cols(&self) -> usize {
+        self.pivots.len()
+    }
+
+    /// The rank mod `p` of all rows pushed so far.
+    pub fn rank(&self) -> usize {
+        self.rank
+    }
+
+    /// Whether column `c` has a pivot.
+    pub fn has_pivot(&self, c: usize) -> bool {
+        self.pivots[c].is_some()
+    }
+
+    /// Pushes a sparse row (entries reduced mod `p` by the caller; zeros and unsorted or
+    /// repeated columns are accepted and combined). Returns whether the rank grew.
+    ///
+    /// Panics if a column is out of range.
+    pub fn push(&mut self, row: SparseRow) -> bool {
+        let p = self.p;
+        let mut row = normalise(row, p);
+        for &(c, _) in &row {
+            assert!(
+                c < self.pivots.len(),
+                "EchelonModP::push: column {c} out of range"
+            );
+        }
+        loop {
+            let Some(&(lead, coef)) = row.first() else {
+                return false;
+            };
+            match &self.pivots[lead] {
+                Some(piv) => {
+                    row = axpy(&row, sub_mod(0, coef, p), piv, p);
+                }
+                None => {
+                    let inv = inv_mod(coef, p);
+                    for e in &mut row {
+                        e.1 = mul_mod(e.1, inv, p);
+                    }
+                    self.pivots[lead] = Some(row);
+                    self.rank += 1;
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Pushes a dense rational row (reduced mod `p`). Returns `None` when `p` divides a
+    /// denominator (nothing is pushed then), else whether the rank grew.
+    pub fn push_rational(&mut self, row: &[Rational]) -> Option<bool> {
+        let sparse = sparse_mod(row.iter().enumerate(), self.p)?;
+        Some(self.push(sparse))
+    }
+
+    /// Pushes a sparse rational row `(column, value)`. Returns `None` when `p` divides a
+    /// denominator (nothing is pushed then), else whether the rank grew.
+    pub fn push_sparse_rational<'a>(
+        &mut self,
+        row: impl IntoIterator<Item = (usize, &'a Rational)>,
+    ) -> Option<bool> {
+        let sparse = sparse_mod(row, self.p)?;
+        Some(self.push(sparse))
+    }
+}
+
+/// Reduces `(column, rational)` pairs mod `p`, dropping zeros; `None` on a vanishing
+/// denominator.
+pub fn sparse_mod<'a>(
+    row: impl IntoIterator<Item = (usize, &'a Rational)>,
+    p: u64,
+) -> Option<SparseRow> {
+    let mut out = Vec::new();
+    for (c, q) in row {
+        if q.is_zero() {
+            continue;
+        }
+        let v = reduce(q, p)?;
+        if v != 0 {
+            out.push((c, v));
+        }
+    }
+    Some(out)
+}
+
+/// Sorts by column, merges repeated columns, drops zeros.
+fn normalise(mut row: SparseRow, p: u64) -> SparseRow {
+    if !row.windows(2).all(|w| w[0].0 < w[1].0) {
+        row.sort_unstable_by_key(|e| e.0);
+        let mut merged: SparseRow = Vec::with_capacity(row.len());
+        for (c, v) in row {
+            match merged.last_mut() {
+                Some(last) if last.0 == c => last.1 = add_mod(last.1, v % p, p),
+                _ => merged.push((c, v % p)),
+            }
+        }
+        row = merged;
+    }
+    row.retain(|e| e.1 % p != 0);
+    for e in &mut row {
+        e.1 %= p;
+    }
+    row
+}
+
+/// `x + a·y` for sorted sparse rows.
+fn axpy(x: &SparseRow, a: u64, y: &SparseRow, p: u64) -> SparseRow {
+    let mut out = Vec::with_capacity(x.len() + y.len());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() || j < y.len() {
+        let take_x = j >= y.len() || (i < x.len() && x[i].0 < y[j].0);
+        let take_y = i >= x.len() || (j < y.len() && y[j].0 < x[i].0);
+        if take_x {
+            out.push(x[i]);
+            i += 1;
+        } else if take_y {
+            out.push((y[j].0, mul_mod(a, y[j].1, p)));
+            j += 1;
+        } else {
+            let v = add_mod(x[i].1, mul_mod(a, y[j].1, p), p);
+            if v != 0 {
+                out.push((x[i].0, v));
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    out
+}
+
+/// The rank over `F_p` of the rational matrix with the given rows, for the first prime of
+/// [`PRIMES`] that divides no denominator; a valid lower bound for the rank over `Q`.
+///
+/// Rows may have different lengths (missing entries are zero). If every prime of [`PRIMES`]
+/// divides some denominator (possible only for entries with astronomically large
+/// denominators), returns `0`, which is still a valid lower bound.
+pub fn rank_mod_p(rows: &[Vec<Rational>]) -> usize {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    'primes: for &p in &PRIMES {
+        let mut ech = EchelonModP::new(p, cols);
+        for row in rows {
+            if ech.push_rational(row).is_none() {
+                continue 'primes;
+            }
+        }
+        return ech.rank();
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_prime(n: u64) -> bool {
+        if n < 2 {
+            return false;
+        }
+        for q in [2u64, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37] {
+            if n % q == 0 {
+                return n == q;
+            }
+        }
+        let mut d = n - 1;
+        let mut s = 0;
+        while d % 2 == 0 {
+            d /= 2;
+            s += 1;
+        }
+        'witness: for a in [2u64, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37] {
+            let mut x = pow_mod(a, d, n);
+            if x == 1 || x == n - 1 {
+                continue;
+            }
+            for _ in 1..s {
+                x = mul_mod(x, x, n);
+                if x == n - 1 {
+                    continue 'witness;
+                }
+            }
+            return false;
+        }
+        true
+    }
+
+    #[test]
+    fn primes_are_prime() {
+        for p in PRIMES {
+            assert!(is_prime(p), "{p}");
+        }
+        assert!(!is_prime(PRIMES[0] - 2));
+    }
+
+    #[test]
+    fn reduce_big_and_negative() {
+        let p = PRIMES[0];
+        let big: Rational = "123456789012345678901234567890/7".parse().unwrap();
+        let v = reduce(&big, p).unwrap();
+        assert_eq!(
+            mul_mod(v, 7, p),
+            reduce(&"123456789012345678901234567890".parse().unwrap(), p).unwrap()
+        );
+        let neg = Rational::from(-3);
+        assert_eq!(reduce(&neg, p), Some(p - 3));
+        let bad = Rational::new(Integer::one(), Integer::from(p)).unwrap();
+        assert_eq!(reduce(&bad, p), None);
+    }
+
+    #[test]
+    fn echelon_sparse() {
+        let p = PRIMES[0];
+        let mut e = EchelonModP::new(p, 3);
+        assert!(e.push(vec![(0, 1), (2, 1)]));
+        assert!(!e.push(vec![(2, 2), (0, 2)]));
+        assert!(e.push(vec![(1, 5)]));
+        assert!(!e.push(vec![]));
+        assert_eq!(e.rank(), 2);
+    }
+}

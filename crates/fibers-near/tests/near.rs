@@ -1,0 +1,183 @@
+//! Near-equivalence on float32 copies, checker acceptance and rejection, and soundness of the
+//! certified bound against exact evaluation at sampled points.
+
+use fibers_check::within::{
+    check_near, difference_at, near_from_value, near_to_value, InputBox, NearClaim,
+};
+use fibers_exact::Rational;
+use fibers_near::testing::{random_f64_network, round_f32, scaled_permuted_f32};
+use fibers_near::{near, NearOptions, NearVerdict};
+use fibers_net::random::{random_network, Lcg};
+use fibers_net::{Architecture, Network};
+
+fn unit_box(n: usize, lo: i64, hi: i64) -> InputBox {
+    InputBox {
+        lo: vec![Rational::from(lo); n],
+        hi: vec![Rational::from(hi); n],
+    }
+}
+
+fn opts(tol: Rational, bx: InputBox) -> NearOptions {
+    let mut o = NearOptions::new(tol, bx);
+    o.samples = 400;
+    o.max_nodes = Some(200);
+    // A finer grid only in low input dimension (keeps the test fast).
+    o.max_cells = if o.input_box.lo.len() <= 2 { 64 } else { 1 };
+    o
+}
+
+/// Adds `d` to every output bias.
+fn shift_outputs(n: &Network, d: &Rational) -> Network {
+    let mut m = n.clone();
+    for b in m.layer_mut(3).bias.iter_mut() {
+        *b += d;
+    }
+    m
+}
+
+/// The float32 case: permutation recovered, bounds within 10× of the sampled difference,
+/// certificate accepted, and rejected once B is perturbed by 10·ε.
+fn float32_case(a: &Network, b: &Network, back: Option<&[Vec<usize>; 2]>, bx: InputBox) {
+    // First pass with a loose tolerance gives the bound; then ε = the bound.
+    let r0 = near(a, b, &opts(Rational::one(), bx.clone())).unwrap();
+    assert!(r0.matched, "rows must match");
+    if let Some(back) = back {
+        assert_eq!(r0.alignment.layer1.permutation, back[0]);
+        assert_eq!(r0.alignment.layer2.permutation, back[1]);
+    }
+    // Dense sampling: the best of many points, exactly evaluated.
+    let dense = fibers_near::search::search(a, b, &bx, 4000, 8, 7).difference;
+    assert!(!dense.is_zero());
+    let ratio = r0.upper.to_f64_lossy() / dense.to_f64_lossy();
+    eprintln!(
+        "arch {} ‖B*−A‖max {:.3e} rel {:.3e} upper {:.3e} sampled {:.3e} ratio {ratio:.2}",
+        a.arch(),
+        r0.param_max.to_f64_lossy(),
+        r0.param_rel,
+        r0.upper.to_f64_lossy(),
+        dense.to_f64_lossy()
+    );
+    assert!(
+        r0.upper >= dense,
+        "unsound: bound below a sampled difference"
+    );
+    // Within 10× for low input dimension (the grid tightens the intervals); interval
+    // propagation loses about √width per hidden layer in higher dimension (docs/near.md).
+    let limit = if a.arch().n0 <= 2 { 10.0 } else { 40.0 };
+    assert!(ratio <= limit, "bound {ratio}× the sampled difference");
+    let eps = r0.upper.clone();
+    let r = near(a, b, &opts(eps.clone(), bx.clone())).unwrap();
+    assert_eq!(r.verdict, NearVerdict::Within);
+    let cert = r.certificate.clone().unwrap();
+    // JSON round trip, then the checker.
+    let back_cert = near_from_value(&near_to_value(&cert), "test").unwrap();
+    assert_eq!(back_cert, cert);
+    assert_eq!(check_near(&cert, a, b, true), Ok(true));
+    // B perturbed by 10·ε: the checker rejects the certificate (hashes off: the kernel itself).
+    let bad = shift_outputs(b, &(&eps * &Rational::from(10)));
+    assert!(check_near(&cert, a, &bad, false).is_err());
+    // And the engine finds a witness there.
+    let rb = near(a, &bad, &opts(eps.clone(), bx.clone())).unwrap();
+    assert_eq!(rb.verdict, NearVerdict::NotWithin);
+    let wc = rb.certificate.unwrap();
+    assert!(matches!(wc.claim, NearClaim::NotWithin { .. }));
+    assert_eq!(check_near(&wc, a, &bad, true), Ok(false));
+}
+
+#[test]
+fn scaled_permuted_float32_copies() {
+    for (arch, seed) in [
+        (Architecture::new(2, 16, 8, 2), 1u64),
+        (Architecture::new(8, 24, 12, 3), 2),
+        (Architecture::new(16, 32, 16, 10), 3),
+    ] {
+        let a = round_f32(&random_f64_network(arch, seed));
+        let (b, back) = scaled_permuted_f32(&a, seed);
+        float32_case(&a, &b, Some(&back), unit_box(arch.n0, 0, 1));
+    }
+}
+
+#[test]
+fn float64_to_float32_round_trip() {
+    for (arch, seed) in [
+        (Architecture::new(2, 16, 8, 2), 11u64),
+        (Architecture::new(16, 32, 16, 10), 12),
+    ] {
+        let a = random_f64_network(arch, seed);
+        let b = round_f32(&a);
+        let id: [Vec<usize>; 2] = [(0..arch.n1).collect(), (0..arch.n2).collect()];
+        float32_case(&a, &b, Some(&id), unit_box(arch.n0, -1, 1));
+    }
+}
+
+#[test]
+fn exact_symmetric_image_is_equivalent() {
+    let a = random_network(Architecture::new(2, 4, 3, 1), &mut Lcg::new(5));
+    // An exact image: layer-1 neuron 0 scaled by 3, neurons 1 and 2 swapped.
+    let al = fibers_check::within::Alignment {
+        layer1: fibers_check::within::LayerAlignment {
+            permutation: vec![0, 2, 1, 3],
+            scales: vec![
+                Rational::from(3),
+                Rational::one(),
+                Rational::one(),
+                Rational::one(),
+            ],
+        },
+        layer2: fibers_check::within::LayerAlignment::identity(3),
+    };
+    let b = fibers_check::within::apply_alignment(&a, &al).unwrap();
+    let r = near(&a, &b, &opts(Rational::ratio(1, 1000), unit_box(2, -1, 1))).unwrap();
+    assert_eq!(r.verdict, NearVerdict::Equivalent);
+    assert!(r.param_max.is_zero());
+    assert!(r.upper.is_zero());
+}
+
+/// Soundness: for random pairs (small rational networks and perturbed or unrelated partners),
+/// the certified bound is never below the difference at sampled points of the box, evaluated
+/// exactly.
+#[test]
+fn bound_is_sound_on_random_pairs() {
+    let mut rng = Lcg::new(99);
+    for seed in 0..24u64 {
+        let arch = Architecture::new(1 + (seed as usize % 3), 3, 3, 1 + (seed as usize % 2));
+        let a = random_network(arch, &mut rng);
+        let b = if seed % 3 == 0 {
+            random_network(arch, &mut rng)
+        } else {
+            let p: Vec<Rational> = a
+                .params()
+                .iter()
+                .map(|x| x + &Rational::ratio(rng.range(-3, 3), 64))
+                .collect();
+            Network::from_params(arch, &p).unwrap()
+        };
+        let bx = InputBox {
+            lo: (0..arch.n0)
+                .map(|_| Rational::from(rng.range(-3, 0)))
+                .collect(),
+            hi: (0..arch.n0)
+                .map(|_| Rational::from(rng.range(1, 3)))
+                .collect(),
+        };
+        let mut o = opts(Rational::zero(), bx.clone());
+        o.exact = false;
+        o.max_cells = 16;
+        let r = near(&a, &b, &o).unwrap();
+        let mut prng = Lcg::new(seed);
+        for _ in 0..300 {
+            let x: Vec<Rational> = (0..arch.n0)
+                .map(|k| {
+                    let t = Rational::ratio(prng.range(0, 1024), 1024);
+                    &bx.lo[k] + &(&t * &(&bx.hi[k] - &bx.lo[k]))
+                })
+                .collect();
+            let d = difference_at(&a, &b, &x);
+            assert!(
+                r.upper >= d,
+                "seed {seed}: bound below f at a sampled point"
+            );
+        }
+        assert!(r.upper >= r.witness.difference);
+    }
+}
