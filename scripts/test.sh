@@ -8,3 +8,5 @@ echo "== tests, num-bigint backend ==" >&2
 cargo test --release --workspace
 echo "== tests, GMP backend ==" >&2
 cargo test --release --workspace --features fibers-exact/gmp
+echo "== Python package (pip install ./python, pytest) ==" >&2
+bash scripts/test-python.sh

@@ -29,9 +29,11 @@ fn temp_dir(tag: &str) -> PathBuf {
 #[test]
 fn json_report_has_laws_and_lie_count() {
     let net = fixture("fixtures/conserve/s2_2221_hidden.json");
-    let (code, out, err) = run(&["conserve", &net, "--json"]);
+    let (code, out, err) = run(&["conserve", &net, "--json", "--exhaustive"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["mode"], "exhaustive");
+    assert_eq!(v["certification"]["law_count"]["how"], "exhaustive");
     assert_eq!(v["lie_count"], 4);
     assert_eq!(v["law_count"], 4);
     assert_eq!(v["agreement"], true);
@@ -66,6 +68,7 @@ fn flow_writes_csv_and_svg() {
         svg.to_str().unwrap(),
         "--steps",
         "200",
+        "--exhaustive",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("flow: 200 steps"), "{out}");
@@ -88,13 +91,75 @@ fn flow_writes_csv_and_svg() {
 fn data_file_sets_the_patterns() {
     let net = fixture("fixtures/conserve/s1_2221_crossing.json");
     let data = fixture("fixtures/conserve/data/s1_constant_region.json");
-    let (code, out, err) = run(&["conserve", &net, "--data", &data, "--json"]);
+    let (code, out, err) = run(&["conserve", &net, "--data", &data, "--json", "--exhaustive"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["patterns"]["source"], "data");
     assert_eq!(v["law_count"], 13);
     assert_eq!(v["lie_count"], 14);
     assert_eq!(v["agreement"], false);
+    assert_eq!(v["certification"]["law_count"]["certified"], false);
+    // The bounds from the data's patterns alone.
+    let (code, out, err) = run(&["conserve", &net, "--data", &data, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["mode"], "bounds");
+    assert_eq!(v["patterns"]["source"], "data");
+    let c = &v["certification"]["law_count"];
+    assert!(c["lower"].as_u64().unwrap() >= 13, "{c}");
+    assert!(c["upper"].as_u64().unwrap() <= 14, "{c}");
+}
+
+#[test]
+fn default_mode_certifies_by_bounds() {
+    let net = fixture("fixtures/conserve/s2_2221_hidden.json");
+    let (code, out, err) = run(&["conserve", &net, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["mode"], "bounds");
+    assert_eq!(v["law_count"], 4);
+    let c = &v["certification"]["law_count"];
+    assert_eq!(c["certified"], true);
+    assert_eq!(c["how"], "bounds met");
+    assert_eq!(c["lower"], 4);
+    assert_eq!(c["upper"], 4);
+    assert!(v["upper_bound"]["brackets_adding_rank"].as_u64().unwrap() >= 1);
+    assert!(err.contains("conserve: budget:"), "{err}");
+    let (code, out, err) = run(&["conserve", &net]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("number of independent conservation laws: 4 (certified: bounds met)"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["conserve", &net, "--exhaustive"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("(certified: exhaustive"), "{out}");
+}
+
+#[test]
+fn default_mode_flow_tracks_the_laws() {
+    let net = fixture("fixtures/conserve/s3_2221_one_linear.json");
+    let dir = temp_dir("flow-bounds");
+    let csv = dir.join("f.csv");
+    let (code, out, err) = run(&[
+        "conserve",
+        &net,
+        "--csv",
+        csv.to_str().unwrap(),
+        "--steps",
+        "100",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("flow: 100 steps"), "{out}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("step,t,loss,L1 scaling j=0,"),
+        "{header}"
+    );
+    assert!(header.contains("|theta|^2"), "{header}");
+    assert_eq!(text.lines().count(), 1 + 101);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

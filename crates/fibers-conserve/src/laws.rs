@@ -143,6 +143,48 @@ pub fn frozen_parameters(arch: &Architecture, patterns: &[Pattern]) -> Vec<Var> 
         .collect()
 }
 
+/// The parameters that occur in no output polynomial of the patterns, from the phases alone
+/// (same result as [`frozen_parameters`], without building the polynomials): `W1[j][·]` and
+/// `b1[j]` occur iff `j` is active together with some layer-2 neuron, `W2[k][j]` iff `j` and `k`
+/// are both active, `b2[k]` and `W3[·][k]` iff `k` is active, `b3` always.
+#[allow(clippy::needless_range_loop)]
+pub fn frozen_parameters_fast(arch: &Architecture, patterns: &[Pattern]) -> Vec<Var> {
+    let mut l1 = vec![false; arch.n1];
+    let mut l2 = vec![false; arch.n2];
+    let mut w2 = vec![false; arch.n2 * arch.n1];
+    for p in patterns {
+        let any2 = p.layer2.iter().any(|&a| a);
+        for j in 0..arch.n1 {
+            l1[j] |= any2 && p.layer1[j];
+        }
+        for k in 0..arch.n2 {
+            l2[k] |= p.layer2[k];
+            for j in 0..arch.n1 {
+                w2[k * arch.n1 + j] |= p.layer2[k] && p.layer1[j];
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for j in 0..arch.n1 {
+        if !l1[j] {
+            out.extend((0..arch.n0).map(|i| Var::w1(j, i)));
+        }
+    }
+    out.extend((0..arch.n1).filter(|&j| !l1[j]).map(Var::b1));
+    for k in 0..arch.n2 {
+        out.extend(
+            (0..arch.n1)
+                .filter(|&j| !w2[k * arch.n1 + j])
+                .map(|j| Var::w2(k, j)),
+        );
+    }
+    out.extend((0..arch.n2).filter(|&k| !l2[k]).map(Var::b2));
+    for o in 0..arch.n3 {
+        out.extend((0..arch.n2).filter(|&k| !l2[k]).map(|k| Var::w3(o, k)));
+    }
+    out
+}
+
 /// All candidate laws for a pattern set, in the order described in the [module docs](self),
 /// with their scope still to be set by [`verify`] (initially `Local`).
 pub fn candidate_laws(arch: &Architecture, set: &PatternSet) -> Vec<Law> {

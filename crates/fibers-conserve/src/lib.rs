@@ -18,12 +18,14 @@
 //!
 //! No floating point takes part in any decision: laws, counts and ranks are exact.
 
+pub mod bounds;
 pub mod data;
 pub mod flow;
 pub mod grad;
 pub mod laws;
 pub mod lie;
 pub mod model;
+pub mod modp;
 pub mod nonconserved;
 pub mod plot;
 pub mod regions;

@@ -1,15 +1,23 @@
-//! `fibers conserve NET [--data DATA] [--json] [--plot OUT.svg] [--csv OUT.csv]`: conservation
-//! laws of gradient flow, exactly verified and counted (docs/conservation.md).
+//! `fibers conserve NET [--data DATA] [--exhaustive] [--json] [--plot OUT.svg] [--csv OUT.csv]`:
+//! conservation laws of gradient flow, exactly verified and counted (docs/conservation.md,
+//! docs/conservation-bounds.md).
+//!
+//! By default the count is certified by two bounds that meet, without enumerating linear
+//! regions (`fibers_conserve::bounds`); `--exhaustive` enumerates every linear region and
+//! computes the Lie algebra symbolically (the cross-check, for small networks).
 
 use crate::error::CliError;
 use crate::load;
 use crate::output::{out, outln};
+use crate::progress::Progress;
 use clap::Args;
-use fibers_conserve::flow::{FlowOptions, FlowRecord};
+use fibers_conserve::bounds::{bounds_with_progress, BoundsOptions};
+use fibers_conserve::flow::{integrate, FlowOptions, FlowRecord};
 use fibers_conserve::lie::LieOptions;
 use fibers_conserve::plot::{write_csv, write_svg};
-use fibers_conserve::regions::RegionError;
+use fibers_conserve::regions::{PatternSet, RegionError};
 use fibers_conserve::{analyse, Analysis, Dataset, Options};
+use fibers_net::Network;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -49,9 +57,19 @@ pub struct ConserveArgs {
         allow_hyphen_values = true
     )]
     pub dt: f64,
-    /// Highest bracket level of the Lie-algebra computation.
+    /// Highest bracket level of the Lie-algebra computation (with --exhaustive).
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub max_level: usize,
+    /// Enumerate every linear region and compute the Lie algebra symbolically (exponential in
+    /// the input width; the cross-check of the default certified bounds).
+    #[arg(long)]
+    pub exhaustive: bool,
+    /// Budget of the bounds: the most distinct activation patterns sampled (without --data).
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    pub max_patterns: usize,
+    /// Budget of the bounds: the most brackets of fields computed.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub max_brackets: usize,
 }
 
 /// Runs `fibers conserve`.
@@ -71,6 +89,9 @@ pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
         Some(p) => Some(Dataset::read(p, arch.n0, arch.n3)?),
         None => None,
     };
+    if !args.exhaustive {
+        return run_bounds(args, &net, data.as_ref());
+    }
     let opts = Options {
         lie: LieOptions {
             max_level: args.max_level,
@@ -101,34 +122,145 @@ pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
                 record_every: (args.steps / 500).max(1),
             },
         );
-        if let Some(p) = &args.csv {
-            write_csv(&rec, p).map_err(CliError::BadInput)?;
-        }
-        if let Some(p) = &args.plot {
-            let title = format!(
-                "Conservation along gradient flow: {} {} (RK4, h = {})",
-                args.net
-                    .file_name()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                arch,
-                args.dt
-            );
-            write_svg(&rec, &title, p).map_err(CliError::BadInput)?;
-        }
+        write_flow_files(args, &rec, &arch)?;
         Some((rec, origin))
     } else {
         None
     };
 
+    let certified = analysis.agrees() && analysis.lie.certified;
     if args.json {
         let mut v = analysis.to_json();
+        v["mode"] = json!("exhaustive");
+        v["certification"] = json!({"law_count": {
+            "certified": certified,
+            "how": if certified { "exhaustive" } else { "open" },
+            "lower": analysis.law_count(),
+            "upper": analysis.lie.count.max(analysis.law_count()),
+        }});
         if let Some((rec, origin)) = &flow {
             v["flow"] = flow_json(rec, origin);
         }
         outln!("{v}")?;
     } else {
         print_text(&analysis, flow.as_ref())?;
+        if certified {
+            outln!(
+                "number of independent conservation laws: {} (certified: exhaustive, every linear region and the Lie algebra)",
+                analysis.law_count()
+            )?;
+        } else {
+            outln!(
+                "number of independent conservation laws: open, at least {} (laws found), Lie-algebra count {}",
+                analysis.law_count(),
+                analysis.lie.count
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The default mode: certified bounds (docs/conservation-bounds.md).
+fn run_bounds(args: &ConserveArgs, net: &Network, data: Option<&Dataset>) -> Result<(), CliError> {
+    let arch = net.arch();
+    let set = data.map(|d| PatternSet::from_data(net, &d.x));
+    let opts = BoundsOptions {
+        seed: args.seed,
+        max_patterns: args.max_patterns,
+        max_brackets: args.max_brackets,
+        ..BoundsOptions::default()
+    };
+    let mut progress = Progress::new();
+    let b = bounds_with_progress(net, set.as_ref(), &opts, &mut |m| {
+        progress.update(|| m.to_string())
+    });
+    progress.finish();
+    let flow = if args.plot.is_some() || args.csv.is_some() {
+        let (flow_data, origin) = match data {
+            Some(d) => (
+                d.clone(),
+                format!("{}", args.data.as_ref().expect("given").display()),
+            ),
+            None => (
+                Dataset::seeded(net, args.points, args.seed),
+                format!("{} points generated with seed {}", args.points, args.seed),
+            ),
+        };
+        let tracked = fibers_conserve::bounds::tracked(net, &b, &flow_data.x);
+        let patterns = PatternSet::from_data(net, &flow_data.x).patterns;
+        let rec = integrate(
+            &arch,
+            &net.params(),
+            &flow_data.x,
+            &flow_data.y,
+            &tracked,
+            &patterns,
+            &FlowOptions {
+                dt: args.dt,
+                steps: args.steps,
+                record_every: (args.steps / 500).max(1),
+            },
+        );
+        write_flow_files(args, &rec, &arch)?;
+        Some((rec, origin))
+    } else {
+        None
+    };
+    if args.json {
+        let mut v = b.to_json(&arch);
+        if let Some((rec, origin)) = &flow {
+            v["flow"] = flow_json(rec, origin);
+        }
+        outln!("{v}")?;
+    } else {
+        out!("{}", b.text(&arch))?;
+        if let Some(f) = &flow {
+            print_flow(f)?;
+        }
+    }
+    eprintln!(
+        "conserve: budget: {} of {} patterns, {} of {} brackets{}; {}",
+        b.patterns,
+        if data.is_some() {
+            "the data's".to_string()
+        } else {
+            args.max_patterns.to_string()
+        },
+        b.brackets.0,
+        args.max_brackets,
+        if data.is_some() {
+            String::new()
+        } else {
+            format!(", {} sample points", b.points)
+        },
+        if b.certified() {
+            "bounds met"
+        } else {
+            "bounds did not meet"
+        }
+    );
+    Ok(())
+}
+
+fn write_flow_files(
+    args: &ConserveArgs,
+    rec: &FlowRecord,
+    arch: &fibers_net::Architecture,
+) -> Result<(), CliError> {
+    if let Some(p) = &args.csv {
+        write_csv(rec, p).map_err(CliError::BadInput)?;
+    }
+    if let Some(p) = &args.plot {
+        let title = format!(
+            "Conservation along gradient flow: {} {} (RK4, h = {})",
+            args.net
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            arch,
+            args.dt
+        );
+        write_svg(rec, &title, p).map_err(CliError::BadInput)?;
     }
     Ok(())
 }
@@ -187,7 +319,14 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) -> Result<(), C
             }
         )?;
     }
-    if let Some((rec, origin)) = flow {
+    if let Some(f) = flow {
+        print_flow(f)?;
+    }
+    Ok(())
+}
+
+fn print_flow((rec, origin): &(FlowRecord, String)) -> Result<(), CliError> {
+    {
         outln!(
             "flow: {} steps of RK4 with h = {} on {}; loss {:.6e} -> {:.6e}",
             (rec.times.last().copied().unwrap_or(0.0) / rec.dt).round() as usize,

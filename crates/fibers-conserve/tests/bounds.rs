@@ -1,0 +1,143 @@
+//! The certified bounds (`fibers_conserve::bounds`) against the exhaustive analysis (every
+//! linear region, symbolic Lie algebra): on every fixture and on a sweep of random small
+//! networks, with and without data. Whenever the bounds meet, their count must equal the
+//! exhaustive one; when they do not, they must bracket it. Zero disagreements.
+//!
+//! The larger sweep is ignored by default:
+//! `cargo test --release -p fibers-conserve --test bounds -- --ignored`.
+
+use fibers_conserve::bounds::{bounds, BoundsOptions};
+use fibers_conserve::regions::PatternSet;
+use fibers_conserve::{analyse, Dataset, Options};
+use fibers_net::random::{random_network, Lcg};
+use fibers_net::{Architecture, Network};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `(agrees, certified)`; panics with a description on a disagreement.
+fn check(name: &str, net: &Network, data: Option<&Dataset>) -> bool {
+    let an = analyse(net, data, &Options::default()).expect("the exhaustive mode finishes");
+    let ex = an.law_count();
+    let set = data.map(|d| PatternSet::from_data(net, &d.x));
+    let b = bounds(net, set.as_ref(), &BoundsOptions::default());
+    if !(an.agrees() && an.lie.certified) {
+        // The exhaustive mode is open too: the bounds must still contain its laws found
+        // (a lower bound on the truth), and the lower bound stay below its certified Lie count.
+        assert!(b.upper >= ex, "{name}: upper {} below {ex} laws", b.upper);
+        if an.lie.certified {
+            assert!(b.lower <= an.lie.count, "{name}: lower above the Lie count");
+        }
+        return b.certified();
+    }
+    assert!(
+        b.failed.is_empty(),
+        "{name}: failed candidates {:?}",
+        b.failed
+    );
+    assert!(
+        b.lower <= ex && ex <= b.upper,
+        "{name}: bounds [{}, {}] do not bracket the exhaustive count {ex}",
+        b.lower,
+        b.upper
+    );
+    if b.certified() {
+        assert_eq!(b.lower, ex, "{name}: certified count differs");
+    }
+    b.certified()
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["fixtures/conserve", "fixtures/strata"] {
+        for e in std::fs::read_dir(root().join(dir)).expect("fixture dir") {
+            let p = e.expect("entry").path();
+            if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+    for e in std::fs::read_dir(root().join("fixtures/counterexamples")).expect("dir") {
+        let p = e.expect("entry").path().join("net.json");
+        if p.exists() {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_fixture_is_certified_and_agrees() {
+    let files = fixtures();
+    assert!(files.len() >= 20, "fixtures found: {}", files.len());
+    for f in &files {
+        let net = fibers_net::json::read_network(f).expect("network");
+        assert!(
+            check(&f.display().to_string(), &net, None),
+            "{}: bounds did not meet",
+            f.display()
+        );
+        if net.arch().n0 > 0 {
+            let d = Dataset::seeded(&net, 5, 7);
+            check(&format!("{} with data", f.display()), &net, Some(&d));
+        }
+    }
+    let net =
+        fibers_net::json::read_network(&root().join("fixtures/conserve/s1_2221_crossing.json"))
+            .expect("network");
+    let arch = net.arch();
+    let d = Dataset::read(
+        &root().join("fixtures/conserve/data/s1_constant_region.json"),
+        arch.n0,
+        arch.n3,
+    )
+    .expect("data");
+    check("s1 with its data", &net, Some(&d));
+}
+
+fn sweep(seeds: u64) -> (usize, usize) {
+    let archs = [
+        (2, 2, 2, 1),
+        (2, 2, 3, 2),
+        (3, 2, 3, 1),
+        (3, 3, 2, 2),
+        (2, 3, 3, 1),
+        (1, 2, 2, 1),
+        (3, 2, 2, 2),
+        (2, 2, 4, 1),
+    ];
+    let (mut total, mut certified) = (0, 0);
+    for (a, b, c, d) in archs {
+        let arch = Architecture::new(a, b, c, d);
+        for seed in 1..=seeds {
+            let net = random_network(arch, &mut Lcg::new(seed * 7919 + a as u64));
+            for data in [None, Some(Dataset::seeded(&net, 4, seed + 1000))] {
+                let name = format!("{arch} seed {seed} data {}", data.is_some());
+                total += 1;
+                certified += usize::from(check(&name, &net, data.as_ref()));
+            }
+        }
+    }
+    (total, certified)
+}
+
+#[test]
+fn random_sweep_agrees() {
+    let (total, certified) = sweep(20);
+    assert!(total >= 300, "{total} cases");
+    eprintln!("{certified} of {total} certified, no disagreement");
+    assert!(
+        certified * 10 >= total * 9,
+        "only {certified} of {total} certified"
+    );
+}
+
+#[test]
+#[ignore]
+fn random_sweep_agrees_large() {
+    let (total, certified) = sweep(150);
+    eprintln!("{certified} of {total} certified, no disagreement");
+}

@@ -1,0 +1,91 @@
+"""Long calls: time budget, progress callable, Ctrl-C (SIGINT) while the GIL is released."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+import fibers
+
+np = pytest.importorskip("numpy")
+
+SLOW = textwrap.dedent(
+    """
+    import numpy as np, fibers
+    rng = np.random.default_rng(0)
+    arch = (3, 10, 10, 1)
+    A = [rng.standard_normal(s) for s in [(10, 3), (10,), (10, 10), (10,), (1, 10), (1,)]]
+    p = rng.permutation(10)
+    a = fibers.Network.from_numpy(*A)
+    b = fibers.Network.from_numpy(A[0][p], A[1][p], A[2][:, p], A[3], A[4], A[5])
+    """
+)
+
+
+def slow_pair():
+    ns = {}
+    exec(SLOW, ns)
+    return ns["a"], ns["b"]
+
+
+def test_timeout_and_progress():
+    a, b = slow_pair()
+    msgs = []
+    t = time.monotonic()
+    with pytest.raises(fibers.BudgetExhausted, match="timeout"):
+        fibers.equiv(a, b, method="tree", timeout=1.0, progress=msgs.append)
+    assert time.monotonic() - t < 30
+    assert msgs and msgs[-1].startswith("nodes explored")
+
+
+def test_node_budget():
+    a, b = slow_pair()
+    with pytest.raises(fibers.BudgetExhausted, match=r"undecided: the node budget \(5\) ran out"):
+        fibers.equiv(a, b, method="tree", budget=5)
+
+
+def test_gil_released():
+    a, b = slow_pair()
+    ticks = []
+    stop = threading.Event()
+
+    def counter():
+        while not stop.is_set():
+            ticks.append(1)
+            time.sleep(0.01)
+
+    th = threading.Thread(target=counter)
+    th.start()
+    try:
+        with pytest.raises(fibers.BudgetExhausted):
+            fibers.equiv(a, b, method="tree", timeout=1.0)
+    finally:
+        stop.set()
+        th.join()
+    assert len(ticks) > 20  # the other thread ran during the call
+
+
+def test_ctrl_c_interrupts():
+    code = SLOW + textwrap.dedent(
+        """
+        import sys, time
+        print("start", flush=True)
+        t = time.monotonic()
+        try:
+            fibers.equiv(a, b, method="tree")
+            print("finished", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted %.2f" % (time.monotonic() - t), flush=True)
+        """
+    )
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "start"
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=60)
+    assert out.startswith("interrupted"), out
