@@ -1,257 +1,16 @@
-//! Step kinds for bottleneck networks (docs/theory.md §5–§7): `relabel`, `canonical-data`,
-//! `hidden-shift`, `one-dimensional`, `constant`. Reading, writing and checking.
+//! Checking the bottleneck step kinds (docs/theory.md §5–§7): `relabel`, `canonical-data`,
+//! `hidden-shift`, `one-dimensional`, `constant`.
 //!
 //! Every check recomputes its claim from the step's two networks; nothing the producer computed
 //! is trusted. The canonical data of `G` on the orthant are recomputed here with code of this
 //! crate only (no dependency on the producer, `fibers-bottleneck`). Proofs: `docs/bottleneck.md`.
 
-use crate::kernel::Rejection;
-use fibers_exact::{Integer, Rational};
-use fibers_net::json::{rational_from_value, rational_to_value, vector_to_value};
-use fibers_net::{LoadError, Network};
-use serde_json::{Map, Value};
+use crate::types::Rejection;
+pub use crate::types::{BottleneckStep, Relabeling};
+use fibers_exact::Rational;
+use fibers_net::Network;
 use std::collections::BTreeMap;
 
-/// The step kinds of this module.
-pub const KINDS: [&str; 5] = [
-    "relabel",
-    "canonical-data",
-    "hidden-shift",
-    "one-dimensional",
-    "constant",
-];
-
-/// A permutation with positive factors: new unit `i` is `scale[i]` times old unit `order[i]`
-/// (incoming weights and bias), and its outgoing weights are divided by `scale[i]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Relabeling {
-    /// Old unit feeding new unit `i`.
-    pub order: Vec<usize>,
-    /// Positive factors.
-    pub scale: Vec<Rational>,
-}
-
-/// One bottleneck step.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BottleneckStep {
-    /// `target = relabel(source)` (M1, M2), on layer 1 and/or layer 2.
-    Relabel {
-        /// Relabelling of layer 1 (identity when absent).
-        layer1: Option<Relabeling>,
-        /// Relabelling of layer 2 (identity when absent).
-        layer2: Option<Relabeling>,
-    },
-    /// Same layer 1 (after `align` is applied to the target's layer 1) and equal canonical data
-    /// of `G` on the orthant.
-    CanonicalData {
-        /// Layer-1 relabelling of the target.
-        align: Option<Relabeling>,
-    },
-    /// The hidden shift M7 of layer-1 neuron `neuron` by `t`.
-    HiddenShift {
-        /// The layer-1 neuron.
-        neuron: usize,
-        /// The shift.
-        t: Rational,
-        /// `true`: target = shift(source); `false`: source = shift(target).
-        forward: bool,
-    },
-    /// Both networks have `n1 = 1`: exact comparison of the one-dimensional functions.
-    OneDimensional,
-    /// Both `G` are constant on the orthant, with the same value.
-    Constant,
-}
-
-impl BottleneckStep {
-    /// The `"kind"` string.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            BottleneckStep::Relabel { .. } => "relabel",
-            BottleneckStep::CanonicalData { .. } => "canonical-data",
-            BottleneckStep::HiddenShift { .. } => "hidden-shift",
-            BottleneckStep::OneDimensional => "one-dimensional",
-            BottleneckStep::Constant => "constant",
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Reading and writing
-
-fn err(source: &str, place: &str, msg: impl Into<String>) -> LoadError {
-    LoadError::new(source, place, msg)
-}
-
-fn allowed(
-    m: &Map<String, Value>,
-    keys: &[&str],
-    source: &str,
-    place: &str,
-) -> Result<(), LoadError> {
-    if let Some(k) = m.keys().find(|k| !keys.contains(&k.as_str())) {
-        return Err(err(
-            source,
-            place,
-            format!("unknown key \"{k}\" (expected one of {})", keys.join(", ")),
-        ));
-    }
-    Ok(())
-}
-
-fn index(v: &Value, source: &str, place: &str) -> Result<usize, LoadError> {
-    v.as_u64()
-        .filter(|&n| n <= u32::MAX as u64)
-        .map(|n| n as usize)
-        .ok_or_else(|| {
-            err(
-                source,
-                place,
-                format!("expected a non-negative integer index, found {v}"),
-            )
-        })
-}
-
-fn relabeling(v: &Value, source: &str, place: &str) -> Result<Relabeling, LoadError> {
-    let m = v.as_object().ok_or_else(|| {
-        err(
-            source,
-            place,
-            "expected an object with \"order\" and \"scale\"",
-        )
-    })?;
-    allowed(m, &["order", "scale"], source, place)?;
-    let op = format!("{place}.order");
-    let order = m
-        .get("order")
-        .ok_or_else(|| err(source, place, "missing key \"order\""))?
-        .as_array()
-        .ok_or_else(|| err(source, &op, "expected an array of indices"))?
-        .iter()
-        .enumerate()
-        .map(|(i, x)| index(x, source, &format!("{op}[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let sp = format!("{place}.scale");
-    let scale = fibers_net::json::vector_from_value(
-        m.get("scale")
-            .ok_or_else(|| err(source, place, "missing key \"scale\""))?,
-        source,
-        &sp,
-    )?;
-    Ok(Relabeling { order, scale })
-}
-
-fn relabeling_to_value(r: &Relabeling) -> Value {
-    serde_json::json!({"order": r.order, "scale": vector_to_value(&r.scale)})
-}
-
-/// Reads the body of a step of one of the [`KINDS`] (`m` is the step object).
-pub fn read_step(
-    kind: &str,
-    m: &Map<String, Value>,
-    source: &str,
-    place: &str,
-) -> Result<BottleneckStep, LoadError> {
-    match kind {
-        "relabel" => {
-            allowed(m, &["kind", "network", "layer1", "layer2"], source, place)?;
-            let get = |k: &str| {
-                m.get(k)
-                    .map(|v| relabeling(v, source, &format!("{place}.{k}")))
-                    .transpose()
-            };
-            Ok(BottleneckStep::Relabel {
-                layer1: get("layer1")?,
-                layer2: get("layer2")?,
-            })
-        }
-        "canonical-data" => {
-            allowed(m, &["kind", "network", "align"], source, place)?;
-            Ok(BottleneckStep::CanonicalData {
-                align: m
-                    .get("align")
-                    .map(|v| relabeling(v, source, &format!("{place}.align")))
-                    .transpose()?,
-            })
-        }
-        "hidden-shift" => {
-            allowed(
-                m,
-                &["kind", "network", "neuron", "t", "direction"],
-                source,
-                place,
-            )?;
-            let neuron = index(
-                m.get("neuron")
-                    .ok_or_else(|| err(source, place, "missing key \"neuron\""))?,
-                source,
-                &format!("{place}.neuron"),
-            )?;
-            let t = rational_from_value(
-                m.get("t")
-                    .ok_or_else(|| err(source, place, "missing key \"t\""))?,
-                source,
-                &format!("{place}.t"),
-            )?;
-            let dp = format!("{place}.direction");
-            let forward = match m.get("direction").and_then(Value::as_str) {
-                Some("forward") => true,
-                Some("backward") => false,
-                _ => {
-                    return Err(err(
-                        source,
-                        &dp,
-                        "expected \"forward\" (target = shift(source)) or \"backward\"",
-                    ))
-                }
-            };
-            Ok(BottleneckStep::HiddenShift { neuron, t, forward })
-        }
-        "one-dimensional" => {
-            allowed(m, &["kind", "network"], source, place)?;
-            Ok(BottleneckStep::OneDimensional)
-        }
-        "constant" => {
-            allowed(m, &["kind", "network"], source, place)?;
-            Ok(BottleneckStep::Constant)
-        }
-        other => Err(err(
-            source,
-            place,
-            format!("not a bottleneck step kind: {other:?}"),
-        )),
-    }
-}
-
-/// Writes the body fields of a step into its JSON object (`kind` and `network` are written by
-/// the caller).
-pub fn write_step(s: &BottleneckStep, m: &mut Map<String, Value>) {
-    match s {
-        BottleneckStep::Relabel { layer1, layer2 } => {
-            if let Some(r) = layer1 {
-                m.insert("layer1".into(), relabeling_to_value(r));
-            }
-            if let Some(r) = layer2 {
-                m.insert("layer2".into(), relabeling_to_value(r));
-            }
-        }
-        BottleneckStep::CanonicalData { align } => {
-            if let Some(r) = align {
-                m.insert("align".into(), relabeling_to_value(r));
-            }
-        }
-        BottleneckStep::HiddenShift { neuron, t, forward } => {
-            m.insert("neuron".into(), Value::from(*neuron));
-            m.insert("t".into(), rational_to_value(t));
-            m.insert(
-                "direction".into(),
-                Value::from(if *forward { "forward" } else { "backward" }),
-            );
-        }
-        BottleneckStep::OneDimensional | BottleneckStep::Constant => {}
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // Checking
 
 fn reject<T>(msg: impl Into<String>) -> Result<T, Rejection> {
@@ -308,19 +67,37 @@ fn relabel2(net: &Network, r: &Relabeling) -> Network {
 }
 
 /// The canonical data of `G(u) = W3 σ(W2 u + b2) + b3` on `U = R^{n1}_{≥0}`: kinks keyed by
-/// their normal `(w, β)/s` (`s` the first nonzero entry) with nonzero jumps, then `A`, `a`.
+/// their normal `(w, β)/s` (`s` the first nonzero entry) with nonzero jumps, then the affine
+/// part `u ↦ A u + a`, with `A` stored sparsely (nonzero entries keyed by `(output, input)`).
 type Canonical = (
     BTreeMap<Vec<Rational>, Vec<Rational>>,
-    Vec<Vec<Rational>>,
+    BTreeMap<(usize, usize), Rational>,
     Vec<Rational>,
 );
 
 fn canonical(net: &Network) -> Canonical {
     let a = net.arch();
     let mut kinks: BTreeMap<Vec<Rational>, Vec<Rational>> = BTreeMap::new();
-    // Affine terms v (w, β): linear neurons, and crossing ones whose first nonzero entry s is
-    // negative (v σ(s ẑ) = v|s| σ(ẑ) − v|s| ẑ and −v|s| ẑ = v (w, β)). Dead neurons add nothing.
-    let mut affine: Vec<(Vec<Rational>, Vec<Rational>)> = Vec::new();
+    // The affine part: b3 plus the terms v (w·u + β) of linear neurons and of crossing ones
+    // whose first nonzero entry s is negative (v σ(s ẑ) = v|s| σ(ẑ) − v|s| ẑ and
+    // −v|s| ẑ = v (w, β)). Dead neurons add nothing. Summed entry by entry over the nonzero
+    // products only (no dense outputs × inputs matrix).
+    let mut lin: BTreeMap<(usize, usize), Rational> = BTreeMap::new();
+    let mut off: Vec<Rational> = net.b3().to_vec();
+    let mut add_affine = |v: &[Rational], k: usize| {
+        for (o, x) in v.iter().enumerate() {
+            if x.is_zero() {
+                continue;
+            }
+            for (i, y) in net.w2()[k].iter().enumerate() {
+                if !y.is_zero() {
+                    let e = lin.entry((o, i)).or_insert_with(Rational::zero);
+                    *e += x * y;
+                }
+            }
+            off[o] += x * &net.b2()[k];
+        }
+    };
     for k in 0..a.n2 {
         let v = column(net, k);
         if v.iter().all(Rational::is_zero) {
@@ -331,7 +108,7 @@ fn canonical(net: &Network) -> Canonical {
         let neg = z.iter().any(Rational::is_negative);
         match (pos, neg) {
             (false, _) => {}
-            (true, false) => affine.push((v, z)),
+            (true, false) => add_affine(&v, k),
             (true, true) => {
                 let s = z.iter().find(|x| !x.is_zero()).expect("nonzero").clone();
                 let normal: Vec<Rational> = z.iter().map(|x| x / &s).collect();
@@ -343,123 +120,95 @@ fn canonical(net: &Network) -> Canonical {
                     *x += y * &abs;
                 }
                 if s.is_negative() {
-                    affine.push((v, z));
+                    add_affine(&v, k);
                 }
             }
         }
     }
     kinks.retain(|_, j| j.iter().any(|x| !x.is_zero()));
-    let mut sum = outer_sum(&affine, a.n3, a.n1 + 1);
-    for (row, b) in sum.iter_mut().zip(net.b3()) {
-        row[a.n1] += b;
-    }
-    let off = sum.iter().map(|r| r[a.n1].clone()).collect();
-    let lin = sum.into_iter().map(|r| r[..a.n1].to_vec()).collect();
+    lin.retain(|_, x| !x.is_zero());
     (kinks, lin, off)
 }
 
-/// `Σ_k v_k z_kᵀ` (`rows × cols`), exactly. Each term is written over one integer denominator,
-/// `v z_ᵀ = (V Zᵀ) / D`, and the integer products are summed in `i128` (overflow checked) per
-/// distinct `D`; a term that does not fit in machine words is added in rationals.
-fn outer_sum(
-    terms: &[(Vec<Rational>, Vec<Rational>)],
-    rows: usize,
-    cols: usize,
-) -> Vec<Vec<Rational>> {
-    fn words(v: &[Rational]) -> Option<(Vec<i64>, i64)> {
-        let small = |r: &Rational| Some((r.numer().to_i64()?, r.denom().to_i64()?));
-        let gcd = |mut a: i64, mut b: i64| {
-            while b != 0 {
-                (a, b) = (b, a % b);
-            }
-            a
-        };
-        let mut d = 1i64;
-        for x in v {
-            let (_, q) = small(x)?;
-            d = (d / gcd(d, q)).checked_mul(q)?;
-        }
-        v.iter()
-            .map(|x| small(x).and_then(|(p, q)| p.checked_mul(d / q)))
-            .collect::<Option<Vec<i64>>>()
-            .map(|z| (z, d))
-    }
-    let mut exact = vec![vec![Rational::zero(); cols]; rows];
-    // Groups (L, sums) meaning sums / L; a term joins the last group over lcm(L, D) when that
-    // fits in machine words, else starts a new group, else is added in rationals.
-    let mut groups: Vec<(i64, Vec<i128>)> = Vec::new();
-    let merge = |l: i64, sums: &[i128], vv: &[i64], e: i64, zz: &[i64], d: i64| {
-        let gcd = |mut a: i64, mut b: i64| {
-            while b != 0 {
-                (a, b) = (b, a % b);
-            }
-            a
-        };
-        let den = d.checked_mul(e)?;
-        let m = (l / gcd(l, den)).checked_mul(den)?;
-        let (fs, ft) = ((m / l) as i128, (m / den) as i128);
-        let mut out = sums
-            .iter()
-            .map(|x| x.checked_mul(fs))
-            .collect::<Option<Vec<i128>>>()?;
-        for (o, &x) in vv.iter().enumerate() {
-            let x = (x as i128).checked_mul(ft)?;
-            for (i, &y) in zz.iter().enumerate() {
-                let k = o * cols + i;
-                out[k] = out[k].checked_add(x.checked_mul(y as i128)?)?;
-            }
-        }
-        Some((m, out))
-    };
-    for (v, z) in terms {
-        let fast = (|| {
-            let ((vv, e), (zz, d)) = (words(v)?, words(z)?);
-            if let Some((l, sums)) = groups.last() {
-                if let Some(next) = merge(*l, sums, &vv, e, &zz, d) {
-                    *groups.last_mut()? = next;
-                    return Some(());
-                }
-            }
-            let next = merge(1, &vec![0; rows * cols], &vv, e, &zz, d)?;
-            groups.push(next);
-            Some(())
-        })();
-        if fast.is_none() {
-            for (o, x) in v.iter().enumerate() {
-                for (i, y) in z.iter().enumerate() {
-                    exact[o][i] += x * y;
-                }
-            }
-        }
-    }
-    for (den, sums) in groups {
-        for (k, s) in sums.into_iter().enumerate() {
-            if s != 0 {
-                let big =
-                    Integer::from((s >> 64) as i64) * Integer::pow2(64) + Integer::from(s as u64);
-                exact[k / cols][k % cols] +=
-                    Rational::new(big, Integer::from(den)).expect("den > 0");
-            }
-        }
-    }
-    exact
-}
-
-/// `F(y) = W3 σ(W2 σ(y) + b2) + b3` for a network with `n1 = 1`.
-fn eval_f1(net: &Network, y: &Rational) -> Vec<Rational> {
-    let u = if y.is_positive() {
-        y.clone()
-    } else {
-        Rational::zero()
-    };
+/// `G(u) = W3 σ(W2 u + b2) + b3` at a point `u` of layer-1 outputs.
+fn eval_g(net: &Network, u: &[Rational]) -> Vec<Rational> {
     let mut out = net.b3().to_vec();
     for k in 0..net.arch().n2 {
-        let z = &net.w2()[k][0] * &u + &net.b2()[k];
-        if z.is_positive() {
-            for (q, o) in out.iter_mut().enumerate() {
-                *o += &net.w3()[q][k] * &z;
+        let mut z = net.b2()[k].clone();
+        for (w, x) in net.w2()[k].iter().zip(u) {
+            if !w.is_zero() && !x.is_zero() {
+                z += w * x;
             }
         }
+        if z.is_positive() {
+            for (q, o) in out.iter_mut().enumerate() {
+                let v = &net.w3()[q][k];
+                if !v.is_zero() {
+                    *o += v * &z;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `F(y) = W3 σ(W2 σ(y) + b2) + b3` for a network with `n1 = 1`, at every point of `ys` (in
+/// the order given). One sweep over the sorted points: `F` is affine between consecutive
+/// thresholds `−β_k / w_k`, and a neuron whose threshold is the point itself contributes 0
+/// either way, so the cost is `O((n2 + m) log(n2 + m) + (n2 + m) · n3)` for `m` points.
+fn eval_f1_many(net: &Network, ys: &[Rational]) -> Vec<Vec<Rational>> {
+    let (n2, n3) = (net.arch().n2, net.arch().n3);
+    let zero = Rational::zero();
+    // On u = σ(y) ≥ 0, F = c + s·u with c, s summed over the neurons active at u.
+    let mut c = net.b3().to_vec();
+    let mut s = vec![Rational::zero(); n3];
+    let toggle = |c: &mut Vec<Rational>, s: &mut Vec<Rational>, k: usize, sign: bool| {
+        let (w, b) = (&net.w2()[k][0], &net.b2()[k]);
+        for q in 0..n3 {
+            let v = &net.w3()[q][k];
+            if v.is_zero() {
+                continue;
+            }
+            let (dc, ds) = (v * b, v * w);
+            if sign {
+                c[q] += &dc;
+                s[q] += &ds;
+            } else {
+                c[q] -= &dc;
+                s[q] -= &ds;
+            }
+        }
+    };
+    // Events: (threshold t > 0, neuron, turns on?) as u grows from 0.
+    let mut events: Vec<(Rational, usize, bool)> = Vec::new();
+    for k in 0..n2 {
+        let (w, b) = (&net.w2()[k][0], &net.b2()[k]);
+        // Active just above u = 0 (at u = 0 itself a neuron with β = 0 contributes 0).
+        let active_at_0 = b.is_positive() || (b.is_zero() && w.is_positive());
+        if active_at_0 {
+            toggle(&mut c, &mut s, k, true);
+        }
+        if !w.is_zero() {
+            let t = -(b / w);
+            if t.is_positive() {
+                events.push((t, k, w.is_positive()));
+            }
+        }
+    }
+    events.sort_by(|x, y| x.0.cmp(&y.0));
+    let mut order: Vec<usize> = (0..ys.len()).collect();
+    let u = |i: usize| if ys[i].is_positive() { &ys[i] } else { &zero };
+    order.sort_by(|&i, &j| u(i).cmp(u(j)));
+    let mut out = vec![Vec::new(); ys.len()];
+    let mut next = 0;
+    for i in order {
+        let ui = u(i);
+        while next < events.len() && &events[next].0 <= ui {
+            let (_, k, on) = events[next];
+            toggle(&mut c, &mut s, k, on);
+            next += 1;
+        }
+        out[i] = c.iter().zip(&s).map(|(c, s)| c + &(s * ui)).collect();
     }
     out
 }
@@ -514,29 +263,57 @@ fn check_one_dimensional(s: &Network, t: &Network) -> Result<(), Rejection> {
         for p in breakpoints1(t) {
             b.push((p - &shift) / &l);
         }
-        for y in deciding_points(b) {
-            let ft = eval_f1(t, &(&l * &y + &shift));
-            if eval_f1(s, &y) != ft {
-                return reject(format!(
-                    "one-dimensional: the functions differ at y = {y} (source coordinate)"
-                ));
-            }
+        let ys = deciding_points(b);
+        let mapped: Vec<Rational> = ys.iter().map(|y| &l * y + &shift).collect();
+        let (fs, ft) = (eval_f1_many(s, &ys), eval_f1_many(t, &mapped));
+        if let Some(i) = (0..ys.len()).find(|&i| fs[i] != ft[i]) {
+            return reject(format!(
+                "one-dimensional: the functions differ at y = {} (source coordinate)",
+                ys[i]
+            ));
         }
         return Ok(());
     }
     // Otherwise both functions of x must be constant, with the same value.
     let constant_value = |n: &Network, zero: bool, c: &Rational| -> Option<Vec<Rational>> {
         if zero {
-            return Some(eval_f1(n, c));
+            return eval_f1_many(n, std::slice::from_ref(c)).pop();
         }
-        let pts = deciding_points(breakpoints1(n));
-        let v0 = eval_f1(n, &pts[0]);
-        pts.iter().all(|y| eval_f1(n, y) == v0).then_some(v0)
+        let values = eval_f1_many(n, &deciding_points(breakpoints1(n)));
+        values
+            .iter()
+            .all(|v| *v == values[0])
+            .then(|| values[0].clone())
     };
     match (constant_value(s, zero_s, c_s), constant_value(t, zero_t, c_t)) {
         (Some(x), Some(y)) if x == y => Ok(()),
         _ => reject("one-dimensional: the layer-1 directions are not parallel and the functions are not the same constant"),
     }
+}
+
+/// The value of `f` when it is constant for one of two reasons the checker can see: `G` is
+/// constant on the orthant (no kinks, `A = 0`; the value is `a`), or layer 1 is constant
+/// (`W1 = 0`, so every input gives `u = σ(b1)`; the value is `G(σ(b1))`). `None` otherwise.
+fn constant_value(net: &Network) -> Option<Vec<Rational>> {
+    let (kinks, lin, off) = canonical(net);
+    if kinks.is_empty() && lin.is_empty() {
+        return Some(off);
+    }
+    if net.w1().iter().all(|row| row.iter().all(Rational::is_zero)) {
+        let u: Vec<Rational> = net
+            .b1()
+            .iter()
+            .map(|b| {
+                if b.is_positive() {
+                    b.clone()
+                } else {
+                    Rational::zero()
+                }
+            })
+            .collect();
+        return Some(eval_g(net, &u));
+    }
+    None
 }
 
 fn check_hidden_shift(p: &Network, q: &Network, h: usize, t: &Rational) -> Result<(), Rejection> {
@@ -637,19 +414,69 @@ pub fn check_step(
             }
         }
         BottleneckStep::OneDimensional => check_one_dimensional(source, target),
-        BottleneckStep::Constant => {
-            let (ks, ls, os) = canonical(source);
-            let (kt, lt, ot) = canonical(target);
-            let flat = |k: &BTreeMap<Vec<Rational>, Vec<Rational>>, l: &[Vec<Rational>]| {
-                k.is_empty() && l.iter().all(|r| r.iter().all(Rational::is_zero))
-            };
-            if !flat(&ks, &ls) || !flat(&kt, &lt) {
-                return reject("constant: G is not constant on the orthant");
-            }
-            if os != ot {
-                return reject("constant: the two constants differ");
-            }
-            Ok(())
+        BottleneckStep::Constant => match (constant_value(source), constant_value(target)) {
+            (Some(x), Some(y)) if x == y => Ok(()),
+            (Some(_), Some(_)) => reject("constant: the two constants differ"),
+            _ => reject(
+                "constant: f is not constant on the orthant (neither G constant on the orthant \
+                 nor W1 = 0)",
+            ),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net(text: &str) -> Network {
+        fibers_net::json::network_from_str(text, "test").expect("valid network")
+    }
+
+    /// `F` at one point, directly from the definition.
+    fn f1(n: &Network, y: &Rational) -> Vec<Rational> {
+        let u = if y.is_positive() {
+            y.clone()
+        } else {
+            Rational::zero()
+        };
+        eval_g(n, &[u])
+    }
+
+    #[test]
+    fn the_sweep_agrees_with_direct_evaluation() {
+        // Thresholds at 1, 2, 0 (twice), -1, with every sign pattern of (w, β).
+        let n = net(r#"{"architecture": [1, 1, 7, 2], "layers": [
+            {"weight": [[1]], "bias": [0]},
+            {"weight": [[1], [-1], [2], [-3], [0], [0], [1]],
+             "bias": [-1, 2, 0, 0, 5, -5, 1]},
+            {"weight": [[1, 2, 3, 4, 5, 6, 7], [-1, 0, 1, 0, -2, 1, 3]], "bias": [1, -1]}]}"#);
+        let ys: Vec<Rational> = (-8..=12).map(|i| Rational::ratio(i, 4)).rev().collect();
+        let swept = eval_f1_many(&n, &ys);
+        for (y, v) in ys.iter().zip(&swept) {
+            assert_eq!(*v, f1(&n, y), "y = {y}");
         }
+    }
+
+    #[test]
+    fn constant_layer_one_is_a_constant_function() {
+        // W1 = 0, b1 = 1: f = σ(1 − 1/2) = 1/2 although G(u) = σ(u − 1/2) is not constant.
+        let a = net(r#"{"architecture": [1, 1, 1, 1], "layers": [
+            {"weight": [[0]], "bias": [1]}, {"weight": [[1]], "bias": ["-1/2"]},
+            {"weight": [[1]], "bias": [0]}]}"#);
+        let b = net(r#"{"architecture": [1, 1, 1, 1], "layers": [
+            {"weight": [[0]], "bias": [0]}, {"weight": [[0]], "bias": [0]},
+            {"weight": [[0]], "bias": ["1/2"]}]}"#);
+        let c = net(r#"{"architecture": [1, 1, 1, 1], "layers": [
+            {"weight": [[0]], "bias": [0]}, {"weight": [[0]], "bias": [0]},
+            {"weight": [[0]], "bias": ["1/3"]}]}"#);
+        let d = net(r#"{"architecture": [1, 1, 1, 1], "layers": [
+            {"weight": [[1]], "bias": [1]}, {"weight": [[1]], "bias": ["-1/2"]},
+            {"weight": [[1]], "bias": [0]}]}"#);
+        let step = BottleneckStep::Constant;
+        assert!(check_step(&step, &a, &b).is_ok());
+        assert!(check_step(&step, &a, &a).is_ok());
+        assert!(check_step(&step, &a, &c).is_err());
+        assert!(check_step(&step, &d, &d).is_err());
     }
 }

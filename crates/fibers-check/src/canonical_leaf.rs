@@ -15,8 +15,8 @@
 //! `R^{n0}`, hence `f_A = f_B` on P. No multiplier is involved: the LP-fixed phases are ordinary
 //! `fix` nodes above the leaf, checked there.
 
-use crate::format::{NeuronId, Phase, Side};
-use crate::kernel::{Path, Rejection};
+use crate::tree::Path;
+use crate::types::{NeuronId, Phase, Rejection, Side};
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
 use std::collections::HashMap;
@@ -138,7 +138,7 @@ impl<'n> Cache<'n> {
 
 /// The canonical data of one network restricted to the path's polyhedron.
 fn data(path: &Path, side: Side, n: &Network, t: &mut Tables) -> Result<Data, Rejection> {
-    let (n0, arch) = (path.n0, n.arch());
+    let (n0, arch) = (path.n0(), n.arch());
     for j in 0..arch.n1 {
         let on = match path.phase_of(id(side, 1, j)) {
             Some(p) => p == Phase::Active,

@@ -9,18 +9,31 @@
 //!
 //! The format is documented in `docs/certificates.md`.
 
+//!
+//! Modules, in dependency order (no cycle): [`types`] (the data), [`read`] and [`write`] (JSON,
+//! apart), [`tree`] and [`bottleneck`] (one checker per step kind; [`canonical_leaf`] checks the `"canonical"` leaves of a
+//! branch tree), [`kernel`] (verdicts, the
+//! witness, the chain of steps, dispatch by kind). The trusted base is `types`, `read`,
+//! `kernel`, `tree`, `canonical_leaf`, `bottleneck` and this file, with what they use of `fibers-exact` and
+//! `fibers-net`; `write` is the producer's and `fibers check --dump` prints through it.
+
 pub mod bottleneck;
 pub mod canonical_leaf;
-pub mod format;
 pub mod kernel;
+pub mod read;
+pub mod tree;
+pub mod types;
 pub mod within;
+pub mod write;
 
-pub use format::{
-    certificate_from_str, certificate_from_value, certificate_to_string, certificate_to_value,
-    BranchTree, Certificate, Leaf, NetworkInfo, NeuronId, Node, OutputBound, Phase, Proof, Side,
-    Sparse, Step, StepBody, Verdict, Witness, FORMAT, VERSION,
+pub use kernel::{check, CheckOptions};
+pub use read::{certificate_from_str, certificate_from_value};
+pub use tree::check_branch_tree;
+pub use types::{
+    BranchTree, Certificate, Leaf, NetworkInfo, NeuronId, Node, OutputBound, Phase, Proof,
+    Rejection, Side, Sparse, Step, StepBody, Verdict, Witness, FORMAT, VERSION,
 };
-pub use kernel::{check, check_branch_tree, CheckOptions, Rejection};
+pub use write::{certificate_to_string, certificate_to_value, node_to_value};
 
 use fibers_net::Network;
 use sha2::{Digest, Sha256};

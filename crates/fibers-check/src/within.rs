@@ -10,8 +10,8 @@
 //! is accepted iff the recomputed bound is at most the claimed bound and the claimed bound is at
 //! most `ε`. The format is documented in `docs/near.md`.
 
-use crate::kernel::Rejection;
 use crate::network_hash;
+use crate::types::Rejection;
 use fibers_exact::{Integer, Rational};
 use fibers_net::json::{
     rational_from_value, rational_to_value, vector_from_value, vector_to_value,

@@ -29,6 +29,13 @@ struct Cli {
     /// the `f32` / `f64` float they denote (for files written by json.dumps(tensor.tolist())).
     #[arg(long, global = true, value_enum, value_name = "MODE", default_value_t = JsonFloatsArg::Exact)]
     json_floats: JsonFloatsArg,
+    /// Largest input file read, in bytes (docs/resources.md).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = fibers_net::json::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+    /// Most digits of a number's numerator or denominator, after expanding a decimal exponent
+    /// such as `9e999` (docs/resources.md).
+    #[arg(long, global = true, value_name = "N", default_value_t = fibers_exact::DEFAULT_MAX_DIGITS)]
+    max_digits: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -81,6 +88,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         JsonFloatsArg::F64 => fibers_import::JsonFloats::F64,
     };
     load::set_options(cli.keys.as_deref(), cli.zero_bias, floats)?;
+    fibers_net::json::set_max_file_size(cli.max_file_size);
+    fibers_exact::set_max_digits(cli.max_digits);
     match cli.command {
         Command::Eval(a) => commands::eval::run(&a),
         Command::Equiv(a) => commands::equiv::run(&a),

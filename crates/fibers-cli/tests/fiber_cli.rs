@@ -42,7 +42,7 @@ fn scratch(name: &str, text: &str) -> String {
 #[test]
 fn fiber_text_json_latex() {
     let net = fixture("conserve/s2_2221_hidden.json");
-    let o = fibers(&["fiber", &net]);
+    let o = fibers(&["fiber", &net, "--parts"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let t = stdout(&o);
     assert!(t.contains("kind: bottleneck"), "{t}");
@@ -50,7 +50,7 @@ fn fiber_text_json_latex() {
     assert!(t.contains("docs/theory.md §8 formula: 5"), "{t}");
     assert!(t.contains("D - functional dimension: 15 - 10 = 5"), "{t}");
 
-    let o = fibers(&["fiber", &net, "--format", "json"]);
+    let o = fibers(&["fiber", &net, "--format", "json", "--parts"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
     assert_eq!(v["dimension"], 5);
@@ -61,7 +61,7 @@ fn fiber_text_json_latex() {
     assert_eq!(set["union"].as_array().unwrap().len(), 1);
     assert_eq!(v["components"], "4");
 
-    let o = fibers(&["fiber", &net, "--format", "latex", "--no-fundim"]);
+    let o = fibers(&["fiber", &net, "--format", "latex", "--no-fundim", "--parts"]);
     assert_eq!(code(&o), 0);
     let l = stdout(&o);
     assert!(l.starts_with("\\documentclass{article}"));
@@ -72,7 +72,7 @@ fn fiber_text_json_latex() {
 fn member_yes_with_witness_and_no_with_input() {
     let net = fixture("strata/two-linear.json");
     // A sample of the fiber is a member, with its witness.
-    let o = fibers(&["sample", &net, "--count", "4", "--seed", "1"]);
+    let o = fibers(&["sample", &net, "--count", "4", "--seed", "1", "--parts"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
     assert_eq!(lines.len(), 4);
@@ -85,6 +85,7 @@ fn member_yes_with_witness_and_no_with_input() {
         "--format",
         "json",
         "--no-fundim",
+        "--parts",
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -96,7 +97,7 @@ fn member_yes_with_witness_and_no_with_input() {
     // The counterexample fixture: in the fiber, with a shifted layer-1 bias.
     let a = fixture("counterexamples/hidden-shift-via-linear-capacity/a.json");
     let b2 = fixture("counterexamples/hidden-shift-via-linear-capacity/b.json");
-    let o = fibers(&["fiber", &a, "--member", &b2, "--no-fundim"]);
+    let o = fibers(&["fiber", &a, "--member", &b2, "--no-fundim", "--parts"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("member: yes (decided by description)"));
     assert!(
@@ -117,6 +118,7 @@ fn member_yes_with_witness_and_no_with_input() {
         "--format",
         "json",
         "--no-fundim",
+        "--parts",
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -193,6 +195,7 @@ fn budgets_give_exit_3() {
         "--max-parts",
         "5",
         "--no-fundim",
+        "--parts",
     ]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     assert!(stderr(&o).contains("--max-parts"));
@@ -201,6 +204,7 @@ fn budgets_give_exit_3() {
         &fixture("strata/all-crossing.json"),
         "--max-regions",
         "3",
+        "--exhaustive",
     ]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
 }
@@ -212,7 +216,7 @@ fn fundim_agrees_with_the_fiber_dimension() {
         "strata/one-dead.json",
         "conserve/s8_2242_three_linear.json",
     ] {
-        let o = fibers(&["fundim", &fixture(f), "--json", "--check"]);
+        let o = fibers(&["fundim", &fixture(f), "--json", "--check", "--exhaustive"]);
         assert_eq!(code(&o), 0, "{f}: {}", stderr(&o));
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
         assert_eq!(v["agree"], true, "{f}: {v}");
@@ -220,6 +224,13 @@ fn fundim_agrees_with_the_fiber_dimension() {
             v["corank"].as_u64().unwrap() + v["rank"].as_u64().unwrap(),
             v["parameters"].as_u64().unwrap()
         );
+        // The default (bounds that meet) gives the same number, certified.
+        let o = fibers(&["fundim", &fixture(f), "--json", "--check"]);
+        assert_eq!(code(&o), 0, "{f}: {}", stderr(&o));
+        let b: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(b["certified_by"], "bounds met", "{f}: {b}");
+        assert_eq!(b["functional_dimension"], v["rank"], "{f}: {b}");
+        assert_eq!(b["fiber_dimension"], v["corank"], "{f}: {b}");
     }
 }
 
@@ -245,6 +256,7 @@ fn samples_are_certified_and_members() {
                 "--format",
                 "json",
                 "--no-fundim",
+                "--parts",
             ]);
             let v: serde_json::Value = serde_json::from_str(&stdout(&m)).unwrap();
             assert_eq!(v["member"], true, "{f} sample {i}");
@@ -255,4 +267,41 @@ fn samples_are_certified_and_members() {
     assert_eq!(code(&o), 0);
     assert!(stderr(&o).contains("no description"));
     assert_eq!(stdout(&o).lines().count(), 2);
+}
+
+#[test]
+fn summary_is_polynomial_and_certified() {
+    let net = fixture("conserve/s2_2221_hidden.json");
+    let o = fibers(&["fiber", &net]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(t.starts_with("Theorem (the fiber of θ"), "{t}");
+    assert!(t.contains("M7 hidden shift of layer-1 neuron 0"), "{t}");
+    assert!(
+        t.contains("local dimension: 5 (certified: bounds met"),
+        "{t}"
+    );
+    assert!(t.contains("not listed (use --parts)"), "{t}");
+    let o = fibers(&["fiber", &net, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["dimension"], 5);
+    assert_eq!(v["dimension_certified_by"], "bounds met");
+    assert_eq!(v["parts_listed"], false);
+    // Membership through the fast path: a relabelled copy is a member, a perturbed one is not.
+    let a = fixture("strata/two-linear.json");
+    let o = fibers(&["sample", &a, "--count", "2", "--seed", "3"]);
+    let b = scratch("fast-member.json", stdout(&o).lines().nth(1).unwrap());
+    let o = fibers(&["fiber", &a, "--member", &b, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["member"], true, "{v}");
+    let a = fixture("pairs/flip-uncompensated/a.json");
+    let b = fixture("pairs/flip-uncompensated/b.json");
+    let o = fibers(&["fiber", &a, "--member", &b]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(": no (certified: fast path"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -43,5 +43,7 @@ pub mod sign;
 pub use integer::Integer;
 pub use lp::{LinearProgram, LpOutcome};
 pub use matrix::Matrix;
-pub use rational::{backend_name, ParseRationalError, Rational};
+pub use rational::{
+    backend_name, max_digits, set_max_digits, ParseRationalError, Rational, DEFAULT_MAX_DIGITS,
+};
 pub use sign::{Sign, SignCondition};

@@ -28,6 +28,8 @@
 
 use crate::integer::Integer;
 use crate::rational::Rational;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 /// Primes just below `2^62` and `2^61` used by [`rank_mod_p`], in the order tried.
 ///
@@ -39,17 +41,36 @@ pub const PRIMES: [u64; 4] = [
     4_611_686_018_427_387_787, // 2^62 − 117
 ];
 
-/// `a · b mod p`.
+/// The Mersenne prime `2^61 − 1`, the first of [`PRIMES`] (reduction by shifts).
+const M61: u64 = (1 << 61) - 1;
+
+/// `a · b mod p` for `a, b < p`.
 #[inline]
 pub fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
-    ((u128::from(a) * u128::from(b)) % u128::from(p)) as u64
+    let x = u128::from(a) * u128::from(b);
+    if p == M61 {
+        // x < 2^122: x = hi·2^61 + lo ≡ hi + lo, and hi + lo < 2p.
+        let r = (x & u128::from(M61)) as u64 + (x >> 61) as u64;
+        if r >= M61 {
+            r - M61
+        } else {
+            r
+        }
+    } else {
+        (x % u128::from(p)) as u64
+    }
 }
 
 /// `a + b mod p` for `a, b < p`.
 #[inline]
 pub fn add_mod(a: u64, b: u64, p: u64) -> u64 {
-    let s = u128::from(a) + u128::from(b);
-    (s % u128::from(p)) as u64
+    // p < 2^63, so a + b does not overflow.
+    let s = a + b;
+    if s >= p {
+        s - p
+    } else {
+        s
+    }
 }
 
 /// `a − b mod p` for `a, b < p`.
@@ -78,7 +99,7 @@ pub fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
 
 /// The inverse of `a ≠ 0 mod p` (`p` prime), by Fermat.
 pub fn inv_mod(a: u64, p: u64) -> u64 {
-    debug_assert!(a % p != 0, "inv_mod of zero");
+    debug_assert!(!a.is_multiple_of(p), "inv_mod of zero");
     pow_mod(a, p - 2, p)
 }
 
@@ -171,13 +192,58 @@ impl EchelonModP {
     /// Panics if a column is out of range.
     pub fn push(&mut self, row: SparseRow) -> bool {
         let p = self.p;
-        let mut row = normalise(row, p);
+        let row = normalise(row, p);
         for &(c, _) in &row {
             assert!(
                 c < self.pivots.len(),
                 "EchelonModP::push: column {c} out of range"
             );
         }
+        // Short rows: merge directly. Long rows: a sparse accumulator visited in column order,
+        // so that each reduction costs the length of the pivot row, not of the whole row.
+        if row.len() <= 8 {
+            return self.push_merge(row);
+        }
+        let mut vals: HashMap<usize, u64> = row.iter().copied().collect();
+        let mut heap: BinaryHeap<Reverse<usize>> = row.iter().map(|e| Reverse(e.0)).collect();
+        while let Some(Reverse(c)) = heap.pop() {
+            let Some(&coef) = vals.get(&c) else {
+                continue;
+            };
+            if coef == 0 {
+                vals.remove(&c);
+                continue;
+            }
+            match &self.pivots[c] {
+                Some(piv) => {
+                    let a = sub_mod(0, coef, p);
+                    vals.remove(&c);
+                    for &(c2, x) in &piv[1..] {
+                        let e = vals.entry(c2).or_insert_with(|| {
+                            heap.push(Reverse(c2));
+                            0
+                        });
+                        *e = add_mod(*e, mul_mod(a, x, p), p);
+                    }
+                }
+                None => {
+                    let mut rest: SparseRow = vals.into_iter().filter(|e| e.1 != 0).collect();
+                    rest.sort_unstable_by_key(|e| e.0);
+                    let inv = inv_mod(coef, p);
+                    for e in &mut rest {
+                        e.1 = mul_mod(e.1, inv, p);
+                    }
+                    self.pivots[c] = Some(rest);
+                    self.rank += 1;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn push_merge(&mut self, mut row: SparseRow) -> bool {
+        let p = self.p;
         loop {
             let Some(&(lead, coef)) = row.first() else {
                 return false;
@@ -310,13 +376,13 @@ mod tests {
             return false;
         }
         for q in [2u64, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37] {
-            if n % q == 0 {
+            if n.is_multiple_of(q) {
                 return n == q;
             }
         }
         let mut d = n - 1;
         let mut s = 0;
-        while d % 2 == 0 {
+        while d.is_multiple_of(2) {
             d /= 2;
             s += 1;
         }

@@ -17,10 +17,29 @@ type RatInner = num_rational::BigRational;
 #[cfg(feature = "gmp")]
 type RatInner = rug::Rational;
 
-/// The longest digit string [`Rational::from_str`] accepts (numerator or denominator).
-pub const MAX_DIGITS: usize = 20_000;
-/// The largest absolute decimal exponent [`Rational::from_str`] accepts (`1e20000`).
-pub const MAX_EXPONENT: i64 = 20_000;
+/// The default of [`max_digits`]: the most decimal digits a number read by
+/// [`Rational::from_str`] may have in its numerator or denominator, counted after expanding a
+/// decimal exponent (`"9e999"` has 1000 digits). A weight of a real network (a float written
+/// exactly) has at most a few hundred.
+pub const DEFAULT_MAX_DIGITS: usize = 1_000;
+/// The largest absolute decimal exponent [`Rational::from_str`] ever accepts, whatever the
+/// digit limit.
+pub const MAX_EXPONENT: i64 = 100_000_000;
+
+static MAX_DIGITS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(DEFAULT_MAX_DIGITS);
+
+/// The digit limit in force for [`Rational::from_str`] (see [`DEFAULT_MAX_DIGITS`]).
+pub fn max_digits() -> usize {
+    MAX_DIGITS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets the digit limit of [`Rational::from_str`] for the whole process (the CLI's
+/// `--max-digits`). Reading time and memory grow with it: a number of `d` digits costs
+/// `O(d)` memory and its products `O(d^2)` time.
+pub fn set_max_digits(n: usize) {
+    MAX_DIGITS.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
+}
 
 /// An exact rational number in lowest terms.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -38,11 +57,11 @@ pub enum ParseRationalError {
     /// A `p/q` with `q = 0`.
     #[error("zero denominator in {0:?}")]
     ZeroDenominator(String),
-    /// More digits than [`MAX_DIGITS`].
-    #[error("number too long ({0} characters; at most {MAX_DIGITS} digits)")]
+    /// More digits than [`max_digits`] (the number of characters).
+    #[error("number too long ({0} characters; the limit is {limit} digits, raise it with --max-digits)", limit = max_digits())]
     TooLong(usize),
-    /// A decimal exponent beyond [`MAX_EXPONENT`].
-    #[error("exponent too large in {0:?} (at most {MAX_EXPONENT} in absolute value)")]
+    /// A decimal exponent that expands the number beyond [`max_digits`] digits.
+    #[error("exponent too large in {0:?}: the number would have more than {limit} digits (raise the limit with --max-digits)", limit = max_digits())]
     ExponentTooLarge(String),
 }
 
@@ -304,18 +323,33 @@ impl FromStr for Rational {
     type Err = ParseRationalError;
     /// Accepts an integer (`-12`), a fraction (`3/4`, `-3/4`), or a decimal with optional
     /// exponent (`-0.125`, `.5`, `2.`, `1e-3`, `6.02E23`), all read exactly.
+    ///
+    /// Grammar (after trimming surrounding white space): `[+-]?D` | `[+-]?D/D` |
+    /// `[+-]?(D.D?|.D|D)([eE][+-]?D)?` with `D` a run of ASCII digits; nothing else (no space
+    /// inside, no sign on a denominator). Numerator and denominator may have at most
+    /// [`max_digits`] digits, counted after expanding the exponent.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
         if t.is_empty() {
             return Err(ParseRationalError::Empty);
         }
-        if t.len() > MAX_DIGITS + 16 {
+        let limit = max_digits();
+        if t.len() > limit.saturating_add(16) {
             return Err(ParseRationalError::TooLong(t.len()));
         }
         let invalid = || ParseRationalError::Invalid(s.to_string());
+        let all_digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+        let significant = |x: &str| x.trim_start_matches('0').len();
         if let Some((p, q)) = t.split_once('/') {
-            let num = parse_int_checked(p.trim(), s)?;
-            let den = parse_int_checked(q.trim(), s)?;
+            let pd = p.strip_prefix(['-', '+']).unwrap_or(p);
+            if pd.is_empty() || q.is_empty() || !all_digits(pd) || !all_digits(q) {
+                return Err(invalid());
+            }
+            if significant(pd) > limit || significant(q) > limit {
+                return Err(ParseRationalError::TooLong(t.len()));
+            }
+            let num = parse_int_checked(p, s)?;
+            let den = parse_int_checked(q, s)?;
             return Rational::new(num, den)
                 .ok_or_else(|| ParseRationalError::ZeroDenominator(s.to_string()));
         }
@@ -333,7 +367,6 @@ impl FromStr for Rational {
             Some((a, b)) => (a, b),
             None => (mantissa, ""),
         };
-        let all_digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
         if (int_part.is_empty() && frac_part.is_empty())
             || !all_digits(int_part)
             || !all_digits(frac_part)
@@ -347,18 +380,30 @@ impl FromStr for Rational {
                 if digits.is_empty() || !all_digits(digits) {
                     return Err(invalid());
                 }
-                if digits.len() > 6 {
+                if significant(digits) > 9 {
                     return Err(ParseRationalError::ExponentTooLarge(s.to_string()));
                 }
                 e.parse::<i64>().map_err(|_| invalid())?
             }
         };
         exp -= frac_part.len() as i64;
-        if exp.abs() > MAX_EXPONENT {
+        let digits = format!("{int_part}{frac_part}");
+        let m = significant(&digits);
+        // Digits of the numerator (m + exp when exp ≥ 0) and the denominator (|exp| + 1).
+        let expanded = if m == 0 {
+            0
+        } else if exp >= 0 {
+            (m as i64).saturating_add(exp)
+        } else {
+            exp.saturating_neg().saturating_add(1).max(m as i64)
+        };
+        if exp.abs() > MAX_EXPONENT || expanded > limit as i64 {
             return Err(ParseRationalError::ExponentTooLarge(s.to_string()));
         }
-        let digits = format!("{int_part}{frac_part}");
         let m = Rational::from_integer(parse_int_checked(&digits, s)?);
+        if m.is_zero() {
+            return Ok(m);
+        }
         let scale = Rational::from_integer(Integer::from(10).pow(exp.unsigned_abs() as u32));
         let r = if exp >= 0 { m * scale } else { m / scale };
         Ok(if negative { -r } else { r })

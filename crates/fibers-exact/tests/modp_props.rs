@@ -32,6 +32,13 @@ fn low_rank() -> impl Strategy<Value = Matrix> {
     })
 }
 
+/// Wider matrices (rows longer than 8 entries take the sparse-accumulator path).
+fn wide() -> impl Strategy<Value = Matrix> {
+    (1usize..10, 9usize..20).prop_flat_map(|(r, c)| {
+        prop::collection::vec(entry(), r * c).prop_map(move |data| Matrix::new(r, c, data))
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -60,6 +67,16 @@ proptest! {
         }
         // Skipped rows only lower the count further.
         prop_assert!(e.rank() <= rank(&m), "rank mod {} = {} > {} (skipped {})", p, e.rank(), rank(&m), skipped);
+    }
+
+    #[test]
+    fn equals_rational_rank_wide(m in wide()) {
+        prop_assert_eq!(rank_mod_p(&m.to_rows()), rank(&m));
+        // Rows stacked with combinations of themselves keep the rank.
+        let mut rows = m.to_rows();
+        let extra: Vec<Rational> = rows[0].iter().zip(rows.last().unwrap()).map(|(a, b)| a - &(b * &Rational::ratio(3, 2))).collect();
+        rows.push(extra);
+        prop_assert_eq!(rank_mod_p(&rows), rank(&m));
     }
 
     /// Streaming in any row order gives the same rank.

@@ -14,6 +14,8 @@
 //! - [`dimension`] and [`fundim`]: the docs/theory.md §8 formula, the exact Jacobian rank of the
 //!   parameter's part, and the functional dimension (exact rank of the Jacobian of
 //!   `θ ↦ (f_θ(x_i))_i` over every linear region);
+//! - [`bounds`]: the functional dimension by certified lower and upper bounds that meet, in
+//!   polynomial time (docs/theory.md §12);
 //! - [`sample`]: random parameters from every part;
 //! - [`describe`]: the whole description, rendered as text, JSON or a LaTeX theorem by
 //!   [`render`].
@@ -25,6 +27,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod affine;
+pub mod bounds;
 pub mod describe;
 pub mod dimension;
 pub mod fundim;
@@ -36,11 +39,14 @@ pub mod orbit;
 pub mod render;
 pub mod roles;
 pub mod sample;
+pub mod summary;
 pub mod system;
 
+pub use bounds::{fundim_bounds, Bounds, BoundsOptions, NotApplicable};
 pub use describe::{describe, DescribeOptions, Description, Kind, Part, Symmetry};
 pub use fundim::{functional_dimension, FunDim, FunDimError, FunDimOptions};
 pub use member::{Found, Internal, Witness};
 pub use membership::{MemberOptions, MemberReport};
 pub use model::{Branch, Frame, Model};
 pub use roles::{PartKey, SlotRole};
+pub use summary::{summarize, Summary};

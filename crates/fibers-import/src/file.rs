@@ -111,7 +111,7 @@ const PICKLE: &str = "a PyTorch pickle (torch.save): fibers never unpickles (unp
 /// Reads the network in `path` (see the module documentation).
 pub fn read_network_file(path: &Path, opts: &ImportOptions) -> Result<Imported, LoadError> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
+    let bytes = fibers_net::json::read_bytes(path)?;
     let kind = if has_ext(path, "safetensors") {
         Kind::Safetensors
     } else if has_ext(path, "json") {

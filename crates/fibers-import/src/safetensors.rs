@@ -60,7 +60,7 @@ impl std::error::Error for ExportError {}
 /// Reads a network from a `.safetensors` file, with the tensors named by `keys`.
 pub fn read_safetensors(path: &Path, keys: &KeyMap) -> Result<Network, LoadError> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
+    let bytes = fibers_net::json::read_bytes(path)?;
     network_from_safetensors(&bytes, &source, keys)
 }
 

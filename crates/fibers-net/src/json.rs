@@ -26,6 +26,13 @@ pub const MAX_WIDTH: usize = 1 << 20;
 pub fn rational_from_value(v: &Value, source: &str, place: &str) -> Result<Rational, LoadError> {
     let text = match v {
         Value::Number(n) => n.to_string(),
+        Value::String(s) if s.chars().any(char::is_whitespace) => {
+            return Err(LoadError::new(
+                source,
+                place,
+                format!("not a number: {s:?} (no spaces inside a number string)"),
+            ))
+        }
         Value::String(s) => s.clone(),
         other => {
             return Err(LoadError::new(
@@ -78,7 +85,8 @@ pub fn parse_vector_text(text: &str, source: &str) -> Result<Vec<Rational>, Load
     text.split(',')
         .enumerate()
         .map(|(i, s)| {
-            s.parse::<Rational>()
+            s.trim()
+                .parse::<Rational>()
                 .map_err(|e| LoadError::new(source, format!("entry {i}"), e.to_string()))
         })
         .collect()
@@ -95,9 +103,150 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Parses JSON text into a value, with a one-line error naming the line and column.
+/// The default of [`max_file_size`]: 64 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+static MAX_FILE_SIZE: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
+
+/// The largest input file [`read_text`] accepts, in bytes (the CLI's `--max-file-size`).
+pub fn max_file_size() -> u64 {
+    MAX_FILE_SIZE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets [`max_file_size`] for the whole process.
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_SIZE.store(bytes, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Reads a file of at most [`max_file_size`] bytes (never more is read, so `/dev/zero` is
+/// refused once past the limit).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let source = path.display().to_string();
+    let limit = max_file_size();
+    let file =
+        std::fs::File::open(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(LoadError::new(
+            &source,
+            "file",
+            format!("larger than the limit of {limit} bytes (raise it with --max-file-size)"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a text file with [`read_bytes`], checks that it is UTF-8 and drops a leading
+/// byte-order mark.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    text_from_bytes(read_bytes(path)?, &path.display().to_string())
+}
+
+/// UTF-8 text from bytes (a leading byte-order mark dropped), with a located error.
+pub fn text_from_bytes(bytes: Vec<u8>, source: &str) -> Result<String, LoadError> {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        LoadError::new(
+            source,
+            format!("byte {}", e.utf8_error().valid_up_to()),
+            "not valid UTF-8 text",
+        )
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+/// A JSON value read by [`parse_json_text`]: like `serde_json::Value`, but an object with a
+/// key written twice is an error (serde_json keeps the last one silently).
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+/// The key under which serde_json (feature `arbitrary_precision`) hands a number's text to a
+/// visitor, as a one-entry map.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("not a finite number"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == NUMBER_TOKEN && out.is_empty() {
+                let text: String = map.next_value()?;
+                return text
+                    .parse::<serde_json::Number>()
+                    .map(Value::Number)
+                    .map_err(A::Error::custom);
+            }
+            let Strict(v) = map.next_value()?;
+            if out.contains_key(&key) {
+                return Err(A::Error::custom(format_args!(
+                    "duplicate key \"{}\"",
+                    key.escape_debug()
+                )));
+            }
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Parses JSON text into a value, with a one-line error naming the line and column. A leading
+/// byte-order mark is skipped; a key written twice in one object is an error.
 pub fn parse_json_text(text: &str, source: &str) -> Result<Value, LoadError> {
-    serde_json::from_str::<Value>(text).map_err(|e| {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = serde::Deserialize::deserialize(&mut de).and_then(|Strict(v)| {
+        de.end()?;
+        Ok(v)
+    });
+    parsed.map_err(|e| {
         let place = format!("line {} column {}", e.line(), e.column());
         let message = if e.is_eof() {
             "truncated file (unexpected end of input)".to_string()
@@ -275,18 +424,10 @@ pub fn network_from_str(text: &str, source: &str) -> Result<Network, LoadError> 
     network_from_value(&parse_json_text(text, source)?, source)
 }
 
-/// Reads a network from a JSON file.
+/// Reads a network from a JSON file (at most [`max_file_size`] bytes).
 pub fn read_network(path: &Path) -> Result<Network, LoadError> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadError::new(&source, "file", e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        LoadError::new(
-            &source,
-            format!("byte {}", e.utf8_error().valid_up_to()),
-            "not valid UTF-8 text",
-        )
-    })?;
-    network_from_str(&text, &source)
+    network_from_str(&read_text(path)?, &source)
 }
 
 /// The JSON value of a network, in the file format.

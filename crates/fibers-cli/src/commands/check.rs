@@ -25,14 +25,17 @@ pub struct CheckArgs {
     /// Print one JSON object instead of plain text.
     #[arg(long)]
     pub json: bool,
+    /// Print what the checker parsed (the certificate rewritten from its parsed form, with
+    /// every number in lowest terms), then check it. Compare with the file to see what is
+    /// being checked.
+    #[arg(long)]
+    pub dump: bool,
 }
 
 /// Reads a certificate file; errors name the file and the place.
 pub fn read_certificate(path: &Path) -> Result<Certificate, CliError> {
     let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| CliError::BadInput(format!("{source}: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| CliError::BadInput(format!("{source}: not valid UTF-8 text")))?;
+    let text = fibers_net::json::read_text(path)?;
     Ok(certificate_from_str(&text, &source)?)
 }
 
@@ -42,6 +45,9 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
         return crate::commands::near::run_check(args, &v);
     }
     let cert = read_certificate(&args.cert)?;
+    if args.dump {
+        print!("{}", fibers_check::certificate_to_string(&cert));
+    }
     let (a, b) = load_pair(&args.a, &args.b)?;
     let opts = CheckOptions {
         check_hashes: !args.ignore_hashes,

@@ -8,7 +8,9 @@ use crate::output::{out, outln};
 use crate::progress::Progress;
 use clap::{Args, ValueEnum};
 use fibers_fiber::render::{self, RenderOptions};
-use fibers_fiber::{describe, DescribeOptions, Description, FunDimOptions, MemberOptions};
+use fibers_fiber::{
+    describe, summarize, BoundsOptions, DescribeOptions, Description, FunDimOptions, MemberOptions,
+};
 use fibers_net::Network;
 use std::path::{Path, PathBuf};
 
@@ -37,6 +39,16 @@ pub struct FiberArgs {
     /// Do not compute the functional dimension.
     #[arg(long)]
     pub no_fundim: bool,
+    /// The full description: every part of the fiber (role assignments enumerated, exponential
+    /// in the widths), its semi-algebraic sets and the functional dimension by enumeration.
+    /// Without it (text and JSON) the output is the polynomial summary: symmetry group, the
+    /// part containing θ, and its dimension certified by bounds. LaTeX always gives the full
+    /// description.
+    #[arg(long)]
+    pub parts: bool,
+    /// Random activation regions sampled for the dimension bounds, at most.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_points: usize,
     /// Write out at most this many parts in full in text and LaTeX (JSON has all).
     #[arg(long, value_name = "N", default_value_t = 12)]
     pub show_parts: usize,
@@ -94,6 +106,67 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
         Some(p) => Some(load_same_arch(p, &net, &args.net)?),
         None => None,
     };
+    // Membership of B in Fib(A) is exactly f_A = f_B: the certified fast decision of the
+    // bottleneck path answers it in polynomial time; the description's branch tree is the
+    // fallback.
+    let mut fast_member = None;
+    if let Some(o) = &other {
+        match fibers_bottleneck::certified::fast(&net, o) {
+            Ok((decision, method)) => fast_member = Some((decision, method)),
+            Err(reason) => eprintln!("fibers: fast path gave up ({reason}); using the description"),
+        }
+    }
+    if !args.parts && args.format != Format::Latex && (other.is_none() || fast_member.is_some()) {
+        let mut p = Progress::new();
+        let s = summarize(
+            &net,
+            &BoundsOptions {
+                max_points: args.max_points,
+                seed: 1,
+            },
+            &mut |m| p.update(|| format!("dimension bounds: {m}")),
+        );
+        p.finish();
+        let member = fast_member.as_ref().map(|(d, method)| {
+            let yes = matches!(d, fibers_tree::Outcome::Equivalent { .. });
+            let witness = match d {
+                fibers_tree::Outcome::NotEquivalent { witness, .. } => {
+                    Some(witness.iter().map(ToString::to_string).collect::<Vec<_>>())
+                }
+                _ => None,
+            };
+            (yes, *method, witness)
+        });
+        match args.format {
+            Format::Json => {
+                let mut v = s.to_json();
+                if let Some((yes, method, witness)) = &member {
+                    v["member"] = serde_json::json!(yes);
+                    v["member_certified_by"] = serde_json::json!(format!(
+                        "fast path ({method}); the certificate is re-checked by `fibers check`"
+                    ));
+                    if let Some(w) = witness {
+                        v["member_witness"] = serde_json::json!(w);
+                    }
+                }
+                outln!("{v}")?;
+            }
+            _ => {
+                crate::output::text(format_args!("{}", s.to_text()))?;
+                if let Some((yes, method, witness)) = &member {
+                    outln!(
+                        "member {}: {} (certified: fast path, {method}; f_A = f_B decided with a certificate the checker re-verifies)",
+                        args.member.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                        if *yes { "yes" } else { "no" }
+                    )?;
+                    if let Some(w) = witness {
+                        outln!("  an input where the functions differ: ({})", w.join(", "))?;
+                    }
+                }
+            }
+        }
+        return Ok(());
+    }
     let fundim = (!args.no_fundim).then_some(FunDimOptions {
         max_regions: args.max_regions,
     });

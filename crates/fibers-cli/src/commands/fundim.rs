@@ -1,17 +1,23 @@
-//! `fibers fundim NET`: the functional dimension — the exact rank over Q of the Jacobian of
-//! θ ↦ (f_θ(x_i))_i over rational points inside every linear region — compared with
-//! D − dim Fib(θ).
+//! `fibers fundim NET`: the functional dimension — the rank of the Jacobian of
+//! θ ↦ (f_θ(x))_x — certified by a lower and an upper bound that meet (docs/theory.md §12,
+//! polynomial), or by enumerating every linear region (`--exhaustive`, the former default and
+//! the fallback when the bounds do not meet).
 
 use super::fiber::describe_with_progress;
 use crate::error::CliError;
 use crate::load;
-use crate::output::outln;
 use crate::progress::Progress;
 use clap::Args;
-use fibers_fiber::{functional_dimension, FunDimError, FunDimOptions, Kind};
+use fibers_fiber::dimension::dimension_formula;
+use fibers_fiber::{
+    functional_dimension, fundim_bounds, Bounds, BoundsOptions, FunDim, FunDimError, FunDimOptions,
+    Kind,
+};
+use fibers_net::Network;
 use std::path::PathBuf;
 
-/// Functional dimension of a network's parameter (exact Jacobian rank over all linear regions).
+/// Functional dimension of a network's parameter, certified by bounds that meet or by
+/// enumerating every linear region.
 #[derive(Args, Debug)]
 pub struct FundimArgs {
     /// Network file.
@@ -19,11 +25,19 @@ pub struct FundimArgs {
     /// Print one JSON object instead of plain text.
     #[arg(long)]
     pub json: bool,
-    /// Give up (exit 3) after this many linear regions.
+    /// Enumerate every linear region and take the exact rank over Q (exponential in the input
+    /// width; the cross-check of the bounds).
+    #[arg(long)]
+    pub exhaustive: bool,
+    /// Random activation regions sampled after the kinks, at most, before giving both bounds.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_points: usize,
+    /// Region budget of the enumeration (with --exhaustive, or as the fallback when the bounds
+    /// do not meet; 0 disables the fallback).
     #[arg(long, value_name = "N", default_value_t = 4096)]
     pub max_regions: usize,
-    /// Exit 1 unless D − rank equals the dimension of the described fiber (for parameters
-    /// with a description).
+    /// Exit 1 unless D − fd equals the dimension of the described fiber (with --exhaustive)
+    /// or the docs/theory.md §8 formula (otherwise, where the formula applies).
     #[arg(long)]
     pub check: bool,
 }
@@ -31,9 +45,179 @@ pub struct FundimArgs {
 /// Runs `fibers fundim`.
 pub fn run(args: &FundimArgs) -> Result<(), CliError> {
     let net = load::network(&args.net)?;
+    if args.exhaustive {
+        return run_exhaustive(args, &net);
+    }
+    let mut p = Progress::new();
+    let bounds = fundim_bounds(
+        &net,
+        &BoundsOptions {
+            max_points: args.max_points,
+            seed: 1,
+        },
+        &mut |m| p.update(|| format!("functional dimension: {m}")),
+    );
+    p.finish();
+    let (bounds, why_not) = match bounds {
+        Ok(b) => (Some(b), None),
+        Err(e) => (None, Some(e.0)),
+    };
+    // Fall back to the enumeration when the bounds do not meet.
+    let mut exhaustive: Option<FunDim> = None;
+    let mut fallback_note = None;
+    if !bounds.as_ref().is_some_and(Bounds::certified) && args.max_regions > 0 {
+        let mut p = Progress::new();
+        let r = functional_dimension(
+            &net,
+            &FunDimOptions {
+                max_regions: args.max_regions,
+            },
+            &mut |n| p.update(|| format!("linear regions found: {n}")),
+        );
+        p.finish();
+        match r {
+            Ok(f) => exhaustive = Some(f),
+            Err(e @ FunDimError::NotDifferentiable(_)) if bounds.is_none() => {
+                return Err(CliError::BadInput(format!("{}: {e}", args.net.display())))
+            }
+            Err(e) => fallback_note = Some(e.to_string()),
+        }
+    }
+    let a = net.arch();
+    let d = a.param_count();
+    let (value, how) = match (&exhaustive, &bounds) {
+        (_, Some(b)) if b.certified() => (Some(b.lower), "bounds met"),
+        (Some(f), _) => (Some(f.rank), "exhaustive (every linear region)"),
+        _ => (None, "open"),
+    };
+    let formula = formula_of(&net);
+    if args.json {
+        let bj = bounds.as_ref().map(|b| {
+            serde_json::json!({
+                "lower": b.lower,
+                "upper": b.upper,
+                "certified": b.certified(),
+                "symmetry_rank": b.symmetry_rank,
+                "moves": b.moves.iter().map(|m| serde_json::json!({"move": m.name, "vectors": m.vectors})).collect::<Vec<_>>(),
+                "kinks": b.kinks,
+                "regions": b.regions,
+                "rows": b.rows,
+                "prime": b.prime.to_string(),
+                "budget_exhausted": b.budget_exhausted,
+            })
+        });
+        println!(
+            "{}",
+            serde_json::json!({
+                "parameters": d,
+                "functional_dimension": value,
+                "fiber_dimension": value.map(|v| d - v),
+                "certified_by": how,
+                "bounds": bj,
+                "bounds_not_applicable": why_not,
+                "exhaustive": exhaustive.as_ref().map(|f| serde_json::json!({"rank": f.rank, "regions": f.regions, "points": f.points})),
+                "exhaustive_not_run": fallback_note,
+                "dimension_formula": formula,
+            })
+        );
+    } else {
+        match value {
+            Some(v) => println!("functional dimension: {v} (certified: {how})"),
+            None => println!("functional dimension: open (the bounds below do not meet)"),
+        }
+        if let Some(b) = &bounds {
+            println!(
+                "  lower bound {}: rank over F_p (p = {}) of {} Jacobian rows at {} kinks and {} \
+                 regions",
+                b.lower, b.prime, b.rows, b.kinks, b.regions
+            );
+            let moves: Vec<String> = b
+                .moves
+                .iter()
+                .map(|m| format!("{} {}", m.name, m.vectors))
+                .collect();
+            println!(
+                "  upper bound {}: D - dim T, T spanned by verified symmetry directions of rank \
+                 {} ({})",
+                b.upper,
+                b.symmetry_rank,
+                moves.join(", ")
+            );
+            if b.budget_exhausted {
+                println!(
+                    "  the budget of random regions ran out (--max-points {})",
+                    args.max_points
+                );
+            }
+        }
+        if let Some(w) = &why_not {
+            println!("  bounds not applicable: {w}");
+        }
+        if let Some(f) = &exhaustive {
+            println!(
+                "  exhaustive: rank {} over {} linear regions ({} points)",
+                f.rank, f.regions, f.points
+            );
+        }
+        if let Some(n) = &fallback_note {
+            println!("  exhaustive fallback not finished: {n}");
+        }
+        println!("parameters D: {d}");
+        match (value, &bounds) {
+            (Some(v), _) => println!(
+                "local dimension of the fiber (D - fd): {} (certified: {how})",
+                d - v
+            ),
+            (None, Some(b)) => {
+                let (lo, hi) = b.fiber_dimension_bounds();
+                println!("local dimension of the fiber (D - fd): between {lo} and {hi} (open)");
+            }
+            _ => println!("local dimension of the fiber (D - fd): open"),
+        }
+        if let Some(f) = formula {
+            println!("docs/theory.md §8 formula: {f}");
+        }
+    }
+    if args.check {
+        if let (Some(v), Some(f)) = (value, formula) {
+            if d - v != f {
+                return Err(CliError::Failed(format!(
+                    "D - fd = {} but the docs/theory.md §8 formula gives {f}",
+                    d - v
+                )));
+            }
+        }
+    }
+    if value.is_none() {
+        return Err(CliError::Undecided(match &bounds {
+            Some(b) => format!(
+                "functional dimension open: between {} and {} (raise --max-points or \
+                 --max-regions)",
+                b.lower, b.upper
+            ),
+            None => "functional dimension open (raise --max-regions)".into(),
+        }));
+    }
+    Ok(())
+}
+
+/// The docs/theory.md §8 formula, where it applies without a note (generic bottleneck,
+/// non-constant).
+fn formula_of(net: &Network) -> Option<usize> {
+    let c = fibers_bottleneck::classify(net);
+    if !c.bottleneck || c.constant || c.not_generic.is_some() {
+        return None;
+    }
+    let hidden = (0..net.arch().n1).any(|h| fibers_fiber::orbit::is_hidden(net, h));
+    let f = dimension_formula(net, hidden, c.parallel_crossing);
+    f.note.is_none().then_some(f.value)
+}
+
+/// `--exhaustive`: every linear region, compared with the described fiber.
+fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
     let mut p = Progress::new();
     let r = functional_dimension(
-        &net,
+        net,
         &FunDimOptions {
             max_regions: args.max_regions,
         },
@@ -51,7 +235,7 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
             return Err(CliError::BadInput(format!("{}: {e}", args.net.display())))
         }
     };
-    let d = describe_with_progress(&net, 20_000, None)?;
+    let d = describe_with_progress(net, 20_000, None)?;
     let dim = d.dimension();
     let described = matches!(
         d.kind,
@@ -59,7 +243,7 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
     ) && d.part_dimension.is_some();
     let agree = dim.map(|x| x == f.corank());
     if args.json {
-        outln!(
+        println!(
             "{}",
             serde_json::json!({
                 "rank": f.rank,
@@ -67,44 +251,45 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
                 "corank": f.corank(),
                 "regions": f.regions,
                 "points": f.points,
+                "certified_by": "exhaustive (every linear region)",
                 "fiber_dimension": if described { dim } else { None },
                 "fiber_dimension_source": d.dimension_source(),
                 "formula": d.formula.as_ref().map(|x| x.value),
                 "agree": if described { agree } else { None },
             })
-        )?;
+        );
     } else {
-        outln!(
-            "functional dimension (rank of the Jacobian over Q): {}",
+        println!(
+            "functional dimension (rank of the Jacobian over Q): {} (certified: exhaustive)",
             f.rank
-        )?;
-        outln!("parameters D: {}", f.params)?;
-        outln!("D - rank: {}", f.corank())?;
-        outln!(
+        );
+        println!("parameters D: {}", f.params);
+        println!("D - rank: {}", f.corank());
+        println!(
             "linear regions: {} ({} points, {} per region)",
             f.regions,
             f.points,
             net.arch().n0 + 1
-        )?;
+        );
         if described {
-            outln!(
+            println!(
                 "dimension of the fiber: {} ({})",
                 dim.map_or("unknown".into(), |x| x.to_string()),
                 d.dimension_source()
-            )?;
+            );
             if let Some(fm) = &d.formula {
-                outln!("docs/theory.md §8 formula: {}", fm.value)?;
+                println!("docs/theory.md §8 formula: {}", fm.value);
             }
-            outln!(
+            println!(
                 "D - rank = dim Fib: {}",
                 match agree {
                     Some(true) => "yes",
                     Some(false) => "NO",
                     None => "unknown",
                 }
-            )?;
+            );
         } else {
-            outln!("dimension of the fiber: no description ({})", d.kind.name())?;
+            println!("dimension of the fiber: no description ({})", d.kind.name());
         }
     }
     if args.check && described && agree != Some(true) {

@@ -1,12 +1,15 @@
-//! `fibers sample NET --count N --seed S`: parameters drawn from every part of the fiber
-//! (every role assignment, random relabellings), one network per JSON line.
+//! `fibers sample NET --count N --seed S`: parameters drawn from the fiber, one network per
+//! JSON line: by default random compositions of symmetry moves (permutations, positive
+//! scalings, hidden shift, dead/null changes, linear-block moves; polynomial), with `--parts`
+//! from every part of the description (every role assignment, exponential in the widths).
+//! `--certify` decides every sample with the certified fast path (branch tree as fallback).
 
 use super::fiber::describe_with_progress;
 use crate::error::CliError;
 use crate::load;
 use crate::progress::Progress;
 use clap::Args;
-use fibers::fiber::orbit::{self, Lcg};
+use fibers::fiber::orbit::{self as moves, Lcg};
 use fibers::{decide_with_progress, DecideOptions, Method, Outcome};
 use fibers_net::Network;
 use std::io::Write;
@@ -23,17 +26,56 @@ pub struct SampleArgs {
     /// Random seed.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Certify every sample with the exact branch tree (exit 1 if one is not equivalent).
+    /// Certify every sample (exit 1 if one is not equivalent): the certified fast decision of
+    /// the bottleneck path, the exact branch tree when it gives up.
     #[arg(long)]
     pub certify: bool,
     /// Stop enumerating role assignments after this many candidates (exit 3 if reached).
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub max_parts: usize,
+    /// Draw from every part of the full description (enumerates role assignments) instead of
+    /// composing random symmetry moves.
+    #[arg(long)]
+    pub parts: bool,
+    /// Random symmetry moves composed per sample (without --parts).
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub moves: usize,
 }
 
 /// Runs `fibers sample`.
 pub fn run(args: &SampleArgs) -> Result<(), CliError> {
+    // The samples are held in memory before they are written (docs/resources.md).
+    const MAX_COUNT: usize = 100_000;
+    if args.count > MAX_COUNT {
+        return Err(CliError::BadInput(format!(
+            "--count: at most {MAX_COUNT} networks per run (found {}); run several seeds instead",
+            args.count
+        )));
+    }
     let net = load::network(&args.net)?;
+    if !args.parts {
+        if let Some(ng) = fibers_bottleneck::classify(&net).not_generic {
+            eprintln!(
+                "fibers: note: no description of this fiber (the genericity condition {ng} \
+                 fails); samples are compositions of symmetry moves only"
+            );
+        }
+        let mut rng = Lcg::new(args.seed);
+        let samples: Vec<Option<Network>> = (0..args.count)
+            .map(|_| {
+                let mut n = net.clone();
+                for _ in 0..args.moves {
+                    n = match rng.below(3) {
+                        0 => moves::random_permute(&n, &mut rng),
+                        1 => moves::random_positive_scaling(&n, &mut rng),
+                        _ => moves::dead_change(&n, &mut rng).unwrap_or(n),
+                    };
+                }
+                Some(n)
+            })
+            .collect();
+        return emit(args, &net, &samples);
+    }
     let d = describe_with_progress(&net, args.max_parts, None)?;
     if d.truncated {
         return Err(CliError::Undecided(format!(
@@ -67,9 +109,9 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             let mut rng = Lcg::new(args.seed);
             (0..args.count)
                 .map(|_| {
-                    let mut n = orbit::random_permute(&net, &mut rng);
-                    n = orbit::random_positive_scaling(&n, &mut rng);
-                    if let Some(m) = orbit::dead_change(&n, &mut rng) {
+                    let mut n = moves::random_permute(&net, &mut rng);
+                    n = moves::random_positive_scaling(&n, &mut rng);
+                    if let Some(m) = moves::dead_change(&n, &mut rng) {
                         n = m;
                     }
                     Some(n)
@@ -78,6 +120,11 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
         }
     };
     p.finish();
+    emit(args, &net, &samples)
+}
+
+/// Writes the samples, certifying each with `--certify`.
+fn emit(args: &SampleArgs, net: &Network, samples: &[Option<Network>]) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut bad = 0usize;
@@ -88,17 +135,23 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             )));
         };
         if args.certify {
-            let mut pr = Progress::new();
-            let opts = DecideOptions {
-                method: Method::Tree,
-                ..DecideOptions::default()
+            let decision = match fibers_bottleneck::certified::fast(net, s) {
+                Ok((d, _)) => d,
+                Err(_) => {
+                    let mut pr = Progress::new();
+                    let opts = DecideOptions {
+                        method: Method::Tree,
+                        ..DecideOptions::default()
+                    };
+                    let r = decide_with_progress(net, s, &opts, &mut |st| {
+                        pr.update(|| format!("certifying sample {i}: nodes {}", st.nodes))
+                    })
+                    .map_err(|e| CliError::Failed(format!("internal error: {e}")))?;
+                    pr.finish();
+                    r.outcome
+                }
             };
-            let r = decide_with_progress(&net, s, &opts, &mut |st| {
-                pr.update(|| format!("certifying sample {i}: nodes {}", st.nodes))
-            })
-            .map_err(|e| CliError::Failed(format!("internal error: {e}")))?;
-            pr.finish();
-            if !matches!(r.outcome, Outcome::Equivalent { .. }) {
+            if !matches!(decision, Outcome::Equivalent { .. }) {
                 bad += 1;
                 eprintln!("fibers: sample {i} is NOT equivalent to the network");
             }
@@ -114,7 +167,7 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
     }
     if args.certify {
         eprintln!(
-            "fibers: all {} samples certified equivalent by the branch tree",
+            "fibers: all {} samples certified equivalent (fast path, branch tree as fallback)",
             samples.len()
         );
     }

@@ -1,0 +1,330 @@
+//! Resource limits (issue 15, docs/resources.md): every reproduction in `fixtures/repro/`
+//! finishes under a 1 GB address-space cap (`prlimit --as`) within 10 s (`timeout`), with the
+//! correct verdict or exit 2 (bad input); never 134 (abort) and never 1 on valid input.
+//!
+//! The cases whose fix lies outside the checker and the readers are listed in
+//! [`open_cases`] (ignored; run with `cargo test -p fibers-cli --test resources -- --ignored`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// 1 GB address-space cap.
+const MEMORY: &str = "--as=1073741824";
+/// Seconds per case.
+const SECONDS: &str = "10";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn repro(dir: &str) -> PathBuf {
+    root().join("fixtures/repro").join(dir)
+}
+
+/// Runs `fibers ARGS` in `dir` under the caps; returns (exit code, stdout, stderr). The exit code
+/// of a case killed by `timeout` is 124.
+fn run_capped(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let bin = env!("CARGO_BIN_EXE_fibers");
+    let capped = Command::new("prlimit").arg("--version").output().is_ok();
+    let mut cmd = if capped {
+        let mut c = Command::new("prlimit");
+        c.args([MEMORY, "--", "timeout", SECONDS, bin]);
+        c
+    } else {
+        let mut c = Command::new("timeout");
+        c.args([SECONDS, bin]);
+        c
+    };
+    let out = cmd
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run fibers");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// One case: directory, arguments, expected exit code, a text the output must contain.
+struct Case {
+    dir: &'static str,
+    args: &'static [&'static str],
+    code: i32,
+    contains: &'static str,
+}
+
+fn run_cases(cases: &[Case]) {
+    let mut failures = Vec::new();
+    for c in cases {
+        let (code, out, err) = run_capped(&repro(c.dir), c.args);
+        let text = format!("{out}{err}");
+        if code != c.code || !text.contains(c.contains) {
+            failures.push(format!(
+                "{}: fibers {} -> exit {code} (expected {} and {:?}): {}",
+                c.dir,
+                c.args.join(" "),
+                c.code,
+                c.contains,
+                text.lines().next().unwrap_or("")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+const RL_A: &str = "../../pairs/relay/a.json";
+const RL_B: &str = "../../pairs/relay/b.json";
+
+#[test]
+fn checker_and_readers_stay_within_bounds() {
+    run_cases(&[
+        // F1: a wide input layer that the files do not pay for.
+        Case {
+            dir: "F1-n0-width",
+            args: &[
+                "check",
+                "leaf.cert.json",
+                "wide0.json",
+                "wide0.json",
+                "--ignore-hashes",
+            ],
+            code: 0,
+            contains: "ok:",
+        },
+        Case {
+            dir: "F1-n0-width",
+            args: &[
+                "check",
+                "chain.cert.json",
+                "wide0_40.json",
+                "wide0_40.json",
+                "--ignore-hashes",
+            ],
+            code: 0,
+            contains: "ok:",
+        },
+        Case {
+            dir: "F1-n0-width",
+            args: &[
+                "check",
+                "bt7.json",
+                "wide0_40.json",
+                "wide0_40.json",
+                "--ignore-hashes",
+            ],
+            code: 0,
+            contains: "ok:",
+        },
+        // F2: dense outputs × layer-1 matrices in the constant and canonical-data steps.
+        Case {
+            dir: "F2-outer-sum",
+            args: &[
+                "check",
+                "const.cert.json",
+                "outer.json",
+                "outer.json",
+                "--ignore-hashes",
+            ],
+            code: 0,
+            contains: "ok:",
+        },
+        Case {
+            dir: "F2-outer-sum",
+            args: &[
+                "check",
+                "canon.cert.json",
+                "outer.json",
+                "outer.json",
+                "--ignore-hashes",
+            ],
+            code: 0,
+            contains: "ok:",
+        },
+        // F3: the one-dimensional step was quadratic in n2.
+        Case {
+            dir: "F3-one-dimensional",
+            args: &[
+                "check",
+                "onedim.cert.json",
+                "od_2000.json",
+                "od_2000.json",
+                "--ignore-hashes",
+            ],
+            code: 0,
+            contains: "ok:",
+        },
+        // F4: exponent amplification is refused by the digit limit.
+        Case {
+            dir: "F4-exponent-parse",
+            args: &["check", "expcert1k.json", RL_A, RL_B],
+            code: 2,
+            contains: "--max-digits",
+        },
+        Case {
+            dir: "F4-exponent-parse",
+            args: &["fiber", "one_20000_digit_decimal.json"],
+            code: 2,
+            contains: "--max-digits",
+        },
+        Case {
+            dir: "F4-exponent-parse",
+            args: &[
+                "conserve",
+                "../../strata/hidden.json",
+                "--data",
+                "conserve_data_bignum.json",
+                "--json",
+            ],
+            code: 2,
+            contains: "--max-digits",
+        },
+        // F5: a leaf used to cost n1 · n2 through a linear phase lookup.
+        Case {
+            dir: "F5-phase-scan",
+            args: &[
+                "check",
+                "phase_300_300_8.cert.json",
+                "phase_300_300_8.net.json",
+                "phase_300_300_8.net.json",
+                "--ignore-hashes",
+            ],
+            code: 0,
+            contains: "ok:",
+        },
+        // F9: duplicate keys.
+        Case {
+            dir: "F9-duplicate-keys",
+            args: &["check", "cert_dup_verdict.json", "relay_a.json", RL_B],
+            code: 2,
+            contains: "duplicate key \"verdict\"",
+        },
+        Case {
+            dir: "F9-duplicate-keys",
+            args: &["eval", "b_dup_layers.json", "--x", "0"],
+            code: 2,
+            contains: "duplicate key \"layers\"",
+        },
+        // Unbounded inputs stop at the file-size limit.
+        Case {
+            dir: "F1-n0-width",
+            args: &["check", "/dev/zero", "wide0.json", "wide0.json"],
+            code: 2,
+            contains: "--max-file-size",
+        },
+        Case {
+            dir: "F1-n0-width",
+            args: &["check", "leaf.cert.json", "/dev/zero", "wide0.json"],
+            code: 2,
+            contains: "--max-file-size",
+        },
+        // Constant layer 1: decided by the default method, and its certificate checks.
+        Case {
+            dir: "constant-zero-row",
+            args: &["equiv", "a.json", "b.json"],
+            code: 0,
+            contains: "equivalent",
+        },
+        Case {
+            dir: "constant-zero-row",
+            args: &["equiv", "a.json", "a.json"],
+            code: 0,
+            contains: "equivalent",
+        },
+        Case {
+            dir: "constant-zero-row",
+            args: &["equiv", "c.json", "d.json"],
+            code: 0,
+            contains: "equivalent",
+        },
+        Case {
+            dir: "constant-zero-row",
+            args: &["check", "ab_tree.cert", "a.json", "b.json"],
+            code: 0,
+            contains: "ok:",
+        },
+        Case {
+            dir: "constant-zero-row",
+            args: &["batch", "equiv", "pairs.jsonl", "--threads", "1", "-q"],
+            code: 0,
+            contains: "equivalent",
+        },
+        // --count is bounded (the samples are held in memory).
+        Case {
+            dir: "constant-zero-row",
+            args: &["sample", "a.json", "--count", "30000000"],
+            code: 2,
+            contains: "--count",
+        },
+    ]);
+}
+
+#[test]
+fn constant_layer_one_certificates_check() {
+    let dir = repro("constant-zero-row");
+    let cert = std::env::temp_dir().join(format!("fibers-resources-{}.cert", std::process::id()));
+    let c = cert.to_str().expect("utf-8 path");
+    let (code, _, err) = run_capped(&dir, &["equiv", "a.json", "b.json", "--cert", c]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run_capped(&dir, &["check", c, "a.json", "b.json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // --dump prints what was parsed: the certificate itself, in the writer's layout.
+    let (code, out, err) = run_capped(&dir, &["check", c, "a.json", "b.json", "--dump"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"format\": \"fibers-certificate\""), "{out}");
+    assert!(out.contains("\"kind\": \"constant\""), "{out}");
+    let _ = std::fs::remove_file(&cert);
+}
+
+/// Cases whose fix lies in code this suite's author did not own (the tree decider, the fiber,
+/// batch input and threads); see docs/resources.md, "Open".
+#[test]
+#[ignore = "open: fixes in fibers-tree, fibers-fiber and batch (docs/resources.md)"]
+fn open_cases() {
+    run_cases(&[
+        Case {
+            dir: "F1-n0-width",
+            args: &["equiv", "w10000.json", "w10000.json", "--method", "tree"],
+            code: 0,
+            contains: "equivalent",
+        },
+        Case {
+            dir: "F1-n0-width",
+            args: &["batch", "dedup", "w10000.jsonl", "-q"],
+            code: 0,
+            contains: "",
+        },
+        Case {
+            dir: "F1-n0-width",
+            args: &["fiber", "st_n0_2p20_n1_0.safetensors"],
+            code: 0,
+            contains: "",
+        },
+        Case {
+            dir: "F9-duplicate-keys",
+            args: &["batch", "equiv", "batch_dup_b.jsonl", "-q"],
+            code: 2,
+            contains: "duplicate key",
+        },
+        Case {
+            dir: "F10-batch-lines",
+            args: &["batch", "canon", "net_blank_lines.jsonl", "-q"],
+            code: 0,
+            contains: "",
+        },
+        Case {
+            dir: "F10-batch-lines",
+            args: &["batch", "canon", "net_bom.jsonl", "-q"],
+            code: 0,
+            contains: "",
+        },
+        Case {
+            dir: "constant-zero-row",
+            args: &["batch", "equiv", "pairs.jsonl", "--threads", "100000", "-q"],
+            code: 2,
+            contains: "--threads",
+        },
+    ]);
+}

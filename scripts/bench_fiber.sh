@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Benchmarks of `fibers fiber`, `fibers fundim` (certified by bounds) and `fibers conserve`
+# against `fibers canon` of the same network in the same run (release build), on the digits
+# model, random networks, and a width-doubling series.
+#
+#   scripts/bench_fiber.sh [--quick]
+#
+# Needs python3 with numpy and safetensors (random networks are written as float32
+# safetensors with a fixed seed) and a release build (`cargo build --release -p fibers-cli`).
+# Prints a Markdown table: seconds per command and the ratio to `canon`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${FIBERS_BIN:-${CARGO_TARGET_DIR:-target}/release/fibers}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+TIMEOUT=${TIMEOUT:-120}
+
+gen() { # gen NAME n0 n1 n2 n3 seed
+  python3 - "$TMP/$1.safetensors" "$2" "$3" "$4" "$5" "$6" <<'PY'
+import sys
+import numpy as np
+from safetensors.numpy import save_file
+out, *w = sys.argv[1:]
+n0, n1, n2, n3, seed = map(int, w)
+rng = np.random.default_rng(seed)
+t = {}
+for l, (a, b) in enumerate([(n0, n1), (n1, n2), (n2, n3)]):
+    t[f"{2*l}.weight"] = rng.normal(0, 1 / np.sqrt(a), size=(b, a)).astype(np.float32)
+    t[f"{2*l}.bias"] = rng.normal(0, 0.1, size=b).astype(np.float32)
+save_file(t, out)
+PY
+}
+
+secs() { # secs CMD... -> elapsed seconds (or ">TIMEOUT")
+  local s e
+  s=$(date +%s.%N)
+  if timeout "$TIMEOUT" "$@" >"$TMP/out" 2>"$TMP/err"; then
+    e=$(date +%s.%N)
+    python3 -c "print(f'{$e-$s:.3f}')"
+  else
+    echo ">$TIMEOUT"
+  fi
+}
+
+ratio() { python3 -c "import sys; a,b='$1','$2'; print('-' if a.startswith('>') else f'{float(a)/float(b):.1f}')"; }
+
+row() { # row LABEL FILE [commands...]
+  local label=$1 f=$2
+  shift 2
+  local c; c=$(secs "$BIN" canon "$f")
+  local line="| $label | $c"
+  for cmd in "$@"; do
+    local t
+    case $cmd in
+      fiber) t=$(secs "$BIN" fiber "$f") ;;
+      fundim) t=$(secs "$BIN" fundim "$f" --max-regions 0) ;;
+      conserve) t=$(secs "$BIN" conserve "$f") ;;
+    esac
+    local cert=""
+    if [[ $cmd != conserve && ! $t == ">"* ]] && grep -q "certified: bounds met" "$TMP/out"; then cert=" ✓"; fi
+    line="$line | $t$cert ($(ratio "$t" "$c")×)"
+  done
+  echo "$line |"
+}
+
+cmds=(fiber fundim)
+[[ ${WITH_CONSERVE:-0} == 1 ]] && cmds+=(conserve)
+echo "| network | canon (s) | $(printf '%s (s, ×canon) | ' "${cmds[@]}")"
+echo "|---|---:|$(printf -- '---:|%.0s' "${cmds[@]}")"
+row "digits (64, 32, 16, 10)" fixtures/models/digits-64-32-16-10.safetensors "${cmds[@]}"
+gen r128 128 64 64 10 1
+row "random (128, 64, 64, 10)" "$TMP/r128.safetensors" "${cmds[@]}"
+if [[ ${1:-} != --quick ]]; then
+  gen r784 784 256 128 10 1
+  row "random (784, 256, 128, 10)" "$TMP/r784.safetensors" fiber
+fi
+echo
+echo "Width doubling (every width doubles; random float32 networks):"
+echo
+echo "| widths | canon (s) | $(printf '%s (s, ×canon) | ' "${cmds[@]}")"
+echo "|---|---:|$(printf -- '---:|%.0s' "${cmds[@]}")"
+for k in 1 2 4 8; do
+  gen d$k $((16*k)) $((8*k)) $((8*k)) $((4*k)) $k
+  row "($((16*k)), $((8*k)), $((8*k)), $((4*k)))" "$TMP/d$k.safetensors" "${cmds[@]}"
+done
