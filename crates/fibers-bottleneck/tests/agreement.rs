@@ -68,6 +68,11 @@ fn fast_path_agrees_with_branch_tree() {
             let tree = fibers_tree::run(&a, &b, &opts, &mut |_| {}).expect("same widths");
             let tv = verdict(&tree.outcome).expect("the tree decides small pairs");
             assert_eq!(check(certificate(&tree.outcome), &a, &b, copts), Ok(tv));
+            // The region-wise decision (docs/theory.md §11) must agree too.
+            let reg = fibers_regions::run(&a, &b, &opts, &mut |_| {}).expect("runs");
+            let rv = verdict(&reg.outcome).expect("the regions decide without a budget");
+            assert_eq!(rv, tv, "stratum {stratum}: regions disagree with the tree");
+            assert_eq!(check(certificate(&reg.outcome), &a, &b, copts), Ok(rv));
             row.pairs += 1;
             if tv == Verdict::Equivalent {
                 row.equivalent += 1;

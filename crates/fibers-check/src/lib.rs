@@ -11,12 +11,14 @@
 
 //!
 //! Modules, in dependency order (no cycle): [`types`] (the data), [`read`] and [`write`] (JSON,
-//! apart), [`tree`] and [`bottleneck`] (one checker per step kind), [`kernel`] (verdicts, the
+//! apart), [`tree`] and [`bottleneck`] (one checker per step kind; [`canonical_leaf`] checks the `"canonical"` leaves of a
+//! branch tree), [`kernel`] (verdicts, the
 //! witness, the chain of steps, dispatch by kind). The trusted base is `types`, `read`,
-//! `kernel`, `tree`, `bottleneck` and this file, with what they use of `fibers-exact` and
+//! `kernel`, `tree`, `canonical_leaf`, `bottleneck` and this file, with what they use of `fibers-exact` and
 //! `fibers-net`; `write` is the producer's and `fibers check --dump` prints through it.
 
 pub mod bottleneck;
+pub mod canonical_leaf;
 pub mod kernel;
 pub mod read;
 pub mod tree;

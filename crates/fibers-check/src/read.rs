@@ -190,6 +190,12 @@ impl Reader<'_> {
                     }
                     Ok(Node::Leaf(Leaf::Zero))
                 }
+                "canonical" => {
+                    if m.contains_key("bounds") {
+                        return Err(self.err(place, "a \"canonical\" leaf takes no \"bounds\""));
+                    }
+                    Ok(Node::Leaf(Leaf::Canonical))
+                }
                 "bounds" => {
                     let bp = format!("{place}.bounds");
                     let arr = self.array(self.field(m, "bounds", place)?, &bp)?;
@@ -210,7 +216,7 @@ impl Reader<'_> {
                 }
                 other => Err(self.err(
                     &lp,
-                    format!("expected \"zero\" or \"bounds\", found {other:?}"),
+                    format!("expected \"zero\", \"bounds\" or \"canonical\", found {other:?}"),
                 )),
             }
         } else {

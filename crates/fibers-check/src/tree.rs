@@ -67,7 +67,7 @@ fn add_entry(map: &mut BTreeMap<usize, Rational>, i: usize, v: &Rational) {
 
 /// The constraints of a root-to-node path (row `r` means `r(x) ≤ 0`), and `h = f_a − f_b` as
 /// far as the path decides it, both kept up to date as the traversal goes down and up.
-struct Path<'n> {
+pub(crate) struct Path<'n> {
     /// The two networks of the step.
     nets: [&'n Network; 2],
     /// Whether layer-2 neuron `k` of each network has a nonzero outgoing weight.
@@ -124,8 +124,12 @@ impl<'n> Path<'n> {
             nonzero,
         }
     }
-    fn phase_of(&self, id: NeuronId) -> Option<Phase> {
+    pub(crate) fn phase_of(&self, id: NeuronId) -> Option<Phase> {
         self.phases.get(&id).copied()
+    }
+    /// The input width.
+    pub(crate) fn n0(&self) -> usize {
+        self.nets[0].arch().n0
     }
     /// Adds (`sign = 1`) or removes (`sign = −1`) the contribution of layer-2 neuron `id`,
     /// active with pre-activation `z`, to `h`.
@@ -349,6 +353,7 @@ pub fn check_branch_tree(t: &BranchTree, a: &Network, b: &Network) -> Result<(),
     // Depth-first traversal; each stack entry is (node, path length at that node, and the
     // decision its parent adds on the way in).
     let mut stack: Vec<(usize, usize, Option<Decision>)> = vec![(0, 0, None)];
+    let mut canonical = crate::canonical_leaf::Cache::new(a, b);
     while let Some((i, depth, entry)) = stack.pop() {
         path.truncate(depth);
         if let Some((id, phase)) = entry {
@@ -391,6 +396,7 @@ pub fn check_branch_tree(t: &BranchTree, a: &Network, b: &Network) -> Result<(),
                 stack.push((*next, depth, Some((*neuron, *phase))));
             }
             Node::Empty { farkas } => path.check_farkas(farkas).map_err(|r| at(i, r))?,
+            Node::Leaf(Leaf::Canonical) => canonical.check(&path).map_err(|r| at(i, r))?,
             Node::Leaf(leaf) => check_leaf(&path, leaf).map_err(|r| at(i, r))?,
         }
     }
@@ -414,6 +420,7 @@ fn check_leaf(path: &Path, leaf: &Leaf) -> Result<(), Rejection> {
         }
     }
     match leaf {
+        Leaf::Canonical => return reject("a \"canonical\" leaf is checked by its own rule"),
         Leaf::Zero => {
             if let Some(o) = path.nonzero.first() {
                 return reject(format!(

@@ -181,6 +181,9 @@ pub enum Leaf {
     /// For every output whose affine map is not identically zero, certificates of
     /// `max h_o ≤ 0` and `min h_o ≥ 0` over the polyhedron.
     Bounds(Vec<OutputBound>),
+    /// Every layer-1 neuron feeding the rest has a phase, and the two restricted
+    /// one-hidden-layer networks have equal canonical data (see [`crate::canonical_leaf`]).
+    Canonical,
 }
 
 /// Certificates for one output `o` at a leaf.

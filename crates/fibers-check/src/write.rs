@@ -37,6 +37,7 @@ pub fn node_to_value(id: usize, n: &Node) -> Value {
         }),
         Node::Empty { farkas } => serde_json::json!({ "id": id, "empty": sparse_to_value(farkas) }),
         Node::Leaf(Leaf::Zero) => serde_json::json!({ "id": id, "leaf": "zero" }),
+        Node::Leaf(Leaf::Canonical) => serde_json::json!({ "id": id, "leaf": "canonical" }),
         Node::Leaf(Leaf::Bounds(bs)) => serde_json::json!({
             "id": id, "leaf": "bounds",
             "bounds": bs.iter().map(|b| serde_json::json!({

@@ -69,7 +69,10 @@ fn library_verdict(a: &Network, b: &Network) -> Value {
         },
         "method": r.method,
     });
-    if r.procedure == Some(fibers::Procedure::Tree) {
+    if matches!(
+        r.procedure,
+        Some(fibers::Procedure::Tree | fibers::Procedure::Regions)
+    ) {
         v["nodes"] = json!(s.nodes);
         v["leaves"] = json!(s.leaves);
         v["lps"] = json!(s.lps);

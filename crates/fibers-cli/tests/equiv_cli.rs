@@ -190,3 +190,27 @@ fn demo_reports_checked_verdicts() {
     let o = fibers(&["check", &c, &a, &b]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn regions_method_and_auto_fallback_to_regions() {
+    let (a, b) = pair("wide-permuted-dead");
+    let cert = tmp("regions.cert.json");
+    let c = cert.display().to_string();
+    let o = fibers(&["equiv", &a, &b, "--method", "regions", "--cert", &c]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().next(), Some("equivalent"));
+    assert!(out.contains("method: regions"), "{out}");
+    let o = fibers(&["check", &c, &a, &b]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // auto: the fast path gives up (n1 > n0), the regions decide.
+    let o = fibers(&["equiv", &a, &b, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["method"], "regions");
+    assert!(v["fallback"].is_string());
+    // A near miss: a witness from the regions.
+    let (a, b) = pair("wide-perturbed");
+    let o = fibers(&["equiv", &a, &b, "--method", "regions"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().next(), Some("not equivalent"));
+}

@@ -5,10 +5,11 @@
 //! A [`Method`] names a chain of [`Procedure`]s. Each procedure either decides (a verdict with
 //! its certificate) or gives up with a reason, and the next one runs; the last procedure of
 //! every chain is complete unless a node budget stops it (then the decision is
-//! [`Outcome::Undecided`]). [`Method::Auto`] runs the bottleneck fast path (docs/theory.md §7)
-//! and falls back to the branch tree (docs/theory.md §2); a further procedure (for example a
-//! region-wise decision) slots in by adding a [`Procedure`] variant, its arm in
-//! [`Procedure::run`], and its place in [`Method::procedures`].
+//! [`Outcome::Undecided`]). [`Method::Auto`] runs the bottleneck fast path (docs/theory.md §7),
+//! falls back to the region-wise decision (docs/theory.md §11), and runs the branch tree
+//! (docs/theory.md §2) only when the regions stop on the node budget; a further procedure slots
+//! in by adding a [`Procedure`] variant, its arm in [`Procedure::run`], and its place in
+//! [`Method::procedures`].
 
 use fibers_check::Certificate;
 use fibers_exact::Rational;
@@ -20,27 +21,31 @@ use serde_json::{json, Value};
 /// Which procedures [`decide`] runs, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Method {
-    /// The fast path first, the branch tree when it cannot finish.
+    /// The fast path first, the region-wise decision when it cannot finish, the branch tree
+    /// when the regions stop on the node budget.
     #[default]
     Auto,
     /// Only the bottleneck fast path (undecided when it gives up).
     Fast,
     /// Only the branch tree.
     Tree,
+    /// Only the region-wise decision (undecided when the node budget runs out).
+    Regions,
 }
 
 impl Method {
     /// The chain of procedures this method tries, in order.
     pub fn procedures(self) -> &'static [Procedure] {
         match self {
-            Method::Auto => &[Procedure::Fast, Procedure::Tree],
+            Method::Auto => &[Procedure::Fast, Procedure::Regions, Procedure::Tree],
             Method::Fast => &[Procedure::Fast],
             Method::Tree => &[Procedure::Tree],
+            Method::Regions => &[Procedure::Regions],
         }
     }
 
     /// Every method, for tests that run each on one corpus.
-    pub const ALL: [Method; 3] = [Method::Auto, Method::Fast, Method::Tree];
+    pub const ALL: [Method; 4] = [Method::Auto, Method::Fast, Method::Tree, Method::Regions];
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
@@ -48,6 +53,7 @@ impl Method {
             Method::Auto => "auto",
             Method::Fast => "fast",
             Method::Tree => "tree",
+            Method::Regions => "regions",
         }
     }
 }
@@ -60,6 +66,22 @@ pub enum Procedure {
     Fast,
     /// The exact branch tree over neuron phases (`fibers_tree`); complete up to the node budget.
     Tree,
+    /// The region-wise decision (`fibers_regions`, docs/theory.md §11): the cells of the joint
+    /// layer-1 arrangement, each closed by comparing the canonical data of the two restricted
+    /// networks; complete up to the node budget, and gives up (for the next procedure) only
+    /// when the budget runs out in a chain where another procedure follows.
+    Regions,
+}
+
+impl Procedure {
+    /// The procedure's name in reports: `"fast"`, `"regions"` or `"tree"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Procedure::Fast => "fast",
+            Procedure::Regions => "regions",
+            Procedure::Tree => "tree",
+        }
+    }
 }
 
 /// What one procedure did.
@@ -90,6 +112,17 @@ impl Procedure {
                 })),
                 Err(reason) => Step::GaveUp(reason),
             }),
+            Procedure::Regions => {
+                let r = fibers_regions::run(a, b, &opts.tree(), progress)?;
+                Ok(Step::Decided(Box::new(Decision {
+                    outcome: r.outcome,
+                    method: "regions",
+                    procedure: Some(self),
+                    fallback: None,
+                    found_by: r.found_by,
+                    stats: r.stats,
+                })))
+            }
             Procedure::Tree => {
                 let r = fibers_tree::run(a, b, &opts.tree(), progress)?;
                 Ok(Step::Decided(Box::new(Decision {
@@ -148,16 +181,17 @@ pub struct Decision {
     /// The verdict and its certificate.
     pub outcome: Outcome,
     /// The path that decided: `"bottleneck"`, `"one-dimensional"`, `"constant"`, `"probe"`
-    /// (fast path) or `"tree"`; the last procedure tried when undecided.
+    /// (fast path), `"regions"` or `"tree"`; the last procedure tried when undecided.
     pub method: &'static str,
     /// The procedure that produced the outcome (`None` when every procedure gave up).
     pub procedure: Option<Procedure>,
     /// Why the procedures before the deciding one gave up (joined by `"; "`); when every one
     /// gave up, why.
     pub fallback: Option<String>,
-    /// Where the branch tree's witness came from (`"probe"`: its initial points; `"search"`).
+    /// Where the branch tree's (or the regions') witness came from (`"probe"`: its initial
+    /// points; `"search"`).
     pub found_by: Option<&'static str>,
-    /// Branch-tree counters (all zero when the tree did not run).
+    /// Search counters of the tree or the regions (all zero when neither decided).
     pub stats: Stats,
 }
 
@@ -218,8 +252,9 @@ impl Decision {
         if let Some(f) = &self.fallback {
             obj["fallback"] = json!(f);
         }
-        // The tree's counters only when the tree decided (a fast verdict ran no search).
-        if self.procedure == Some(Procedure::Tree) {
+        // The search counters only when the tree or the regions decided (a fast verdict ran no
+        // search).
+        if matches!(self.procedure, Some(Procedure::Tree | Procedure::Regions)) {
             obj["nodes"] = json!(s.nodes);
             obj["leaves"] = json!(s.leaves);
             obj["splits"] = json!(s.splits);
@@ -262,8 +297,17 @@ pub fn decide_with_progress(
     let mut reasons: Vec<String> = Vec::new();
     let joined = |r: &[String]| (!r.is_empty()).then(|| r.join("; "));
     let chain = options.method.procedures();
-    for p in chain {
+    for (i, p) in chain.iter().enumerate() {
         match p.run(a, b, options, progress)? {
+            // A budget stop is final only for the last procedure of the chain; otherwise the
+            // next one gets its turn (auto: the regions' budget ran out, the tree runs).
+            Step::Decided(d) if matches!(d.outcome, Outcome::Undecided) && i + 1 < chain.len() => {
+                reasons.push(format!(
+                    "{}: node budget exhausted ({} nodes)",
+                    p.name(),
+                    d.stats.nodes
+                ));
+            }
             Step::Decided(mut d) => {
                 d.fallback = joined(&reasons);
                 return Ok(*d);
@@ -273,13 +317,57 @@ pub fn decide_with_progress(
     }
     Ok(Decision {
         outcome: Outcome::Undecided,
-        method: match chain.last() {
-            Some(Procedure::Tree) => "tree",
-            _ => "fast",
-        },
+        method: chain.last().map_or("fast", |p| p.name()),
         procedure: None,
         fallback: joined(&reasons),
         found_by: None,
         stats: Stats::default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fibers_net::json::network_from_str;
+
+    fn pair(name: &str) -> (Network, Network) {
+        let dir = format!("{}/../../fixtures/pairs/{name}", env!("CARGO_MANIFEST_DIR"));
+        let read = |f: &str| {
+            let path = format!("{dir}/{f}");
+            network_from_str(&std::fs::read_to_string(&path).expect("fixture"), &path)
+                .expect("a network")
+        };
+        (read("a.json"), read("b.json"))
+    }
+
+    #[test]
+    fn auto_runs_the_regions_off_the_fast_path() {
+        let (a, b) = pair("wide-permuted-dead");
+        let d = decide(&a, &b, &DecideOptions::default()).unwrap();
+        assert_eq!(d.verdict(), "equivalent");
+        assert_eq!(d.procedure, Some(Procedure::Regions));
+        assert_eq!(d.method, "regions");
+        assert!(d.fallback.is_some());
+    }
+
+    #[test]
+    fn the_tree_runs_only_when_the_regions_stop_on_the_budget() {
+        let (a, b) = pair("wide-permuted-dead");
+        let opts = DecideOptions {
+            max_nodes: Some(1),
+            ..DecideOptions::default()
+        };
+        let d = decide(&a, &b, &opts).unwrap();
+        let why = d.fallback.as_deref().unwrap_or("");
+        assert!(why.contains("regions: node budget exhausted"), "{why}");
+        assert_eq!(d.method, "tree");
+        // Alone, the regions report the budget stop as undecided.
+        let opts = DecideOptions {
+            method: Method::Regions,
+            ..opts
+        };
+        let d = decide(&a, &b, &opts).unwrap();
+        assert!(matches!(d.outcome, Outcome::Undecided));
+        assert_eq!(d.method, "regions");
+    }
 }

@@ -112,7 +112,11 @@ fn integer_mod(n: &Integer, p: u64) -> u64 {
     #[cfg(not(feature = "gmp"))]
     let digits: Vec<u64> = n.0.magnitude().iter_u64_digits().collect();
     #[cfg(feature = "gmp")]
-    let digits: Vec<u64> = n.0.to_digits::<u64>(rug::integer::Order::Lsf);
+    let digits: Vec<u64> = {
+        let mut d = vec![0u64; n.0.significant_digits::<u64>()];
+        n.0.write_digits(&mut d, rug::integer::Order::Lsf);
+        d
+    };
     // Horner from the most significant 64-bit digit: r ← r·2^64 + d.
     let base = ((1u128 << 64) % u128::from(p)) as u64;
     let mut r = 0u64;

@@ -7,9 +7,13 @@
 //!
 //! - **not equivalent**: a rational witness input, found by exact probing at a few points or
 //!   by the search;
-//! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2; the private module `tree`).
+//! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2).
+//!
+//! [`tree::layer1_cells`] exposes the same splitting restricted to the layer-1 neurons, down to
+//! the cells of the joint layer-1 arrangement, for the region-wise decision (`fibers-regions`,
+//! docs/theory.md §11).
 
-mod tree;
+pub mod tree;
 
 use fibers_check::{network_info, Certificate, Proof, Step, StepBody, Verdict, Witness};
 use fibers_exact::Rational;

@@ -66,6 +66,77 @@ enum Slot {
 /// ordinal, phase) it adds on the way in, and known points of its polyhedron.
 type Frame = (Slot, usize, Option<(usize, Phase)>, Vec<Vec<Rational>>);
 
+/// What a layer-1 cell closer sees (see [`layer1_cells`]): the polyhedron of a cell of the
+/// joint layer-1 arrangement, with every layer-1 neuron that matters decided.
+pub struct Cell<'c> {
+    /// The input dimension.
+    pub n0: usize,
+    /// The path rows `r(x) ≤ 0` (coefficients, then the constant), in the order the checker
+    /// numbers them.
+    pub rows: &'c [Vec<Rational>],
+    /// Whether each row comes from a split; the cell is the intersection of these rows alone
+    /// (the other rows are implied by them).
+    pub split_row: &'c [bool],
+    /// The layer-1 phase of every neuron of A (`[0]`) and B (`[1]`); `None` for a neuron that
+    /// does not matter (it feeds no layer-2 neuron that matters).
+    pub phases: [Vec<Option<Phase>>; 2],
+    /// Known points of the cell.
+    pub samples: &'c [Vec<Rational>],
+}
+
+/// How a cell closer ends a cell.
+pub enum CellClose {
+    /// `f_A = f_B` on the cell: these layer-2 phases hold on the cell (neuron, phase, LP-dual
+    /// multipliers over the cell's rows), and then a [`Leaf::Canonical`] leaf closes it.
+    Canonical(Vec<(NeuronId, Phase, Sparse)>),
+    /// A checked witness `f_A(x) ≠ f_B(x)`.
+    Witness(Vec<Rational>),
+    /// An internal inconsistency (a bug).
+    Internal(String),
+}
+
+/// The closer of a layer-1 cell search.
+pub type CellCloser<'a> = dyn FnMut(&Cell) -> CellClose + 'a;
+
+/// Why [`layer1_cells`] stopped before closing every cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellStop {
+    /// A checked witness: `f_A(x) ≠ f_B(x)`.
+    Witness(Vec<Rational>),
+    /// The node budget ran out.
+    Budget,
+    /// An internal inconsistency (a bug), never a verdict.
+    Internal(String),
+}
+
+/// The branch tree of docs/theory.md §2 restricted to the layer-1 neurons of A and B (same
+/// Farkas-pruned splitting, cheap and LP fixes, identical hyperplanes decided once), with every
+/// cell handed to `closer` instead of branching on layer-2 phases. `points` are known points of
+/// `R^{n0}` (they seed the sample points). Returns the tree and the counters.
+pub fn layer1_cells(
+    a: &Network,
+    b: &Network,
+    max_nodes: Option<u64>,
+    points: Vec<Vec<Rational>>,
+    closer: &mut CellCloser<'_>,
+    progress: &mut dyn FnMut(&Stats),
+) -> (Result<BranchTree, CellStop>, Stats) {
+    let mut search = Search::new(a, b, max_nodes);
+    search.layer1_only();
+    search.seed_samples(points);
+    let r = search.run_with(progress, Some(closer));
+    let stats = search.stats.clone();
+    let r = r.map_err(|e| match e {
+        Stop::Witness(x) => CellStop::Witness(x),
+        Stop::Budget => CellStop::Budget,
+        Stop::Internal(m) => CellStop::Internal(m),
+    });
+    (r, stats)
+}
+
+/// The direction keys of a pre-activation and of its negation (`None` if constant).
+type DirKeys = Option<(Vec<Rational>, Vec<Rational>)>;
+
 /// A neuron the search may decide.
 #[derive(Clone, Copy, Debug)]
 struct Neuron {
@@ -99,9 +170,15 @@ pub(crate) struct Search<'a> {
     cache: Vec<Option<Affine>>,
     /// Path row of each decided ordinal.
     row_of: Vec<usize>,
+    /// Per ordinal, when computed: the direction key of its pre-activation and its negation
+    /// (layer-2 entries are cleared with `cache`).
+    keys: Vec<Option<DirKeys>>,
     nodes: Vec<Node>,
     pub(crate) stats: Stats,
     max_nodes: Option<u64>,
+    /// Whether LP points are evaluated on both networks (off in [`layer1_cells`], whose
+    /// closer finds witnesses exactly).
+    probe_lps: bool,
 }
 
 fn side_index(s: Side) -> usize {
@@ -187,9 +264,11 @@ impl<'a> Search<'a> {
             samples: Vec::new(),
             cache: vec![None; count],
             row_of: vec![usize::MAX; count],
+            keys: vec![None; count],
             nodes: Vec::new(),
             stats: Stats::default(),
             max_nodes,
+            probe_lps: true,
         }
     }
 
@@ -238,9 +317,10 @@ impl<'a> Search<'a> {
     }
 
     fn clear_layer2_cache(&mut self) {
-        for (o, c) in self.cache.iter_mut().enumerate() {
+        for (o, (c, k)) in self.cache.iter_mut().zip(self.keys.iter_mut()).enumerate() {
             if self.order[o].id.layer == 2 {
                 *c = None;
+                *k = None;
             }
         }
     }
@@ -423,6 +503,24 @@ impl<'a> Search<'a> {
         Ok(Slot::Root) // the next node's id is id + 1, already written
     }
 
+    /// [`Search::cheap_phase`] with the direction keys of `p` known (`None`: `p` constant).
+    fn cheap_phase_keyed(
+        &self,
+        p: &Affine,
+        keys: Option<&(Vec<Rational>, Vec<Rational>)>,
+    ) -> Option<(Phase, Sparse)> {
+        let Some((key, minus)) = keys else {
+            return self.cheap_phase(p);
+        };
+        let candidates = self
+            .dir_index
+            .get(key)
+            .into_iter()
+            .chain(self.dir_index.get(minus))
+            .flatten();
+        self.parallel_phase(p, candidates)
+    }
+
     /// Free certificates: a constant pre-activation, or one parallel to a path row.
     fn cheap_phase(&self, p: &Affine) -> Option<(Phase, Sparse)> {
         let n = self.n0;
@@ -445,6 +543,16 @@ impl<'a> Search<'a> {
             .into_iter()
             .chain(self.dir_index.get(&minus))
             .flatten();
+        self.parallel_phase(p, candidates)
+    }
+
+    /// A free certificate from a path row parallel to `p` among `candidates`.
+    fn parallel_phase<'r>(
+        &self,
+        p: &Affine,
+        candidates: impl Iterator<Item = &'r usize>,
+    ) -> Option<(Phase, Sparse)> {
+        let n = self.n0;
         for &i in candidates {
             let r = &self.rows[i];
             let Some(l) = proportional(&p[..n], &r[..n]) else {
@@ -530,7 +638,7 @@ impl<'a> Search<'a> {
     /// Probes an LP point: all of the first few hundred, then one in sixteen (evaluating at
     /// LP vertices, whose coordinates grow, is not free).
     fn probe_lp_point(&mut self, x: &[Rational]) -> Result<(), Stop> {
-        if self.stats.probes < 256 || self.stats.lps.is_multiple_of(16) {
+        if self.probe_lps && (self.stats.probes < 256 || self.stats.lps.is_multiple_of(16)) {
             self.probe(x)?;
         }
         Ok(())
@@ -572,8 +680,35 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Drops the layer-2 neurons from the order: the search ends at layer-1 cells.
+    fn layer1_only(&mut self) {
+        let keep: Vec<usize> = (0..self.order.len())
+            .filter(|&o| self.order[o].id.layer == 1)
+            .collect();
+        for layer in &mut self.ordinal[1] {
+            layer.iter_mut().for_each(|o| *o = usize::MAX);
+        }
+        debug_assert!(keep.iter().enumerate().all(|(i, &o)| i == o));
+        let count = keep.len();
+        self.probe_lps = false;
+        self.order.truncate(count);
+        self.phase.truncate(count);
+        self.cache.truncate(count);
+        self.row_of.truncate(count);
+        self.keys.truncate(count);
+    }
+
     /// Runs the search from the root; the tree, or why it stopped.
     pub(crate) fn run(&mut self, progress: &mut dyn FnMut(&Stats)) -> Result<BranchTree, Stop> {
+        self.run_with(progress, None)
+    }
+
+    /// [`Search::run`], closing every leaf with `closer` when given.
+    fn run_with(
+        &mut self,
+        progress: &mut dyn FnMut(&Stats),
+        mut closer: Option<&mut CellCloser<'_>>,
+    ) -> Result<BranchTree, Stop> {
         // Work list of (slot for the node, path length, decision to add on entry).
         let mut stack: Vec<Frame> = vec![(Slot::Root, 0, None, std::mem::take(&mut self.samples))];
         let mut last_report = 0u64;
@@ -590,7 +725,7 @@ impl<'a> Search<'a> {
                 last_report = self.stats.nodes;
                 progress(&self.stats);
             }
-            self.expand(slot, &mut stack)?;
+            self.expand(slot, &mut stack, closer.as_deref_mut())?;
         }
         progress(&self.stats);
         Ok(BranchTree {
@@ -600,7 +735,12 @@ impl<'a> Search<'a> {
 
     /// Creates the nodes at the current polyhedron: fixes, then a split (pushing its children
     /// on the stack), a leaf, or an empty node.
-    fn expand(&mut self, mut slot: Slot, stack: &mut Vec<Frame>) -> Result<(), Stop> {
+    fn expand(
+        &mut self,
+        mut slot: Slot,
+        stack: &mut Vec<Frame>,
+        closer: Option<&mut CellCloser<'_>>,
+    ) -> Result<(), Stop> {
         loop {
             // Free fixes first, over all available neurons.
             let mut progressed = true;
@@ -613,8 +753,17 @@ impl<'a> Search<'a> {
                     let Some(p) = self.pre(o) else {
                         continue;
                     };
-                    if let Some((phase, cert)) =
-                        self.cheap_phase(&p).or_else(|| self.orthant_phase(o))
+                    if self.keys[o].is_none() {
+                        let key = direction_key(&p[..self.n0]);
+                        self.keys[o] = Some(key.map(|k| {
+                            let minus = k.iter().map(|v| -v).collect();
+                            (k, minus)
+                        }));
+                    }
+                    let keys = self.keys[o].as_ref().and_then(Option::as_ref);
+                    if let Some((phase, cert)) = self
+                        .cheap_phase_keyed(&p, keys)
+                        .or_else(|| self.orthant_phase(o))
                     {
                         slot = self.fix(o, &p, phase, cert, slot)?;
                         self.stats.cheap_fixes += 1;
@@ -633,7 +782,10 @@ impl<'a> Search<'a> {
                         self.order[u].id
                     )));
                 }
-                return self.leaf(slot);
+                return match closer {
+                    Some(c) => self.close_cell(slot, c),
+                    None => self.leaf(slot),
+                };
             };
             let p = self.pre(o).expect("available");
             if !self.split_row.contains(&true) {
@@ -715,6 +867,44 @@ impl<'a> Search<'a> {
         stack.push((Slot::Inactive(id), depth, Some((o, Phase::Inactive)), inact));
         stack.push((Slot::Active(id), depth, Some((o, Phase::Active)), act));
         Ok(())
+    }
+
+    /// Hands the current cell to `closer` and writes its fixes and canonical leaf.
+    fn close_cell(&mut self, mut slot: Slot, closer: &mut CellCloser<'_>) -> Result<(), Stop> {
+        self.stats.leaves += 1;
+        let mut phases = [Vec::new(), Vec::new()];
+        for (s, ph) in phases.iter_mut().enumerate() {
+            *ph = self.ordinal[0][s]
+                .iter()
+                .map(|&o| if o == usize::MAX { None } else { self.phase[o] })
+                .collect();
+        }
+        let cell = Cell {
+            n0: self.n0,
+            rows: &self.rows,
+            split_row: &self.split_row,
+            phases,
+            samples: &self.samples,
+        };
+        match closer(&cell) {
+            CellClose::Canonical(fixes) => {
+                for (neuron, phase, bound) in fixes {
+                    let id = self.nodes.len();
+                    let node = Node::Fix {
+                        neuron,
+                        phase,
+                        bound,
+                        next: id + 1,
+                    };
+                    self.new_node(node, slot)?;
+                    slot = Slot::Root;
+                }
+                self.new_node(Node::Leaf(Leaf::Canonical), slot)?;
+                Ok(())
+            }
+            CellClose::Witness(x) => Err(Stop::Witness(x)),
+            CellClose::Internal(m) => Err(Stop::Internal(m)),
+        }
     }
 
     fn leaf(&mut self, slot: Slot) -> Result<(), Stop> {

@@ -29,6 +29,7 @@
 //! | [`check`] | `fibers-check` | the certificate format and the trusted checker |
 //! | [`tree`] | `fibers-tree` | the exact branch-tree decision |
 //! | [`bottleneck`] | `fibers-bottleneck` | roles, canonical forms, the fast path |
+//! | [`regions`] | `fibers-regions` | the region-wise decision over layer-1 cells |
 //! | [`decision`] | `fibers-decide` | [`decide`]: methods, fallback, [`Decision`] |
 //! | [`fiber`] | `fibers-fiber` | the fiber: description, membership, dimension, sampling |
 //! | [`semialg`] | `fibers-semialg` | polynomials and semi-algebraic sets |
@@ -42,6 +43,7 @@ pub use fibers_exact as exact;
 pub use fibers_fiber as fiber;
 pub use fibers_import as import;
 pub use fibers_net as net;
+pub use fibers_regions as regions;
 pub use fibers_semialg as semialg;
 pub use fibers_tree as tree;
 

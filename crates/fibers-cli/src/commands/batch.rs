@@ -103,6 +103,7 @@ pub fn run(args: &BatchArgs) -> Result<(), CliError> {
                 method: match a.method {
                     MethodArg::Auto => Method::Auto,
                     MethodArg::Tree => Method::Tree,
+                    MethodArg::Regions => Method::Regions,
                 },
                 max_nodes: a.max_nodes,
                 ..DecideOptions::default()

@@ -129,6 +129,8 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
                 certificate,
                 if report.method == "tree" {
                     format!("tree: {} nodes, {} leaves", s.nodes, s.leaves)
+                } else if report.method == "regions" {
+                    format!("regions: {} nodes, {} cells", s.nodes, s.leaves)
                 } else {
                     format!("{}: {}", report.method, certificate_steps(certificate))
                 },

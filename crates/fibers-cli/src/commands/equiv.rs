@@ -23,8 +23,9 @@ pub struct EquivArgs {
     /// Print one JSON object instead of plain text.
     #[arg(long)]
     pub json: bool,
-    /// Decision procedure: `tree` is the complete branch tree; `auto` tries the bottleneck
-    /// fast path first and falls back to the tree (the JSON says which decided and why).
+    /// Decision procedure: `tree` is the complete branch tree; `regions` the region-wise
+    /// canonical decision; `auto` tries the bottleneck fast path first, then the regions, then
+    /// the tree if the regions give up (the JSON says which decided and why).
     #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
     pub method: MethodArg,
     /// Give up (print `undecided`, exit 3) after this many tree nodes.
@@ -47,10 +48,13 @@ pub struct EquivArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MethodArg {
     /// The polynomial bottleneck fast path (canonical forms, docs/theory.md §7), falling back to the
-    /// branch tree when it cannot finish.
+    /// region-wise decision when it cannot finish (and to the branch tree if that gives up).
     Auto,
     /// The branch tree over neuron phases (docs/theory.md §2).
     Tree,
+    /// The region-wise canonical decision (docs/theory.md §11): layer-1 cells, each closed by
+    /// comparing the canonical data of the two restricted one-hidden-layer networks.
+    Regions,
 }
 
 /// Loads two networks and checks that their input and output widths agree.
@@ -115,6 +119,7 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         method: match args.method {
             MethodArg::Auto => Method::Auto,
             MethodArg::Tree => Method::Tree,
+            MethodArg::Regions => Method::Regions,
         },
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
@@ -166,22 +171,39 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             ""
         };
         outln!("method: {}{found}{short}", report.method)?;
+        let regions = report.procedure == Some(fibers::Procedure::Regions);
         if let Some(f) = &report.fallback {
-            outln!("fast path fell back to the tree: {f}")?;
+            let to = if regions {
+                "the region-wise decision"
+            } else {
+                "the tree"
+            };
+            outln!("fast path fell back to {to}: {f}")?;
         }
-        if report.procedure != Some(fibers::Procedure::Tree) {
+        let searched = matches!(
+            report.procedure,
+            Some(fibers::Procedure::Tree | fibers::Procedure::Regions)
+        );
+        // The region-wise decision's tree stops at the cells of the layer-1 arrangement.
+        let (what, leaves) = if regions {
+            ("layer-1 cell tree", "cells")
+        } else {
+            ("branch-tree", "leaves")
+        };
+        if !searched {
             outln!("search: none (decided by the fast path, no branch tree)")?;
         } else if s.nodes == 0 {
             outln!(
-                "search: no branch-tree nodes (the witness is one of the {} probe points \
-                 evaluated first)",
+                "search: no {what} nodes (the witness is one of the {} probe points evaluated \
+                 first)",
                 s.probes
             )?;
         } else {
             outln!(
-                "search: {} nodes, {} leaves, {} splits, {} fixed phases, {} LPs, {} probe \
+                "search: {} {}nodes, {} {leaves}, {} splits, {} fixed phases, {} LPs, {} probe \
                  points",
                 s.nodes,
+                if regions { "cell-tree " } else { "" },
                 s.leaves,
                 s.splits,
                 s.cheap_fixes + s.lp_fixes,

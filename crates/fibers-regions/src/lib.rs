@@ -1,0 +1,130 @@
+//! Region-wise canonical decision of `f_A = f_B` for three-layer ReLU networks
+//! (docs/theory.md §11), for every architecture, polynomial for a fixed input width.
+//!
+//! The branch tree of docs/theory.md §2 is run over the layer-1 neurons of A and B only (the
+//! same Farkas-pruned splitting; identical and proportional hyperplanes are decided once), down
+//! to the cells of the joint layer-1 arrangement. On a cell each network is a one-hidden-layer
+//! network in x, and [`cell::Closer`] compares the canonical data of the two restricted networks
+//! (an identity with no LP, then with LP-fixed neurons folded in, then a witness next to a
+//! differing hyperplane). The certificate is that tree, each cell closed by `fix` nodes for
+//! the LP-fixed layer-2 neurons and a `"canonical"` leaf, which `fibers-check` verifies by
+//! recomputing the restricted canonical data of both networks (`docs/certificates.md`).
+//!
+//! Cost: the number of cells, `O((n1A + n1B)^{n0})`, times a polynomial; no branching on
+//! layer-2 phases.
+
+pub mod cell;
+
+use fibers_check::{
+    network_info, Certificate, NetworkInfo, Proof, Step, StepBody, Verdict, Witness,
+};
+use fibers_exact::Rational;
+use fibers_net::Network;
+use fibers_tree::tree::{layer1_cells, CellStop};
+pub use fibers_tree::{DecideError, Outcome, Stats, TreeOptions, TreeReport};
+
+/// The name and version written into certificates.
+pub const PRODUCER: &str = concat!("fibers-regions ", env!("CARGO_PKG_VERSION"));
+
+fn witness_certificate(
+    info: &(NetworkInfo, NetworkInfo),
+    a: &Network,
+    b: &Network,
+    x: Vec<Rational>,
+) -> Certificate {
+    Certificate {
+        verdict: Verdict::NotEquivalent,
+        a: info.0.clone(),
+        b: info.1.clone(),
+        witness: Some(Witness {
+            output_a: Some(a.eval(&x)),
+            output_b: Some(b.eval(&x)),
+            x,
+        }),
+        proof: None,
+        producer: Some(PRODUCER.to_string()),
+    }
+}
+
+/// Decides `f_A = f_B` on all of `R^{n0}` region-wise, with a certificate; the report has the
+/// shape of [`fibers_tree::run`]'s. `opts.max_nodes` bounds the cell tree (then the outcome is
+/// [`Outcome::Undecided`]); `progress` is called now and then with the counters (for a
+/// progress bar). This is `Procedure::Regions` of `fibers_decide`.
+pub fn run(
+    a: &Network,
+    b: &Network,
+    opts: &TreeOptions,
+    progress: &mut dyn FnMut(&Stats),
+) -> Result<TreeReport, DecideError> {
+    let (aa, ab) = (a.arch(), b.arch());
+    if aa.n0 != ab.n0 || aa.n3 != ab.n3 {
+        return Err(DecideError::ArchitectureMismatch(format!(
+            "architectures {aa} and {ab} differ in input or output width (n0, n3 must agree)"
+        )));
+    }
+    let info = (network_info(a), network_info(b));
+    let points = fibers_tree::probe_points(aa.n0, opts.probes, opts.seed);
+    let mut stats = Stats::default();
+    for x in &points {
+        stats.probes += 1;
+        if a.eval(x) != b.eval(x) {
+            return Ok(TreeReport {
+                outcome: Outcome::NotEquivalent {
+                    certificate: witness_certificate(&info, a, b, x.clone()),
+                    witness: x.clone(),
+                },
+                found_by: Some("probe"),
+                stats,
+            });
+        }
+    }
+    let mut closer = cell::Closer::new(a, b);
+    let (result, tree_stats) = layer1_cells(
+        a,
+        b,
+        opts.max_nodes,
+        points,
+        &mut |c| closer.close(c),
+        progress,
+    );
+    let mut stats = Stats {
+        probes: tree_stats.probes + stats.probes,
+        ..tree_stats
+    };
+    stats.lps += closer.stats.lps;
+    stats.lp_fixes += closer.stats.fixes;
+    let outcome = match result {
+        Ok(tree) => Outcome::Equivalent {
+            certificate: Certificate {
+                verdict: Verdict::Equivalent,
+                a: info.0,
+                b: info.1,
+                witness: None,
+                proof: Some(Proof {
+                    steps: vec![Step {
+                        network: None,
+                        body: StepBody::BranchTree(tree),
+                    }],
+                }),
+                producer: Some(PRODUCER.to_string()),
+            },
+        },
+        Err(CellStop::Witness(x)) => {
+            return Ok(TreeReport {
+                outcome: Outcome::NotEquivalent {
+                    certificate: witness_certificate(&info, a, b, x.clone()),
+                    witness: x,
+                },
+                found_by: Some("search"),
+                stats,
+            })
+        }
+        Err(CellStop::Budget) => Outcome::Undecided,
+        Err(CellStop::Internal(m)) => return Err(DecideError::Internal(m)),
+    };
+    Ok(TreeReport {
+        outcome,
+        found_by: None,
+        stats,
+    })
+}

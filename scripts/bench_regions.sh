@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Benchmark of the region-wise decision (docs/theory.md §11) against the branch tree and z3,
+# in one run, on equivalent pairs (permutation + positive scaling) and near misses.
+#
+#   scripts/bench_regions.sh [TIMEOUT_SECONDS]      (default 60 s per run)
+#
+# Builds the release binary, installs z3-solver from PyPI into a virtual environment under
+# target/ (not in CI), writes the pairs to target/bench-regions/, and prints markdown tables:
+# seconds per run (wall clock, `timeout` per run), the ratio z3 / regions where z3 answers,
+# and how the cost of `--method regions` grows with n1 at n0 = 2 and with n0 at n1 = 8.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TIMEOUT=${1:-60}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+cargo build --release -q -p fibers-cli
+FIBERS=$CARGO_TARGET_DIR/release/fibers
+DIR=$CARGO_TARGET_DIR/bench-regions
+mkdir -p "$DIR"
+VENV=$CARGO_TARGET_DIR/z3-venv
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q z3-solver
+fi
+PY=$VENV/bin/python
+
+# Seeded pairs: A with small integer weights; B = A with both hidden layers permuted and
+# positively rescaled; the near miss perturbs one layer-2 weight of B by 1/1000.
+gen() { # n0 n1 n2 n3 seed
+  python3 - "$@" "$DIR" <<'PY'
+import json, random, sys
+from fractions import Fraction as F
+n0, n1, n2, n3, seed = map(int, sys.argv[1:6]); out = sys.argv[6]
+rng = random.Random(seed)
+def nz():
+    while True:
+        v = rng.randint(-5, 5)
+        if v: return F(v)
+def mat(r, c): return [[nz() for _ in range(c)] for _ in range(r)]
+A = [(mat(n1, n0), [nz() for _ in range(n1)]), (mat(n2, n1), [nz() for _ in range(n2)]),
+     (mat(n3, n2), [nz() for _ in range(n3)])]
+p1, p2 = list(range(n1)), list(range(n2)); rng.shuffle(p1); rng.shuffle(p2)
+s1 = [F(rng.randint(1, 4), rng.randint(1, 3)) for _ in range(n1)]
+s2 = [F(rng.randint(1, 4), rng.randint(1, 3)) for _ in range(n2)]
+(W1, b1), (W2, b2), (W3, b3) = A
+# Unit i of B's layer 1 is unit p1[i] of A scaled by s1[i]; layer 2 likewise.
+BW1 = [[s1[i] * w for w in W1[p1[i]]] for i in range(n1)]; Bb1 = [s1[i] * b1[p1[i]] for i in range(n1)]
+BW2 = [[s2[k] * W2[p2[k]][p1[i]] / s1[i] for i in range(n1)] for k in range(n2)]
+Bb2 = [s2[k] * b2[p2[k]] for k in range(n2)]
+BW3 = [[W3[o][p2[k]] / s2[k] for k in range(n2)] for o in range(n3)]
+B = [(BW1, Bb1), (BW2, Bb2), (BW3, list(b3))]
+NM = [(BW1, Bb1), ([r[:] for r in BW2], Bb2), (BW3, list(b3))]
+NM[1][0][0][0] += F(1, 1000)
+def dump(net, name):
+    s = lambda x: str(x) if x.denominator != 1 else int(x)
+    d = {"architecture": [n0, n1, n2, n3],
+         "layers": [{"weight": [[s(x) for x in r] for r in W], "bias": [s(x) for x in b]} for W, b in net]}
+    json.dump(d, open(f"{out}/{name}", "w"))
+tag = f"{n0}-{n1}-{n2}-{n3}"
+dump(A, f"{tag}-a.json"); dump(B, f"{tag}-eq.json"); dump(NM, f"{tag}-nm.json")
+PY
+}
+
+# Seconds of one run, or ">TIMEOUT"; the verdict goes to $DIR/last.
+run() {
+  local start end
+  start=$(date +%s.%N)
+  timeout "$TIMEOUT" "$@" >"$DIR/last" 2>/dev/null || true
+  end=$(date +%s.%N)
+  if grep -q "^equivalent\|^not.equivalent" "$DIR/last"; then
+    echo "$end - $start" | bc -l | xargs printf "%.3f"
+  else
+    printf ">%s" "$TIMEOUT"
+  fi
+}
+verdict() { # "equivalent", "not-equivalent" or "-" (fibers prints "not equivalent")
+  local v
+  v=$(grep -o -m1 "^not.equivalent\|^equivalent" "$DIR/last" | sed 's/not.equivalent/not-equivalent/')
+  echo "${v:--}"
+}
+ratio() { # z3 regions
+  case "$1$2" in *">"*) echo "-";; *) echo "$1 / $2" | bc -l | xargs printf "%.0f×";; esac
+}
+
+echo "| architecture | pair | regions (s) | tree (s) | z3 (s) | verdict | z3 / regions |"
+echo "| --- | --- | ---: | ---: | ---: | --- | ---: |"
+for arch in "2 6 6 1" "4 8 8 1" "6 8 8 1" "2 32 32 1" "2 64 64 1" "3 32 32 2" "10 8 20 2"; do
+  set -- $arch
+  gen "$@" 7
+  tag="$1-$2-$3-$4"
+  for kind in eq nm; do
+    a=$DIR/$tag-a.json; b=$DIR/$tag-$kind.json
+    r=$(run "$FIBERS" equiv "$a" "$b" --method regions); rv=$(verdict)
+    t=$(run "$FIBERS" equiv "$a" "$b" --method tree); tv=$(verdict)
+    z=$(run "$PY" scripts/z3_equiv.py "$a" "$b"); zv=$(verdict)
+    if [ "$tv" != "-" ] && [ "$tv" != "$rv" ]; then echo "DISAGREEMENT regions/tree on $tag $kind"; exit 1; fi
+    if [ "$zv" != "-" ] && [ "$zv" != "$rv" ]; then echo "DISAGREEMENT regions/z3 on $tag $kind"; exit 1; fi
+    echo "| ($1, $2, $3, $4) | $kind | $r | $t | $z | $rv | $(ratio "$z" "$r") |"
+  done
+done
+
+echo
+echo "Cost of \`--method regions\` (equivalent pairs) as n1 = n2 grows at n0 = 2:"
+echo
+echo "| n1 | regions (s) |"
+echo "| ---: | ---: |"
+for n1 in 4 8 16 32 64 96 128; do
+  gen 2 "$n1" "$n1" 1 11
+  echo "| $n1 | $(run "$FIBERS" equiv "$DIR/2-$n1-$n1-1-a.json" "$DIR/2-$n1-$n1-1-eq.json" --method regions) |"
+done
+echo
+echo "Cost of \`--method regions\` (equivalent pairs) as n0 grows at n1 = n2 = 8:"
+echo
+echo "| n0 | regions (s) |"
+echo "| ---: | ---: |"
+for n0 in 1 2 3 4 5 6 7 8; do
+  gen "$n0" 8 8 1 13
+  echo "| $n0 | $(run "$FIBERS" equiv "$DIR/$n0-8-8-1-a.json" "$DIR/$n0-8-8-1-eq.json" --method regions) |"
+done
