@@ -305,3 +305,63 @@ fn summary_is_polynomial_and_certified() {
         stdout(&o)
     );
 }
+
+/// The trained-like (2, 2, 8, 1) network (weights with four decimals): the text output leads
+/// with the summary (the part containing θ and the certified dimension within 40 lines).
+#[test]
+fn trained_network_text_leads_with_summary() {
+    let net = fixture("networks/trained-2-2-8-1.json");
+    let o = fibers(&["fiber", &net]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    let head: Vec<&str> = text.lines().take(40).collect();
+    assert!(head[0].starts_with("Theorem"), "{text}");
+    for needle in [
+        "symmetry group at θ:",
+        "the part containing θ:",
+        "local dimension: 20 (certified: bounds met",
+    ] {
+        assert!(
+            head.iter().any(|l| l.contains(needle)),
+            "{needle:?} not in the first 40 lines:\n{text}"
+        );
+    }
+}
+
+/// The LaTeX of the trained-like network leads with the summary theorem, typesets symbols in
+/// math mode, compiles with pdflatex without overfull lines, and its first page renders at A4
+/// or letter width (`pdftoppm -png -r 50`).
+#[test]
+fn trained_network_latex_fits_the_page() {
+    use fibers_testkit::latex::{
+        compile, first_page_png_size, overfull_hboxes, pdflatex_or_skip, pdftoppm_or_skip,
+        scratch_dir,
+    };
+    let net = fixture("networks/trained-2-2-8-1.json");
+    let o = fibers(&["fiber", "--format", "latex", &net]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc = stdout(&o);
+    let summary = doc.find("\\begin{theorem}[Summary]").expect("summary theorem");
+    let part = doc.find("\\paragraph{Part $S_{0}$}").expect("part list");
+    assert!(summary < part, "the summary comes before the part list");
+    assert!(doc[summary..].contains("is $20$, certified"), "{doc}");
+    assert!(doc.contains("$\\lambda_{j}$"), "{doc}");
+    assert!(!doc.contains("lambda\\_"), "ASCII symbol names left:\n{doc}");
+    assert!(!doc.contains("mu\\_"), "ASCII symbol names left:\n{doc}");
+    if !pdflatex_or_skip() {
+        return;
+    }
+    let dir = scratch_dir("trained-latex");
+    let log = compile(&dir, "trained", &doc);
+    let over: Vec<f64> = overfull_hboxes(&log)
+        .into_iter()
+        .filter(|w| *w > 2.0)
+        .collect();
+    assert!(over.is_empty(), "overfull lines (pt): {over:?}\n{doc}");
+    if pdftoppm_or_skip() {
+        let (w, h) = first_page_png_size(&dir, "trained");
+        assert!((405..=430).contains(&w), "page width {w} px at 50 dpi");
+        assert!((540..=600).contains(&h), "page height {h} px at 50 dpi");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

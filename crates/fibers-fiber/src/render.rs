@@ -4,13 +4,15 @@
 //! membership report, `"member"` (a boolean, or `null` when undecided); the semi-algebraic
 //! description is under `"description"."set"` in the format of [`fibers_semialg::json`].
 //! The LaTeX rendering is a complete `article` document (amsmath, amssymb, amsthm) that states
-//! the fiber as a theorem.
+//! the fiber as a theorem, optionally led by the summary theorem; symbol names are typeset in
+//! math mode and the parameter's rows as inline lists that break to fit the page.
 
 use crate::describe::{Description, Kind};
 use crate::fundim::FunDimError;
 use crate::member::Witness;
 use crate::membership::MemberReport;
 use crate::roles::SlotRole;
+use crate::summary::Summary;
 use fibers_bottleneck::canonical::CanonicalForm;
 use fibers_exact::Rational;
 use fibers_net::json::vector_to_value;
@@ -486,7 +488,27 @@ fn escape(s: &str) -> String {
         .replace("<=", "\u{2264}")
         .replace(">=", "\u{2265}");
     let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        // Identifiers such as `lambda_j`, `t_min`, `theta'` are typeset in math mode.
+        if chars[i].is_ascii_alphabetic() && (i == 0 || !is_ident(chars[i - 1])) {
+            let mut j = i;
+            while j < chars.len() && is_ident(chars[j]) {
+                j += 1;
+            }
+            while j < chars.len() && chars[j] == '\'' {
+                j += 1;
+            }
+            let tok: String = chars[i..j].iter().collect();
+            if let Some(m) = symbol_latex(&tok) {
+                let _ = write!(out, "${m}$");
+                i = j;
+                continue;
+            }
+        }
+        let ch = chars[i];
+        i += 1;
         match ch {
             '_' | '%' | '&' | '#' | '$' | '{' | '}' => {
                 out.push('\\');
@@ -497,6 +519,7 @@ fn escape(s: &str) -> String {
             '\\' => out.push_str("\\textbackslash{}"),
             '<' => out.push_str("$<$"),
             '>' => out.push_str("$>$"),
+            '|' => out.push_str("$|$"),
             '§' => out.push_str("\\S{}"),
             c if c.is_ascii() => out.push(c),
             c => {
@@ -505,6 +528,68 @@ fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+const GREEK: [&str; 11] = [
+    "alpha", "beta", "gamma", "delta", "lambda", "mu", "rho", "sigma", "theta", "tau", "pi",
+];
+
+/// The math-mode form of an ASCII symbol name (`lambda_j` → `\lambda_{j}`, `t_min` →
+/// `t_{\min}`, `theta'` → `\theta'`), or `None` for an ordinary word.
+fn symbol_latex(tok: &str) -> Option<String> {
+    let primes = tok.len() - tok.trim_end_matches('\'').len();
+    let core = &tok[..tok.len() - primes];
+    let (base, sub) = match core.split_once('_') {
+        Some((b, s)) => (b, Some(s)),
+        None => (core, None),
+    };
+    let base_latex = if GREEK.contains(&base) {
+        format!("\\{base}")
+    } else if sub.is_some() && base.len() == 1 {
+        base.to_string()
+    } else {
+        return None;
+    };
+    let sub_latex = match sub {
+        None => String::new(),
+        Some("min") | Some("max") => format!("_{{\\{}}}", sub.unwrap_or_default()),
+        Some(x) if !x.is_empty() && x.len() <= 3 && x.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            format!("_{{{x}}}")
+        }
+        Some(_) => return None,
+    };
+    Some(format!("{base_latex}{sub_latex}{}", "'".repeat(primes)))
+}
+
+/// Entries of a vector as an inline list that may break after every comma.
+fn list_latex(v: &[Rational]) -> String {
+    let parts: Vec<String> = v.iter().map(rational_latex).collect();
+    format!("({})", parts.join(",\\allowbreak "))
+}
+
+/// The parameter θ, row by row, as inline lists that break to fit the page.
+fn parameter_latex(n: &fibers_net::Network) -> String {
+    let mut s = String::from("\\begin{flushleft}\\small\n");
+    let layers: [(&[Vec<Rational>], &[Rational]); 3] =
+        [(n.w1(), n.b1()), (n.w2(), n.b2()), (n.w3(), n.b3())];
+    for (l, (w, b)) in layers.iter().enumerate() {
+        let l = l + 1;
+        for (i, row) in w.iter().enumerate() {
+            let _ = writeln!(s, "$W^{{({l})}}_{{{i},\\cdot}} = {}$\\\\", list_latex(row));
+        }
+        let _ = writeln!(
+            s,
+            "$b^{{({l})}} = {}${}",
+            list_latex(b),
+            if l < 3 { "\\\\[0.5ex]" } else { "" }
+        );
+    }
+    s.push_str("\\end{flushleft}\n");
+    s
 }
 
 fn ascii_fallback(c: char) -> &'static str {
@@ -523,20 +608,24 @@ fn ascii_fallback(c: char) -> &'static str {
 
 fn part_latex(set: &BasicSet, name: &str) -> String {
     let mut s = format!(
-        "\\[ {name} = \\Bigl\\{{ \\theta' \\in \\mathbb{{R}}^{{{}}} \\;\\Bigm|\\; ",
+        "${name}$ is the set of $\\theta' \\in \\mathbb{{R}}^{{{}}}$ ",
         set.variables().len()
     );
     if set.is_quantified() {
-        let aux: Vec<String> = set.auxiliary().iter().map(var_latex).collect();
+        let aux: Vec<String> = set
+            .auxiliary()
+            .iter()
+            .map(|v| format!("${}$", var_latex(v)))
+            .collect();
         let _ = write!(
             s,
-            "\\exists\\, {} \\in \\mathbb{{R}} \\text{{ with all of the following}}",
-            aux.join(", ")
+            "for which there are {} $\\in \\mathbb{{R}}$ with all of the following",
+            aux.join(",\\allowbreak{} ")
         );
     } else {
-        s.push_str("\\text{all of the following}");
+        s.push_str("with all of the following");
     }
-    s.push_str(" \\Bigr\\} \\]\n");
+    s.push_str(":\n");
     if set.constraints().is_empty() {
         s.push_str("(no constraint).\n");
         return s;
@@ -554,6 +643,94 @@ fn part_latex(set: &BasicSet, name: &str) -> String {
 
 /// A complete LaTeX document stating the fiber as a theorem.
 pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
+    to_latex_with_summary(d, None, opts)
+}
+
+/// The theorem-style summary ([`Summary`]) as a LaTeX theorem: the symmetry group at θ, the
+/// part containing θ, and the local dimension with how it is certified.
+pub fn summary_latex(sm: &Summary) -> String {
+    let [n0, n1, n2, n3] = sm.arch;
+    let [c, l, dd, z] = sm.roles;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\\begin{{theorem}}[Summary]\\label{{thm:summary}}\nLet $\\theta$ be the parameter below \
+         (architecture $({n0}, {n1}, {n2}, {n3})$, $D = {}$ parameters; stratum: {}).\n\
+         \\begin{{enumerate}}\n\\item \\emph{{The symmetry group at $\\theta$}} is generated by\n\
+         \\begin{{description}}",
+        sm.params,
+        escape(&sm.classification.stratum)
+    );
+    for line in sm.symmetry_lines() {
+        let (name, rest) = line.split_once(' ').unwrap_or(("", line.as_str()));
+        let _ = writeln!(s, "\\item[{}] {}.", escape(name), escape(rest));
+    }
+    let _ = writeln!(
+        s,
+        "\\end{{description}}\n\\item \\emph{{The part of $\\operatorname{{Fib}}(\\theta)$ \
+         containing $\\theta$}}: layer 1 equal to that of $\\theta$ up to M1, M2{}; layer-2 roles \
+         ${c}$ crossing, ${l}$ linear, ${dd}$ dead, ${z}$ null; canonical data of $G$ on the \
+         orthant equal to those of $\\theta$ (docs/theory.md \\S 6).",
+        if sm.hidden.is_empty() {
+            ""
+        } else {
+            " and the hidden shift M7"
+        }
+    );
+    match &sm.bounds {
+        Ok(b) => {
+            match b.fiber_dimension() {
+                Some(dim) => {
+                    let _ = writeln!(
+                        s,
+                        "\\item \\emph{{The local dimension}} of $\\operatorname{{Fib}}(\\theta)$ \
+                         at $\\theta$ is ${dim}$, certified: the bounds on the functional \
+                         dimension meet at ${} = D - {dim}$.",
+                        b.lower
+                    );
+                }
+                None => {
+                    let (lo, hi) = b.fiber_dimension_bounds();
+                    let _ = writeln!(
+                        s,
+                        "\\item \\emph{{The local dimension}} at $\\theta$ is between ${lo}$ and \
+                         ${hi}$ (open: the bounds ${}$ and ${}$ on the functional dimension do \
+                         not meet).",
+                        b.lower, b.upper
+                    );
+                }
+            }
+            let _ = writeln!(
+                s,
+                "The lower bound ${}$ is the rank over $\\mathbb{{F}}_p$ of ${}$ Jacobian rows \
+                 (${}$ kinks, ${}$ regions); the upper bound ${}$ is $D - \\dim T$, with $T$ of \
+                 rank ${}$ spanned by verified symmetry directions.",
+                b.lower, b.rows, b.kinks, b.regions, b.upper, b.symmetry_rank
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(
+                s,
+                "\\item \\emph{{The local dimension}} at $\\theta$: open (the bounds do not \
+                 apply: {}).",
+                escape(e)
+            );
+        }
+    }
+    if let Some(f) = sm.formula {
+        let _ = writeln!(s, "The formula of docs/theory.md \\S 8 gives ${f}$.");
+    }
+    s.push_str("\\end{enumerate}\n\\end{theorem}\n");
+    s
+}
+
+/// A complete LaTeX document stating the fiber as a theorem, led by the summary theorem
+/// ([`summary_latex`]) when one is given; the full description (every part) follows it.
+pub fn to_latex_with_summary(
+    d: &Description,
+    summary: Option<&Summary>,
+    opts: &RenderOptions,
+) -> String {
     let a = d.net.arch();
     let n = &d.net;
     let mut s = String::from(
@@ -568,24 +745,18 @@ pub fn to_latex(d: &Description, opts: &RenderOptions) -> String {
          $({}, {}, {}, {})$ and $D = {}$ parameters \
          $\\theta' = (W^{{(1)}}, b^{{(1)}}, W^{{(2)}}, b^{{(2)}}, W^{{(3)}}, b^{{(3)}})$. \
          The fiber of $\\theta$ is $\\operatorname{{Fib}}(\\theta) = \\{{\\theta' : \
-         f_{{\\theta'}} = f_\\theta\\}}$. The parameter $\\theta$ is\n\\begin{{gather*}}",
+         f_{{\\theta'}} = f_\\theta\\}}$.",
         a.n0,
         a.n1,
         a.n2,
         a.n3,
         a.param_count()
     );
-    let _ = writeln!(
-        s,
-        "W^{{(1)}} = {}, \\quad b^{{(1)}} = {}, \\\\\nW^{{(2)}} = {}, \\quad b^{{(2)}} = {}, \\\\\n\
-         W^{{(3)}} = {}, \\quad b^{{(3)}} = {}.\n\\end{{gather*}}",
-        matrix_latex(n.w1()),
-        column_latex(n.b1()),
-        matrix_latex(n.w2()),
-        column_latex(n.b2()),
-        matrix_latex(n.w3()),
-        column_latex(n.b3())
-    );
+    if let Some(sm) = summary {
+        s.push_str(&summary_latex(sm));
+        s.push_str("\\subsection*{The full description}\n");
+    }
+    let _ = writeln!(s, "The parameter $\\theta$ is\n{}", parameter_latex(n));
     let _ = writeln!(s, "Stratum: {}.\n", escape(&d.classification.stratum));
     if let Some(m) = &d.model {
         let rows: Vec<String> = (0..a.n1)

@@ -43,7 +43,7 @@ pub struct FiberArgs {
     /// in the widths), its semi-algebraic sets and the functional dimension by enumeration.
     /// Without it (text and JSON) the output is the polynomial summary: symmetry group, the
     /// part containing θ, and its dimension certified by bounds. LaTeX always gives the full
-    /// description.
+    /// description, led by that summary as a theorem.
     #[arg(long)]
     pub parts: bool,
     /// Random activation regions sampled for the dimension bounds, at most.
@@ -212,7 +212,17 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
             outln!("{v}")?;
         }
         Format::Latex => {
-            let mut doc = render::to_latex(&d, &ropts);
+            let mut p = Progress::new();
+            let sm = summarize(
+                &net,
+                &BoundsOptions {
+                    max_points: args.max_points,
+                    seed: 1,
+                },
+                &mut |m| p.update(|| format!("dimension bounds: {m}")),
+            );
+            p.finish();
+            let mut doc = render::to_latex_with_summary(&d, Some(&sm), &ropts);
             if let Some(r) = &report {
                 let end = doc.rfind("\\end{document}").unwrap_or(doc.len());
                 doc.insert_str(end, &render::member_latex(r));
