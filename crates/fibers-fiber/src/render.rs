@@ -527,6 +527,23 @@ fn escape(s: &str) -> String {
             }
         }
     }
+    merge_math(&out)
+}
+
+/// Joins adjacent inline formulas (`$|$$\mu$` → `$|\mu$`); an escaped `\$` is kept.
+fn merge_math(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev = '\0';
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && prev != '\\' && chars.peek() == Some(&'$') {
+            chars.next();
+            prev = '\0';
+            continue;
+        }
+        out.push(c);
+        prev = c;
+    }
     out
 }
 
@@ -967,4 +984,22 @@ pub fn member_latex(r: &MemberReport) -> String {
     }
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod latex_tests {
+    use super::escape;
+
+    #[test]
+    fn symbols_in_math_mode() {
+        assert_eq!(
+            escape("(a_j, c_j) -> lambda_j (a_j, c_j), t >= t_min, sum |mu_k| v_k = J_P"),
+            "($a_{j}$, $c_{j}$) $\\to$ $\\lambda_{j}$ ($a_{j}$, $c_{j}$), t $\\geq$ $t_{\\min}$, \
+             sum $|\\mu_{k}|$ $v_{k}$ = $J_{P}$"
+        );
+        assert_eq!(escape("theta' and lambda"), "$\\theta'$ and $\\lambda$");
+        // Ordinary words and long names stay text (escaped).
+        assert_eq!(escape("layer_one b3 x_long_name"), "layer\\_one b3 x\\_long\\_name");
+        assert_eq!(escape("cost $5"), "cost \\$5");
+    }
 }
