@@ -341,12 +341,17 @@ fn trained_network_latex_fits_the_page() {
     let o = fibers(&["fiber", "--format", "latex", &net]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let doc = stdout(&o);
-    let summary = doc.find("\\begin{theorem}[Summary]").expect("summary theorem");
+    let summary = doc
+        .find("\\begin{theorem}[Summary]")
+        .expect("summary theorem");
     let part = doc.find("\\paragraph{Part $S_{0}$}").expect("part list");
     assert!(summary < part, "the summary comes before the part list");
     assert!(doc[summary..].contains("is $20$, certified"), "{doc}");
     assert!(doc.contains("$\\lambda_{j}$"), "{doc}");
-    assert!(!doc.contains("lambda\\_"), "ASCII symbol names left:\n{doc}");
+    assert!(
+        !doc.contains("lambda\\_"),
+        "ASCII symbol names left:\n{doc}"
+    );
     assert!(!doc.contains("mu\\_"), "ASCII symbol names left:\n{doc}");
     if !pdflatex_or_skip() {
         return;

@@ -574,7 +574,9 @@ fn symbol_latex(tok: &str) -> Option<String> {
     let sub_latex = match sub {
         None => String::new(),
         Some("min") | Some("max") => format!("_{{\\{}}}", sub.unwrap_or_default()),
-        Some(x) if !x.is_empty() && x.len() <= 3 && x.chars().all(|c| c.is_ascii_alphanumeric()) => {
+        Some(x)
+            if !x.is_empty() && x.len() <= 3 && x.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
             format!("_{{{x}}}")
         }
         Some(_) => return None,
@@ -999,7 +1001,10 @@ mod latex_tests {
         );
         assert_eq!(escape("theta' and lambda"), "$\\theta'$ and $\\lambda$");
         // Ordinary words and long names stay text (escaped).
-        assert_eq!(escape("layer_one b3 x_long_name"), "layer\\_one b3 x\\_long\\_name");
+        assert_eq!(
+            escape("layer_one b3 x_long_name"),
+            "layer\\_one b3 x\\_long\\_name"
+        );
         assert_eq!(escape("cost $5"), "cost \\$5");
     }
 }

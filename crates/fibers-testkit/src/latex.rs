@@ -56,8 +56,7 @@ pub fn compile(dir: &Path, name: &str, doc: &str) -> String {
     );
     let pdf = std::fs::metadata(dir.join(format!("{name}.pdf"))).expect("pdf exists");
     assert!(pdf.len() > 0);
-    std::fs::read_to_string(dir.join(format!("{name}.log")))
-        .unwrap_or_else(|_| log.into_owned())
+    std::fs::read_to_string(dir.join(format!("{name}.log"))).unwrap_or_else(|_| log.into_owned())
 }
 
 /// The widths in pt by which boxes overflow, from the `Overfull \hbox (12.3pt too wide)`
