@@ -251,6 +251,32 @@ fn checker_and_readers_stay_within_bounds() {
             code: 0,
             contains: "equivalent",
         },
+        // Batch input: the strict reader per line, blank lines skipped, a BOM accepted, and a
+        // bounded --threads.
+        Case {
+            dir: "F9-duplicate-keys",
+            args: &["batch", "equiv", "batch_dup_b.jsonl", "-q"],
+            code: 2,
+            contains: "duplicate key \"b\"",
+        },
+        Case {
+            dir: "F10-batch-lines",
+            args: &["batch", "canon", "net_blank_lines.jsonl", "-q"],
+            code: 0,
+            contains: "\"status\":\"canonical\"",
+        },
+        Case {
+            dir: "F10-batch-lines",
+            args: &["batch", "canon", "net_bom.jsonl", "-q"],
+            code: 0,
+            contains: "\"status\":\"canonical\"",
+        },
+        Case {
+            dir: "constant-zero-row",
+            args: &["batch", "equiv", "pairs.jsonl", "--threads", "100000", "-q"],
+            code: 2,
+            contains: "--max-threads",
+        },
         // --count is bounded (the samples are held in memory).
         Case {
             dir: "constant-zero-row",
@@ -301,30 +327,6 @@ fn open_cases() {
             args: &["fiber", "st_n0_2p20_n1_0.safetensors"],
             code: 0,
             contains: "",
-        },
-        Case {
-            dir: "F9-duplicate-keys",
-            args: &["batch", "equiv", "batch_dup_b.jsonl", "-q"],
-            code: 2,
-            contains: "duplicate key",
-        },
-        Case {
-            dir: "F10-batch-lines",
-            args: &["batch", "canon", "net_blank_lines.jsonl", "-q"],
-            code: 0,
-            contains: "",
-        },
-        Case {
-            dir: "F10-batch-lines",
-            args: &["batch", "canon", "net_bom.jsonl", "-q"],
-            code: 0,
-            contains: "",
-        },
-        Case {
-            dir: "constant-zero-row",
-            args: &["batch", "equiv", "pairs.jsonl", "--threads", "100000", "-q"],
-            code: 2,
-            contains: "--threads",
         },
     ]);
 }
