@@ -277,6 +277,13 @@ fn checker_and_readers_stay_within_bounds() {
             code: 2,
             contains: "--max-threads",
         },
+        // A linear neuron with β = 0: fundim answers (the non-differentiable region left out).
+        Case {
+            dir: "fundim-linear-beta0",
+            args: &["fundim", "net.json"],
+            code: 0,
+            contains: "1 of the 3 linear regions left out",
+        },
         // --count is bounded (the samples are held in memory).
         Case {
             dir: "constant-zero-row",
