@@ -98,7 +98,8 @@ fn equiv_auto_reports_its_path() {
     let (code, out, _) = fibers(&["equiv", "--json", &strata("wide"), &strata("wide")]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["method"], "tree");
+    // Off the fast path, auto's fallback is the region-wise decision (docs/theory.md §11).
+    assert_eq!(v["method"], "regions");
     assert!(
         v["fallback"].as_str().unwrap().contains("bottleneck"),
         "{v}"

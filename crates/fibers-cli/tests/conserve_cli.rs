@@ -219,3 +219,39 @@ fn bad_input_is_one_line_exit_2() {
     assert_eq!(code, 2, "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn flow_step_is_chosen_and_large_steps_warn() {
+    let net = fixture("fixtures/conserve/s2_2221_hidden.json");
+    let dir = temp_dir("step");
+    let svg = dir.join("f.svg");
+    let base = [
+        "conserve",
+        &net,
+        "--points",
+        "300",
+        "--steps",
+        "300",
+        "--plot",
+        svg.to_str().unwrap(),
+    ];
+    let (code, out, err) = run(&base);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("flow step h = ") && err.contains("curvature"),
+        "{err}"
+    );
+    assert!(out.contains("  step: h = "), "{out}");
+    assert!(!err.contains("warning"), "{err}");
+    let mut forced = base.to_vec();
+    forced.extend(["--dt", "1e-3"]);
+    let (code, out, err) = run(&forced);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed by --dt"), "{err}");
+    assert!(
+        err.contains("warning: law") && err.contains("more than the integration error allows"),
+        "{err}"
+    );
+    assert!(out.contains("warning: law"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,6 +1,8 @@
 //! A numerical demonstration (never a decision): gradient flow `θ̇ = −∇L(θ)` of the squared
 //! loss `L = ½ Σ_i |f_θ(x_i) − y_i|²`, integrated in `f64` with the classical Runge–Kutta
 //! method (RK4) at a fixed step, recording conserved and non-conserved quantities.
+//! [`integrate_adaptive`] chooses that step from the curvature of the loss and checks it
+//! against the laws' drift ([`LAW_DRIFT_TOLERANCE`]).
 //!
 //! **Relative drift.** For a quantity `Q` with terms `c_m m(θ)`, the scale is
 //! `S = Σ_m |c_m m(θ(0))|` (the size of its terms at the start; `S = 1` when that is below
@@ -79,11 +81,28 @@ pub struct Tracked {
     pub poly: F64Poly,
 }
 
+/// The largest relative drift of a law (before any data point leaves the pattern set) that
+/// the integration error of a stable RK4 step explains; a larger drift means the step is too
+/// large (or the quantity is not a law), and the report warns.
+pub const LAW_DRIFT_TOLERANCE: f64 = 1e-6;
+
+/// `h·|λ|` aimed at by the automatic step, where `|λ|` estimates the largest Hessian eigenvalue
+/// of the loss at the start: well inside RK4's stability interval (`h|λ| < 2.78`) and small
+/// enough that the per-step error `~(h|λ|)⁵/120` is far below [`LAW_DRIFT_TOLERANCE`].
+pub const STEP_TIMES_CURVATURE: f64 = 1.0;
+
+/// The most halvings of the automatic step when a law still drifts too much.
+pub const MAX_HALVINGS: usize = 8;
+
 /// Step size and length of the run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct FlowOptions {
-    /// Step size `h`.
+    /// Step size `h` (with [`FlowOptions::adapt`], the largest step allowed).
     pub dt: f64,
+    /// Choose the step automatically ([`integrate_adaptive`]): `h = min(dt, c/|λ|)` from the
+    /// curvature `|λ|` of the loss, halved until every law's drift is below
+    /// [`LAW_DRIFT_TOLERANCE`]. [`integrate`] ignores it.
+    pub adapt: bool,
     /// Number of steps.
     pub steps: usize,
     /// Record every this many steps (and the last).
@@ -94,6 +113,7 @@ impl Default for FlowOptions {
     fn default() -> Self {
         FlowOptions {
             dt: 1e-3,
+            adapt: true,
             steps: 2000,
             record_every: 10,
         }
@@ -120,6 +140,8 @@ pub struct FlowRecord {
     pub pattern_exits: Vec<(f64, usize)>,
     /// The step size.
     pub dt: f64,
+    /// How the step size was chosen (one sentence, for the report).
+    pub step_reason: String,
 }
 
 impl FlowRecord {
@@ -142,6 +164,159 @@ impl FlowRecord {
         (0..self.times.len())
             .map(|r| self.drift(q, r))
             .fold(0.0, f64::max)
+    }
+
+    /// The largest relative drift of quantity `q` while every data point stays in the pattern
+    /// set (local laws need not hold after an exit). NaN drifts count as infinite.
+    pub fn max_drift_in_patterns(&self, q: usize) -> f64 {
+        let until = self.pattern_exits.first().map_or(f64::INFINITY, |e| e.0);
+        (0..self.times.len())
+            .filter(|&r| self.times[r] < until)
+            .map(|r| {
+                let d = self.drift(q, r);
+                if d.is_nan() {
+                    f64::INFINITY
+                } else {
+                    d
+                }
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// The laws whose drift (within the pattern set) exceeds [`LAW_DRIFT_TOLERANCE`]: more
+    /// than the integration error of a stable step allows.
+    pub fn drifting_laws(&self) -> Vec<usize> {
+        (0..self.names.len())
+            .filter(|&q| self.conserved[q] && self.max_drift_in_patterns(q) > LAW_DRIFT_TOLERANCE)
+            .collect()
+    }
+
+    /// One warning line per law in [`FlowRecord::drifting_laws`] (empty when none).
+    pub fn drift_warnings(&self) -> Vec<String> {
+        self.drifting_laws()
+            .into_iter()
+            .map(|q| {
+                format!(
+                    "warning: law {} drifts {:.3e} (relative), more than the integration error \
+                     allows ({LAW_DRIFT_TOLERANCE:e}) at h = {:e}: the step is too large; try --dt {:e}",
+                    self.names[q],
+                    self.max_drift_in_patterns(q),
+                    self.dt,
+                    self.dt / 10.0
+                )
+            })
+            .collect()
+    }
+}
+
+/// An estimate of the largest `|λ|` over the Hessian eigenvalues of the loss at `theta`: 30
+/// power iterations on central differences of the gradient. Numerical, for the step only.
+pub fn curvature(arch: &Architecture, theta: &[f64], xs: &[Vec<f64>], ys: &[Vec<f64>]) -> f64 {
+    let n = theta.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let eps = 1e-6 * (1.0 + norm(theta));
+    // A fixed, non-degenerate start vector.
+    let mut v: Vec<f64> = (0..n)
+        .map(|i| 1.0 + 0.37 * ((i * 7 + 3) % 11) as f64)
+        .collect();
+    let nv = norm(&v);
+    v.iter_mut().for_each(|x| *x /= nv);
+    let mut lambda = 0.0;
+    for _ in 0..30 {
+        let plus: Vec<f64> = theta.iter().zip(&v).map(|(t, d)| t + eps * d).collect();
+        let minus: Vec<f64> = theta.iter().zip(&v).map(|(t, d)| t - eps * d).collect();
+        let (_, gp) = loss_and_gradient(arch, &plus, xs, ys);
+        let (_, gm) = loss_and_gradient(arch, &minus, xs, ys);
+        let hv: Vec<f64> = gp
+            .iter()
+            .zip(&gm)
+            .map(|(a, b)| (a - b) / (2.0 * eps))
+            .collect();
+        let nh = norm(&hv);
+        if !nh.is_finite() || nh == 0.0 {
+            return if nh.is_finite() {
+                lambda
+            } else {
+                f64::INFINITY
+            };
+        }
+        lambda = nh;
+        v = hv.into_iter().map(|x| x / nh).collect();
+    }
+    lambda
+}
+
+/// Integrates like [`integrate`], choosing the step when `opts.adapt` (else the fixed step
+/// `opts.dt`, with its reason recorded): `h = min(dt, c/|λ|)` with `c =`
+/// [`STEP_TIMES_CURVATURE`] and `|λ|` from [`curvature`] at the start, then halved (at most
+/// [`MAX_HALVINGS`] times, keeping the number of steps) while the run is unstable or a law
+/// drifts more than [`LAW_DRIFT_TOLERANCE`]. [`FlowRecord::step_reason`] says which.
+pub fn integrate_adaptive(
+    arch: &Architecture,
+    theta0: &[Rational],
+    xs: &[Vec<Rational>],
+    ys: &[Vec<Rational>],
+    tracked: &[Tracked],
+    patterns: &[Pattern],
+    opts: &FlowOptions,
+) -> FlowRecord {
+    if !opts.adapt {
+        let mut rec = integrate(arch, theta0, xs, ys, tracked, patterns, opts);
+        rec.step_reason = format!("h = {:e} fixed by --dt", opts.dt);
+        return rec;
+    }
+    let f = |v: &[Rational]| v.iter().map(Rational::to_f64_lossy).collect::<Vec<f64>>();
+    let xf: Vec<Vec<f64>> = xs.iter().map(|x| f(x)).collect();
+    let yf: Vec<Vec<f64>> = ys.iter().map(|y| f(y)).collect();
+    let lambda = curvature(arch, &f(theta0), &xf, &yf);
+    let from_curvature = STEP_TIMES_CURVATURE / lambda;
+    let mut h = if from_curvature.is_finite() && from_curvature > 0.0 {
+        opts.dt.min(from_curvature)
+    } else {
+        opts.dt
+    };
+    let mut reason = if h < opts.dt {
+        format!(
+            "h = {h:.3e} chosen automatically: the loss's curvature at the start is about \
+             {lambda:.3e} (largest Hessian eigenvalue), and h·curvature = {STEP_TIMES_CURVATURE}"
+        )
+    } else {
+        format!(
+            "h = {h:e} (the default): the loss's curvature at the start, about {lambda:.3e}, \
+             allows it (h·curvature <= {STEP_TIMES_CURVATURE})"
+        )
+    };
+    let mut halvings = 0;
+    loop {
+        let mut rec = integrate(
+            arch,
+            theta0,
+            xs,
+            ys,
+            tracked,
+            patterns,
+            &FlowOptions { dt: h, ..*opts },
+        );
+        let bad = rec.unstable() || !rec.drifting_laws().is_empty();
+        if !bad || halvings == MAX_HALVINGS {
+            if halvings > 0 {
+                reason = format!(
+                    "{reason}; halved {halvings} time(s) to h = {h:.3e} {}",
+                    if bad {
+                        "and a law still drifts (see the warning)"
+                    } else {
+                        "until every law drifted less than the tolerance"
+                    }
+                );
+            }
+            rec.step_reason = reason;
+            return rec;
+        }
+        h /= 2.0;
+        halvings += 1;
     }
 }
 
@@ -193,6 +368,7 @@ pub fn integrate(
         values: vec![Vec::new(); tracked.len()],
         pattern_exits: Vec::new(),
         dt: opts.dt,
+        step_reason: format!("h = {:e} fixed", opts.dt),
     };
     let mut exited = vec![false; xs.len()];
     let record = |rec: &mut FlowRecord, t: f64, theta: &[f64], loss: f64| {

@@ -5,12 +5,20 @@
 //! a nonzero rational minor), so `D − rank_p` bounds `D − rank_Q` from above, and vectors
 //! independent mod `p` are independent over `Q`. A rational whose denominator is divisible by
 //! `p` has no image; the callers then skip that vector (a smaller rank is still a valid bound).
+//!
+//! The field arithmetic (powers, inverses, images of integers and rationals) is
+//! [`fibers_exact::modp`]'s, over its first prime `2^61 − 1` (reduced by shifts there); this
+//! module adds only a value type with operators (used by the dual numbers of the bounds) and
+//! [`Echelon`], a dense elimination that, unlike
+//! [`fibers_exact::modp::EchelonModP`], returns the residual of a reduced vector and restricts
+//! pivots to a column range (the block structure of the bounds needs both).
 
+use fibers_exact::modp::{self, PRIMES};
 use fibers_exact::{Integer, Rational};
 use std::ops::{Add, Mul, Neg, Sub};
 
-/// The prime `2^61 − 1`.
-pub const P: u64 = (1 << 61) - 1;
+/// The prime `2^61 − 1` (the first of [`fibers_exact::modp::PRIMES`]).
+pub const P: u64 = PRIMES[0];
 
 /// An element of `F_p`, kept reduced in `0..P`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -28,64 +36,28 @@ impl Fp {
     }
 
     /// `self^e`.
-    pub fn pow(self, mut e: u64) -> Fp {
-        let (mut b, mut r) = (self, Fp::ONE);
-        while e > 0 {
-            if e & 1 == 1 {
-                r = r * b;
-            }
-            b = b * b;
-            e >>= 1;
-        }
-        r
+    pub fn pow(self, e: u64) -> Fp {
+        Fp(modp::pow_mod(self.0, e, P))
     }
 
     /// The inverse (of a nonzero element).
     pub fn inv(self) -> Fp {
-        debug_assert!(!self.is_zero());
-        self.pow(P - 2)
+        Fp(modp::inv_mod(self.0, P))
     }
 
     /// The image of a small integer.
     pub fn from_i64(v: i64) -> Fp {
-        let r = v.rem_euclid(P as i64);
-        Fp(r as u64)
+        Fp(v.rem_euclid(P as i64) as u64)
     }
 
     /// The image of an integer.
     pub fn from_integer(n: &Integer) -> Fp {
-        if let Some(v) = n.to_i64() {
-            return Fp::from_i64(v);
-        }
-        // n − p·floor(n/p) is in 0..p.
-        let p = Integer::from(P);
-        let q = Rational::new(n.clone(), p.clone())
-            .expect("p is nonzero")
-            .floor();
-        let r = n - &(q * &p);
-        Fp::from_i64(r.to_i64().expect("the remainder is below p"))
+        Fp(modp::reduce(&Rational::from(n.clone()), P).expect("an integer has an image"))
     }
 
     /// The image of a rational, or `None` when `p` divides its denominator.
     pub fn from_rational(r: &Rational) -> Option<Fp> {
-        let d = Fp::from_integer(&r.denom());
-        if d.is_zero() {
-            return None;
-        }
-        Some(Fp::from_integer(&r.numer()) * d.inv())
-    }
-}
-
-#[inline]
-fn reduce(t: u128) -> u64 {
-    let lo = (t as u64) & P;
-    let hi = (t >> 61) as u64;
-    let s = lo + hi;
-    let s = (s & P) + (s >> 61);
-    if s >= P {
-        s - P
-    } else {
-        s
+        modp::reduce(r, P).map(Fp)
     }
 }
 
@@ -93,19 +65,14 @@ impl Add for Fp {
     type Output = Fp;
     #[inline]
     fn add(self, o: Fp) -> Fp {
-        let s = self.0 + o.0;
-        Fp(if s >= P { s - P } else { s })
+        Fp(modp::add_mod(self.0, o.0, P))
     }
 }
 impl Sub for Fp {
     type Output = Fp;
     #[inline]
     fn sub(self, o: Fp) -> Fp {
-        Fp(if self.0 >= o.0 {
-            self.0 - o.0
-        } else {
-            self.0 + P - o.0
-        })
+        Fp(modp::sub_mod(self.0, o.0, P))
     }
 }
 impl Neg for Fp {
@@ -119,7 +86,7 @@ impl Mul for Fp {
     type Output = Fp;
     #[inline]
     fn mul(self, o: Fp) -> Fp {
-        Fp(reduce(u128::from(self.0) * u128::from(o.0)))
+        Fp(modp::mul_mod(self.0, o.0, P))
     }
 }
 

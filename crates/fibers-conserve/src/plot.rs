@@ -13,6 +13,16 @@ pub const DRIFT_FLOOR: f64 = 1e-17;
 /// The largest drift shown on the logarithmic axis.
 pub const DRIFT_CEILING: f64 = 1e6;
 
+/// Width and height of the SVG, in pixels.
+pub const SVG_SIZE: (u32, u32) = (1100, 760);
+/// Width of the legend panel at the right of the drift plot, in pixels.
+pub const LEGEND_WIDTH: u32 = 330;
+/// Font size of the legend, in pixels.
+pub const LEGEND_FONT: u32 = 12;
+/// A bound on the width of one character of the legend's sans-serif font, in units of the font
+/// size (real fonts average about 0.5–0.55 em); labels are cut to fit the panel under it.
+pub const CHAR_WIDTH_EM: f64 = 0.62;
+
 /// Writes the run as CSV: `step, t, loss`, then for each quantity its value and its relative
 /// drift (columns `<name>` and `drift <name>`).
 pub fn write_csv(rec: &FlowRecord, path: &Path) -> Result<(), String> {
@@ -47,15 +57,17 @@ pub fn write_csv(rec: &FlowRecord, path: &Path) -> Result<(), String> {
 
 /// Draws the run as an SVG file: on top the relative drift of every quantity (log scale; laws
 /// as thin lines in cool colours, non-conserved quantities as thick lines in reds and
-/// oranges), below the loss.
+/// oranges) with a legend panel at its right (each swatch in its curve's colour and width;
+/// labels cut with "..." to fit the panel, the full names are in the CSV), below the loss.
 pub fn write_svg(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), String> {
     draw(rec, title, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    let root = SVGBackend::new(path, (1000, 760)).into_drawing_area();
+    let root = SVGBackend::new(path, SVG_SIZE).into_drawing_area();
     root.fill(&WHITE)?;
     let (top, bottom) = root.split_vertically(500);
+    let (top, legend_area) = top.split_horizontally(SVG_SIZE.0 - LEGEND_WIDTH);
     let tmax = rec.times.last().copied().unwrap_or(1.0).max(1e-12);
     let max_drift = (0..rec.names.len())
         .map(|q| rec.max_drift(q))
@@ -100,6 +112,7 @@ fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::e
         (120, 40, 0),
     ];
     let (mut laws, mut others) = (0, 0);
+    let mut legend: Vec<(RGBAColor, u32, String)> = Vec::new();
     for q in 0..rec.names.len() {
         let (color, width, label) = if rec.conserved[q] {
             let (r, g, b) = LAWS[laws % LAWS.len()];
@@ -129,20 +142,10 @@ fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::e
                 (rec.times[r], d)
             })
             .collect();
-        chart
-            .draw_series(LineSeries::new(pts, color.stroke_width(width)))?
-            .label(label)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(width))
-            });
+        chart.draw_series(LineSeries::new(pts, color.stroke_width(width)))?;
+        legend.push((color, width, label));
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(("sans-serif", 12))
-        .draw()?;
+    draw_legend(&legend_area, &legend)?;
 
     let lmax = rec
         .loss
@@ -181,5 +184,67 @@ fn draw(rec: &FlowRecord, title: &str, path: &Path) -> Result<(), Box<dyn std::e
         BLUE.stroke_width(2),
     ))?;
     root.present()?;
+    Ok(())
+}
+
+/// `label` cut (with "...") to at most `max_chars` characters.
+fn fit(label: &str, max_chars: usize) -> String {
+    if label.chars().count() <= max_chars {
+        label.to_string()
+    } else {
+        let keep: String = label.chars().take(max_chars.saturating_sub(3)).collect();
+        format!("{keep}...")
+    }
+}
+
+/// The legend panel: a framed box of rows `swatch label`, as many rows as fit (then a row
+/// "... and N more"), every label cut to fit the panel's width.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    entries: &[(RGBAColor, u32, String)],
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (i32::try_from(w)?, i32::try_from(h)?);
+    let font = i32::try_from(LEGEND_FONT)?;
+    let row = font + 6;
+    let (pad, swatch) = (8, 24);
+    let (x0, y0) = (4, 40);
+    let x1 = w - 12;
+    let text_x = x0 + pad + swatch + 6;
+    let max_chars = (f64::from(x1 - pad - text_x) / (CHAR_WIDTH_EM * f64::from(font))) as usize;
+    let fit_rows = usize::try_from(((h - 60 - y0 - 2 * pad) / row).max(1))?;
+    let shown = if entries.len() <= fit_rows {
+        entries.len()
+    } else {
+        fit_rows - 1
+    };
+    let rows = shown + usize::from(shown < entries.len());
+    let y1 = y0 + 2 * pad + row * i32::try_from(rows)?;
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], WHITE.filled()))?;
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], BLACK.stroke_width(1)))?;
+    let style = ("sans-serif", font).into_font().color(&BLACK);
+    for (i, (color, width, label)) in entries.iter().take(shown).enumerate() {
+        let y = y0 + pad + row * i32::try_from(i)? + row / 2;
+        area.draw(&PathElement::new(
+            vec![(x0 + pad, y), (x0 + pad + swatch, y)],
+            color.stroke_width(*width),
+        ))?;
+        area.draw(&Text::new(
+            fit(label, max_chars),
+            (text_x, y - font / 2),
+            style.clone(),
+        ))?;
+    }
+    if shown < entries.len() {
+        let y = y0 + pad + row * i32::try_from(shown)?;
+        area.draw(&Text::new(
+            format!("... and {} more (see the CSV)", entries.len() - shown),
+            (text_x, y),
+            style,
+        ))?;
+    }
     Ok(())
 }

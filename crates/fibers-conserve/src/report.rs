@@ -2,7 +2,7 @@
 //! non-conservation demonstrations, the formula of docs/theory.md, and the JSON and text reports.
 
 use crate::data::Dataset;
-use crate::flow::{integrate, F64Poly, FlowOptions, FlowRecord, Tracked};
+use crate::flow::{integrate_adaptive, F64Poly, FlowOptions, FlowRecord, Tracked};
 use crate::laws::{
     candidate_laws, gradient_at, select_independent, verify, Law, LawKind, Scope, Verification,
 };
@@ -540,9 +540,10 @@ impl Analysis {
         out
     }
 
-    /// Integrates the gradient flow on `data` and records [`Analysis::tracked`].
+    /// Integrates the gradient flow on `data` and records [`Analysis::tracked`] (the step
+    /// chosen as in [`integrate_adaptive`]).
     pub fn flow(&self, data: &Dataset, opts: &FlowOptions) -> FlowRecord {
-        integrate(
+        integrate_adaptive(
             &self.net.arch(),
             &self.net.params(),
             &data.x,

@@ -27,6 +27,7 @@ fn run(name: &str, dt: f64, t_end: f64, record_every: usize) -> FlowRecord {
         &data,
         &FlowOptions {
             dt,
+            adapt: false,
             steps,
             record_every,
         },
@@ -92,4 +93,56 @@ fn hidden_shift_network() {
 #[test]
 fn two_linear_network_with_local_mixing_law() {
     check("s4_2232_two_linear");
+}
+
+/// The flow on 300 data points (issue 16): the default (automatic) step keeps every law within
+/// the tolerance and says how it was chosen; a forced large step is reported.
+#[test]
+fn automatic_step_on_300_points() {
+    use fibers_conserve::flow::LAW_DRIFT_TOLERANCE;
+    let path = format!(
+        "{}/../../fixtures/conserve/s2_2221_hidden.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let net = fibers_net::json::read_network(Path::new(&path)).expect("fixture");
+    let a = analyse(&net, None, &Options::default()).unwrap();
+    let data = Dataset::seeded(&net, 300, 1);
+    let opts = FlowOptions {
+        steps: 400,
+        record_every: 4,
+        ..FlowOptions::default()
+    };
+    let rec = a.flow(&data, &opts);
+    assert!(rec.dt < 1e-3, "step {}", rec.dt);
+    assert!(rec.step_reason.contains("curvature"), "{}", rec.step_reason);
+    assert!(!rec.unstable());
+    for q in (0..rec.names.len()).filter(|&q| rec.conserved[q]) {
+        assert!(
+            rec.max_drift(q) < LAW_DRIFT_TOLERANCE,
+            "{}: {:e}",
+            rec.names[q],
+            rec.max_drift(q)
+        );
+    }
+    assert!(
+        rec.drift_warnings().is_empty(),
+        "{:?}",
+        rec.drift_warnings()
+    );
+    // Something still moves: the demonstration is not frozen.
+    assert!((0..rec.names.len()).any(|q| !rec.conserved[q] && rec.max_drift(q) > 1e-6));
+
+    let forced = a.flow(
+        &data,
+        &FlowOptions {
+            dt: 1e-3,
+            adapt: false,
+            ..opts
+        },
+    );
+    assert_eq!(forced.dt, 1e-3);
+    assert!(forced.step_reason.contains("fixed by --dt"));
+    let warnings = forced.drift_warnings();
+    assert!(!warnings.is_empty());
+    assert!(warnings[0].contains("more than the integration error allows"));
 }

@@ -12,7 +12,7 @@ use crate::output::{out, outln};
 use crate::progress::Progress;
 use clap::Args;
 use fibers_conserve::bounds::{bounds_with_progress, BoundsOptions};
-use fibers_conserve::flow::{integrate, FlowOptions, FlowRecord};
+use fibers_conserve::flow::{integrate_adaptive, FlowOptions, FlowRecord};
 use fibers_conserve::lie::LieOptions;
 use fibers_conserve::plot::{write_csv, write_svg};
 use fibers_conserve::regions::{PatternSet, RegionError};
@@ -49,14 +49,11 @@ pub struct ConserveArgs {
     /// Number of RK4 steps of the flow.
     #[arg(long, default_value_t = 2000, value_name = "N")]
     pub steps: usize,
-    /// Step size of the flow (a positive number; f64, demonstration only).
-    #[arg(
-        long,
-        default_value_t = 1e-3,
-        value_name = "H",
-        allow_hyphen_values = true
-    )]
-    pub dt: f64,
+    /// Step size of the flow (a positive number; f64, demonstration only). Without it the
+    /// step is chosen from the loss's curvature (at most 1e-3) and halved until every law
+    /// drifts less than 1e-6; the step used and why are printed.
+    #[arg(long, value_name = "H", allow_hyphen_values = true)]
+    pub dt: Option<f64>,
     /// Highest bracket level of the Lie-algebra computation (with --exhaustive).
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub max_level: usize,
@@ -76,11 +73,12 @@ pub struct ConserveArgs {
 pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
     let net = load::network(&args.net)?;
     let arch = net.arch();
-    if !(args.dt.is_finite() && args.dt > 0.0) {
-        return Err(CliError::BadInput(format!(
-            "--dt: expected a positive step size, found {}",
-            args.dt
-        )));
+    if let Some(dt) = args.dt {
+        if !(dt.is_finite() && dt > 0.0) {
+            return Err(CliError::BadInput(format!(
+                "--dt: expected a positive step size, found {dt}"
+            )));
+        }
     }
     if args.points == 0 {
         return Err(CliError::BadInput("--points: expected at least 1".into()));
@@ -114,14 +112,7 @@ pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
                 format!("{} points generated with seed {}", args.points, args.seed),
             ),
         };
-        let rec = analysis.flow(
-            &flow_data,
-            &FlowOptions {
-                dt: args.dt,
-                steps: args.steps,
-                record_every: (args.steps / 500).max(1),
-            },
-        );
+        let rec = analysis.flow(&flow_data, &flow_options(args));
         write_flow_files(args, &rec, &arch)?;
         Some((rec, origin))
     } else {
@@ -188,18 +179,14 @@ fn run_bounds(args: &ConserveArgs, net: &Network, data: Option<&Dataset>) -> Res
         };
         let tracked = fibers_conserve::bounds::tracked(net, &b, &flow_data.x);
         let patterns = PatternSet::from_data(net, &flow_data.x).patterns;
-        let rec = integrate(
+        let rec = integrate_adaptive(
             &arch,
             &net.params(),
             &flow_data.x,
             &flow_data.y,
             &tracked,
             &patterns,
-            &FlowOptions {
-                dt: args.dt,
-                steps: args.steps,
-                record_every: (args.steps / 500).max(1),
-            },
+            &flow_options(args),
         );
         write_flow_files(args, &rec, &arch)?;
         Some((rec, origin))
@@ -242,6 +229,24 @@ fn run_bounds(args: &ConserveArgs, net: &Network, data: Option<&Dataset>) -> Res
     Ok(())
 }
 
+/// The flow's options: `--dt` fixes the step, else it is chosen automatically.
+fn flow_options(args: &ConserveArgs) -> FlowOptions {
+    FlowOptions {
+        dt: args.dt.unwrap_or(FlowOptions::default().dt),
+        adapt: args.dt.is_none(),
+        steps: args.steps,
+        record_every: (args.steps / 500).max(1),
+    }
+}
+
+/// Says on stderr which step the flow used and why, and warns about drifting laws.
+fn report_step(rec: &FlowRecord) {
+    eprintln!("conserve: flow step {}", rec.step_reason);
+    for w in rec.drift_warnings() {
+        eprintln!("conserve: {w}");
+    }
+}
+
 fn write_flow_files(
     args: &ConserveArgs,
     rec: &FlowRecord,
@@ -252,16 +257,17 @@ fn write_flow_files(
     }
     if let Some(p) = &args.plot {
         let title = format!(
-            "Conservation along gradient flow: {} {} (RK4, h = {})",
+            "Conservation along gradient flow: {} {} (RK4, h = {:.3e})",
             args.net
                 .file_name()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             arch,
-            args.dt
+            rec.dt
         );
         write_svg(rec, &title, p).map_err(CliError::BadInput)?;
     }
+    report_step(rec);
     Ok(())
 }
 
@@ -278,6 +284,8 @@ fn flow_json(rec: &FlowRecord, origin: &str) -> serde_json::Value {
     json!({
         "data": origin,
         "dt": rec.dt,
+        "step_reason": rec.step_reason,
+        "drifting_laws": rec.drifting_laws().iter().map(|&q| rec.names[q].clone()).collect::<Vec<_>>(),
         "unstable": rec.unstable(),
         "time": rec.times.last(),
         "loss": [rec.loss.first(), rec.loss.last()],
@@ -328,7 +336,7 @@ fn print_text(a: &Analysis, flow: Option<&(FlowRecord, String)>) -> Result<(), C
 fn print_flow((rec, origin): &(FlowRecord, String)) -> Result<(), CliError> {
     {
         outln!(
-            "flow: {} steps of RK4 with h = {} on {}; loss {:.6e} -> {:.6e}",
+            "flow: {} steps of RK4 with h = {:.3e} on {}; loss {:.6e} -> {:.6e}",
             (rec.times.last().copied().unwrap_or(0.0) / rec.dt).round() as usize,
             rec.dt,
             origin,
@@ -346,6 +354,10 @@ fn print_flow((rec, origin): &(FlowRecord, String)) -> Result<(), CliError> {
                 rec.names[q],
                 rec.max_drift(q)
             )?;
+        }
+        outln!("  step: {}", rec.step_reason)?;
+        for w in rec.drift_warnings() {
+            outln!("  {w}")?;
         }
         if rec.unstable() {
             outln!("  warning: the integration looks unstable (the loss grew or overflowed): lower --dt")?;
