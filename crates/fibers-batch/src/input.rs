@@ -109,7 +109,9 @@ impl Input {
     }
 
     /// The lines, numbered from 1, each its text or why it cannot be used (not UTF-8, longer
-    /// than `cap` bytes). `Err` ends the input (a read error).
+    /// than `cap` bytes). Blank lines are skipped (their numbers too: a number is the line's
+    /// place in the input), a `\r` before `\n` and a UTF-8 byte-order mark at the start are
+    /// dropped. `Err` ends the input (a read error).
     pub fn into_lines(self, cap: usize) -> Lines {
         match self.kind {
             Kind::Files(files) => Box::new(files.into_iter().enumerate().map(|(i, p)| {
@@ -177,18 +179,31 @@ impl LineReader {
         if self.failed {
             return None;
         }
-        let read = match self.read_line(cap) {
-            Ok(r) => r?,
-            Err(e) => {
-                self.failed = true;
-                return Some(Err(InputError(format!(
-                    "{}: line {}: {e}",
-                    self.name, self.next
-                ))));
+        let (n, read) = loop {
+            let read = match self.read_line(cap) {
+                Ok(r) => r?,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(InputError(format!(
+                        "{}: line {}: {e}",
+                        self.name, self.next
+                    ))));
+                }
+            };
+            let n = self.next;
+            self.next += 1;
+            if n == 1 && !read {
+                // A UTF-8 byte-order mark at the start of the input.
+                if let Some(rest) = self.buf.strip_prefix("\u{feff}".as_bytes()) {
+                    self.buf = rest.to_vec();
+                }
+            }
+            // Blank lines (JSON whitespace only, CRLF included) are skipped; the line numbers
+            // in messages stay those of the input.
+            if read || !self.buf.iter().all(|b| b" \t\r\n".contains(b)) {
+                break (n, read);
             }
         };
-        let n = self.next;
-        self.next += 1;
         if read {
             return Some(Ok((
                 n,

@@ -85,22 +85,21 @@ pub struct Context {
     pub decide: DecideOptions,
 }
 
-/// Parses a line as one JSON object.
+/// Parses a line as one JSON object, with the strict reader of network files
+/// ([`fibers_net::json::parse_json_text`]: a key written twice is an error, a leading
+/// byte-order mark is skipped).
 pub fn parse_object(n: usize, text: &str) -> Result<Map<String, Value>, Outcome> {
     if text.trim().is_empty() {
         return Err(Outcome::bad(n, "empty line (expected one JSON object)"));
     }
-    let v: Value = serde_json::from_str(text).map_err(|e| {
-        let what = if e.is_eof() {
-            "truncated line (unexpected end of input)".to_string()
-        } else {
-            let full = e.to_string();
-            match full.rfind(" at line ") {
-                Some(i) => full[..i].to_string(),
-                None => full,
-            }
-        };
-        Outcome::bad(n, format!("column {}: malformed JSON: {what}", e.column()))
+    let v = fibers_net::json::parse_json_text(text, "").map_err(|e| {
+        // A line has no line breaks: the place is `line 1 column C`.
+        let column = e
+            .place
+            .rsplit_once("column ")
+            .map_or(e.place.as_str(), |(_, c)| c);
+        let what = e.message.replace("truncated file", "truncated line");
+        Outcome::bad(n, format!("column {column}: {what}"))
     })?;
     match v {
         Value::Object(m) => Ok(m),

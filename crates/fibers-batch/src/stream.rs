@@ -95,10 +95,12 @@ pub enum Stop<E> {
 
 type Prep<P> = Result<P, Outcome>;
 
+/// Messages to the ordering loop. The first number is the line's place among the lines read
+/// (1, 2, 3, … with no gaps: blank lines are skipped), the second its number in the input.
 enum Msg<P> {
-    Line(usize, Result<String, Outcome>),
-    Prepared(usize, Prep<P>),
-    Finished(usize, Outcome),
+    Line(usize, usize, Result<String, Outcome>),
+    Prepared(usize, usize, Prep<P>),
+    Finished(usize, usize, Outcome),
     End(usize),
     Failed(InputError),
 }
@@ -204,8 +206,8 @@ pub fn execute<P: Send, E>(
                 }
                 match item {
                     Ok((n, line)) => {
-                        count = n;
-                        if reader_tx.send(Msg::Line(n, line)).is_err() {
+                        count += 1;
+                        if reader_tx.send(Msg::Line(count, n, line)).is_err() {
                             return;
                         }
                     }
@@ -218,8 +220,8 @@ pub fn execute<P: Send, E>(
             let _ = reader_tx.send(Msg::End(count));
         });
         let out = pool.in_place_scope(|s| {
-            let mut prepared: BTreeMap<usize, Prep<P>> = BTreeMap::new();
-            let mut ready: BTreeMap<usize, Outcome> = BTreeMap::new();
+            let mut prepared: BTreeMap<usize, (usize, Prep<P>)> = BTreeMap::new();
+            let mut ready: BTreeMap<usize, (usize, Outcome)> = BTreeMap::new();
             let (mut next_place, mut next_out) = (1usize, 1usize);
             let mut total: Option<usize> = None;
             loop {
@@ -230,29 +232,29 @@ pub fn execute<P: Send, E>(
                     return Ok(());
                 };
                 match msg {
-                    Msg::Line(n, line) => match line {
+                    Msg::Line(k, n, line) => match line {
                         Err(o) => {
-                            prepared.insert(n, Err(o));
+                            prepared.insert(k, (n, Err(o)));
                         }
                         Ok(text) => {
                             let tx = tx.clone();
                             s.spawn(move |_| {
                                 let p = guarded(n, || prepare(n, text));
-                                let _ = tx.send(Msg::Prepared(n, p));
+                                let _ = tx.send(Msg::Prepared(k, n, p));
                             });
                         }
                     },
-                    Msg::Prepared(n, p) => {
-                        prepared.insert(n, p);
+                    Msg::Prepared(k, n, p) => {
+                        prepared.insert(k, (n, p));
                     }
-                    Msg::Finished(n, o) => {
-                        ready.insert(n, o);
+                    Msg::Finished(k, n, o) => {
+                        ready.insert(k, (n, o));
                     }
                     Msg::End(c) => total = Some(c),
                     Msg::Failed(e) => return Err(Stop::Input(e)),
                 }
-                while let Some(p) = prepared.remove(&next_place) {
-                    let n = next_place;
+                while let Some((n, p)) = prepared.remove(&next_place) {
+                    let k = next_place;
                     next_place += 1;
                     let placed = match p {
                         Err(o) => Placed::Done(o),
@@ -263,20 +265,20 @@ pub fn execute<P: Send, E>(
                     };
                     match placed {
                         Placed::Done(o) => {
-                            ready.insert(n, o);
+                            ready.insert(k, (n, o));
                         }
                         Placed::Later(job) => {
                             let tx = tx.clone();
                             s.spawn(move |_| {
                                 let o = guarded(n, || Ok(job())).unwrap_or_else(|o| o);
-                                let _ = tx.send(Msg::Finished(n, o));
+                                let _ = tx.send(Msg::Finished(k, n, o));
                             });
                         }
                     }
                 }
-                while let Some(o) = ready.remove(&next_out) {
-                    summary.add(next_out, &o);
-                    sink(next_out, &o).map_err(Stop::Sink)?;
+                while let Some((n, o)) = ready.remove(&next_out) {
+                    summary.add(n, &o);
+                    sink(n, &o).map_err(Stop::Sink)?;
                     next_out += 1;
                     gate.leave();
                 }

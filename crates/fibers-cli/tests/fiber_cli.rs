@@ -164,10 +164,6 @@ fn bad_input_is_exit_2_with_one_line() {
             "/nonexistent/n.json",
         ),
         (
-            vec!["fundim".into(), fixture("strata/wide.json")],
-            "not differentiable",
-        ),
-        (
             vec!["sample".into(), net.clone(), "--count".into(), "x".into()],
             "count",
         ),
@@ -184,6 +180,27 @@ fn bad_input_is_exit_2_with_one_line() {
         if !clap {
             assert_eq!(e.trim_end().lines().count(), 1, "{args:?}: {e}");
         }
+    }
+}
+
+/// A valid network is never bad input: where an identically zero neuron makes f
+/// non-differentiable in the parameters, `fundim` leaves that region out (docs/theory.md §12,
+/// Definition 12.1) and says so (issue 15; it used to exit 2).
+#[test]
+fn fundim_answers_where_f_is_not_differentiable_somewhere() {
+    for args in [
+        vec!["fundim", "WIDE"],
+        vec!["fundim", "WIDE", "--exhaustive"],
+    ] {
+        let wide = fixture("strata/wide.json");
+        let a: Vec<&str> = args
+            .iter()
+            .map(|x| if *x == "WIDE" { wide.as_str() } else { *x })
+            .collect();
+        let o = fibers(&a);
+        assert_eq!(code(&o), 0, "{a:?}: {}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("1 of the 14 linear regions left out"), "{out}");
     }
 }
 

@@ -1,9 +1,6 @@
 //! Resource limits (issue 15, docs/resources.md): every reproduction in `fixtures/repro/`
 //! finishes under a 1 GB address-space cap (`prlimit --as`) within 10 s (`timeout`), with the
 //! correct verdict or exit 2 (bad input); never 134 (abort) and never 1 on valid input.
-//!
-//! The cases whose fix lies outside the checker and the readers are listed in
-//! [`open_cases`] (ignored; run with `cargo test -p fibers-cli --test resources -- --ignored`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -251,6 +248,59 @@ fn checker_and_readers_stay_within_bounds() {
             code: 0,
             contains: "equivalent",
         },
+        // F1 beyond the checker: the tree's probe points are cut to fit (fibers-tree
+        // PROBE_ENTRIES), the fiber of a 2^20-wide input.
+        Case {
+            dir: "F1-n0-width",
+            args: &["equiv", "w10000.json", "w10000.json", "--method", "tree"],
+            code: 0,
+            contains: "equivalent",
+        },
+        Case {
+            dir: "F1-n0-width",
+            args: &["batch", "dedup", "w10000.jsonl", "-q"],
+            code: 0,
+            contains: "\"class\":0",
+        },
+        Case {
+            dir: "F1-n0-width",
+            args: &["fiber", "st_n0_2p20_n1_0.safetensors"],
+            code: 0,
+            contains: "local dimension",
+        },
+        // Batch input: the strict reader per line, blank lines skipped, a BOM accepted, and a
+        // bounded --threads.
+        Case {
+            dir: "F9-duplicate-keys",
+            args: &["batch", "equiv", "batch_dup_b.jsonl", "-q"],
+            code: 2,
+            contains: "duplicate key \"b\"",
+        },
+        Case {
+            dir: "F10-batch-lines",
+            args: &["batch", "canon", "net_blank_lines.jsonl", "-q"],
+            code: 0,
+            contains: "\"status\":\"canonical\"",
+        },
+        Case {
+            dir: "F10-batch-lines",
+            args: &["batch", "canon", "net_bom.jsonl", "-q"],
+            code: 0,
+            contains: "\"status\":\"canonical\"",
+        },
+        Case {
+            dir: "constant-zero-row",
+            args: &["batch", "equiv", "pairs.jsonl", "--threads", "100000", "-q"],
+            code: 2,
+            contains: "--max-threads",
+        },
+        // A linear neuron with β = 0: fundim answers (the non-differentiable region left out).
+        Case {
+            dir: "fundim-linear-beta0",
+            args: &["fundim", "net.json"],
+            code: 0,
+            contains: "1 of the 3 linear regions left out",
+        },
         // --count is bounded (the samples are held in memory).
         Case {
             dir: "constant-zero-row",
@@ -276,55 +326,4 @@ fn constant_layer_one_certificates_check() {
     assert!(out.contains("\"format\": \"fibers-certificate\""), "{out}");
     assert!(out.contains("\"kind\": \"constant\""), "{out}");
     let _ = std::fs::remove_file(&cert);
-}
-
-/// Cases whose fix lies in code this suite's author did not own (the tree decider, the fiber,
-/// batch input and threads); see docs/resources.md, "Open".
-#[test]
-#[ignore = "open: fixes in fibers-tree, fibers-fiber and batch (docs/resources.md)"]
-fn open_cases() {
-    run_cases(&[
-        Case {
-            dir: "F1-n0-width",
-            args: &["equiv", "w10000.json", "w10000.json", "--method", "tree"],
-            code: 0,
-            contains: "equivalent",
-        },
-        Case {
-            dir: "F1-n0-width",
-            args: &["batch", "dedup", "w10000.jsonl", "-q"],
-            code: 0,
-            contains: "",
-        },
-        Case {
-            dir: "F1-n0-width",
-            args: &["fiber", "st_n0_2p20_n1_0.safetensors"],
-            code: 0,
-            contains: "",
-        },
-        Case {
-            dir: "F9-duplicate-keys",
-            args: &["batch", "equiv", "batch_dup_b.jsonl", "-q"],
-            code: 2,
-            contains: "duplicate key",
-        },
-        Case {
-            dir: "F10-batch-lines",
-            args: &["batch", "canon", "net_blank_lines.jsonl", "-q"],
-            code: 0,
-            contains: "",
-        },
-        Case {
-            dir: "F10-batch-lines",
-            args: &["batch", "canon", "net_bom.jsonl", "-q"],
-            code: 0,
-            contains: "",
-        },
-        Case {
-            dir: "constant-zero-row",
-            args: &["batch", "equiv", "pairs.jsonl", "--threads", "100000", "-q"],
-            code: 2,
-            contains: "--threads",
-        },
-    ]);
 }

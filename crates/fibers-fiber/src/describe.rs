@@ -346,7 +346,8 @@ impl Description {
             return Some(pd.dimension);
         }
         match &self.fundim {
-            Some(Ok(f)) => Some(f.corank()),
+            // Not where f is not differentiable in the parameters on some region.
+            Some(Ok(f)) if f.non_differentiable_regions == 0 => Some(f.corank()),
             _ => None,
         }
     }
@@ -373,9 +374,11 @@ impl Description {
             );
         }
         match &self.fundim {
-            Some(Ok(_)) => "D minus the functional dimension (not proved to be the fiber \
+            Some(Ok(f)) if f.non_differentiable_regions == 0 => {
+                "D minus the functional dimension (not proved to be the fiber \
                             dimension for this parameter)"
-                .into(),
+                    .into()
+            }
             _ => "no description and no functional dimension".into(),
         }
     }

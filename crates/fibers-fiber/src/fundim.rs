@@ -7,8 +7,15 @@
 //! and a margin `t* > 0` with `σ_ν p_ν(x*) ≥ t*` for every fixed neuron; the child of the
 //! sign of `p(x*)` inherits the point, the other child is tested by the exact LP
 //! `max t : σ_ν p_ν(x) ≥ t, t ≤ 1`. A neuron whose pre-activation is constant on the node
-//! needs no branching; one that is identically zero makes `f_θ(x)` non-differentiable in θ
-//! there (an error), unless it is a layer-2 neuron with `v = 0`.
+//! needs no branching. One that is identically zero (its weights and bias all zero on the node)
+//! can make `f_θ(x)` non-differentiable in θ on the whole region: a small change of its bias
+//! enters through `σ`, one-sidedly. Such a region adds no gradients, as docs/theory.md §12
+//! (Definition 12.1) takes the span over the inputs at which `f_θ(x)` is differentiable in θ;
+//! it is counted in [`FunDim::non_differentiable_regions`]. On a region, `f_θ(x)` is
+//! differentiable in θ exactly when every identically zero layer-2 neuron has `v = 0` and every
+//! identically zero layer-1 neuron `j` has `Σ_k W3[o][k] W2[k][j] = 0` over the active layer-2
+//! neurons `k`, for every output `o` (each such neuron's bias enters alone, so its one-sided
+//! term cannot be cancelled by another's).
 //!
 //! **Points.** In each region `f_θ(x) = C(θ) x + d(θ)` near θ, so `∇_θ f_θ(x)` is affine in
 //! `x` and its span over the region is spanned by its values at `x*` and `x* + δ e_i`
@@ -41,7 +48,11 @@ pub struct FunDim {
     pub params: usize,
     /// The number of linear (activation) regions found.
     pub regions: usize,
-    /// One interior point per region (the others are these plus `δ e_i`).
+    /// How many of them were left out because `f_θ(x)` is not differentiable in θ there (an
+    /// identically zero neuron whose one-sided effect reaches the output; see the
+    /// [module docs](self)). When all are, the span is empty and the rank is 0.
+    pub non_differentiable_regions: usize,
+    /// One interior point per region that adds gradients (the others are these plus `δ e_i`).
     pub interior_points: Vec<Vec<Rational>>,
     /// The number of points at which the Jacobian was evaluated.
     pub points: usize,
@@ -59,7 +70,9 @@ impl FunDim {
 pub enum FunDimError {
     /// More regions than the budget.
     Budget(usize),
-    /// Some neuron has an identically zero pre-activation on a region.
+    /// Some neuron has an identically zero pre-activation on a region. No longer produced:
+    /// such regions are left out of the span (docs/theory.md §12, Definition 12.1) and
+    /// counted in [`FunDim::non_differentiable_regions`].
     NotDifferentiable(String),
 }
 
@@ -121,11 +134,15 @@ struct Leaf {
     x: Vec<Rational>,
     t: Rational,
     cons: Vec<Cons>,
+    /// Whether `f_θ(x)` is differentiable in θ on the region.
+    differentiable: bool,
 }
 
 struct Search<'a> {
     net: &'a Network,
     leaves: Vec<Leaf>,
+    /// The neurons (layer 1 first) with an identically zero pre-activation on the node.
+    zeros: Vec<usize>,
     budget: usize,
     progress: &'a mut dyn FnMut(usize),
 }
@@ -152,6 +169,26 @@ impl Search<'_> {
         (g, h)
     }
 
+    /// Whether `f_θ(x)` is differentiable in θ on the region of the complete `phases` (see the
+    /// [module docs](self)).
+    fn differentiable(&self, phases: &[bool]) -> bool {
+        let a = self.net.arch();
+        let (w2, w3) = (self.net.w2(), self.net.w3());
+        self.zeros.iter().all(|&nu| {
+            if nu >= a.n1 {
+                let k = nu - a.n1;
+                return w3.iter().all(|r| r[k].is_zero());
+            }
+            w3.iter().all(|r| {
+                let e: Rational = (0..a.n2)
+                    .filter(|&k| phases[a.n1 + k] && !r[k].is_zero() && !w2[k][nu].is_zero())
+                    .map(|k| &r[k] * &w2[k][nu])
+                    .sum();
+                e.is_zero()
+            })
+        })
+    }
+
     fn rec(
         &mut self,
         nu: usize,
@@ -165,33 +202,28 @@ impl Search<'_> {
             if self.leaves.len() >= self.budget {
                 return Err(FunDimError::Budget(self.budget));
             }
+            let differentiable = self.differentiable(phases);
             self.leaves.push(Leaf {
                 x,
                 t,
                 cons: cons.clone(),
+                differentiable,
             });
             (self.progress)(self.leaves.len());
             return Ok(());
         }
         let (g, h) = self.affine(nu, phases);
         if g.iter().all(Rational::is_zero) {
-            if h.is_zero() {
-                let null = nu >= a.n1 && self.net.w3().iter().all(|r| r[nu - a.n1].is_zero());
-                if !null {
-                    let name = if nu < a.n1 {
-                        format!("layer-1 neuron {nu}")
-                    } else {
-                        format!("layer-2 neuron {}", nu - a.n1)
-                    };
-                    return Err(FunDimError::NotDifferentiable(format!(
-                        "{name} has an identically zero pre-activation on a region, so f is not \
-                         differentiable in the parameters there"
-                    )));
-                }
+            let zero = h.is_zero();
+            if zero {
+                self.zeros.push(nu);
             }
             phases.push(h.is_positive());
             let r = self.rec(nu + 1, phases, cons, x, t);
             phases.pop();
+            if zero {
+                self.zeros.pop();
+            }
             return r;
         }
         let here = value(&g, &h, &x);
@@ -307,6 +339,7 @@ pub fn functional_dimension(
     let mut search = Search {
         net,
         leaves: Vec::new(),
+        zeros: Vec::new(),
         budget: opts.max_regions,
         progress,
     };
@@ -321,7 +354,12 @@ pub fn functional_dimension(
     let mut rows: Vec<Vec<Rational>> = Vec::new();
     let mut points = 0;
     let mut interior_points = Vec::with_capacity(leaves.len());
+    let mut non_differentiable_regions = 0;
     for leaf in &leaves {
+        if !leaf.differentiable {
+            non_differentiable_regions += 1;
+            continue;
+        }
         let mut pts = vec![leaf.x.clone()];
         for i in 0..a.n0 {
             let m = leaf
@@ -353,7 +391,39 @@ pub fn functional_dimension(
         rank,
         params: a.param_count(),
         regions: leaves.len(),
+        non_differentiable_regions,
         interior_points,
         points,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(n: i64, d: i64) -> Rational {
+        Rational::from(n) / Rational::from(d)
+    }
+
+    /// A linear layer-2 neuron with `β = 0` (issue 15): its pre-activation vanishes on the
+    /// region `x < -1/2` where both layer-1 neurons are off, so f is not differentiable in θ
+    /// there; the rank is that of the gradients on the other two regions.
+    #[test]
+    fn a_linear_neuron_with_zero_bias_leaves_its_region_out() {
+        let text = r#"{"architecture": [1, 2, 2, 1], "layers": [
+            {"weight": [[1], [2]], "bias": [0, 1]},
+            {"weight": [[1, 1], [1, -1]], "bias": [0, 1]},
+            {"weight": [[1, 1]], "bias": [0]}]}"#;
+        let net = fibers_net::json::network_from_str(text, "test").expect("valid network");
+        let f =
+            functional_dimension(&net, &FunDimOptions::default(), &mut |_| {}).expect("answered");
+        assert_eq!((f.regions, f.non_differentiable_regions), (3, 1));
+        // Independently: two points in each differentiable region (x > 0, -1/2 < x < 0).
+        let mut rows = Vec::new();
+        for x in [q(1, 1), q(2, 1), q(-1, 4), q(-1, 3)] {
+            rows.extend(gradient_rows(&net, &[x]));
+        }
+        assert_eq!(f.rank, linalg::rank(&Matrix::from_rows(rows)));
+        assert_eq!(f.rank, 4);
+    }
 }

@@ -318,6 +318,14 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
                 f.regions,
                 f.points
             );
+            if f.non_differentiable_regions > 0 {
+                let _ = writeln!(
+                    s,
+                    "    {} of the {} regions left out: f is not differentiable in the \
+                     parameters there (docs/theory.md §12, Definition 12.1)",
+                    f.non_differentiable_regions, f.regions
+                );
+            }
         }
         Some(Err(e)) => {
             let _ = writeln!(s, "  functional dimension: not computed ({e})");
@@ -340,6 +348,7 @@ fn fundim_json(f: &Option<Result<crate::FunDim, FunDimError>>) -> Value {
         Some(Ok(f)) => json!({
             "rank": f.rank, "parameters": f.params, "corank": f.corank(),
             "regions": f.regions, "points": f.points,
+            "non_differentiable_regions": f.non_differentiable_regions,
         }),
         Some(Err(e)) => json!({"error": e.to_string()}),
     }
@@ -951,12 +960,21 @@ pub fn to_latex_with_summary(
             s,
             "\\begin{{remark}}The functional dimension (exact rank over $\\mathbb{{Q}}$ of the \
              Jacobian of $\\theta \\mapsto (f_\\theta(x_i))_i$ at ${}$ points inside all ${}$ \
-             linear regions) is ${}$, and $D - {} = {}$.\\end{{remark}}",
+             linear regions) is ${}$, and $D - {} = {}${}.\\end{{remark}}",
             f.points,
             f.regions,
             f.rank,
             f.rank,
-            f.corank()
+            f.corank(),
+            if f.non_differentiable_regions > 0 {
+                format!(
+                    " (the ${}$ regions where $f$ is not differentiable in $\\theta$ are left \
+                     out)",
+                    f.non_differentiable_regions
+                )
+            } else {
+                String::new()
+            }
         );
     }
     s.push_str("\\end{document}\n");

@@ -35,6 +35,9 @@ fn generic_triple(d: &Description) -> Option<(usize, usize, usize)> {
     }
     let pd = d.part_dimension.as_ref()?;
     let fd = d.fundim.as_ref()?.as_ref().ok()?;
+    if fd.non_differentiable_regions > 0 {
+        return None;
+    }
     Some((f.value, pd.dimension, fd.corank()))
 }
 
@@ -58,6 +61,13 @@ fn fixtures() {
             format!("{} ({})", p.dimension, cert(p.certainty))
         });
         let (fd, fd_note) = match &d.fundim {
+            Some(Ok(f)) if f.non_differentiable_regions > 0 => (
+                f.corank().to_string(),
+                Some(format!(
+                    "{} of {} regions left out (not differentiable in θ)",
+                    f.non_differentiable_regions, f.regions
+                )),
+            ),
             Some(Ok(f)) => (f.corank().to_string(), None),
             Some(Err(e)) => ("-".to_string(), Some(e.to_string())),
             None => ("-".to_string(), None),
@@ -67,7 +77,7 @@ fn fixtures() {
             notes.push(n);
         }
         if let Some(n) = fd_note {
-            notes.push(format!("no functional dimension: {n}"));
+            notes.push(format!("functional dimension: {n}"));
         }
         if let Some((f, p, c)) = generic_triple(&d) {
             generic += 1;

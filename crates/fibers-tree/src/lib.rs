@@ -95,11 +95,21 @@ impl std::error::Error for DecideError {}
 /// The name and version written into certificates.
 pub const PRODUCER: &str = concat!("fibers-tree ", env!("CARGO_PKG_VERSION"));
 
+/// The most coordinates all probe points together hold (besides the origin): probing costs
+/// `n0` per point, and a file need not pay for a wide input layer (`[10000, 0, 0, 1]` is 133
+/// bytes), so `2 n0 + count` points of width `n0` are cut down to fit (docs/resources.md).
+pub const PROBE_ENTRIES: usize = 1 << 20;
+
 /// The points evaluated before the search: the origin, `±e_i`, and `count` seeded points with
-/// small integer and half-integer coordinates.
+/// small integer and half-integer coordinates. Beyond the origin, at most [`PROBE_ENTRIES`]
+/// coordinates in all: for a wide input the `±e_i` of the first coordinates only, then as many
+/// seeded points as fit (the probes only seed the search; the tree decides either way).
 pub fn probe_points(n0: usize, count: usize, seed: u64) -> Vec<Vec<Rational>> {
+    let fit = PROBE_ENTRIES / n0.max(1);
+    let units = n0.min(fit / 2);
+    let count = count.min(fit - 2 * units);
     let mut pts = vec![vec![Rational::zero(); n0]];
-    pts.extend(iproduct!(0..n0, [1, -1]).map(|(i, s)| {
+    pts.extend(iproduct!(0..units, [1, -1]).map(|(i, s)| {
         let mut e = vec![Rational::zero(); n0];
         e[i] = Rational::from(s);
         e
@@ -219,5 +229,26 @@ pub fn run(
             stats,
         }),
         Err(tree::Stop::Internal(m)) => Err(DecideError::Internal(m)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Narrow inputs keep every probe; a wide input (that a file need not pay for) gets the
+    /// origin plus at most `PROBE_ENTRIES` coordinates in all (issue 15).
+    #[test]
+    fn probe_points_fit_the_budget() {
+        assert_eq!(probe_points(3, 24, 1).len(), 1 + 6 + 24);
+        for n0 in [10_000, 1 << 20] {
+            let pts = probe_points(n0, 24, 1);
+            assert!(
+                !pts.is_empty() && (pts.len() - 1) * n0 <= PROBE_ENTRIES,
+                "{n0}"
+            );
+            assert!(pts.iter().all(|p| p.len() == n0));
+        }
+        assert_eq!(probe_points(10_000, 24, 1).len(), 1 + 2 * 52);
     }
 }

@@ -51,9 +51,12 @@ pub struct CommonArgs {
     /// Write the results here instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Worker threads (default: all cores, or RAYON_NUM_THREADS).
+    /// Worker threads (default: all cores, or RAYON_NUM_THREADS); at most `--max-threads`.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// The most worker threads `--threads` may ask for (default: 4 × the cores).
+    #[arg(long, value_name = "N")]
+    pub max_threads: Option<usize>,
     /// Lines in flight at most (bounds the memory; results are still written as each line is
     /// decided).
     #[arg(long, value_name = "LINES", default_value_t = 4096)]
@@ -183,6 +186,11 @@ impl Progress {
     }
 }
 
+/// The default of `--max-threads`: 4 × the cores.
+fn default_max_threads() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 fn stream(mode: Mode, args: &CommonArgs, decide: DecideOptions) -> Result<(), CliError> {
     if args.chunk == 0 {
         return Err(CliError::BadInput("--chunk: must be at least 1".into()));
@@ -210,10 +218,21 @@ fn stream(mode: Mode, args: &CommonArgs, decide: DecideOptions) -> Result<(), Cl
         Some(t) => t,
         None => rayon::current_num_threads(),
     };
+    let max_threads = args.max_threads.unwrap_or_else(default_max_threads);
+    if args.threads.is_some() && threads > max_threads {
+        return Err(CliError::BadInput(format!(
+            "--threads: {threads} is more than the limit of {max_threads} (4 × the cores; raise \
+             it with --max-threads)"
+        )));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| CliError::Failed(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|e| {
+            CliError::BadInput(format!(
+                "--threads: cannot start {threads} threads: {e} (ask for fewer)"
+            ))
+        })?;
     let mut progress = Progress::new(input.total, label, args.quiet);
     let start = Instant::now();
     let mut count = 0usize;

@@ -90,6 +90,13 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
         (Some(f), _) => (Some(f.rank), "exhaustive (every linear region)"),
         _ => (None, "open"),
     };
+    // D − fd is the local dimension of the fiber when the bounds meet (docs/theory.md §12,
+    // Proposition 12.3), not when the enumeration had to leave out regions where f is not
+    // differentiable in the parameters.
+    let smooth = how != "exhaustive (every linear region)"
+        || exhaustive
+            .as_ref()
+            .is_none_or(|f| f.non_differentiable_regions == 0);
     let formula = formula_of(&net);
     if args.json {
         let bj = bounds.as_ref().map(|b| {
@@ -111,11 +118,11 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
             serde_json::json!({
                 "parameters": d,
                 "functional_dimension": value,
-                "fiber_dimension": value.map(|v| d - v),
+                "fiber_dimension": value.filter(|_| smooth).map(|v| d - v),
                 "certified_by": how,
                 "bounds": bj,
                 "bounds_not_applicable": why_not,
-                "exhaustive": exhaustive.as_ref().map(|f| serde_json::json!({"rank": f.rank, "regions": f.regions, "points": f.points})),
+                "exhaustive": exhaustive.as_ref().map(|f| serde_json::json!({"rank": f.rank, "regions": f.regions, "non_differentiable_regions": f.non_differentiable_regions, "points": f.points})),
                 "exhaustive_not_run": fallback_note,
                 "dimension_formula": formula,
             })
@@ -158,12 +165,18 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
                 "  exhaustive: rank {} over {} linear regions ({} points)",
                 f.rank, f.regions, f.points
             );
+            non_differentiable_note(f);
         }
         if let Some(n) = &fallback_note {
             println!("  exhaustive fallback not finished: {n}");
         }
         println!("parameters D: {d}");
         match (value, &bounds) {
+            (Some(v), _) if !smooth => println!(
+                "D - fd: {} (not the local dimension of the fiber: f is not differentiable in \
+                 the parameters on some regions)",
+                d - v
+            ),
             (Some(v), _) => println!(
                 "local dimension of the fiber (D - fd): {} (certified: {how})",
                 d - v
@@ -178,7 +191,7 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
             println!("docs/theory.md §8 formula: {f}");
         }
     }
-    if args.check {
+    if args.check && smooth {
         if let (Some(v), Some(f)) = (value, formula) {
             if d - v != f {
                 return Err(CliError::Failed(format!(
@@ -213,6 +226,25 @@ fn formula_of(net: &Network) -> Option<usize> {
     f.note.is_none().then_some(f.value)
 }
 
+/// Says which regions were left out of the span because `f` is not differentiable in the
+/// parameters there (docs/theory.md §12, Definition 12.1).
+fn non_differentiable_note(f: &FunDim) {
+    if f.non_differentiable_regions > 0 {
+        println!(
+            "  {} of the {} linear regions left out: an identically zero neuron makes f \
+             non-differentiable in the parameters there (docs/theory.md §12, Definition 12.1 \
+             spans the gradients where f is differentiable){}",
+            f.non_differentiable_regions,
+            f.regions,
+            if f.non_differentiable_regions == f.regions {
+                "; f is differentiable nowhere, so the span is empty"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
 /// `--exhaustive`: every linear region, compared with the described fiber.
 fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
     let mut p = Progress::new();
@@ -241,7 +273,10 @@ fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
         d.kind,
         Kind::Bottleneck | Kind::OneDimensional | Kind::Constant
     ) && d.part_dimension.is_some();
-    let agree = dim.map(|x| x == f.corank());
+    // D − rank is compared with the fiber only where f is differentiable in the parameters on
+    // every region.
+    let comparable = f.non_differentiable_regions == 0;
+    let agree = dim.map(|x| x == f.corank()).filter(|_| comparable);
     if args.json {
         println!(
             "{}",
@@ -250,6 +285,7 @@ fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
                 "parameters": f.params,
                 "corank": f.corank(),
                 "regions": f.regions,
+                "non_differentiable_regions": f.non_differentiable_regions,
                 "points": f.points,
                 "certified_by": "exhaustive (every linear region)",
                 "fiber_dimension": if described { dim } else { None },
@@ -271,6 +307,7 @@ fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
             f.points,
             net.arch().n0 + 1
         );
+        non_differentiable_note(&f);
         if described {
             println!(
                 "dimension of the fiber: {} ({})",
@@ -285,6 +322,9 @@ fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
                 match agree {
                     Some(true) => "yes",
                     Some(false) => "NO",
+                    None if !comparable => {
+                        "not compared (f is not differentiable in the parameters on some regions)"
+                    }
                     None => "unknown",
                 }
             );
@@ -292,7 +332,7 @@ fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
             println!("dimension of the fiber: no description ({})", d.kind.name());
         }
     }
-    if args.check && described && agree != Some(true) {
+    if args.check && described && comparable && agree != Some(true) {
         return Err(CliError::Failed(format!(
             "D - rank = {} but the fiber has dimension {}",
             f.corank(),
