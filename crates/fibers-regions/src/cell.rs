@@ -314,37 +314,7 @@ impl<'a> Closer<'a> {
         form: &[Rational],
     ) -> Result<(LpOutcome, Vec<usize>), String> {
         self.stats.lps += 1;
-        let n = self.n0;
-        let used: Vec<usize> = (0..cell.rows.len())
-            .filter(|&i| cell.split_row[i])
-            .collect();
-        if used.is_empty() {
-            let x = vec![Rational::zero(); n];
-            let outcome = if form[..n].iter().all(Rational::is_zero) {
-                LpOutcome::Optimal {
-                    x,
-                    dual: Vec::new(),
-                    value: Rational::zero(),
-                }
-            } else {
-                LpOutcome::Unbounded {
-                    x,
-                    ray: form[..n].to_vec(),
-                }
-            };
-            return Ok((outcome, used));
-        }
-        let a = Matrix::from_fn(used.len(), n, |i, j| cell.rows[used[i]][j].clone());
-        let b: Vec<Rational> = used.iter().map(|&i| -&cell.rows[i][n]).collect();
-        let lp = LinearProgram {
-            a,
-            b,
-            c: form[..n].to_vec(),
-        };
-        match std::panic::catch_unwind(|| solve(&lp)) {
-            Ok(o) => Ok((o, used)),
-            Err(_) => Err("the LP solver failed in a cell".into()),
-        }
+        fibers_tree::tree::lp_max_over_split_rows(cell.rows, cell.split_row, self.n0, form)
     }
 
     /// Multipliers proving `form ≤ 0` on the cell, or `None` if `form > 0` somewhere.

@@ -196,6 +196,54 @@ fn is_zero_form(f: &[Rational]) -> bool {
     f.iter().all(Rational::is_zero)
 }
 
+/// Solves `max form(x)` (`form` affine, `n` input coordinates then the constant) over the
+/// polyhedron `{x : row·(x, 1) ≤ 0}` of the rows marked in `split_row`. Returns the outcome and
+/// the indices of the rows used (the LP's constraint `i` is row `used[i]`). Shared by the branch
+/// tree and the region-wise decision.
+pub fn lp_max_over_split_rows(
+    rows: &[Vec<Rational>],
+    split_row: &[bool],
+    n: usize,
+    form: &[Rational],
+) -> Result<(LpOutcome, Vec<usize>), String> {
+    let used: Vec<usize> = (0..rows.len()).filter(|&i| split_row[i]).collect();
+    if used.is_empty() {
+        // P = R^{n0}: no LP needed.
+        let x = vec![Rational::zero(); n];
+        let outcome = if is_zero_form(&form[..n]) {
+            LpOutcome::Optimal {
+                x,
+                dual: Vec::new(),
+                value: Rational::zero(),
+            }
+        } else {
+            LpOutcome::Unbounded {
+                x,
+                ray: form[..n].to_vec(),
+            }
+        };
+        return Ok((outcome, used));
+    }
+    let a = Matrix::from_fn(used.len(), n, |i, j| rows[used[i]][j].clone());
+    let b: Vec<Rational> = used.iter().map(|&i| -&rows[i][n]).collect();
+    let lp = LinearProgram {
+        a,
+        b,
+        c: form[..n].to_vec(),
+    };
+    // A panic in the solver is a bug there; report it as an internal error, never crash.
+    match std::panic::catch_unwind(|| solve(&lp)) {
+        Ok(outcome) => Ok((outcome, used)),
+        Err(_) => Err(format!(
+            "the LP solver failed on maximize c·x subject to A x ≤ b with A = {:?}, b = {:?}, \
+             c = {:?}",
+            lp.a.to_rows(),
+            lp.b,
+            lp.c
+        )),
+    }
+}
+
 /// If `g = λ·r` on the first `n` coordinates for some `λ ≠ 0`, returns `λ`.
 fn proportional(g: &[Rational], r: &[Rational]) -> Option<Rational> {
     let mut lambda: Option<Rational> = None;
@@ -579,45 +627,7 @@ impl<'a> Search<'a> {
     /// vectors by [`Search::mapped`]). Returns the outcome and the row indices used.
     fn lp_max(&mut self, form: &Affine) -> Result<(LpOutcome, Vec<usize>), Stop> {
         self.stats.lps += 1;
-        let n = self.n0;
-        let used: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| self.split_row[i])
-            .collect();
-        if used.is_empty() {
-            // P = R^{n0}: no LP needed.
-            let x = vec![Rational::zero(); n];
-            let outcome = if is_zero_form(&form[..n]) {
-                LpOutcome::Optimal {
-                    x,
-                    dual: Vec::new(),
-                    value: Rational::zero(),
-                }
-            } else {
-                LpOutcome::Unbounded {
-                    x,
-                    ray: form[..n].to_vec(),
-                }
-            };
-            return Ok((outcome, used));
-        }
-        let a = Matrix::from_fn(used.len(), n, |i, j| self.rows[used[i]][j].clone());
-        let b: Vec<Rational> = used.iter().map(|&i| -&self.rows[i][n]).collect();
-        let lp = LinearProgram {
-            a,
-            b,
-            c: form[..n].to_vec(),
-        };
-        // A panic in the solver is a bug there; report it as an internal error, never crash.
-        match std::panic::catch_unwind(|| solve(&lp)) {
-            Ok(outcome) => Ok((outcome, used)),
-            Err(_) => Err(Stop::Internal(format!(
-                "the LP solver failed on maximize c·x subject to A x ≤ b with A = {:?}, b = {:?}, \
-                 c = {:?}",
-                lp.a.to_rows(),
-                lp.b,
-                lp.c
-            ))),
-        }
+        lp_max_over_split_rows(&self.rows, &self.split_row, self.n0, form).map_err(Stop::Internal)
     }
 
     /// Points of `R^{n0}` known before the search (the root polyhedron is all of `R^{n0}`).
