@@ -163,8 +163,9 @@ pub fn text_from_bytes(bytes: Vec<u8>, source: &str) -> Result<String, LoadError
 }
 
 /// A JSON value read by [`parse_json_text`]: like `serde_json::Value`, but an object with a
-/// key written twice is an error (serde_json keeps the last one silently).
-struct Strict(Value);
+/// key written twice is an error (serde_json keeps the last one silently). Public for readers
+/// that stream part of a file (the certificate reader of `fibers-check`).
+pub struct Strict(pub Value);
 
 impl<'de> serde::Deserialize<'de> for Strict {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -174,9 +175,10 @@ impl<'de> serde::Deserialize<'de> for Strict {
 
 /// The key under which serde_json (feature `arbitrary_precision`) hands a number's text to a
 /// visitor, as a one-entry map.
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-struct StrictVisitor;
+/// The visitor of [`Strict`]; streaming readers delegate the values they do not stream to it.
+pub struct StrictVisitor;
 
 impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     type Value = Value;
@@ -246,19 +248,22 @@ pub fn parse_json_text(text: &str, source: &str) -> Result<Value, LoadError> {
         de.end()?;
         Ok(v)
     });
-    parsed.map_err(|e| {
-        let place = format!("line {} column {}", e.line(), e.column());
-        let message = if e.is_eof() {
-            "truncated file (unexpected end of input)".to_string()
-        } else {
-            let full = e.to_string();
-            match full.rfind(" at line ") {
-                Some(i) => full[..i].to_string(),
-                None => full,
-            }
-        };
-        LoadError::new(source, place, format!("malformed JSON: {message}"))
-    })
+    parsed.map_err(|e| json_syntax_error(&e, source))
+}
+
+/// The one-line error of a JSON parse, naming the line and column.
+pub fn json_syntax_error(e: &serde_json::Error, source: &str) -> LoadError {
+    let place = format!("line {} column {}", e.line(), e.column());
+    let message = if e.is_eof() {
+        "truncated file (unexpected end of input)".to_string()
+    } else {
+        let full = e.to_string();
+        match full.rfind(" at line ") {
+            Some(i) => full[..i].to_string(),
+            None => full,
+        }
+    };
+    LoadError::new(source, place, format!("malformed JSON: {message}"))
 }
 
 fn field<'a>(
@@ -467,4 +472,36 @@ pub fn network_to_string(net: &Network) -> String {
     }
     s.push_str("  ]\n}\n");
     s
+}
+
+/// The string value of `key` at the top level of a JSON object text, read without building the
+/// value tree (every other value is skipped); `None` if the text is not such an object or the
+/// key is absent or not a string. Lets a command tell file formats apart in constant memory.
+pub fn top_level_string(text: &str, key: &str) -> Option<String> {
+    struct Find<'k>(&'k str);
+    impl<'de> serde::de::Visitor<'de> for Find<'_> {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Option<String>, A::Error> {
+            let mut found = None;
+            while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if k == self.0 && found.is_none() {
+                    found = map.next_value::<Value>()?.as_str().map(str::to_string);
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde::Deserializer::deserialize_map(&mut de, Find(key))
+        .ok()
+        .flatten()
 }
