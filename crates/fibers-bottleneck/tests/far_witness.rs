@@ -18,7 +18,10 @@ use fibers_testkit::moves::Lcg;
 const PAIRS: usize = 50;
 
 fn small(rng: &mut Lcg) -> Rational {
-    Rational::ratio(rng.range(1, 6) * if rng.coin() { 1 } else { -1 }, rng.range(1, 3))
+    Rational::ratio(
+        rng.range(1, 6) * if rng.coin() { 1 } else { -1 },
+        rng.range(1, 3),
+    )
 }
 
 /// A crossing layer-2 row `(w, β)` with small entries (mixed signs).
@@ -136,7 +139,11 @@ fn far_differences_get_constructed_witnesses() {
         // The fast path, as run by `equiv` (probes first): decided, witness exact.
         match decide(&a, &b, WITNESS_BUDGET) {
             FastOutcome::NotEquivalent(x, path) => {
-                assert_ne!(a.eval(&x), b.eval(&x), "pair {pairs}: witness does not separate");
+                assert_ne!(
+                    a.eval(&x),
+                    b.eval(&x),
+                    "pair {pairs}: witness does not separate"
+                );
                 assert_eq!(path, "bottleneck", "pair {pairs}: found by {path}");
                 decided += 1;
             }

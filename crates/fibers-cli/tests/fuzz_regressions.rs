@@ -9,10 +9,10 @@
 //!
 //! A failing input is written to `target/fuzz-failures/` and named in the failure message.
 
-#[path = "../../../fuzz/oracles.rs"]
-mod oracles;
 #[path = "../../../fuzz/mutate.rs"]
 mod mutate;
+#[path = "../../../fuzz/oracles.rs"]
+mod oracles;
 
 use mutate::{dictionary, files, mutate, Rng};
 

@@ -18,10 +18,10 @@
 //!     -- --ignored --nocapture
 //! ```
 
-#[path = "../../../fuzz/oracles.rs"]
-mod oracles;
 #[path = "../../../fuzz/mutate.rs"]
 mod mutate;
+#[path = "../../../fuzz/oracles.rs"]
+mod oracles;
 
 use mutate::{dictionary, files, mutate, Rng};
 use peak_alloc::PeakAlloc;
@@ -81,7 +81,9 @@ fn run(seconds: f64, min_iters: u64) -> Vec<(&'static str, Stats)> {
     for (t, (target, oracle, max_len)) in TARGETS.iter().enumerate() {
         let mut pool: Vec<Vec<u8>> = files(&root().join("fuzz/seeds").join(target))
             .into_iter()
-            .chain(files(&root().join("fixtures/fuzz-regressions").join(target)))
+            .chain(files(
+                &root().join("fixtures/fuzz-regressions").join(target),
+            ))
             .map(|(_, d)| d)
             .filter(|d| d.len() <= *max_len)
             .collect();
