@@ -412,6 +412,7 @@ enum Level {
 /// The streaming reader at one place: values are built as by the strict reader of
 /// `fibers_net::json`, except that the `nodes` list of `proof.steps[i]` is read node by node
 /// into [`Reader::streamed`] (a placeholder empty array stays in the value).
+#[derive(Clone, Copy)]
 struct At<'a, 's> {
     level: Level,
     reader: &'a Reader<'s>,
@@ -489,33 +490,16 @@ impl<'de> serde::de::Visitor<'de> for At<'_, '_> {
             _ => fibers_net::json::StrictVisitor.visit_seq(seq),
         }
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        use serde::de::Error;
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == fibers_net::json::NUMBER_TOKEN && out.is_empty() {
-                let text: String = map.next_value()?;
-                return text
-                    .parse::<serde_json::Number>()
-                    .map(Value::Number)
-                    .map_err(A::Error::custom);
-            }
-            let level = match (self.level, key.as_str()) {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        fibers_net::json::strict_map(map, |key, m| {
+            let level = match (self.level, key) {
                 (Level::Top, "proof") => Level::Proof,
                 (Level::Proof, "steps") => Level::Steps,
                 (Level::Step(i), "nodes") => Level::Nodes(i),
                 _ => Level::Plain,
             };
-            let v = map.next_value_seed(At { level, ..self })?;
-            if out.contains_key(&key) {
-                return Err(A::Error::custom(format_args!(
-                    "duplicate key \"{}\"",
-                    key.escape_debug()
-                )));
-            }
-            out.insert(key, v);
-        }
-        Ok(Value::Object(out))
+            m.next_value_seed(At { level, ..self })
+        })
     }
 }
 
@@ -708,5 +692,35 @@ mod tests {
         assert!("b:2:10".parse::<NeuronId>().is_ok());
         assert!("a:3:1".parse::<NeuronId>().is_err());
         assert!("a:1:1:".parse::<NeuronId>().is_err());
+    }
+
+    #[test]
+    fn streamed_nodes_read_as_the_value_reader_reads_them() {
+        let tree = |nodes: &str| {
+            format!(
+                r#"{{{HEAD}, "verdict": "equivalent", "proof": {{"steps": [{{"kind": "constant"}}, {{"kind": "branch-tree", "nodes": {nodes}}}]}}}}"#
+            )
+        };
+        let both = |text: &str| {
+            let streamed = certificate_from_str(text, "c.json");
+            let value = fibers_net::json::parse_json_text(text, "c.json")
+                .and_then(|v| certificate_from_value(&v, "c.json"));
+            (streamed, value)
+        };
+        for nodes in [
+            r#"[{"split": "a:2:0", "active": 1, "inactive": 2}, {"leaf": "zero"}, {"fix": "b:1:0", "phase": "active", "bound": [[0, "1/2"]], "next": 3}, {"empty": [[1, 2]]}]"#,
+            r#"[{"split": "a:2:0", "active": 1, "inactive": 2}, {"split": "a:1:01", "active": 2, "inactive": 3}]"#,
+            r#"[{"leaf": "zero", "id": 3}]"#,
+            r#"[{"leaf": "zero", "leaf": "zero"}]"#,
+            r#""not a list""#,
+            r#"[]"#,
+        ] {
+            let (streamed, value) = both(&tree(nodes));
+            assert_eq!(streamed, value, "{nodes}");
+        }
+        // The place of a bad node is named as before. (With several errors, the streamed
+        // reader may name a node's error before an error that comes earlier in reading order.)
+        let (e, _) = both(&tree(r#"[{"leaf": "zero"}, {"split": "a:1:01"}]"#));
+        assert_eq!(e.unwrap_err().place, "proof.steps[1].nodes[1].split");
     }
 }

@@ -175,7 +175,7 @@ impl<'de> serde::Deserialize<'de> for Strict {
 
 /// The key under which serde_json (feature `arbitrary_precision`) hands a number's text to a
 /// visitor, as a one-entry map.
-pub const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// The visitor of [`Strict`]; streaming readers delegate the values they do not stream to it.
 pub struct StrictVisitor;
@@ -215,28 +215,38 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         }
         Ok(Value::Array(out))
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        use serde::de::Error;
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == NUMBER_TOKEN && out.is_empty() {
-                let text: String = map.next_value()?;
-                return text
-                    .parse::<serde_json::Number>()
-                    .map(Value::Number)
-                    .map_err(A::Error::custom);
-            }
-            let Strict(v) = map.next_value()?;
-            if out.contains_key(&key) {
-                return Err(A::Error::custom(format_args!(
-                    "duplicate key \"{}\"",
-                    key.escape_debug()
-                )));
-            }
-            out.insert(key, v);
-        }
-        Ok(Value::Object(out))
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        strict_map(map, |_, m| m.next_value::<Strict>().map(|s| s.0))
     }
+}
+
+/// Reads a JSON object as the strict reader does (a key written twice is an error), each
+/// member's value read by `value(key, map)`; serde_json's private map form of a number is read
+/// as that number. Streaming readers pass their own `value` to read some members differently.
+pub fn strict_map<'de, A: serde::de::MapAccess<'de>>(
+    mut map: A,
+    mut value: impl FnMut(&str, &mut A) -> Result<Value, A::Error>,
+) -> Result<Value, A::Error> {
+    use serde::de::Error;
+    let mut out = Map::new();
+    while let Some(key) = map.next_key::<String>()? {
+        if key == NUMBER_TOKEN && out.is_empty() {
+            let text: String = map.next_value()?;
+            return text
+                .parse::<serde_json::Number>()
+                .map(Value::Number)
+                .map_err(A::Error::custom);
+        }
+        let v = value(&key, &mut map)?;
+        if out.contains_key(&key) {
+            return Err(A::Error::custom(format_args!(
+                "duplicate key \"{}\"",
+                key.escape_debug()
+            )));
+        }
+        out.insert(key, v);
+    }
+    Ok(Value::Object(out))
 }
 
 /// Parses JSON text into a value, with a one-line error naming the line and column. A leading
