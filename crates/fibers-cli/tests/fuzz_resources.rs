@@ -7,7 +7,7 @@
 //! runs of that input). For every target it reports the executions, the
 //! largest `peak bytes / input byte` and `ns / input byte` over inputs of at least
 //! [`MIN_LEN`] bytes (below that, fixed costs dominate: their absolute maxima are reported too),
-//! and saves the worst inputs to `target/fuzz-cost/<target>/`. Inputs that raise a target's
+//! and saves the worst inputs to `target/fuzz-cost/{short,long}/<target>/`. Inputs that raise a target's
 //! worst ratio join its pool of seeds, so the run drifts towards expensive inputs.
 //!
 //! The default test runs a few hundred inputs per target and asserts the bounds below; the long
@@ -75,7 +75,7 @@ fn measure(oracle: Oracle, data: &[u8]) -> (usize, Duration) {
     (PEAK.peak_usage().saturating_sub(before), dt)
 }
 
-fn run(seconds: f64, min_iters: u64) -> Vec<(&'static str, Stats)> {
+fn run(seconds: f64, min_iters: u64, out_dir: &str) -> Vec<(&'static str, Stats)> {
     let per_target = Duration::from_secs_f64(seconds / TARGETS.len() as f64);
     let mut out = Vec::new();
     for (t, (target, oracle, max_len)) in TARGETS.iter().enumerate() {
@@ -139,7 +139,7 @@ fn run(seconds: f64, min_iters: u64) -> Vec<(&'static str, Stats)> {
                 pool.push(data);
             }
         }
-        let dir = root().join("target/fuzz-cost").join(target);
+        let dir = root().join(out_dir).join(target);
         let _ = std::fs::create_dir_all(&dir);
         let _ = std::fs::write(dir.join("worst-memory"), &s.worst_mem.2);
         let _ = std::fs::write(dir.join("worst-time"), &s.worst_time.2);
@@ -178,13 +178,13 @@ fn report(stats: &[(&str, Stats)], seconds: f64) {
 
 #[test]
 fn fuzz_inputs_cost_linear_memory() {
-    let stats = run(0.0, 300);
+    let stats = run(0.0, 300, "target/fuzz-cost/short");
     report(&stats, 0.0);
     for (t, s) in &stats {
         assert!(s.measured > 0, "{t}: no input of at least {MIN_LEN} bytes");
         assert!(
             s.worst_mem.0 <= MAX_BYTES_PER_BYTE,
-            "{t}: {:.1} peak bytes per input byte on a {}-byte input (saved in target/fuzz-cost/{t}/worst-memory)",
+            "{t}: {:.1} peak bytes per input byte on a {}-byte input (saved in target/fuzz-cost/short/{t}/worst-memory)",
             s.worst_mem.0,
             s.worst_mem.1
         );
@@ -198,7 +198,7 @@ fn fuzz_cost_per_byte_long_run() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(600.0);
-    let stats = run(seconds, 0);
+    let stats = run(seconds, 0, "target/fuzz-cost/long");
     report(&stats, seconds);
     for (t, s) in &stats {
         assert!(

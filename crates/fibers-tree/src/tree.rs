@@ -244,26 +244,6 @@ pub fn lp_max_over_split_rows(
     }
 }
 
-/// If `g = λ·r` on the first `n` coordinates for some `λ ≠ 0`, returns `λ`.
-fn proportional(g: &[Rational], r: &[Rational]) -> Option<Rational> {
-    let mut lambda: Option<Rational> = None;
-    for (x, y) in g.iter().zip(r) {
-        match (x.is_zero(), y.is_zero()) {
-            (true, true) => continue,
-            (true, false) | (false, true) => return None,
-            (false, false) => {
-                let q = x / y;
-                match &lambda {
-                    None => lambda = Some(q),
-                    Some(l) if *l == q => {}
-                    Some(_) => return None,
-                }
-            }
-        }
-    }
-    lambda
-}
-
 impl<'a> Search<'a> {
     pub(crate) fn new(a: &'a Network, b: &'a Network, max_nodes: Option<u64>) -> Self {
         let nets = [a, b];
@@ -594,18 +574,24 @@ impl<'a> Search<'a> {
         self.parallel_phase(p, candidates)
     }
 
-    /// A free certificate from a path row parallel to `p` among `candidates`.
+    /// A free certificate from a path row parallel to `p` among `candidates`: rows whose
+    /// direction key is that of `p` or of `−p`, so their linear part is `r = p / λ` with
+    /// `λ ≠ 0`, read off at the first nonzero coordinate of `p` (one division per candidate,
+    /// not one per input coordinate: with `n1 = 1` every layer-2 pre-activation is parallel to
+    /// every path row, and the full comparison made this `O(n0)` times slower).
     fn parallel_phase<'r>(
         &self,
         p: &Affine,
         candidates: impl Iterator<Item = &'r usize>,
     ) -> Option<(Phase, Sparse)> {
         let n = self.n0;
+        let f = p[..n].iter().position(|x| !x.is_zero())?;
         for &i in candidates {
             let r = &self.rows[i];
-            let Some(l) = proportional(&p[..n], &r[..n]) else {
-                continue;
-            };
+            if r[f].is_zero() {
+                continue; // not parallel (never for a row of the direction index)
+            }
+            let l = &p[f] / &r[f];
             if l.is_positive() {
                 // p = l·r + (p_c − l·r_c) ≤ 0 when p_c ≤ l·r_c.
                 if p[n] <= &l * &r[n] {
