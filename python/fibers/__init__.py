@@ -598,7 +598,7 @@ def equiv(
         data, cert = _native.equiv(a._net, b._net, method, budget, timeout, _progress(progress))
     finally:
         _end_progress(progress)
-    return Verdict(json.loads(data), cert)
+    return Verdict(data, cert)
 
 
 class CheckResult:
@@ -679,10 +679,12 @@ class Canon:
         return self.text + (f"sha256 {self.hash}\n" if self.hash else "")
 
 
-def canon(a: NetworkLike) -> Canon:
-    """The canonical form of ``a``'s function, with ``.hash`` (as ``fibers canon``)."""
+def canon(a: NetworkLike, timeout: Optional[float] = None) -> Canon:
+    """The canonical form of ``a``'s function, with ``.hash`` (as ``fibers canon``).
+    Releases the GIL; Ctrl-C and ``timeout`` (seconds, then :class:`BudgetExhausted`)
+    interrupt it."""
     a = _net(a)
-    return Canon(json.loads(_native.canon(a._net)), a)
+    return Canon(_native.canon(a._net, timeout), a)
 
 
 class Classification:
@@ -702,9 +704,10 @@ class Classification:
     __str__ = __repr__
 
 
-def classify(a: NetworkLike) -> Classification:
-    """Classifies ``a`` (as ``fibers classify``)."""
-    data, text = _native.classify(_net(a)._net)
+def classify(a: NetworkLike, timeout: Optional[float] = None) -> Classification:
+    """Classifies ``a`` (as ``fibers classify``). Releases the GIL; Ctrl-C and ``timeout``
+    (seconds, then :class:`BudgetExhausted`) interrupt it."""
+    data, text = _native.classify(_net(a)._net, timeout)
     return Classification(json.loads(data), text)
 
 

@@ -31,7 +31,7 @@ use fibers_semialg::polynomial::Polynomial;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyInt};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -73,6 +73,37 @@ fn bad(e: impl ToString) -> PyErr {
 
 fn load_err(e: LoadError) -> PyErr {
     bad(e)
+}
+
+/// A JSON value as the Python object `json.loads` would give, built directly (a small result
+/// crosses the boundary without being written as text and parsed again).
+fn to_py(py: Python<'_>, v: &Value) -> PyResult<PyObject> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
+            _ => PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN))
+                .into_any()
+                .unbind(),
+        },
+        Value::String(t) => PyString::new(py, t).into_any().unbind(),
+        Value::Array(xs) => {
+            let l = PyList::empty(py);
+            for x in xs {
+                l.append(to_py(py, x)?)?;
+            }
+            l.into_any().unbind()
+        }
+        Value::Object(m) => {
+            let d = PyDict::new(py);
+            for (k, x) in m {
+                d.set_item(k, to_py(py, x)?)?;
+            }
+            d.into_any().unbind()
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -198,11 +229,19 @@ impl Ctl {
     /// also from computations that have no progress callback (canon, classify, the bounds).
     /// The worker stops at its next [`Ctl::tick`]; a computation without ticks finishes in the
     /// background and its result is dropped.
+    ///
+    /// With `inline` (a polynomial computation on a [small](Net::small) network: milliseconds)
+    /// `work` runs on the calling thread instead, as [`Ctl::run`]: a handoff to a worker
+    /// costs tens of microseconds, the whole of a small call.
     fn run_detached<T: Send + 'static>(
         self: &Arc<Self>,
         py: Python<'_>,
+        inline: bool,
         work: impl FnOnce(&Ctl) -> T + Send + 'static,
     ) -> PyResult<T> {
+        if inline {
+            return self.run(py, work);
+        }
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         let ctl = Arc::clone(self);
         pool::spawn(Box::new(move || {
@@ -324,11 +363,31 @@ mod pool {
 pub struct Net {
     /// Shared, so that a call running on a worker thread holds it without a copy.
     net: Arc<Network>,
+    /// At most [`SMALL_PARAMS`] parameters of at most [`SMALL_BITS`] bits in all: polynomial
+    /// computations on it take milliseconds and run on the calling thread.
+    small: bool,
 }
+
+/// Parameters of a [small](Net::small) network, at most.
+const SMALL_PARAMS: usize = 256;
+/// Bits of the numerators and denominators of a [small](Net::small) network, at most.
+const SMALL_BITS: u64 = 64 * SMALL_PARAMS as u64;
 
 impl Net {
     fn new(net: Network) -> Net {
-        Net { net: Arc::new(net) }
+        let small = net.arch().param_count() <= SMALL_PARAMS && {
+            let bits: u64 = net
+                .layers()
+                .iter()
+                .flat_map(|l| l.weight.iter().flatten().chain(&l.bias))
+                .map(|r| r.numer().bits() + r.denom().bits())
+                .sum();
+            bits <= SMALL_BITS
+        };
+        Net {
+            net: Arc::new(net),
+            small,
+        }
     }
 }
 
@@ -625,8 +684,8 @@ fn undecided(max_nodes: Option<u64>) -> PyErr {
     ))
 }
 
-/// Decides exactly whether `a` and `b` compute the same function; returns the verdict JSON and
-/// the certificate (checked by the independent checker before it is returned).
+/// Decides exactly whether `a` and `b` compute the same function; returns the verdict (the
+/// JSON object as a dict) and the certificate (checked by the independent checker before it is returned).
 #[pyfunction]
 #[pyo3(signature = (a, b, method="auto", max_nodes=None, timeout=None, progress=None))]
 fn equiv(
@@ -637,13 +696,13 @@ fn equiv(
     max_nodes: Option<u64>,
     timeout: Option<f64>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(String, String)> {
+) -> PyResult<(PyObject, String)> {
     check_widths(&a.net, &b.net)?;
     let opts = decide_opts(method, max_nodes)?;
     let ctl = Ctl::new(timeout, progress)?;
     let r = ctl.run(py, |ctl| decide_one(&a.net, &b.net, &opts, ctl, true))?;
     match r {
-        Ok(Ok((v, c))) => Ok((v.to_string(), c.unwrap_or_default())),
+        Ok(Ok((v, c))) => Ok((to_py(py, &v)?, c.unwrap_or_default())),
         Ok(Err(Undecided(why))) => Err(match (method, why) {
             ("fast", Some(why)) => {
                 BudgetExhausted::new_err(format!("undecided: the fast path gave up: {why}"))
@@ -686,12 +745,14 @@ fn check_certificate(
 // ---------------------------------------------------------------------------------------
 // canon, classify
 
-/// The canonical form: JSON `{"status": "canonical", "form", "hash", "text"}` or
+/// The canonical form as a dict: `{"status": "canonical", "form", "hash", "text"}` or
 /// `{"status": "not-generic", "condition", "detail", "message"}` (as `fibers canon --json`).
+/// Runs on a worker thread (Ctrl-C and `timeout` return at once) unless `a` is small.
 #[pyfunction]
-fn canon(py: Python<'_>, a: &Net) -> PyResult<String> {
+#[pyo3(signature = (a, timeout=None))]
+fn canon(py: Python<'_>, a: &Net, timeout: Option<f64>) -> PyResult<PyObject> {
     let net = Arc::clone(&a.net);
-    Arc::new(Ctl::new(None, None)?).run_detached(py, move |_| {
+    Arc::new(Ctl::new(timeout, None)?).run_detached(py, a.small, move |_| {
         match fibers_bottleneck::canonicalize(&net) {
             Ok(c) => json!({
                 "status": "canonical",
@@ -707,8 +768,8 @@ fn canon(py: Python<'_>, a: &Net) -> PyResult<String> {
                 "message": e.to_string(),
             }),
         }
-        .to_string()
     })
+    .and_then(|v| to_py(py, &v))
 }
 
 /// The representative network of a bottleneck canonical form (as `fibers canon --network`).
@@ -735,10 +796,12 @@ fn canon_network(a: &Net) -> PyResult<Net> {
 }
 
 /// Classification (as `fibers classify`): `(json, text)`.
+/// Runs on a worker thread (Ctrl-C and `timeout` return at once) unless `a` is small.
 #[pyfunction]
-fn classify(py: Python<'_>, a: &Net) -> PyResult<(String, String)> {
+#[pyo3(signature = (a, timeout=None))]
+fn classify(py: Python<'_>, a: &Net, timeout: Option<f64>) -> PyResult<(String, String)> {
     let net = Arc::clone(&a.net);
-    Arc::new(Ctl::new(None, None)?).run_detached(py, move |_| {
+    Arc::new(Ctl::new(timeout, None)?).run_detached(py, a.small, move |_| {
         let c = fibers_bottleneck::classify(&net);
         (c.to_json().to_string(), c.to_text())
     })
@@ -755,6 +818,7 @@ fn classify(py: Python<'_>, a: &Net) -> PyResult<(String, String)> {
 #[pyclass(module = "fibers._native", frozen)]
 pub struct FiberDesc {
     net: Arc<Network>,
+    small: bool,
     exhaustive: bool,
     max_parts: usize,
     max_regions: Option<usize>,
@@ -797,7 +861,7 @@ impl FiberDesc {
             return Ok(Arc::clone(s));
         }
         let (net, max_points) = (Arc::clone(&self.net), self.max_points);
-        let s = ctl.run_detached(py, move |ctl| Arc::new(summarize_ctl(&net, max_points, ctl)))?;
+        let s = ctl.run_detached(py, self.small, move |ctl| Arc::new(summarize_ctl(&net, max_points, ctl)))?;
         Ok(Arc::clone(self.summary.get_or_init(|| s)))
     }
 
@@ -813,7 +877,7 @@ impl FiberDesc {
                     self.max_regions.map(|m| FunDimOptions { max_regions: m }),
                 );
                 let d = ctl
-                    .run_detached(py, move |ctl| describe_ctl(&net, max_parts, fundim, ctl))?
+                    .run_detached(py, false, move |ctl| describe_ctl(&net, max_parts, fundim, ctl))?
                     .map_err(InternalError::new_err)?;
                 Arc::clone(self.desc.get_or_init(|| Arc::new(d)))
             }
@@ -845,6 +909,7 @@ fn fiber(
     let ctl = Arc::new(Ctl::new(timeout, progress)?);
     let f = FiberDesc {
         net: Arc::clone(&a.net),
+        small: a.small,
         exhaustive,
         max_parts,
         max_regions,
@@ -960,7 +1025,7 @@ impl FiberDesc {
         let ctl = Arc::new(Ctl::new(timeout, progress)?);
         if !self.exhaustive {
             let (a, bn) = (Arc::clone(&self.net), Arc::clone(&b.net));
-            let fast = ctl.run_detached(py, move |_| {
+            let fast = ctl.run_detached(py, self.small, move |_| {
                 fibers_bottleneck::certified::fast(&a, &bn).map(|(o, method)| {
                     let checked = match &o {
                         Outcome::Equivalent { certificate }
@@ -994,7 +1059,7 @@ impl FiberDesc {
         let d = self.description(&ctl, py)?;
         let bn = Arc::clone(&b.net);
         let r = ctl
-            .run_detached(py, move |ctl| {
+            .run_detached(py, false, move |ctl| {
                 d.membership(&bn, &MemberOptions { max_nodes }, &mut |s| {
                     ctl.tick(|| {
                         format!(
@@ -1036,7 +1101,7 @@ fn fundim(
     let ctl = Arc::new(Ctl::new(timeout, progress)?);
     let net = Arc::clone(&a.net);
     if exhaustive {
-        let (r, d) = ctl.run_detached(py, move |ctl| {
+        let (r, d) = ctl.run_detached(py, false, move |ctl| {
             let r = functional_dimension(&net, &FunDimOptions { max_regions }, &mut |n| {
                 ctl.tick(|| format!("linear regions found: {n}"))
             });
@@ -1084,16 +1149,20 @@ fn fundim(
         })
         .to_string());
     }
-    let (s, exhaustive) = ctl.run_detached(py, move |ctl| {
-        let s = summarize_ctl(&net, max_points, ctl);
-        let run = !s.bounds.as_ref().is_ok_and(Bounds::certified) && max_regions > 0;
-        let f = run.then(|| {
+    let s = {
+        let net = Arc::clone(&net);
+        ctl.run_detached(py, a.small, move |ctl| summarize_ctl(&net, max_points, ctl))?
+    };
+    // Fall back to the enumeration when the bounds do not meet.
+    let exhaustive = if !s.bounds.as_ref().is_ok_and(Bounds::certified) && max_regions > 0 {
+        Some(ctl.run_detached(py, false, move |ctl| {
             functional_dimension(&net, &FunDimOptions { max_regions }, &mut |n| {
                 ctl.tick(|| format!("linear regions found: {n}"))
             })
-        });
-        (s, f)
-    })?;
+        })?)
+    } else {
+        None
+    };
     let (bounds, why_not) = match &s.bounds {
         Ok(b) => (Some(b), None),
         Err(e) => (None, Some(e)),
@@ -1280,7 +1349,7 @@ fn conserve(
             max_brackets,
             ..LawBoundsOptions::default()
         };
-        let b = ctl.run_detached(py, move |ctl| {
+        let b = ctl.run_detached(py, a.small, move |ctl| {
             let set = data.map(|d| PatternSet::from_data(&net, &d.x));
             bounds_with_progress(&net, set.as_ref(), &opts, &mut |m| {
                 ctl.tick(|| m.to_string())
@@ -1302,7 +1371,7 @@ fn conserve(
         ..Options::default()
     };
     let analysis = ctl
-        .run_detached(py, move |_| analyse(&net, data.as_ref(), &opts))?
+        .run_detached(py, false, move |_| analyse(&net, data.as_ref(), &opts))?
         .map_err(|e| match e {
             RegionError::TooMany(_) => BudgetExhausted::new_err(e.to_string()),
         })?;
