@@ -531,12 +531,31 @@ class Verdict:
         self.method: Optional[str] = data.get("method")
         self.fallback: Optional[str] = data.get("fallback")
         self.found_by: Optional[str] = data.get("found_by")
-        self.witness = _fracs(data.get("witness"))
-        self.output_a = _fracs(data.get("output_a"))
-        self.output_b = _fracs(data.get("output_b"))
-        self.stats = {k: data[k] for k in ("nodes", "leaves", "splits", "fixes", "lps", "probes")
-                      if k in data}
         self.certificate: Optional[str] = certificate or None
+
+    # The Fractions are made when first asked for (parsing them costs more than a small
+    # decision).
+    @property
+    def witness(self) -> Optional[List[Fraction]]:
+        """An input where the two networks differ (not-equivalent verdicts), exact."""
+        return _fracs(self.data.get("witness"))
+
+    @property
+    def output_a(self) -> Optional[List[Fraction]]:
+        """``f_a(witness)``, exact."""
+        return _fracs(self.data.get("output_a"))
+
+    @property
+    def output_b(self) -> Optional[List[Fraction]]:
+        """``f_b(witness)``, exact."""
+        return _fracs(self.data.get("output_b"))
+
+    @property
+    def stats(self) -> Dict[str, Any]:
+        """The branch tree's counts (``nodes``, ``leaves``, ``splits``, ``fixes``, ``lps``,
+        ``probes``) where it ran."""
+        return {k: self.data[k] for k in ("nodes", "leaves", "splits", "fixes", "lps", "probes")
+                if k in self.data}
 
     def __bool__(self) -> bool:
         return bool(self.equivalent)
@@ -655,16 +674,33 @@ class Canon:
     bottleneck networks are equivalent iff their hashes are equal. ``generic`` is False (and
     ``hash`` None) when a genericity condition fails; ``condition`` names it."""
 
-    def __init__(self, data: Dict[str, Any], net: Network) -> None:
-        self.data = data
+    def __init__(self, data: Dict[str, Any], net: Network, form: Any = None) -> None:
+        self._data = data
+        self._lazy_form = form
+        self._form: Optional[Dict[str, Any]] = data.get("form")
         self._source = net
         self.generic: bool = data["status"] == "canonical"
         self.hash: Optional[str] = data.get("hash")
-        self.form: Optional[Dict[str, Any]] = data.get("form")
         self.kind: Optional[str] = data.get("kind")
         self.text: str = data.get("text") or f"not generic: {data.get('message')}\n"
         self.condition: Optional[str] = data.get("condition")
         self.detail: Optional[str] = data.get("detail")
+
+    @property
+    def form(self) -> Optional[Dict[str, Any]]:
+        """The canonical form as JSON (``fibers canon --json``'s ``form``), None when not
+        generic; made into Python objects when first asked for."""
+        if self._form is None and self._lazy_form is not None:
+            self._form = self._lazy_form.get()
+        return self._form
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        """The JSON of ``fibers canon --json``."""
+        d = dict(self._data)
+        if self.generic:
+            d["form"] = self.form
+        return d
 
     def network(self) -> Network:
         """A representative network of the canonical form (bottleneck forms only)."""
@@ -673,7 +709,7 @@ class Canon:
     def __repr__(self) -> str:
         if self.generic:
             return f"<fibers.Canon {self.kind} sha256 {self.hash}>"
-        return f"<fibers.Canon not generic: {self.data.get('message')}>"
+        return f"<fibers.Canon not generic: {self._data.get('message')}>"
 
     def __str__(self) -> str:
         return self.text + (f"sha256 {self.hash}\n" if self.hash else "")
@@ -684,7 +720,8 @@ def canon(a: NetworkLike, timeout: Optional[float] = None) -> Canon:
     Releases the GIL; Ctrl-C and ``timeout`` (seconds, then :class:`BudgetExhausted`)
     interrupt it."""
     a = _net(a)
-    return Canon(_native.canon(a._net, timeout), a)
+    data, form = _native.canon(a._net, timeout)
+    return Canon(data, a, form)
 
 
 class Classification:
@@ -738,7 +775,7 @@ class Fiber:
         self._d = native
         self.network = net
         self.exhaustive: bool = native.exhaustive
-        self.data: Dict[str, Any] = json.loads(native.json())
+        self.data: Dict[str, Any] = native.data()
         self.stratum: Optional[str] = self.data.get("stratum")
         self.dimension: Optional[int] = self.data.get("dimension")
         if self.exhaustive:
@@ -902,7 +939,7 @@ def fundim(
                               _progress(progress), a.name or "network")
     finally:
         _end_progress(progress)
-    return FunDim(json.loads(data))
+    return FunDim(data)
 
 
 def sample(a: NetworkLike, n: int = 10, seed: int = 1, max_parts: int = 20_000,
@@ -1101,7 +1138,7 @@ def conserve(a: NetworkLike, data: Any = None, exhaustive: bool = False, max_lev
                                seed, timeout, _progress(progress), source)
     finally:
         _end_progress(progress)
-    return Conservation(json.loads(out))
+    return Conservation(out)
 
 
 # ---- many networks -----------------------------------------------------------------------

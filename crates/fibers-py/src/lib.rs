@@ -13,21 +13,21 @@ use fibers::{decide_with_progress, DecideError, DecideOptions, Method, Outcome, 
 use fibers_bottleneck::canonical::CanonicalForm;
 use fibers_bottleneck::layer1::realise;
 use fibers_check::{certificate_from_str, certificate_to_string, check, CheckOptions, Verdict};
-use fibers_conserve::lie::LieOptions;
 use fibers_conserve::bounds::{bounds_with_progress, BoundsOptions as LawBoundsOptions};
+use fibers_conserve::lie::LieOptions;
 use fibers_conserve::regions::{PatternSet, RegionError};
 use fibers_conserve::{analyse, Dataset, Options};
 use fibers_exact::Rational;
 use fibers_fiber::render::{self, RenderOptions};
 use fibers_fiber::{
-    describe, functional_dimension, summarize, Bounds, BoundsOptions, DescribeOptions, Description, FunDimError,
-    FunDimOptions, MemberOptions, Summary,
+    describe, functional_dimension, summarize, Bounds, BoundsOptions, DescribeOptions, Description,
+    FunDimError, FunDimOptions, MemberOptions, Summary,
 };
 use fibers_import::KeyMap;
 use fibers_net::json::{network_from_str, network_to_string, vector_to_value};
 use fibers_net::{Architecture, Layer, LoadError, Network};
-use fibers_semialg::var::Parameter;
 use fibers_semialg::polynomial::Polynomial;
+use fibers_semialg::var::Parameter;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
 use pyo3::prelude::*;
@@ -269,9 +269,7 @@ impl Ctl {
         });
         match r {
             Some(Ok(v)) => Ok(v),
-            Some(Err(payload)) if !payload.is::<Cancelled>() => {
-                std::panic::resume_unwind(payload)
-            }
+            Some(Err(payload)) if !payload.is::<Cancelled>() => std::panic::resume_unwind(payload),
             _ => Err(self.take_err()),
         }
     }
@@ -745,31 +743,50 @@ fn check_certificate(
 // ---------------------------------------------------------------------------------------
 // canon, classify
 
-/// The canonical form as a dict: `{"status": "canonical", "form", "hash", "text"}` or
-/// `{"status": "not-generic", "condition", "detail", "message"}` (as `fibers canon --json`).
+/// The canonical form (as `fibers canon --json`): a dict `{"status": "canonical", "hash",
+/// "text", "kind"}` with the form (a [`Lazy`]), or `{"status": "not-generic", "condition",
+/// "detail", "message"}` and None.
 /// Runs on a worker thread (Ctrl-C and `timeout` return at once) unless `a` is small.
 #[pyfunction]
 #[pyo3(signature = (a, timeout=None))]
-fn canon(py: Python<'_>, a: &Net, timeout: Option<f64>) -> PyResult<PyObject> {
+fn canon(py: Python<'_>, a: &Net, timeout: Option<f64>) -> PyResult<(PyObject, Option<Lazy>)> {
     let net = Arc::clone(&a.net);
-    Arc::new(Ctl::new(timeout, None)?).run_detached(py, a.small, move |_| {
+    let (v, form) = Arc::new(Ctl::new(timeout, None)?).run_detached(py, a.small, move |_| {
         match fibers_bottleneck::canonicalize(&net) {
-            Ok(c) => json!({
-                "status": "canonical",
-                "form": c.form.to_json(),
-                "hash": c.form.hash(),
-                "text": c.form.text(),
-                "kind": c.form.kind(),
-            }),
-            Err(e) => json!({
-                "status": "not-generic",
-                "condition": e.condition.name(),
-                "detail": e.detail,
-                "message": e.to_string(),
-            }),
+            Ok(c) => (
+                json!({
+                    "status": "canonical",
+                    "hash": c.form.hash(),
+                    "text": c.form.text(),
+                    "kind": c.form.kind(),
+                }),
+                Some(Lazy(c.form.to_json())),
+            ),
+            Err(e) => (
+                json!({
+                    "status": "not-generic",
+                    "condition": e.condition.name(),
+                    "detail": e.detail,
+                    "message": e.to_string(),
+                }),
+                None,
+            ),
         }
-    })
-    .and_then(|v| to_py(py, &v))
+    })?;
+    Ok((to_py(py, &v)?, form))
+}
+
+/// A JSON value made into Python objects only when asked for (a canonical form's `form`:
+/// converting it costs as much as a small canonicalisation).
+#[pyclass(module = "fibers._native", frozen)]
+pub struct Lazy(Value);
+
+#[pymethods]
+impl Lazy {
+    /// The value, as `json.loads` would give it.
+    fn get(&self, py: Python<'_>) -> PyResult<PyObject> {
+        to_py(py, &self.0)
+    }
 }
 
 /// The representative network of a bottleneck canonical form (as `fibers canon --network`).
@@ -861,7 +878,9 @@ impl FiberDesc {
             return Ok(Arc::clone(s));
         }
         let (net, max_points) = (Arc::clone(&self.net), self.max_points);
-        let s = ctl.run_detached(py, self.small, move |ctl| Arc::new(summarize_ctl(&net, max_points, ctl)))?;
+        let s = ctl.run_detached(py, self.small, move |ctl| {
+            Arc::new(summarize_ctl(&net, max_points, ctl))
+        })?;
         Ok(Arc::clone(self.summary.get_or_init(|| s)))
     }
 
@@ -877,7 +896,9 @@ impl FiberDesc {
                     self.max_regions.map(|m| FunDimOptions { max_regions: m }),
                 );
                 let d = ctl
-                    .run_detached(py, false, move |ctl| describe_ctl(&net, max_parts, fundim, ctl))?
+                    .run_detached(py, false, move |ctl| {
+                        describe_ctl(&net, max_parts, fundim, ctl)
+                    })?
                     .map_err(InternalError::new_err)?;
                 Arc::clone(self.desc.get_or_init(|| Arc::new(d)))
             }
@@ -933,15 +954,16 @@ impl FiberDesc {
         self.exhaustive
     }
 
-    /// As `fibers fiber --format json` (the summary), or `fibers fiber --parts --format json`.
-    fn json(&self, py: Python<'_>) -> PyResult<String> {
+    /// As `fibers fiber --format json` (the summary), or `fibers fiber --parts --format json`,
+    /// as a dict.
+    fn data(&self, py: Python<'_>) -> PyResult<PyObject> {
         let ctl = Arc::new(Ctl::new(None, None)?);
-        Ok(if self.exhaustive {
+        let v = if self.exhaustive {
             render::to_json(&*self.description(&ctl, py)?)
         } else {
             self.summary(&ctl, py)?.to_json()
-        }
-        .to_string())
+        };
+        to_py(py, &v)
     }
 
     /// Plain text (as `fibers fiber`, or `fibers fiber --parts`).
@@ -1082,7 +1104,7 @@ impl FiberDesc {
     }
 }
 
-/// Functional dimension (as `fibers fundim --json`): certified by bounds that meet, falling
+/// Functional dimension (as `fibers fundim --json`, as a dict): certified by bounds that meet, falling
 /// back to the enumeration of linear regions (`max_regions`, 0: no fallback) when they do not;
 /// with `exhaustive`, as `fibers fundim --exhaustive --json`.
 #[pyfunction]
@@ -1097,7 +1119,7 @@ fn fundim(
     timeout: Option<f64>,
     progress: Option<Py<PyAny>>,
     source: &str,
-) -> PyResult<String> {
+) -> PyResult<PyObject> {
     let ctl = Arc::new(Ctl::new(timeout, progress)?);
     let net = Arc::clone(&a.net);
     if exhaustive {
@@ -1134,7 +1156,9 @@ fn fundim(
         ) && d.part_dimension.is_some();
         let comparable = f.non_differentiable_regions == 0;
         let agree = dim.map(|x| x == f.corank()).filter(|_| comparable);
-        return Ok(json!({
+        return to_py(
+            py,
+            &json!({
             "rank": f.rank,
             "parameters": f.params,
             "corank": f.corank(),
@@ -1146,8 +1170,8 @@ fn fundim(
             "fiber_dimension_source": d.dimension_source(),
             "formula": d.formula.as_ref().map(|x| x.value),
             "agree": if described { agree } else { None },
-        })
-        .to_string());
+            }),
+        );
     }
     let s = {
         let net = Arc::clone(&net);
@@ -1199,7 +1223,9 @@ fn fundim(
             "budget_exhausted": b.budget_exhausted,
         })
     });
-    Ok(json!({
+    to_py(
+        py,
+        &json!({
         "parameters": d,
         "functional_dimension": value,
         "fiber_dimension": value.filter(|_| smooth).map(|v| d - v),
@@ -1209,8 +1235,8 @@ fn fundim(
         "exhaustive": exhaustive.as_ref().map(|f| json!({"rank": f.rank, "regions": f.regions, "non_differentiable_regions": f.non_differentiable_regions, "points": f.points})),
         "exhaustive_not_run": fallback_note,
         "dimension_formula": s.formula,
-    })
-    .to_string())
+        }),
+    )
 }
 
 /// Parameters drawn from every part of the fiber (as `fibers sample`); the second value is the
@@ -1314,7 +1340,7 @@ fn law_terms(name: &str, polynomial: &Polynomial) -> Value {
     json!({"name": name, "terms": t, "latex": polynomial.to_latex()})
 }
 
-/// Conservation laws (as `fibers conserve --json`: the number of independent laws certified
+/// Conservation laws (as `fibers conserve --json`, as a dict: the number of independent laws certified
 /// by bounds that meet, without enumerating linear regions; with `exhaustive`, as `fibers
 /// conserve --exhaustive --json`: every linear region and the Lie algebra), each law with
 /// `law_terms`: `[coefficient "p/q", [[param, exponent], ...]]` where a param is `["W",
@@ -1334,7 +1360,7 @@ fn conserve(
     timeout: Option<f64>,
     progress: Option<Py<PyAny>>,
     source: &str,
-) -> PyResult<String> {
+) -> PyResult<PyObject> {
     let arch = a.net.arch();
     let data = match data {
         Some(t) => Some(Dataset::from_str(t, arch.n0, arch.n3, source).map_err(load_err)?),
@@ -1361,7 +1387,7 @@ fn conserve(
             .iter()
             .map(|l| law_terms(&l.name, &l.polynomial))
             .collect();
-        return Ok(v.to_string());
+        return to_py(py, &v);
     }
     let opts = Options {
         lie: LieOptions {
@@ -1389,7 +1415,7 @@ fn conserve(
         .iter()
         .map(|l| law_terms(&l.law.name, &l.law.polynomial))
         .collect();
-    Ok(v.to_string())
+    to_py(py, &v)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1586,6 +1612,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_class::<Net>()?;
     m.add_class::<FiberDesc>()?;
+    m.add_class::<Lazy>()?;
     m.add_function(wrap_pyfunction!(equiv, m)?)?;
     m.add_function(wrap_pyfunction!(check_certificate, m)?)?;
     m.add_function(wrap_pyfunction!(canon, m)?)?;
