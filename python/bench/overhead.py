@@ -1,7 +1,7 @@
 """Overhead of the Python layer: `fibers.equiv`, `fibers.canon` and `fibers.fiber` (the summary)
 against the same work
 through the Rust library (crates/fibers-py/examples/overhead.rs), on fixture pairs, in one
-run (release builds; best of 3 timed loops each).
+run (release builds; best of 15 short timed loops each, in alternating rounds).
 
     python python/bench/overhead.py [REPEATS]
 
@@ -24,7 +24,7 @@ PAIRS = ["permuted-scaled", "negative-scaling", "flip-compensated", "wide-pertur
 
 def best_of(f, repeats):
     best = float("inf")
-    for _ in range(3):
+    for _ in range(15):
         t = time.perf_counter()
         for _ in range(repeats):
             f()
@@ -32,7 +32,7 @@ def best_of(f, repeats):
     return best
 
 
-def main(repeats=200, rounds=5):
+def main(repeats=20, rounds=5):
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     exe = os.path.join(target, "release", "examples", "overhead")
     if not os.path.exists(exe):
@@ -81,4 +81,4 @@ def main(repeats=200, rounds=5):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)

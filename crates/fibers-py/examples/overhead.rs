@@ -11,6 +11,10 @@ use fibers::{decide, DecideOptions, Outcome};
 use fibers_check::{certificate_to_string, check, CheckOptions};
 use std::time::Instant;
 
+/// Timed loops per call, the best kept (short loops, many of them: on a loaded machine some
+/// run without being preempted).
+const LOOPS: usize = 15;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let repeats: usize = args[0].parse().expect("REPEATS");
@@ -19,7 +23,7 @@ fn main() {
         let b = fibers_net::json::read_network(pair[1].as_ref()).expect("network B");
         let opts = DecideOptions::default();
         let mut best = f64::INFINITY;
-        for _ in 0..3 {
+        for _ in 0..LOOPS {
             let t = Instant::now();
             for _ in 0..repeats {
                 let r = decide(&a, &b, &opts).expect("decided");
@@ -36,7 +40,7 @@ fn main() {
         }
         println!("equiv {} {best:.9}", pair[0]);
         let mut best = f64::INFINITY;
-        for _ in 0..3 {
+        for _ in 0..LOOPS {
             let t = Instant::now();
             for _ in 0..repeats {
                 let c = fibers_bottleneck::canonicalize(&a);
@@ -49,7 +53,7 @@ fn main() {
         }
         println!("canon {} {best:.9}", pair[0]);
         let mut best = f64::INFINITY;
-        for _ in 0..3 {
+        for _ in 0..LOOPS {
             let t = Instant::now();
             for _ in 0..repeats {
                 let s = fibers_fiber::summarize(
