@@ -1,12 +1,16 @@
 //! Python bindings of fibers: the native module `fibers._native` behind the `fibers` package
-//! (`python/`, built by maturin). The Python layer (`python/fibers/__init__.py`) turns the JSON
-//! returned here into objects with `fractions.Fraction` values; every decision is made here, by
+//! (`python/`, built by maturin). The Python layer (`python/fibers/__init__.py`) turns the
+//! JSON values returned here into objects with `fractions.Fraction` values; every decision is made here, by
 //! the same library calls as the command-line tool, on exact rationals.
 //!
 //! Long calls release the GIL and, from the computation's progress callback, every 100 ms
 //! re-take it to check for Ctrl-C (`PyErr_CheckSignals`), a time budget and a Python progress
 //! callable; an interruption unwinds the computation with [`std::panic::resume_unwind`] (no
-//! panic message) and raises the Python exception.
+//! panic message) and raises the Python exception. Calls whose computation reports progress
+//! rarely or never (canon, classify, the summary and the certified bounds) run on a worker
+//! thread while the calling thread checks Ctrl-C and the budget every 20 ms
+//! ([`Ctl::run_detached`]), except polynomial calls on small networks, which take
+//! milliseconds. Small results cross as Python dicts built from the JSON values.
 
 use fibers::fiber::orbit::{self as moves, Lcg};
 use fibers::{decide_with_progress, DecideError, DecideOptions, Method, Outcome, Stats};
@@ -249,7 +253,8 @@ impl Ctl {
             Box::new(move || {
                 let _ = tx.send(r);
             })
-        }));
+        }))
+        .map_err(InternalError::new_err)?;
         let r = py.allow_threads(move || loop {
             match rx.recv_timeout(Duration::from_millis(20)) {
                 Ok(r) => break Some(r),
@@ -315,12 +320,12 @@ mod pool {
         IDLE.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs `job` on an idle worker, or on a new one.
-    pub fn spawn(job: Job) {
+    /// Runs `job` on an idle worker, or on a new one; `Err` when no thread can be started.
+    pub fn spawn(job: Job) -> Result<(), String> {
         let mut job = job;
         while let Some(tx) = idle().pop() {
             match tx.send(job) {
-                Ok(()) => return,
+                Ok(()) => return Ok(()),
                 Err(e) => job = e.0,
             }
         }
@@ -346,9 +351,9 @@ mod pool {
                     }
                 }
             });
-        if let Err(e) = started {
-            panic!("cannot start a worker thread: {e}");
-        }
+        started
+            .map(|_| ())
+            .map_err(|e| format!("internal error: cannot start a worker thread: {e}"))
     }
 }
 
