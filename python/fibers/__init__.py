@@ -745,7 +745,7 @@ def classify(a: NetworkLike, timeout: Optional[float] = None) -> Classification:
     """Classifies ``a`` (as ``fibers classify``). Releases the GIL; Ctrl-C and ``timeout``
     (seconds, then :class:`BudgetExhausted`) interrupt it."""
     data, text = _native.classify(_net(a)._net, timeout)
-    return Classification(json.loads(data), text)
+    return Classification(data, text)
 
 
 # ---- fiber, fundim, sample ---------------------------------------------------------------

@@ -817,16 +817,17 @@ fn canon_network(a: &Net) -> PyResult<Net> {
     )))
 }
 
-/// Classification (as `fibers classify`): `(json, text)`.
+/// Classification (as `fibers classify`): `(the JSON of --json as a dict, text)`.
 /// Runs on a worker thread (Ctrl-C and `timeout` return at once) unless `a` is small.
 #[pyfunction]
 #[pyo3(signature = (a, timeout=None))]
-fn classify(py: Python<'_>, a: &Net, timeout: Option<f64>) -> PyResult<(String, String)> {
+fn classify(py: Python<'_>, a: &Net, timeout: Option<f64>) -> PyResult<(PyObject, String)> {
     let net = Arc::clone(&a.net);
-    Arc::new(Ctl::new(timeout, None)?).run_detached(py, a.small, move |_| {
+    let (v, text) = Arc::new(Ctl::new(timeout, None)?).run_detached(py, a.small, move |_| {
         let c = fibers_bottleneck::classify(&net);
-        (c.to_json().to_string(), c.to_text())
-    })
+        (c.to_json(), c.to_text())
+    })?;
+    Ok((to_py(py, &v)?, text))
 }
 
 // ---------------------------------------------------------------------------------------
