@@ -43,8 +43,8 @@ impl Rng {
 
 /// The tokens of `fuzz/dict/<target>.dict` under `root`.
 pub fn dictionary(root: &Path, target: &str) -> Vec<Vec<u8>> {
-    let text = std::fs::read_to_string(root.join(format!("fuzz/dict/{target}.dict")))
-        .unwrap_or_default();
+    let text =
+        std::fs::read_to_string(root.join(format!("fuzz/dict/{target}.dict"))).unwrap_or_default();
     text.lines()
         .filter_map(|l| {
             let l = l.trim();
@@ -128,4 +128,3 @@ pub fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], dict: &[Vec<u8>]) -> Vec<u8> {
     }
     d
 }
-
