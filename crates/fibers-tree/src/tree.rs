@@ -134,8 +134,8 @@ pub fn layer1_cells(
     (r, stats)
 }
 
-/// The direction keys of a pre-activation and of its negation (`None` if constant).
-type DirKeys = Option<(Vec<Rational>, Vec<Rational>)>;
+/// The direction key of a pre-activation (`None` if constant); `p` and `−p` share it.
+type DirKeys = Option<Vec<Rational>>;
 
 /// A neuron the search may decide.
 #[derive(Clone, Copy, Debug)]
@@ -170,8 +170,8 @@ pub(crate) struct Search<'a> {
     cache: Vec<Option<Affine>>,
     /// Path row of each decided ordinal.
     row_of: Vec<usize>,
-    /// Per ordinal, when computed: the direction key of its pre-activation and its negation
-    /// (layer-2 entries are cleared with `cache`).
+    /// Per ordinal, when computed: the direction key of its pre-activation (layer-2 entries
+    /// are cleared with `cache`).
     keys: Vec<Option<DirKeys>>,
     nodes: Vec<Node>,
     pub(crate) stats: Stats,
@@ -535,18 +535,12 @@ impl<'a> Search<'a> {
     fn cheap_phase_keyed(
         &self,
         p: &Affine,
-        keys: Option<&(Vec<Rational>, Vec<Rational>)>,
+        key: Option<&Vec<Rational>>,
     ) -> Option<(Phase, Sparse)> {
-        let Some((key, minus)) = keys else {
+        let Some(key) = key else {
             return self.cheap_phase(p);
         };
-        let candidates = self
-            .dir_index
-            .get(key)
-            .into_iter()
-            .chain(self.dir_index.get(minus))
-            .flatten();
-        self.parallel_phase(p, candidates)
+        self.parallel_phase(p, self.dir_index.get(key).into_iter().flatten())
     }
 
     /// Free certificates: a constant pre-activation, or one parallel to a path row.
@@ -564,14 +558,7 @@ impl<'a> Search<'a> {
             ));
         }
         let key = direction_key(&p[..n])?;
-        let minus: Vec<Rational> = key.iter().map(|v| -v).collect();
-        let candidates = self
-            .dir_index
-            .get(&key)
-            .into_iter()
-            .chain(self.dir_index.get(&minus))
-            .flatten();
-        self.parallel_phase(p, candidates)
+        self.parallel_phase(p, self.dir_index.get(&key).into_iter().flatten())
     }
 
     /// A free certificate from a path row parallel to `p` among `candidates`: rows whose
@@ -750,11 +737,7 @@ impl<'a> Search<'a> {
                         continue;
                     };
                     if self.keys[o].is_none() {
-                        let key = direction_key(&p[..self.n0]);
-                        self.keys[o] = Some(key.map(|k| {
-                            let minus = k.iter().map(|v| -v).collect();
-                            (k, minus)
-                        }));
+                        self.keys[o] = Some(direction_key(&p[..self.n0]));
                     }
                     let keys = self.keys[o].as_ref().and_then(Option::as_ref);
                     if let Some((phase, cert)) = self
@@ -999,9 +982,9 @@ fn eval_affine(form: &[Rational], x: &[Rational]) -> Rational {
     s
 }
 
-/// The linear part divided by the absolute value of its first nonzero entry (so parallel
-/// forms with the same orientation get the same key); `None` if it is zero.
+/// The linear part divided by its first nonzero entry (so parallel forms get the same key,
+/// whatever their orientation: one dense copy per form, one lookup); `None` if it is zero.
 fn direction_key(coef: &[Rational]) -> Option<Vec<Rational>> {
-    let first = coef.iter().find(|c| !c.is_zero())?.abs();
+    let first = coef.iter().find(|c| !c.is_zero())?.clone();
     Some(coef.iter().map(|c| c / &first).collect())
 }
