@@ -39,6 +39,34 @@ fn main() {
         },
         r.method
     );
+    // The parts of near, timed alone.
+    let t = Instant::now();
+    let m = fibers_near::align::find_alignment(&a, &b).expect("rows match");
+    let bstar = fibers_check::within::apply_alignment(&b, &m.alignment()).expect("valid");
+    println!("  alignment and B*: {:.2} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let w = fibers_near::search::search(&a, &b, &bx, 2000, 4, 1);
+    println!(
+        "  search (lower bound {:.3e}): {:.2} s",
+        w.difference.to_f64_lossy(),
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let bounder = fibers_near::bound::Bounder::new(&a, &bstar);
+    let t_prep = t.elapsed().as_secs_f64();
+    let up = bounder.bound(&bx);
+    println!(
+        "  producer bound {:.6e}: {:.2} s ({t_prep:.2} s rounding the weights)",
+        up.to_f64_lossy(),
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let ch = fibers_check::within::cell_bound(&a, &bstar, &bx, 64);
+    println!(
+        "  checker bound {:.6e}: {:.2} s",
+        ch.to_f64_lossy(),
+        t.elapsed().as_secs_f64()
+    );
     let mut o = NearOptions::new(Rational::ratio(1, 1000), bx);
     o.exact = false;
     let t = Instant::now();

@@ -79,16 +79,14 @@ pub fn text(r: &NearReport) -> String {
         decimal(&r.param_max),
         r.param_rel
     ));
-    let g: Vec<String> = r.grid.iter().map(|g| g.to_string()).collect();
-    let cells: u64 = r.grid.iter().product();
+    let cells = r.cells;
     line(format!(
-        "max over the box of ‖f_A − f_B‖∞: upper bound {} (certified, {} grid cell{}), lower bound {} (at a witness)",
+        "max over the box of ‖f_A − f_B‖∞: upper bound {} (certified, {} cell{}), lower bound {} (at a witness)",
         decimal(&r.upper),
         cells,
         if cells == 1 { "" } else { "s" },
         decimal(&r.witness.difference)
     ));
-    let _ = g;
     if r.verdict == NearVerdict::NotWithin {
         let parts: Vec<String> = r.witness.x.iter().map(|v| v.to_string()).collect();
         line(format!("witness x = [{}]", parts.join(", ")));
@@ -110,7 +108,8 @@ pub fn to_json(r: &NearReport) -> Value {
         "param_rel": r.param_rel,
         "upper": rational_to_value(&r.upper),
         "upper_decimal": r.upper.to_f64_lossy(),
-        "grid": r.grid,
+        "cells": r.cells,
+        "splits": r.splits,
         "lower": rational_to_value(&r.witness.difference),
         "lower_decimal": r.witness.difference.to_f64_lossy(),
         "witness": vector_to_value(&r.witness.x),

@@ -2,6 +2,7 @@
 //! checkpoints (docs/near.md). The work is in the `fibers-near` crate; this module parses the
 //! box, prints the report and writes the certificate.
 
+use crate::output::{out, outln};
 use crate::commands::equiv::{load_pair, self_check, EquivArgs};
 use crate::error::CliError;
 use fibers_check::certificate_to_string;
@@ -157,12 +158,12 @@ pub fn run(args: &EquivArgs, tol: &str) -> Result<(), CliError> {
         if let (Some(p), Some(_)) = (&args.cert, &report.certificate) {
             v["certificate"] = serde_json::json!(p.display().to_string());
         }
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        print!("{}", render::text(&report));
+        out!("{}", render::text(&report))?;
         if let Some(p) = &args.cert {
             if report.verdict != NearVerdict::Undecided {
-                println!("certificate: {} (passes the checker)", p.display());
+                outln!("certificate: {} (passes the checker)", p.display())?;
             }
         }
     }
@@ -208,25 +209,25 @@ pub fn run_check(
     match check_near(cert, &a, &b, !args.ignore_hashes) {
         Ok(_) => {
             if args.json {
-                println!("{}", serde_json::json!({"valid": true, "verdict": verdict}));
+                outln!("{}", serde_json::json!({"valid": true, "verdict": verdict}))?;
             } else {
-                println!(
+                outln!(
                     "ok: {} proves that {} and {} are {} {} on the box",
                     args.cert.display(),
                     args.a.display(),
                     args.b.display(),
                     verdict.replace('-', " "),
                     cert.tolerance
-                );
+                )?;
             }
             Ok(())
         }
         Err(r) => {
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"valid": false, "verdict": verdict, "reason": r.0})
-                );
+                )?;
             }
             Err(CliError::Failed(format!(
                 "{}: rejected: {r}",
