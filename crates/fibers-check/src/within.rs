@@ -211,27 +211,41 @@ fn units(r: &Rational, one: &Integer) -> Integer {
 }
 
 /// One affine layer in units: rows `[w | b]`.
+/// `err` bounds the rounding error of every entry in half units; `w64` holds the rows again as
+/// `i64` when they all fit (for the fast path of [`combine`]).
 struct Rounded {
     w: Vec<Vec<Integer>>,
     b: Vec<Integer>,
+    err: i64,
+    w64: Option<Vec<Vec<i64>>>,
 }
 
-fn round_layer(w: &[Vec<Rational>], b: &[Rational], one: &Integer) -> Rounded {
-    Rounded {
-        w: w.iter().map(|r| r.iter().map(|v| units(v, one)).collect()).collect(),
-        b: b.iter().map(|v| units(v, one)).collect(),
+impl Rounded {
+    fn new(w: Vec<Vec<Integer>>, b: Vec<Integer>, err: i64) -> Rounded {
+        let w64 = w
+            .iter()
+            .map(|r| r.iter().map(Integer::to_i64).collect::<Option<Vec<i64>>>())
+            .collect();
+        Rounded { w, b, err, w64 }
     }
 }
 
-fn diff_layer(la: &Layer, lb: &Layer, one: &Integer) -> Rounded {
-    let w: Vec<Vec<Rational>> = la
-        .weight
-        .iter()
-        .zip(&lb.weight)
-        .map(|(p, q)| p.iter().zip(q).map(|(x, y)| x - y).collect())
-        .collect();
-    let b: Vec<Rational> = la.bias.iter().zip(&lb.bias).map(|(x, y)| x - y).collect();
-    round_layer(&w, &b, one)
+fn round_layer(w: &[Vec<Rational>], b: &[Rational], one: &Integer) -> Rounded {
+    Rounded::new(
+        w.iter().map(|r| r.iter().map(|v| units(v, one)).collect()).collect(),
+        b.iter().map(|v| units(v, one)).collect(),
+        1,
+    )
+}
+
+/// `A − B*` as the difference of the rounded layers (error at most one unit per entry).
+fn diff_layer(la: &Rounded, lb: &Rounded) -> Rounded {
+    let sub = |p: &[Integer], q: &[Integer]| p.iter().zip(q).map(|(x, y)| x - y).collect();
+    Rounded::new(
+        la.w.iter().zip(&lb.w).map(|(p, q)| sub(p, q)).collect(),
+        sub(&la.b, &lb.b),
+        la.err + lb.err,
+    )
 }
 
 /// The rounded layers of A, of `B*` and of `A − B*` the bound needs.
@@ -267,11 +281,11 @@ fn l1(v: &[Integer]) -> Integer {
     v.iter().fold(Integer::zero(), |s, x| s + x.abs())
 }
 
-/// `⌈l1 · (z + 2^p) / 2^(p+1)⌉` units²: what rounding the weights and biases of a layer to units
-/// can change `λ·y` by, for coefficients of `l1`-norm `l1` (units) and inputs with
-/// `Σ max|z| = z` (units).
+/// `⌈l1 · z / 2^(p+1)⌉` units²: what rounding the weights and biases of a layer can change `λ·y`
+/// by, for coefficients of `l1`-norm `l1` (units), when `z` (half units × units) bounds
+/// `Σ_k err_k · max|z_k|` over the inputs `z_k` of the layer and its bias (input 1 = 2^p units).
 fn rounding_cost(l1: &Integer, z: &Integer, one: &Integer) -> Integer {
-    shift_ceil(&(l1 * &(z + one)), &(one + one))
+    shift_ceil(&(l1 * z), &(one + one))
 }
 
 /// An upper bound `h ≤ a·y + c` (`a` in units, `c` in units²) of `σ(y)` for `y ∈ [l, u]`, or the
@@ -355,8 +369,29 @@ fn relax_layer(
 }
 
 /// `Σ_i c_i · rows_i` (units²), skipping zero coefficients.
-fn combine(acc: &mut [Integer], c: &[Integer], rows: &[Vec<Integer>]) {
-    for (ci, row) in c.iter().zip(rows) {
+fn combine(acc: &mut [Integer], c: &[Integer], m: &Rounded) {
+    if let (Some(w64), Some(c64)) = (
+        &m.w64,
+        c.iter().map(Integer::to_i64).collect::<Option<Vec<i64>>>(),
+    ) {
+        // Fast path: i64 entries, exact i128 sums (if no sum overflows).
+        let mut t = vec![0i128; acc.len()];
+        let ok = c64.iter().zip(w64).all(|(&ci, row)| {
+            ci == 0
+                || t.iter_mut().zip(row).all(|(s, &w)| {
+                    s.checked_add(i128::from(ci) * i128::from(w))
+                        .map(|v| *s = v)
+                        .is_some()
+                })
+        });
+        if ok {
+            for (s, v) in acc.iter_mut().zip(t) {
+                *s += from_i128(v);
+            }
+            return;
+        }
+    }
+    for (ci, row) in c.iter().zip(&m.w) {
         if ci.is_zero() {
             continue;
         }
@@ -367,6 +402,13 @@ fn combine(acc: &mut [Integer], c: &[Integer], rows: &[Vec<Integer>]) {
     }
 }
 
+/// An `i128` as an [`Integer`].
+fn from_i128(v: i128) -> Integer {
+    let lo = Integer::from((v & ((1i128 << 62) - 1)) as i64);
+    let hi = Integer::from((v >> 62) as i64);
+    hi * Integer::pow2(62) + lo
+}
+
 fn dot(c: &[Integer], v: &[Integer]) -> Integer {
     c.iter().zip(v).fold(Integer::zero(), |s, (x, y)| s + x * y)
 }
@@ -374,17 +416,18 @@ fn dot(c: &[Integer], v: &[Integer]) -> Integer {
 impl Pair {
     fn new(a: &Network, bstar: &Network, precision: u32) -> Pair {
         let one = Integer::pow2(precision);
-        let [a1, a2, _] = a.layers();
-        let [b1, b2, b3] = bstar.layers();
+        let r = |l: &Layer| round_layer(&l.weight, &l.bias, &one);
+        let [a1, a2, a3] = a.layers().each_ref().map(r);
+        let [b1, b2, b3] = bstar.layers().each_ref().map(r);
         Pair {
-            a1: round_layer(&a1.weight, &a1.bias, &one),
-            b1: round_layer(&b1.weight, &b1.bias, &one),
-            d1: diff_layer(a1, b1, &one),
-            a2: round_layer(&a2.weight, &a2.bias, &one),
-            b2: round_layer(&b2.weight, &b2.bias, &one),
-            d2: diff_layer(a2, b2, &one),
-            b3: round_layer(&b3.weight, &b3.bias, &one),
-            d3: diff_layer(&a.layers()[2], b3, &one),
+            d1: diff_layer(&a1, &b1),
+            d2: diff_layer(&a2, &b2),
+            d3: diff_layer(&a3, &b3),
+            a1,
+            b1,
+            a2,
+            b2,
+            b3,
             one,
         }
     }
@@ -411,10 +454,12 @@ impl Pair {
     ) -> Integer {
         let x = lo.iter().zip(hi.iter()).fold(Integer::zero(), |s, (l, h)| s + l.abs().max(h.abs()));
         let mut c = vec![Integer::zero(); lo.len()];
-        combine(&mut c, pi, &self.a1.w);
-        combine(&mut c, rho, &self.d1.w);
+        combine(&mut c, pi, &self.a1);
+        combine(&mut c, rho, &self.d1);
         k += dot(pi, &self.a1.b) + dot(rho, &self.d1.b);
-        k += rounding_cost(&l1(pi), &x, &self.one) + rounding_cost(&l1(rho), &x, &self.one);
+        let x1 = &x + &self.one;
+        k += rounding_cost(&l1(pi), &(&x1 * &Integer::from(self.a1.err)), &self.one)
+            + rounding_cost(&l1(rho), &(&x1 * &Integer::from(self.d1.err)), &self.one);
         self.over_box(&c, k, lo, hi)
     }
 
@@ -431,14 +476,20 @@ impl Pair {
         let n1 = bd1.ya.len();
         // ya2 = W2A·σ(ya1) + b2A, d2 = ΔW2·σ(ya1) + W2B*·δ1 + Δb2.
         let mut lam = vec![Integer::zero(); n1];
-        combine(&mut lam, mu, &self.a2.w);
-        combine(&mut lam, nu, &self.d2.w);
+        combine(&mut lam, mu, &self.a2);
+        combine(&mut lam, nu, &self.d2);
         let mut rho = vec![Integer::zero(); n1];
-        combine(&mut rho, nu, &self.b2.w);
+        combine(&mut rho, nu, &self.b2);
         let zh = bd1.ya.iter().fold(Integer::zero(), |s, iv| s + iv.1.clone().max(Integer::zero()));
         let zd = sum_max_abs(&bd1.d);
         k += dot(mu, &self.a2.b) + dot(nu, &self.d2.b);
-        k += rounding_cost(&l1(mu), &zh, &self.one) + rounding_cost(&l1(nu), &(&zh + &zd), &self.one);
+        let zh1 = &zh + &self.one;
+        k += rounding_cost(&l1(mu), &(&zh1 * &Integer::from(self.a2.err)), &self.one)
+            + rounding_cost(
+                &l1(nu),
+                &(&zh1 * &Integer::from(self.d2.err) + &zd * &Integer::from(self.b2.err)),
+                &self.one,
+            );
         let lam: Vec<Integer> = lam.iter().map(|v| shift_floor(v, &self.one)).collect();
         let rho: Vec<Integer> = rho.iter().map(|v| shift_floor(v, &self.one)).collect();
         k += &zh + &zd;
@@ -460,8 +511,8 @@ impl Pair {
         let neg = -one;
         // Layer 1: exact linear functions of x.
         let iv1 = |l: &Rounded, i: usize| {
-            let up = self.to_input_row(&l.w[i], &l.b[i], lo, hi, 1);
-            let dn = self.to_input_row(&l.w[i], &l.b[i], lo, hi, -1);
+            let up = self.to_input_row(l, i, lo, hi, 1);
+            let dn = self.to_input_row(l, i, lo, hi, -1);
             (shift_floor(&-dn, one), shift_ceil(&up, one))
         };
         let bd1 = Bounds {
@@ -496,7 +547,8 @@ impl Pair {
         // Output: Δf = ΔW3·σ(ya2) + W3B*·δ2 + Δb3.
         let zh = bd2.ya.iter().fold(Integer::zero(), |s, iv| s + iv.1.clone().max(Integer::zero()));
         let zd = sum_max_abs(&bd2.d);
-        let err = rounding_cost(one, &(&zh + &zd), one);
+        let z3 = (&zh + one) * Integer::from(self.d3.err) + &zd * &Integer::from(self.b3.err);
+        let err = rounding_cost(one, &z3, one);
         let mut best = Integer::zero();
         for o in 0..self.d3.b.len() {
             for s in [1i64, -1] {
@@ -513,11 +565,13 @@ impl Pair {
     }
 
     /// Upper bound (units²) of `s·(w·x + b)` over the cell (`s = ±1`), rounding included.
-    fn to_input_row(&self, w: &[Integer], b: &Integer, lo: &[Integer], hi: &[Integer], s: i64) -> Integer {
+    fn to_input_row(&self, l: &Rounded, i: usize, lo: &[Integer], hi: &[Integer], s: i64) -> Integer {
+        let (w, b) = (&l.w[i], &l.b[i]);
         let s = Integer::from(s);
         let c: Vec<Integer> = w.iter().map(|v| v * &s * &self.one).collect();
         let x = lo.iter().zip(hi).fold(Integer::zero(), |t, (l, h)| t + l.abs().max(h.abs()));
-        let k = b * &s * &self.one + rounding_cost(&self.one, &x, &self.one);
+        let z = (&x + &self.one) * Integer::from(l.err);
+        let k = b * &s * &self.one + rounding_cost(&self.one, &z, &self.one);
         self.over_box(&c, k, lo, hi)
     }
 }

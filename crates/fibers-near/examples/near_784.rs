@@ -61,7 +61,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let ch = fibers_check::within::cell_bound(&a, &bstar, &bx, 64);
+    let ch = fibers_check::within::cell_bound(&a, &bstar, &bx, 48);
     println!(
         "  checker bound {:.6e}: {:.2} s",
         ch.to_f64_lossy(),

@@ -60,7 +60,7 @@ impl NearOptions {
             tolerance,
             input_box,
             max_cells: 256,
-            precision: 64,
+            precision: 48,
             samples: 2000,
             seed: 1,
             exact: true,
@@ -351,7 +351,7 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         // that the checker's own computation (other roundings) stays below it.
         (round_up_short(&u), s, c)
     };
-    let verdict = if matches!(exact, ExactAnswer::Equivalent(_)) {
+    let mut verdict = if matches!(exact, ExactAnswer::Equivalent(_)) {
         NearVerdict::Equivalent
     } else if upper <= opts.tolerance {
         NearVerdict::Within
@@ -372,7 +372,7 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         }),
         _ => None,
     };
-    let certificate = claim.map(|claim| NearCertificate {
+    let mut certificate = claim.map(|claim| NearCertificate {
         a_sha256: network_hash(a),
         b_sha256: network_hash(b),
         tolerance: opts.tolerance.clone(),
@@ -380,6 +380,28 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         claim,
         producer: Some(PRODUCER.into()),
     });
+    // Validate before emitting: the checker recomputes the bound with its own code and its own
+    // roundings (in units of 2^-precision); if that lands above the claim, a finer precision is
+    // tried. A certificate the checker rejects is never returned.
+    if let Some(cert) = certificate.as_mut() {
+        let mut ok = false;
+        for extra in [0u32, 16, 48] {
+            if let NearClaim::Within { precision, .. } = &mut cert.claim {
+                *precision = opts.precision + extra;
+            }
+            if fibers_check::within::check_near(cert, a, b, false).is_ok() {
+                ok = true;
+                break;
+            }
+            if !matches!(cert.claim, NearClaim::Within { .. }) {
+                break;
+            }
+        }
+        if !ok {
+            certificate = None;
+            verdict = NearVerdict::Undecided;
+        }
+    }
     Ok(NearReport {
         verdict,
         tolerance: opts.tolerance.clone(),

@@ -94,11 +94,11 @@ fn worst_output(a: &Net64, b: &Net64, x: &[f64]) -> (usize, f64, f64) {
 /// Gradient-sign ascent of `|f_A − f_B|` over the box from `ks`: move every coordinate by a
 /// fraction of its width in the direction of the gradient of the worst output's difference,
 /// keeping the best of a few step lengths, while that helps.
-fn ascend(a: &Net64, b: &Net64, bx: &InputBox, mut ks: Vec<i64>, iters: usize) -> (f64, Vec<i64>) {
-    let (_, xf) = point(bx, &ks);
+fn ascend(a: &Net64, b: &Net64, bx: &Box64, mut ks: Vec<i64>, iters: usize) -> (f64, Vec<i64>) {
+    let xf = point64(bx, &ks);
     let mut best = diff64(a, b, &xf);
     for _ in 0..iters {
-        let (_, xf) = point(bx, &ks);
+        let xf = point64(bx, &ks);
         let (o, sign, _) = worst_output(a, b, &xf);
         let (ga, gb) = (a.grad(&xf, o), b.grad(&xf, o));
         let g: Vec<f64> = ga.iter().zip(&gb).map(|(p, q)| sign * (p - q)).collect();
@@ -117,7 +117,7 @@ fn ascend(a: &Net64, b: &Net64, bx: &InputBox, mut ks: Vec<i64>, iters: usize) -
                     }
                 })
                 .collect();
-            let (_, cf) = point(bx, &cand);
+            let cf = point64(bx, &cand);
             let d = diff64(a, b, &cf);
             if d > best && step.as_ref().is_none_or(|s| d > s.0) {
                 step = Some((d, cand));
@@ -153,6 +153,29 @@ pub struct Witness {
 
 const STEPS: i64 = 1 << 20;
 
+/// The box in `f64` (for ranking only).
+struct Box64 {
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+}
+
+impl Box64 {
+    fn new(bx: &InputBox) -> Box64 {
+        Box64 {
+            lo: bx.lo.iter().map(Rational::to_f64_lossy).collect(),
+            hi: bx.hi.iter().map(Rational::to_f64_lossy).collect(),
+        }
+    }
+}
+
+/// The point `lo + (hi − lo)·k/2^20` in `f64` (for ranking).
+fn point64(bx: &Box64, ks: &[i64]) -> Vec<f64> {
+    ks.iter()
+        .zip(bx.lo.iter().zip(&bx.hi))
+        .map(|(&k, (l, h))| l + (h - l) * (k as f64) / (STEPS as f64))
+        .collect()
+}
+
 /// A point `lo + (hi − lo)·k/2^20` per coordinate, exact and in `f64`.
 fn point(bx: &InputBox, ks: &[i64]) -> (Vec<Rational>, Vec<f64>) {
     let den = Rational::from_integer(Integer::from(STEPS));
@@ -177,11 +200,12 @@ pub fn search(
     seed: u64,
 ) -> Witness {
     let (na, nb) = (Net64::new(a), Net64::new(b));
+    let b64 = Box64::new(bx);
     let n = bx.lo.len();
     let mut rng = Lcg::new(seed);
     let mut cands: Vec<(f64, Vec<i64>)> = Vec::new();
     let mut push = |ks: Vec<i64>| {
-        let (_, xf) = point(bx, &ks);
+        let xf = point64(&b64, &ks);
         cands.push((diff64(&na, &nb, &xf), ks));
     };
     push(vec![STEPS / 2; n]);
@@ -230,7 +254,7 @@ pub fn search(
                         continue;
                     }
                     ks[i] = v;
-                    let (_, xf) = point(bx, &ks);
+                    let xf = point64(&b64, &ks);
                     let d = diff64(&na, &nb, &xf);
                     if d > best {
                         best = d;
@@ -250,7 +274,7 @@ pub fn search(
         .iter()
         .chain(&improved)
         .take(8)
-        .map(|(_, ks)| ascend(&na, &nb, bx, ks.clone(), 40))
+        .map(|(_, ks)| ascend(&na, &nb, &b64, ks.clone(), 40))
         .collect();
     cands.extend(improved);
     cands.extend(ascended);
