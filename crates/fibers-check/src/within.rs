@@ -200,10 +200,14 @@ pub fn apply_alignment(b: &Network, al: &Alignment) -> Result<Network, Rejection
 
 /// `⌊n / 2^p⌋` and `⌈n / 2^p⌉`.
 fn shift_floor(n: &Integer, one: &Integer) -> Integer {
-    Rational::new(n.clone(), one.clone()).expect("2^p > 0").floor()
+    Rational::new(n.clone(), one.clone())
+        .expect("2^p > 0")
+        .floor()
 }
 fn shift_ceil(n: &Integer, one: &Integer) -> Integer {
-    Rational::new(n.clone(), one.clone()).expect("2^p > 0").ceil()
+    Rational::new(n.clone(), one.clone())
+        .expect("2^p > 0")
+        .ceil()
 }
 /// The nearest integer to `r · 2^p` (ties up).
 fn units(r: &Rational, one: &Integer) -> Integer {
@@ -232,7 +236,9 @@ impl Rounded {
 
 fn round_layer(w: &[Vec<Rational>], b: &[Rational], one: &Integer) -> Rounded {
     Rounded::new(
-        w.iter().map(|r| r.iter().map(|v| units(v, one)).collect()).collect(),
+        w.iter()
+            .map(|r| r.iter().map(|v| units(v, one)).collect())
+            .collect(),
         b.iter().map(|v| units(v, one)).collect(),
         1,
     )
@@ -337,7 +343,9 @@ fn relax_diff(
         let c = (-(&a * dl)).max(&(one - &a) * du);
         (a, c)
     } else {
-        let a = Rational::new(-(dl * one), du - dl).expect("du > dl").floor();
+        let a = Rational::new(-(dl * one), du - dl)
+            .expect("du > dl")
+            .floor();
         let c = (&(one - &a) * dl).min(-(&a * du));
         (a, c)
     }
@@ -404,9 +412,11 @@ fn combine(acc: &mut [Integer], c: &[Integer], m: &Rounded) {
 
 /// An `i128` as an [`Integer`].
 fn from_i128(v: i128) -> Integer {
-    let lo = Integer::from((v & ((1i128 << 62) - 1)) as i64);
-    let hi = Integer::from((v >> 62) as i64);
-    hi * Integer::pow2(62) + lo
+    // v = hi·2^64 + mid·2^32 + lo with |hi| < 2^63 and 0 ≤ mid, lo < 2^32.
+    let hi = Integer::from((v >> 64) as i64);
+    let mid = Integer::from(((v >> 32) & 0xffff_ffff) as i64);
+    let lo = Integer::from((v & 0xffff_ffff) as i64);
+    (hi * Integer::pow2(32) + mid) * Integer::pow2(32) + lo
 }
 
 fn dot(c: &[Integer], v: &[Integer]) -> Integer {
@@ -452,7 +462,10 @@ impl Pair {
         lo: &[Integer],
         hi: &[Integer],
     ) -> Integer {
-        let x = lo.iter().zip(hi.iter()).fold(Integer::zero(), |s, (l, h)| s + l.abs().max(h.abs()));
+        let x = lo
+            .iter()
+            .zip(hi.iter())
+            .fold(Integer::zero(), |s, (l, h)| s + l.abs().max(h.abs()));
         let mut c = vec![Integer::zero(); lo.len()];
         combine(&mut c, pi, &self.a1);
         combine(&mut c, rho, &self.d1);
@@ -480,7 +493,9 @@ impl Pair {
         combine(&mut lam, nu, &self.d2);
         let mut rho = vec![Integer::zero(); n1];
         combine(&mut rho, nu, &self.b2);
-        let zh = bd1.ya.iter().fold(Integer::zero(), |s, iv| s + iv.1.clone().max(Integer::zero()));
+        let zh = bd1.ya.iter().fold(Integer::zero(), |s, iv| {
+            s + iv.1.clone().max(Integer::zero())
+        });
         let zd = sum_max_abs(&bd1.d);
         k += dot(mu, &self.a2.b) + dot(nu, &self.d2.b);
         let zh1 = &zh + &self.one;
@@ -500,7 +515,7 @@ impl Pair {
     /// The bound on one cell `[lo, hi]` (units), in units.
     fn cell(&self, lo: &[Integer], hi: &[Integer]) -> Integer {
         let one = &self.one;
-                let n1 = self.a1.b.len();
+        let n1 = self.a1.b.len();
         let n2 = self.a2.b.len();
         let zero = |n: usize| vec![Integer::zero(); n];
         let unit = |n: usize, i: usize, s: &Integer| {
@@ -545,7 +560,9 @@ impl Pair {
             .collect();
         let bd2 = Bounds { ya, yb, d };
         // Output: Δf = ΔW3·σ(ya2) + W3B*·δ2 + Δb3.
-        let zh = bd2.ya.iter().fold(Integer::zero(), |s, iv| s + iv.1.clone().max(Integer::zero()));
+        let zh = bd2.ya.iter().fold(Integer::zero(), |s, iv| {
+            s + iv.1.clone().max(Integer::zero())
+        });
         let zd = sum_max_abs(&bd2.d);
         let z3 = (&zh + one) * Integer::from(self.d3.err) + &zd * &Integer::from(self.b3.err);
         let err = rounding_cost(one, &z3, one);
@@ -565,11 +582,21 @@ impl Pair {
     }
 
     /// Upper bound (units²) of `s·(w·x + b)` over the cell (`s = ±1`), rounding included.
-    fn to_input_row(&self, l: &Rounded, i: usize, lo: &[Integer], hi: &[Integer], s: i64) -> Integer {
+    fn to_input_row(
+        &self,
+        l: &Rounded,
+        i: usize,
+        lo: &[Integer],
+        hi: &[Integer],
+        s: i64,
+    ) -> Integer {
         let (w, b) = (&l.w[i], &l.b[i]);
         let s = Integer::from(s);
         let c: Vec<Integer> = w.iter().map(|v| v * &s * &self.one).collect();
-        let x = lo.iter().zip(hi).fold(Integer::zero(), |t, (l, h)| t + l.abs().max(h.abs()));
+        let x = lo
+            .iter()
+            .zip(hi)
+            .fold(Integer::zero(), |t, (l, h)| t + l.abs().max(h.abs()));
         let z = (&x + &self.one) * Integer::from(l.err);
         let k = b * &s * &self.one + rounding_cost(&self.one, &z, &self.one);
         self.over_box(&c, k, lo, hi)
@@ -579,8 +606,16 @@ impl Pair {
 /// The bound on one cell of a box, in units of `2^-precision` (the box rounded outward).
 fn cell_units(pair: &Pair, cell: &InputBox) -> Integer {
     let one = &pair.one;
-    let lo: Vec<Integer> = cell.lo.iter().map(|v| (v * &Rational::from_integer(one.clone())).floor()).collect();
-    let hi: Vec<Integer> = cell.hi.iter().map(|v| (v * &Rational::from_integer(one.clone())).ceil()).collect();
+    let lo: Vec<Integer> = cell
+        .lo
+        .iter()
+        .map(|v| (v * &Rational::from_integer(one.clone())).floor())
+        .collect();
+    let hi: Vec<Integer> = cell
+        .hi
+        .iter()
+        .map(|v| (v * &Rational::from_integer(one.clone())).ceil())
+        .collect();
     pair.cell(&lo, &hi)
 }
 
@@ -635,7 +670,10 @@ pub fn split_bound(
             stack.push(r);
             stack.push(l);
         } else {
-            return reject(format!("splits[{}] = {s} is not an input coordinate", pos - 1));
+            return reject(format!(
+                "splits[{}] = {s} is not an input coordinate",
+                pos - 1
+            ));
         }
     }
     if pos != splits.len() {
@@ -820,9 +858,8 @@ fn int_list(v: &Value, place: &str, src: &str) -> Result<Vec<i64>, LoadError> {
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            e.as_i64().ok_or_else(|| {
-                LoadError::new(src, format!("{place}[{i}]"), "expected an integer")
-            })
+            e.as_i64()
+                .ok_or_else(|| LoadError::new(src, format!("{place}[{i}]"), "expected an integer"))
         })
         .collect()
 }
@@ -932,4 +969,24 @@ pub fn near_from_value(v: &Value, src: &str) -> Result<NearCertificate, LoadErro
         claim,
         producer: v.get("producer").and_then(Value::as_str).map(str::to_owned),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_i128_is_exact_at_the_extremes() {
+        for v in [
+            0i128,
+            1,
+            -1,
+            i128::MAX,
+            i128::MIN + 1,
+            1 << 100,
+            -(1 << 126) + 12345,
+        ] {
+            assert_eq!(from_i128(v).to_string(), v.to_string());
+        }
+    }
 }

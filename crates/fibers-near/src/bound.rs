@@ -93,9 +93,17 @@ impl Mat {
         if tiny {
             pre += pow2(-1000);
         }
-        let max = w.iter().flatten().chain(b).fold(0.0f64, |m, v| m.max(v.abs()));
+        let max = w
+            .iter()
+            .flatten()
+            .chain(b)
+            .fold(0.0f64, |m, v| m.max(v.abs()));
         // max · 2^-e < 2^51: the integers below are exact in f64 and fit the mantissa bits.
-        let mut e = if max > 0.0 { max.log2().floor() as i32 - 50 } else { 0 };
+        let mut e = if max > 0.0 {
+            max.log2().floor() as i32 - 50
+        } else {
+            0
+        };
         while max * 2f64.powi(-e) >= 2f64.powi(51) {
             e += 1;
         }
@@ -118,7 +126,11 @@ impl Mat {
             .chain(b)
             .zip(wf.iter().flatten().chain(&bf))
             .any(|(v, &x)| is_tiny(x, v));
-        let max = wf.iter().flatten().chain(&bf).fold(0.0f64, |m, v| m.max(v.abs()));
+        let max = wf
+            .iter()
+            .flatten()
+            .chain(&bf)
+            .fold(0.0f64, |m, v| m.max(v.abs()));
         assert!(max.is_finite(), "weights beyond the f64 range");
         Mat::from_f64(&wf, &bf, ulps(max), tiny)
     }
@@ -211,7 +223,11 @@ fn combine(terms: &[(&Lin, &[Vec<i64>], i32)], n: usize) -> (Vec<i128>, i32, Opt
         if shift > 0 {
             err = Some(top);
             for (o, a) in out.iter_mut().zip(&acc) {
-                *o += if shift >= 127 { a >> 126 >> 1 } else { a >> shift };
+                *o += if shift >= 127 {
+                    a >> 126 >> 1
+                } else {
+                    a >> shift
+                };
             }
         } else {
             for (o, a) in out.iter_mut().zip(&acc) {
@@ -224,12 +240,11 @@ fn combine(terms: &[(&Lin, &[Vec<i64>], i32)], n: usize) -> (Vec<i128>, i32, Opt
 
 /// `Σ c_i b_i` exactly.
 fn dot(c: &Lin, m: &Mat) -> Rational {
-    let s: i128 = c
-        .m
-        .iter()
-        .zip(&m.bias)
-        .map(|(&x, &y)| i128::from(x) * i128::from(y))
-        .sum();
+    let s: i128 =
+        c.m.iter()
+            .zip(&m.bias)
+            .map(|(&x, &y)| i128::from(x) * i128::from(y))
+            .sum();
     dyadic(s, c.e + m.e)
 }
 
@@ -270,7 +285,8 @@ impl Relax {
         let one = 1i64 << SLOPE;
         let n = ya.len();
         let (mut h_up, mut h_lo, mut d_up, mut d_lo) = (vec![], vec![], vec![], vec![]);
-        let (mut hc, mut duc, mut dlc) = (vec![z.clone(); n], vec![z.clone(); n], vec![z.clone(); n]);
+        let (mut hc, mut duc, mut dlc) =
+            (vec![z.clone(); n], vec![z.clone(); n], vec![z.clone(); n]);
         for j in 0..n {
             let (l, u) = &ya[j];
             let (dl, du) = &d[j];
@@ -289,11 +305,13 @@ impl Relax {
                 h_lo.push(if u + l >= z { one } else { 0 });
             }
             // δ ≤: 0 if A is inactive, d if A is active or d ≥ 0, 0 if d ≤ 0, else the chord
-            // of max(0, d).
-            if *u <= z || *du <= z {
+            // of max(0, d) (in this order: the first that applies is the tightest).
+            if *u <= z {
                 d_up.push(0);
             } else if *l >= z || *dl >= z {
                 d_up.push(one);
+            } else if *du <= z {
+                d_up.push(0);
             } else {
                 let (m, c) = chord(dl, du, &z, du, true);
                 d_up.push(m);
@@ -301,10 +319,12 @@ impl Relax {
             }
             // δ ≥: 0 if B* is inactive, d if B* is active or d ≤ 0, 0 if d ≥ 0, else the chord
             // of min(0, d).
-            if yb.1 <= z || *dl >= z {
+            if yb.1 <= z {
                 d_lo.push(0);
             } else if yb.0 >= z || *du <= z {
                 d_lo.push(one);
+            } else if *dl >= z {
+                d_lo.push(0);
             } else {
                 let (m, c) = chord(dl, du, dl, &z, false);
                 d_lo.push(m);
@@ -363,7 +383,11 @@ impl Relax {
         let cr: i128 = (0..n)
             .map(|j| {
                 let r = i128::from(rho.m[j]);
-                r * i128::from(if r >= 0 { self.d_up[j].1 } else { self.d_lo[j].1 })
+                r * i128::from(if r >= 0 {
+                    self.d_up[j].1
+                } else {
+                    self.d_lo[j].1
+                })
             })
             .sum();
         *k += dyadic(cl, lam.e + self.ce) + dyadic(cr, rho.e + self.ce);
@@ -417,17 +441,23 @@ impl Bounder {
     }
 
     /// Upper bound of `c·x + k` over the cell, for exact coefficients `acc · 2^e`.
-    fn over_cell(&self, acc: &[i128], e: i32, err: Option<i32>, mut k: Rational, cell: &Cell) -> Rational {
+    fn over_cell(
+        &self,
+        acc: &[i128],
+        e: i32,
+        err: Option<i32>,
+        mut k: Rational,
+        cell: &Cell,
+    ) -> Rational {
         let (c, f) = normalize(acc, e);
         for g in [err, f].into_iter().flatten() {
             k += pow2(g) * &cell.z;
         }
-        let s: i128 = c
-            .m
-            .iter()
-            .zip(cell.lo.iter().zip(&cell.hi))
-            .map(|(&ci, (&l, &h))| i128::from(ci) * i128::from(if ci >= 0 { h } else { l }))
-            .sum();
+        let s: i128 =
+            c.m.iter()
+                .zip(cell.lo.iter().zip(&cell.hi))
+                .map(|(&ci, (&l, &h))| i128::from(ci) * i128::from(if ci >= 0 { h } else { l }))
+                .sum();
         k + dyadic(s, c.e + cell.ex)
     }
 
@@ -441,7 +471,13 @@ impl Bounder {
     /// Upper bound of `pi·ya1 + rho·d1 + k` over the cell.
     fn from_layer1(&self, pi: &Lin, rho: &Lin, mut k: Rational, cell: &Cell) -> Rational {
         let n0 = cell.lo.len();
-        let (acc, e, err) = combine(&[(pi, &self.a1.rows, self.a1.e), (rho, &self.d1.rows, self.d1.e)], n0);
+        let (acc, e, err) = combine(
+            &[
+                (pi, &self.a1.rows, self.a1.e),
+                (rho, &self.d1.rows, self.d1.e),
+            ],
+            n0,
+        );
         k += dot(pi, &self.a1) + dot(rho, &self.d1);
         let x1 = &cell.z + &Rational::one();
         k += pi.l1() * self.a1.err() * &x1 + rho.l1() * self.d1.err() * &x1;
@@ -449,9 +485,22 @@ impl Bounder {
     }
 
     /// Upper bound of `mu·ya2 + nu·d2 + k` over the cell.
-    fn from_layer2(&self, r1: &Relax, mu: &Lin, nu: &Lin, mut k: Rational, cell: &Cell) -> Rational {
+    fn from_layer2(
+        &self,
+        r1: &Relax,
+        mu: &Lin,
+        nu: &Lin,
+        mut k: Rational,
+        cell: &Cell,
+    ) -> Rational {
         let n1 = self.a1.rows.len();
-        let (lam, el, errl) = combine(&[(mu, &self.a2.rows, self.a2.e), (nu, &self.d2.rows, self.d2.e)], n1);
+        let (lam, el, errl) = combine(
+            &[
+                (mu, &self.a2.rows, self.a2.e),
+                (nu, &self.d2.rows, self.d2.e),
+            ],
+            n1,
+        );
         let (rho, er, errr) = combine(&[(nu, &self.b2.rows, self.b2.e)], n1);
         k += dot(mu, &self.a2) + dot(nu, &self.d2);
         let h1 = &r1.z_h + &Rational::one();
@@ -491,7 +540,10 @@ impl Bounder {
                 .sum(),
         };
         let interval = |m: &Mat, i: usize| -> Iv {
-            (-self.row_bound(m, i, -1, &cell), self.row_bound(m, i, 1, &cell))
+            (
+                -self.row_bound(m, i, -1, &cell),
+                self.row_bound(m, i, 1, &cell),
+            )
         };
         let n1 = self.a1.rows.len();
         let n2 = self.a2.rows.len();
@@ -504,7 +556,10 @@ impl Bounder {
             d1[j] = (d1[j].0.clone().max(lo), d1[j].1.clone().min(hi));
         }
         let r1 = Relax::new(&ya1, &yb1, &d1);
-        let zero = Lin { m: vec![0; n2], e: 0 };
+        let zero = Lin {
+            m: vec![0; n2],
+            e: 0,
+        };
         let unit = |i: usize, s: i64| {
             let mut m = vec![0; n2];
             m[i] = s;

@@ -334,7 +334,7 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
     } else {
         ExactAnswer::Skipped
     };
-    let witness = search::search(a, b, bx, opts.samples, 4, opts.seed);
+    let witness = search::search(a, b, bx, opts.samples, 2, opts.seed);
     let bounder = bound::Bounder::new(a, &bstar);
     // Split only while no point already exceeds the tolerance.
     // Splitting pays in low input dimension only (a cell costs a whole bound).

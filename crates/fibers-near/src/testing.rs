@@ -61,7 +61,11 @@ pub fn scaled_permuted_f32(a: &Network, seed: u64) -> (Network, [Vec<usize>; 2])
 /// The copy of [`scaled_permuted_f32`] before (`f32` true) or without the rounding to `f32`
 /// (a float64 checkpoint), with the permutations aligning it back to `a` and the scales applied
 /// (`scales[l][j]`: the factor on neuron `j` of the copy).
-pub fn scaled_permuted(a: &Network, seed: u64, f32: bool) -> (Network, [Vec<usize>; 2], [Vec<f64>; 2]) {
+pub fn scaled_permuted(
+    a: &Network,
+    seed: u64,
+    f32: bool,
+) -> (Network, [Vec<usize>; 2], [Vec<f64>; 2]) {
     let mut rng = Lcg::new(seed ^ 0x5eed);
     let arch = a.arch();
     let f = |r: &Rational| r.to_f64_lossy();

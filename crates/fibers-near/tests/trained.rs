@@ -20,7 +20,9 @@ use fibers_net::Network;
 use std::path::Path;
 
 fn fixture(rel: &str) -> Network {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(rel);
     read_network_file(&p, &ImportOptions::default())
         .expect("fixture loads")
         .network
@@ -47,7 +49,12 @@ fn inverse(back: &[Vec<usize>; 2], scales: &[Vec<f64>; 2]) -> Alignment {
         permutation: back[l].clone(),
         scales: back[l]
             .iter()
-            .map(|&j| Rational::from_f64_exact(scales[l][j]).unwrap().recip().unwrap())
+            .map(|&j| {
+                Rational::from_f64_exact(scales[l][j])
+                    .unwrap()
+                    .recip()
+                    .unwrap()
+            })
             .collect(),
     };
     Alignment {
@@ -59,8 +66,14 @@ fn inverse(back: &[Vec<usize>; 2], scales: &[Vec<f64>; 2]) -> Alignment {
 fn case(name: &str, a: &Network, b: &Network, truth: &Alignment, bx: &InputBox) {
     let r0 = near(a, b, &opts(Rational::one(), bx.clone())).unwrap();
     assert!(r0.matched, "{name}: rows must match");
-    assert_eq!(r0.alignment.layer1.permutation, truth.layer1.permutation, "{name}");
-    assert_eq!(r0.alignment.layer2.permutation, truth.layer2.permutation, "{name}");
+    assert_eq!(
+        r0.alignment.layer1.permutation, truth.layer1.permutation,
+        "{name}"
+    );
+    assert_eq!(
+        r0.alignment.layer2.permutation, truth.layer2.permutation,
+        "{name}"
+    );
     let true_image = apply_alignment(b, truth).unwrap();
     let (true_max, _) = param_distance(a, &true_image);
     let dense = fibers_near::search::search(a, b, bx, 4000, 8, 7).difference;
@@ -77,8 +90,14 @@ fn case(name: &str, a: &Network, b: &Network, truth: &Alignment, bx: &InputBox) 
         dense.to_f64_lossy()
     );
     assert!(r0.upper >= dense, "{name}: unsound");
-    assert!(ratio <= 10.0, "{name}: bound {ratio}× the sampled difference");
-    assert!(pratio <= 10.0, "{name}: ‖B* − A‖ {pratio}× that of the exact inverse");
+    assert!(
+        ratio <= 10.0,
+        "{name}: bound {ratio}× the sampled difference"
+    );
+    assert!(
+        pratio <= 10.0,
+        "{name}: ‖B* − A‖ {pratio}× that of the exact inverse"
+    );
     let eps = r0.upper.clone();
     let r = near(a, b, &opts(eps.clone(), bx.clone())).unwrap();
     assert_eq!(r.verdict, NearVerdict::Within, "{name}");
@@ -97,7 +116,13 @@ fn case(name: &str, a: &Network, b: &Network, truth: &Alignment, bx: &InputBox) 
 fn run(name: &str, a: &Network, bx: &InputBox) {
     for seed in [1u64, 2] {
         let (b, back, scales) = scaled_permuted(a, seed, true);
-        case(&format!("{name} scaled+permuted f32 (seed {seed})"), a, &b, &inverse(&back, &scales), bx);
+        case(
+            &format!("{name} scaled+permuted f32 (seed {seed})"),
+            a,
+            &b,
+            &inverse(&back, &scales),
+            bx,
+        );
     }
     // float64 → float32: A64 is a float64 rescaled, permuted copy; B its float32 rounding.
     let (a64, _, _) = scaled_permuted(a, 3, false);

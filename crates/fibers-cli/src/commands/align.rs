@@ -3,9 +3,9 @@
 //! Decides `f_A = f_B` as `fibers equiv` does (certificate checked), then
 //! [`fibers_batch::align::align`] finds the maps, verified by exact comparison of parameters.
 
-use crate::output::outln;
 use crate::commands::equiv::{load_pair, run_decide, self_check};
 use crate::error::CliError;
+use crate::output::outln;
 use clap::Args;
 use fibers::{DecideOptions, Outcome};
 use fibers_batch::align::{align, AlignStep};

@@ -2,9 +2,9 @@
 //! checkpoints (docs/near.md). The work is in the `fibers-near` crate; this module parses the
 //! box, prints the report and writes the certificate.
 
-use crate::output::{out, outln};
 use crate::commands::equiv::{load_pair, self_check, EquivArgs};
 use crate::error::CliError;
+use crate::output::{out, outln};
 use fibers_check::certificate_to_string;
 use fibers_check::within::{check_near, near_to_value, InputBox};
 use fibers_exact::Rational;
@@ -130,7 +130,9 @@ pub fn run(args: &EquivArgs, tol: &str) -> Result<(), CliError> {
     // `near` returns only certificates that passed `fibers_check::within::check_near` (it
     // validates before emitting); the hashes are checked here.
     if let Some(c) = &report.certificate {
-        if c.a_sha256 != fibers_check::network_hash(&a) || c.b_sha256 != fibers_check::network_hash(&b) {
+        if c.a_sha256 != fibers_check::network_hash(&a)
+            || c.b_sha256 != fibers_check::network_hash(&b)
+        {
             return Err(CliError::Failed(
                 "internal error: the near-equivalence certificate names other networks".into(),
             ));
