@@ -454,7 +454,7 @@ impl Pair {
     }
 
     /// Upper bound (units²) of `pi·ya1 + rho·d1 + k` over the cell.
-    fn to_input(
+    fn back_to_input(
         &self,
         pi: &[Integer],
         rho: &[Integer],
@@ -477,7 +477,7 @@ impl Pair {
     }
 
     /// Upper bound (units²) of `mu·ya2 + nu·d2 + k` over the cell, given layer 1's bounds.
-    fn from_layer2(
+    fn back_from_layer2(
         &self,
         bd1: &Bounds,
         mu: &[Integer],
@@ -509,7 +509,7 @@ impl Pair {
         let rho: Vec<Integer> = rho.iter().map(|v| shift_floor(v, &self.one)).collect();
         k += &zh + &zd;
         let (pi, rho) = relax_layer(bd1, &lam, &rho, &mut k, &self.one);
-        self.to_input(&pi, &rho, k, lo, hi)
+        self.back_to_input(&pi, &rho, k, lo, hi)
     }
 
     /// The bound on one cell `[lo, hi]` (units), in units.
@@ -540,13 +540,13 @@ impl Pair {
         let iv2 = |mu: bool, i: usize| {
             let (up, dn) = if mu {
                 (
-                    self.from_layer2(&bd1, &unit(n2, i, one), &zero(n2), k0.clone(), lo, hi),
-                    self.from_layer2(&bd1, &unit(n2, i, &neg), &zero(n2), k0.clone(), lo, hi),
+                    self.back_from_layer2(&bd1, &unit(n2, i, one), &zero(n2), k0.clone(), lo, hi),
+                    self.back_from_layer2(&bd1, &unit(n2, i, &neg), &zero(n2), k0.clone(), lo, hi),
                 )
             } else {
                 (
-                    self.from_layer2(&bd1, &zero(n2), &unit(n2, i, one), k0.clone(), lo, hi),
-                    self.from_layer2(&bd1, &zero(n2), &unit(n2, i, &neg), k0.clone(), lo, hi),
+                    self.back_from_layer2(&bd1, &zero(n2), &unit(n2, i, one), k0.clone(), lo, hi),
+                    self.back_from_layer2(&bd1, &zero(n2), &unit(n2, i, &neg), k0.clone(), lo, hi),
                 )
             };
             (shift_floor(&-dn, one), shift_ceil(&up, one))
@@ -574,7 +574,7 @@ impl Pair {
                 let rho: Vec<Integer> = self.b3.w[o].iter().map(|v| v * &s).collect();
                 let mut k = &self.d3.b[o] * &s * one + &err;
                 let (mu, nu) = relax_layer(&bd2, &lam, &rho, &mut k, one);
-                let v = self.from_layer2(&bd1, &mu, &nu, k, lo, hi);
+                let v = self.back_from_layer2(&bd1, &mu, &nu, k, lo, hi);
                 best = best.max(v);
             }
         }

@@ -56,7 +56,7 @@ fn exponent_for(max: &Rational, bits: u32) -> i32 {
     }
     let mut e = max.to_f64_lossy().log2().floor() as i32 - bits as i32 + 2;
     let lim = Rational::from_integer(Integer::pow2(bits - 1));
-    while &(max * &pow2(-e)) >= &lim {
+    while (max * &pow2(-e)) >= lim {
         e += 1;
     }
     e
@@ -469,7 +469,7 @@ impl Bounder {
     }
 
     /// Upper bound of `pi·ya1 + rho·d1 + k` over the cell.
-    fn from_layer1(&self, pi: &Lin, rho: &Lin, mut k: Rational, cell: &Cell) -> Rational {
+    fn back_from_layer1(&self, pi: &Lin, rho: &Lin, mut k: Rational, cell: &Cell) -> Rational {
         let n0 = cell.lo.len();
         let (acc, e, err) = combine(
             &[
@@ -485,7 +485,7 @@ impl Bounder {
     }
 
     /// Upper bound of `mu·ya2 + nu·d2 + k` over the cell.
-    fn from_layer2(
+    fn back_from_layer2(
         &self,
         r1: &Relax,
         mu: &Lin,
@@ -515,7 +515,7 @@ impl Bounder {
             k += pow2(g) * &r1.z_d;
         }
         let (pi, rho) = r1.apply(&lam, &rho, &mut k);
-        self.from_layer1(&pi, &rho, k, cell)
+        self.back_from_layer1(&pi, &rho, k, cell)
     }
 
     /// The certified upper bound on `max_{x ∈ cell} ‖f_A(x) − f_{B*}(x)‖_∞`.
@@ -569,13 +569,13 @@ impl Bounder {
             let z = Rational::zero();
             let (up, dn) = if ya {
                 (
-                    self.from_layer2(&r1, &unit(i, 1), &zero, z.clone(), &cell),
-                    self.from_layer2(&r1, &unit(i, -1), &zero, z, &cell),
+                    self.back_from_layer2(&r1, &unit(i, 1), &zero, z.clone(), &cell),
+                    self.back_from_layer2(&r1, &unit(i, -1), &zero, z, &cell),
                 )
             } else {
                 (
-                    self.from_layer2(&r1, &zero, &unit(i, 1), z.clone(), &cell),
-                    self.from_layer2(&r1, &zero, &unit(i, -1), z, &cell),
+                    self.back_from_layer2(&r1, &zero, &unit(i, 1), z.clone(), &cell),
+                    self.back_from_layer2(&r1, &zero, &unit(i, -1), z, &cell),
                 )
             };
             (-dn, up)
@@ -602,7 +602,7 @@ impl Bounder {
                 };
                 let mut k = dyadic(i128::from(self.d3.bias[o] * s), self.d3.e) + &err;
                 let (mu, nu) = r2.apply(&lam, &rho, &mut k);
-                let v = self.from_layer2(&r1, &mu, &nu, k, &cell);
+                let v = self.back_from_layer2(&r1, &mu, &nu, k, &cell);
                 if v > best {
                     best = v;
                 }
