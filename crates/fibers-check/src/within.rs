@@ -78,6 +78,10 @@ pub struct Alignment {
     pub layer1: LayerAlignment,
     /// Layer 2.
     pub layer2: LayerAlignment,
+    /// Hidden shifts (docs/theory.md §5, Theorem 5.7), applied in order after the permutations
+    /// and scales: `(h, t)` adds `t` to the bias of layer-1 neuron `h` of `B*` and subtracts
+    /// `w_kh·t` from the bias of every layer-2 neuron `k` with `w_kh > 0`.
+    pub shifts: Vec<(usize, Rational)>,
 }
 
 /// The claim of a near-equivalence certificate.
@@ -187,8 +191,52 @@ fn align_layer(
 pub fn apply_alignment(b: &Network, al: &Alignment) -> Result<Network, Rejection> {
     let [l1, l2, l3] = b.layers();
     let (n1, l2a) = align_layer(l1, l2, &al.layer1, "layer1")?;
-    let (n2, n3) = align_layer(&l2a, l3, &al.layer2, "layer2")?;
+    let (mut n2, n3) = align_layer(&l2a, l3, &al.layer2, "layer2")?;
+    let mut n1 = n1;
+    for (i, (h, t)) in al.shifts.iter().enumerate() {
+        hidden_shift(&mut n1, &mut n2, &n3, *h, t)
+            .map_err(|m| Rejection(format!("alignment.shifts[{i}]: {m}")))?;
+    }
     Network::new(b.arch(), [n1, n2, n3]).map_err(Rejection)
+}
+
+/// The hidden shift of layer-1 neuron `h` by `t` (Theorem 5.7), after checking its conditions:
+/// for every layer-2 neuron `k` with an outgoing weight `≠ 0` and `w_kh ≠ 0`, `w_ki ≤ 0` for
+/// `i ≠ h`, `β_k ≤ 0`, and `β_k − w_kh t ≤ 0` when `w_kh > 0`.
+fn hidden_shift(
+    l1: &mut Layer,
+    l2: &mut Layer,
+    l3: &Layer,
+    h: usize,
+    t: &Rational,
+) -> Result<(), String> {
+    if h >= l1.bias.len() {
+        return Err(format!("neuron {h} is not a layer-1 neuron"));
+    }
+    for (k, row) in l2.weight.iter().enumerate() {
+        let w = &row[h];
+        if w.is_zero() || l3.weight.iter().all(|r| r[k].is_zero()) {
+            continue;
+        }
+        let beta = &l2.bias[k];
+        let others = row
+            .iter()
+            .enumerate()
+            .all(|(i, v)| i == h || !v.is_positive());
+        if !others || beta.is_positive() || (w.is_positive() && (beta - &(w * t)).is_positive()) {
+            return Err(format!(
+                "layer-2 neuron {k} violates the conditions of the hidden shift of neuron {h}"
+            ));
+        }
+    }
+    l1.bias[h] += t;
+    for k in 0..l2.bias.len() {
+        if l2.weight[k][h].is_positive() {
+            let d = &l2.weight[k][h] * t;
+            l2.bias[k] -= &d;
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -807,13 +855,20 @@ pub fn near_to_value(c: &NearCertificate) -> Value {
             m.insert("bound".into(), rational_to_value(bound));
             m.insert("splits".into(), serde_json::json!(splits));
             m.insert("precision".into(), Value::from(*precision));
-            m.insert(
-                "alignment".into(),
-                serde_json::json!({
+            m.insert("alignment".into(), {
+                let mut v = serde_json::json!({
                     "layer1": layer_alignment_to_value(&alignment.layer1),
                     "layer2": layer_alignment_to_value(&alignment.layer2),
-                }),
-            );
+                });
+                if !alignment.shifts.is_empty() {
+                    v["shifts"] = alignment
+                        .shifts
+                        .iter()
+                        .map(|(h, t)| serde_json::json!({"neuron": h, "t": rational_to_value(t)}))
+                        .collect();
+                }
+                v
+            });
         }
         NearClaim::NotWithin { x } => {
             m.insert(
@@ -860,6 +915,26 @@ fn int_list(v: &Value, place: &str, src: &str) -> Result<Vec<i64>, LoadError> {
         .map(|(i, e)| {
             e.as_i64()
                 .ok_or_else(|| LoadError::new(src, format!("{place}[{i}]"), "expected an integer"))
+        })
+        .collect()
+}
+
+fn shifts_from_value(v: Option<&Value>, src: &str) -> Result<Vec<(usize, Rational)>, LoadError> {
+    let Some(v) = v else {
+        return Ok(Vec::new());
+    };
+    let place = "alignment.shifts";
+    v.as_array()
+        .ok_or_else(|| LoadError::new(src, place, "expected an array"))?
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let p = format!("{place}[{i}]");
+            let h = field(e, "neuron", &p, src)?
+                .as_u64()
+                .ok_or_else(|| LoadError::new(src, format!("{p}.neuron"), "expected an index"))?;
+            let t = rational_from_value(field(e, "t", &p, src)?, src, &format!("{p}.t"))?;
+            Ok((h as usize, t))
         })
         .collect()
 }
@@ -941,6 +1016,7 @@ pub fn near_from_value(v: &Value, src: &str) -> Result<NearCertificate, LoadErro
                         "alignment.layer2",
                         src,
                     )?,
+                    shifts: shifts_from_value(al.get("shifts"), src)?,
                 },
                 splits: int_list(field(v, "splits", top, src)?, "splits", src)?,
                 precision,

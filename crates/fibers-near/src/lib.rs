@@ -161,6 +161,7 @@ pub fn identity_alignment(n: &Network) -> Alignment {
     Alignment {
         layer1: LayerAlignment::identity(a.n1),
         layer2: LayerAlignment::identity(a.n2),
+        shifts: Vec::new(),
     }
 }
 
@@ -313,8 +314,17 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         ),
         None => (false, [f64::NAN, f64::NAN], identity_alignment(b)),
     };
+    let mut alignment = alignment;
     let bstar = apply_alignment(b, &alignment)
         .map_err(|r| NearError(format!("internal error: alignment rejected: {r}")))?;
+    // Hidden shifts (Theorem 5.7) where they bring a layer-1 bias of B* to A's.
+    alignment.shifts = align::find_shifts(a, &bstar);
+    let bstar = if alignment.shifts.is_empty() {
+        bstar
+    } else {
+        apply_alignment(b, &alignment)
+            .map_err(|r| NearError(format!("internal error: alignment rejected: {r}")))?
+    };
     let (param_max, param_rel) = param_distance(a, &bstar);
     let exact = if param_max.is_zero() || opts.exact {
         let dopts = DecideOptions {

@@ -74,6 +74,20 @@ pub fn text(r: &NearReport) -> String {
         perm_text(&r.alignment.layer2.permutation),
         scale_range(&r.alignment.layer2.scales)
     ));
+    if r.alignment.shifts.is_empty() {
+        line("  hidden shifts (docs/theory.md §5, Theorem 5.7): none".into());
+    } else {
+        let parts: Vec<String> = r
+            .alignment
+            .shifts
+            .iter()
+            .map(|(h, t)| format!("neuron {h} by {}", decimal(t)))
+            .collect();
+        line(format!(
+            "  hidden shifts (docs/theory.md §5, Theorem 5.7): {}",
+            parts.join(", ")
+        ));
+    }
     line(format!(
         "‖B* − A‖: max {} , relative (l2) {:.6e}",
         decimal(&r.param_max),
@@ -102,7 +116,11 @@ pub fn to_json(r: &NearReport) -> Value {
         "tolerance": rational_to_value(&r.tolerance),
         "exact": exact_str(&r.exact),
         "matched": r.matched,
-        "alignment": {"layer1": al(&r.alignment.layer1), "layer2": al(&r.alignment.layer2)},
+        "alignment": {
+            "layer1": al(&r.alignment.layer1),
+            "layer2": al(&r.alignment.layer2),
+            "shifts": r.alignment.shifts.iter().map(|(h, t)| json!({"neuron": h, "t": rational_to_value(t)})).collect::<Vec<_>>(),
+        },
         "param_max": rational_to_value(&r.param_max),
         "param_max_decimal": r.param_max.to_f64_lossy(),
         "param_rel": r.param_rel,

@@ -125,6 +125,7 @@ fn exact_symmetric_image_is_equivalent() {
             ],
         },
         layer2: fibers_check::within::LayerAlignment::identity(3),
+        shifts: Vec::new(),
     };
     let b = fibers_check::within::apply_alignment(&a, &al).unwrap();
     let r = near(&a, &b, &opts(Rational::ratio(1, 1000), unit_box(2, -1, 1))).unwrap();
@@ -233,5 +234,79 @@ fn bound_is_sound_on_near_pairs_with_1e5_samples() {
             best.to_f64_lossy(),
             r.upper.to_f64_lossy() / best.to_f64_lossy()
         );
+    }
+}
+
+/// Hidden shifts: a network where Theorem 5.7 applies to layer-1 neuron 0 (its layer-2
+/// consumers have every other incoming weight and their bias ≤ 0), B = A shifted on that neuron
+/// by t = 3/8, then rescaled, permuted and rounded to float32. The engine recovers the
+/// permutations and the shift, `‖B* − A‖` is at float32 rounding level (without the shift it
+/// would be about t), and the checker accepts the certificate.
+#[test]
+fn hidden_shift_is_recovered() {
+    let arch = Architecture::new(3, 6, 4, 2);
+    let a0 = random_f64_network(arch, 5);
+    let mut l1 = a0.layers()[0].clone();
+    let mut l2 = a0.layers()[1].clone();
+    let l3 = a0.layers()[2].clone();
+    for k in 0..arch.n2 {
+        for i in 1..arch.n1 {
+            l2.weight[k][i] = -l2.weight[k][i].abs();
+        }
+        l2.weight[k][0] = l2.weight[k][0].abs();
+        l2.bias[k] = -l2.bias[k].abs();
+    }
+    l1.bias[0] = Rational::ratio(1, 4);
+    let a = round_f32(&Network::new(arch, [l1.clone(), l2.clone(), l3.clone()]).unwrap());
+    // B0 = A with neuron 0 shifted by t (Theorem 5.7: same function).
+    let t = Rational::ratio(3, 8);
+    let (mut s1, mut s2) = (a.layers()[0].clone(), a.layers()[1].clone());
+    s1.bias[0] += &t;
+    for k in 0..arch.n2 {
+        let d = &s2.weight[k][0] * &t;
+        s2.bias[k] -= &d;
+    }
+    let b0 = Network::new(arch, [s1, s2, a.layers()[2].clone()]).unwrap();
+    let (b, back) = scaled_permuted_f32(&b0, 11);
+    let bx = unit_box(3, -1, 1);
+    let mut o = opts(Rational::ratio(1, 1000), bx.clone());
+    o.exact = false;
+    let r = near(&a, &b, &o).unwrap();
+    assert!(r.matched);
+    assert_eq!(r.alignment.layer1.permutation, back[0]);
+    assert_eq!(r.alignment.layer2.permutation, back[1]);
+    let shift0 = r
+        .alignment
+        .shifts
+        .iter()
+        .find(|(h, _)| *h == 0)
+        .expect("neuron 0 shifted");
+    let found = -shift0.1.to_f64_lossy();
+    eprintln!(
+        "shift found {found:.9} (applied 0.375); ‖B*−A‖max {:.3e}; shifts {}; bound {:.3e}",
+        r.param_max.to_f64_lossy(),
+        r.alignment.shifts.len(),
+        r.upper.to_f64_lossy()
+    );
+    assert!((found - 0.375).abs() < 1e-5, "shift {found}");
+    assert!(
+        r.param_max < Rational::ratio(1, 10_000),
+        "‖B* − A‖ too large"
+    );
+    assert_eq!(r.verdict, NearVerdict::Within);
+    let cert = r.certificate.clone().unwrap();
+    let back_cert = near_from_value(&near_to_value(&cert), "test").unwrap();
+    assert_eq!(back_cert, cert);
+    assert_eq!(check_near(&cert, &a, &b, true), Ok(true));
+    // A shift on a neuron where Theorem 5.7 does not apply is rejected by the checker.
+    if let NearClaim::Within { alignment, .. } = &cert.claim {
+        let mut bad = cert.clone();
+        let mut al = alignment.clone();
+        al.shifts.push((1, Rational::ratio(-1, 2)));
+        if let NearClaim::Within { alignment, .. } = &mut bad.claim {
+            *alignment = al;
+        }
+        let err = check_near(&bad, &a, &b, true).unwrap_err();
+        assert!(err.0.contains("shifts"), "{}", err.0);
     }
 }

@@ -60,6 +60,7 @@ fn inverse(back: &[Vec<usize>; 2], scales: &[Vec<f64>; 2]) -> Alignment {
     Alignment {
         layer1: layer(0),
         layer2: layer(1),
+        shifts: Vec::new(),
     }
 }
 
@@ -131,6 +132,7 @@ fn run(name: &str, a: &Network, bx: &InputBox) {
     let id = Alignment {
         layer1: LayerAlignment::identity(n.n1),
         layer2: LayerAlignment::identity(n.n2),
+        shifts: Vec::new(),
     };
     case(&format!("{name} f64 → f32"), &a64, &b, &id, bx);
 }
