@@ -116,7 +116,7 @@ impl Mat {
             err: pow2(e - 1) + pre,
         }
     }
-    fn new(w: &[Vec<Rational>], b: &[Rational]) -> Mat {
+    fn new(w: &[Vec<Rational>], b: &[Rational]) -> Option<Mat> {
         let f = |v: &Rational| v.to_f64_lossy();
         let wf: Vec<Vec<f64>> = w.iter().map(|r| r.iter().map(f).collect()).collect();
         let bf: Vec<f64> = b.iter().map(f).collect();
@@ -131,12 +131,12 @@ impl Mat {
             .flatten()
             .chain(&bf)
             .fold(0.0f64, |m, v| m.max(v.abs()));
-        assert!(max.is_finite(), "weights beyond the f64 range");
-        Mat::from_f64(&wf, &bf, ulps(max), tiny)
+        max.is_finite()
+            .then(|| Mat::from_f64(&wf, &bf, ulps(max), tiny))
     }
     /// `A − B` from the `f64` entries of both (the subtraction is exact for close entries and
     /// correctly rounded otherwise; the error bound covers both roundings).
-    fn diff(a: &fibers_net::Layer, b: &fibers_net::Layer) -> Mat {
+    fn diff(a: &fibers_net::Layer, b: &fibers_net::Layer) -> Option<Mat> {
         let mut max = 0.0f64;
         let mut tiny = false;
         let mut sub = |p: &Rational, q: &Rational| {
@@ -152,9 +152,9 @@ impl Mat {
             .map(|(p, q)| p.iter().zip(q).map(|(x, y)| sub(x, y)).collect())
             .collect();
         let c: Vec<f64> = a.bias.iter().zip(&b.bias).map(|(x, y)| sub(x, y)).collect();
-        assert!(max.is_finite(), "weights beyond the f64 range");
         // |w_a − fl(w_a)| + |w_b − fl(w_b)| + |rounding of the difference| ≤ 4 · 2^-53 · max.
-        Mat::from_f64(&w, &c, ulps(max) * Rational::from(2), tiny)
+        max.is_finite()
+            .then(|| Mat::from_f64(&w, &c, ulps(max) * Rational::from(2), tiny))
     }
     /// The largest rounding error of an entry.
     fn err(&self) -> Rational {
@@ -338,7 +338,9 @@ impl Relax {
             .map(Rational::abs)
             .max()
             .unwrap_or_else(Rational::zero);
-        let ce = exponent_for(&max, 62);
+        // 53-bit constants: products with 53-bit coefficients stay below 2^106 (sums of up to
+        // 2^20 terms fit i128).
+        let ce = exponent_for(&max, 54);
         let pair = |s: Vec<i64>, c: &[Rational], mode: i8| -> Vec<(i64, i64)> {
             s.into_iter()
                 .zip(c)
@@ -403,8 +405,45 @@ impl Relax {
     }
 }
 
-/// The rounded layers of A, `B*` and `A − B*` (built once per pair).
+/// The bound for one pair A, `B*`: this module's arithmetic when every weight is within the
+/// `f64` range and every width below `2^18` (so that no `i128` sum can overflow), otherwise the
+/// checker's exact integer implementation (`fibers_check::within::cell_bound`, precision 64).
 pub struct Bounder {
+    fast: Option<Fast>,
+    a: Network,
+    bstar: Network,
+}
+
+impl Bounder {
+    /// Prepares the bound for A and `B*` (same architecture).
+    pub fn new(a: &Network, bstar: &Network) -> Bounder {
+        let arch = a.arch();
+        let small = [arch.n0, arch.n1, arch.n2, arch.n3]
+            .iter()
+            .all(|&n| n < 1 << 18);
+        Bounder {
+            fast: if small { Fast::new(a, bstar) } else { None },
+            a: a.clone(),
+            bstar: bstar.clone(),
+        }
+    }
+
+    /// Whether this module's arithmetic is used (else the checker's implementation).
+    pub fn is_fast(&self) -> bool {
+        self.fast.is_some()
+    }
+
+    /// The certified upper bound on `max_{x ∈ cell} ‖f_A(x) − f_{B*}(x)‖_∞`.
+    pub fn bound(&self, cell: &InputBox) -> Rational {
+        match &self.fast {
+            Some(f) => f.bound(cell),
+            None => fibers_check::within::cell_bound(&self.a, &self.bstar, cell, 64),
+        }
+    }
+}
+
+/// The rounded layers of A, `B*` and `A − B*` (built once per pair).
+struct Fast {
     a1: Mat,
     b1: Mat,
     d1: Mat,
@@ -423,21 +462,21 @@ struct Cell {
     z: Rational,
 }
 
-impl Bounder {
-    /// Prepares the bound for A and `B*` (same architecture).
-    pub fn new(a: &Network, bstar: &Network) -> Bounder {
+impl Fast {
+    /// `None` when a weight is beyond the `f64` range.
+    fn new(a: &Network, bstar: &Network) -> Option<Fast> {
         let [a1, a2, a3] = a.layers();
         let [b1, b2, b3] = bstar.layers();
-        Bounder {
-            a1: Mat::new(&a1.weight, &a1.bias),
-            b1: Mat::new(&b1.weight, &b1.bias),
-            d1: Mat::diff(a1, b1),
-            a2: Mat::new(&a2.weight, &a2.bias),
-            b2: Mat::new(&b2.weight, &b2.bias),
-            d2: Mat::diff(a2, b2),
-            b3: Mat::new(&b3.weight, &b3.bias),
-            d3: Mat::diff(a3, b3),
-        }
+        Some(Fast {
+            a1: Mat::new(&a1.weight, &a1.bias)?,
+            b1: Mat::new(&b1.weight, &b1.bias)?,
+            d1: Mat::diff(a1, b1)?,
+            a2: Mat::new(&a2.weight, &a2.bias)?,
+            b2: Mat::new(&b2.weight, &b2.bias)?,
+            d2: Mat::diff(a2, b2)?,
+            b3: Mat::new(&b3.weight, &b3.bias)?,
+            d3: Mat::diff(a3, b3)?,
+        })
     }
 
     /// Upper bound of `c·x + k` over the cell, for exact coefficients `acc · 2^e`.
@@ -519,7 +558,7 @@ impl Bounder {
     }
 
     /// The certified upper bound on `max_{x ∈ cell} ‖f_A(x) − f_{B*}(x)‖_∞`.
-    pub fn bound(&self, bx: &InputBox) -> Rational {
+    fn bound(&self, bx: &InputBox) -> Rational {
         let max = bx
             .lo
             .iter()
@@ -527,7 +566,7 @@ impl Bounder {
             .map(Rational::abs)
             .max()
             .unwrap_or_else(Rational::zero);
-        let ex = exponent_for(&max, 61);
+        let ex = exponent_for(&max, 56);
         let cell = Cell {
             lo: bx.lo.iter().map(|v| mantissa(v, ex, -1)).collect(),
             hi: bx.hi.iter().map(|v| mantissa(v, ex, 1)).collect(),

@@ -194,7 +194,16 @@ fn round_up_short(r: &Rational) -> Rational {
         return r.clone();
     }
     let v = r * &Rational::ratio(4097, 4096);
-    let mut e = v.to_f64_lossy().log2().floor() as i32 - 23;
+    // The float estimate only picks the grid (clamped; the loop below corrects it upwards).
+    let lg = v.to_f64_lossy().log2();
+    let lg = if lg.is_finite() {
+        lg.floor() as i32
+    } else if lg < 0.0 {
+        -1100
+    } else {
+        1100
+    };
+    let mut e = lg.clamp(-1100, 1100) - 23;
     let pow = |e: i32| {
         let p = Rational::from_integer(fibers_exact::Integer::pow2(e.unsigned_abs()));
         if e >= 0 {

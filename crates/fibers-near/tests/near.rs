@@ -310,3 +310,30 @@ fn hidden_shift_is_recovered() {
         assert!(err.0.contains("shifts"), "{}", err.0);
     }
 }
+
+/// A weight beyond the `f64` range (10^400): the producer's floating-point-free fallback (the
+/// checker's integer implementation) gives the bound; no panic, and the certificate checks.
+#[test]
+fn weights_beyond_f64_use_the_exact_fallback() {
+    let arch = Architecture::new(2, 3, 2, 1);
+    let mut rng = Lcg::new(3);
+    let a0 = random_network(arch, &mut rng);
+    let mut a = a0.clone();
+    let big: Rational = "1e400".parse().unwrap();
+    a.layer_mut(3).weight[0][0] = big;
+    let mut b = a.clone();
+    b.layer_mut(1).bias[0] += &Rational::ratio(1, 1 << 20);
+    let bs = fibers_near::bound::Bounder::new(&a, &b);
+    assert!(!bs.is_fast());
+    let bx = unit_box(2, 0, 1);
+    let mut o = opts(Rational::from(10).pow(402).unwrap(), bx.clone());
+    o.exact = false;
+    let r = near(&a, &b, &o).unwrap();
+    assert!(r.upper >= r.witness.difference);
+    if r.verdict == NearVerdict::Within {
+        assert_eq!(
+            check_near(r.certificate.as_ref().unwrap(), &a, &b, true),
+            Ok(true)
+        );
+    }
+}
