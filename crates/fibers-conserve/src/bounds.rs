@@ -57,8 +57,8 @@
 
 use crate::laws::{layer1_mixing, layer1_scaling, layer2_mixing, layer2_scaling, LawKind, Scope};
 use crate::model::{input_var, pattern_var, Pattern};
-use fibers_exact::modp::{EchelonModP, Fp};
 use crate::regions::PatternSet;
+use fibers_exact::modp::{EchelonModP, Fp};
 use fibers_exact::Rational;
 use fibers_net::random::Lcg;
 use fibers_net::{Architecture, Network};
@@ -468,8 +468,7 @@ pub fn verify_symbolic(q: &Polynomial, arch: &Architecture, phases: &Phases) -> 
                         };
                         let dm = lowered(&m, v);
                         for (cm, cc) in c {
-                            *acc.entry(cm.mul(&dm)).or_insert(0) +=
-                                i128::from(*cc) * i128::from(e);
+                            *acc.entry(cm.mul(&dm)).or_insert(0) += i128::from(*cc) * i128::from(e);
                         }
                     }
                 }
@@ -572,6 +571,9 @@ pub struct BoundsOptions {
     pub stall_points: usize,
     /// The most brackets computed.
     pub max_brackets: usize,
+    /// Whether to compute the rows chosen by structure first ([`structured_rank`]; without
+    /// data only). Off, only the sampled patterns and brackets give the upper bound.
+    pub structured: bool,
     /// The most random regions of the structured rows ([`structured_rank`]) after the kinks.
     pub structured_points: usize,
 }
@@ -585,6 +587,7 @@ impl Default for BoundsOptions {
             stall_patterns: 60,
             stall_points: 400,
             max_brackets: 64,
+            structured: true,
             structured_points: 64,
         }
     }
@@ -676,7 +679,8 @@ pub fn structured_rank(
         max_points: opts.structured_points,
         seed: opts.seed,
     };
-    let fd = fibers_fiber::bounds::fundim_bounds(net, &fopts, &mut |m: String| progress(&m)).ok()?;
+    let fd =
+        fibers_fiber::bounds::fundim_bounds(net, &fopts, &mut |m: String| progress(&m)).ok()?;
     Some(StructuredRank {
         rank: fd.lower,
         kinks: fd.kinks,
@@ -1380,9 +1384,7 @@ impl Spans {
     /// The layer-1 part of block `b` of a full vector (layout order), followed by `border`.
     fn block_row(&self, v: &[u64], b: usize, border: &[u64]) -> Vec<u64> {
         let a = self.ix.a;
-        let mut w: Vec<u64> = (0..a.n1)
-            .map(|j| v[self.layer1_index(b, j)])
-            .collect();
+        let mut w: Vec<u64> = (0..a.n1).map(|j| v[self.layer1_index(b, j)]).collect();
         w.extend_from_slice(border);
         w
     }
@@ -1826,7 +1828,7 @@ pub fn bounds_with_progress(
     // Upper bound by structure first (without data, the domain is every input): the rank of
     // Jacobian rows at the kinks of every layer-1 and layer-2 neuron and at whole regions,
     // chosen in layer-1 coordinates, in a sparse echelon over F_p ([`structured_rank`]).
-    if data.is_none() {
+    if data.is_none() && opts.structured {
         let t0 = std::time::Instant::now();
         let s = structured_rank(net, opts, &mut |m| say(format!("structured fields: {m}")));
         debug_time("structured rank", t0);
@@ -1935,6 +1937,12 @@ pub fn bounds_with_progress(
     if std::env::var("FIBERS_BOUNDS_DEBUG").is_ok() {
         let b: Vec<usize> = spans.blocks.iter().map(EchelonModP::rank).collect();
         eprintln!("block ranks {b:?} border {}", spans.border.rank());
+        let active = |k: usize| used.iter().filter(|p| p.layer2[k]).count();
+        let a2: Vec<usize> = (0..arch.n2).map(active).collect();
+        eprintln!(
+            "patterns with each layer-2 neuron active (of {}): {a2:?}",
+            used.len()
+        );
     }
     say(format!(
         "fields: rank {} from {} patterns (upper bound {})",
@@ -2027,4 +2035,62 @@ pub fn tracked(net: &Network, b: &Bounds, xs: &[Vec<Rational>]) -> Vec<crate::fl
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::laws::{layer1_mixing, layer1_scaling};
+    use fibers_net::random::random_network;
+
+    #[test]
+    fn input_symmetry_of_laws() {
+        let arch = Architecture::new(3, 2, 2, 1);
+        assert!(input_symmetric(&layer1_scaling(&arch, 0), 3));
+        assert!(input_symmetric(&layer1_mixing(&arch, 0, 1), 3));
+        // One input column only, or two columns in one monomial: not symmetric.
+        let w = |j, i| Polynomial::var(Var::w1(j, i));
+        assert!(!input_symmetric(&(&w(0, 0) * &w(0, 0)), 3));
+        assert!(!input_symmetric(&(&w(0, 0) * &w(0, 1)), 3));
+        // Different coefficients per column: not symmetric.
+        let p = &(&w(0, 0) * &w(0, 0)) + &(&w(0, 1) * &w(0, 1));
+        let q = &(&p + &p) - &(&w(0, 2) * &w(0, 2));
+        assert!(!input_symmetric(&q, 3));
+    }
+
+    /// The shortcut through the input symmetry verifies the laws, rejects non-laws whether
+    /// symmetric or not, and agrees with the exhaustive check on every pattern.
+    #[test]
+    fn symbolic_check_with_and_without_the_symmetry() {
+        let arch = Architecture::new(3, 2, 2, 2);
+        let net = random_network(arch, &mut Lcg::new(5));
+        let phases = Phases::from_signs(&net);
+        let sym = all_symbolic(&arch);
+        assert!(verify_symbolic(&layer1_scaling(&arch, 1), &arch, &sym));
+        let w = |j, i| Polynomial::var(Var::w1(j, i));
+        let v = |k, j| Polynomial::var(Var::w2(k, j));
+        // Symmetric, not a law: Σ_i W1[0][i]².
+        let half: Polynomial = (0..3).map(|i| &w(0, i) * &w(0, i)).sum();
+        assert!(input_symmetric(&half, 3));
+        assert!(!verify_symbolic(&half, &arch, &sym));
+        assert!(!verify_symbolic(&half, &arch, &phases));
+        // Not symmetric, not a law: W1[0][0]² − W2[0][0]² − W2[1][0]².
+        let one = &(&w(0, 0) * &w(0, 0)) - &(&(&v(0, 0) * &v(0, 0)) + &(&v(1, 0) * &v(1, 0)));
+        assert!(!verify_symbolic(&one, &arch, &sym));
+        // Every pattern: the shortcut agrees with the pattern-by-pattern check.
+        let law = layer1_scaling(&arch, 0);
+        for bits in 0u32..16 {
+            let pat = Pattern {
+                layer1: (0..2).map(|j| bits >> j & 1 == 1).collect(),
+                layer2: (0..2).map(|k| bits >> (2 + k) & 1 == 1).collect(),
+            };
+            let ph = Phases::of_pattern(&pat);
+            assert!(verify_symbolic(&law, &arch, &ph));
+            assert!(
+                !verify_symbolic(&half, &arch, &ph)
+                    || !pat.layer1[0]
+                    || !pat.layer2.iter().any(|&b| b)
+            );
+        }
+    }
 }

@@ -677,7 +677,9 @@ mod tests {
         let p = PRIMES[0];
         let mut seed = 12345u64;
         let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) % 7
         };
         let basis: Vec<Vec<u64>> = (0..5).map(|_| (0..12).map(|_| next()).collect()).collect();
@@ -699,7 +701,9 @@ mod tests {
         assert_eq!(sparse.rank(), dense.rank());
         assert!(sparse.rank() <= 5);
         for r in &rows {
-            assert!(dense.reduce(r.iter().copied().enumerate().collect()).is_empty());
+            assert!(dense
+                .reduce(r.iter().copied().enumerate().collect())
+                .is_empty());
             let mut v = r.clone();
             sparse.reduce_dense(&mut v);
             assert!(v.iter().all(|&x| x == 0));
