@@ -719,7 +719,7 @@ impl Bounds {
             );
         }
         format!(
-            "D − rank = {} − {}: gradient fields of {} activation pattern(s){} (rank {}), {} bracket(s) of which {} added rank; ranks over F_p, p = 2^61 − 1",
+            "D − rank = {} − {}: gradient fields of {} activation pattern(s){} (rank {}), {} bracket(s) of which {} added rank; ranks over F_p, p = 2^61 − 1{}",
             self.parameters,
             self.rank,
             self.patterns,
@@ -733,7 +733,14 @@ impl Bounds {
             },
             self.fields_rank,
             self.brackets.0,
-            self.brackets.1
+            self.brackets.1,
+            match self.structured {
+                Some(s) => format!(
+                    "; the rows chosen by structure reached rank {}",
+                    s.rank
+                ),
+                None => String::new(),
+            }
         )
     }
 

@@ -11,7 +11,12 @@
 //! - [`EchelonModP`]: a streaming, sparse row-echelon builder over one prime: push rows one at
 //!   a time (as sparse `(column, value)` lists), read the rank at any moment. Columns with a
 //!   smaller index are eliminated first, so the caller chooses the elimination order by
-//!   numbering columns (local variables first keeps fill-in small).
+//!   numbering columns (local variables first keeps fill-in small). Also: the remainder of a
+//!   row modulo the span ([`EchelonModP::reduce`], [`EchelonModP::reduce_dense`]) and pivots
+//!   limited to a range of columns ([`EchelonModP::push_within`],
+//!   [`EchelonModP::push_dense_within`], dense rows for rows with many nonzero entries), as
+//!   needed by block-structured ranks.
+//! - [`Fp`]: a value type for `F_p`, `p = 2^61 − 1`, with the ring operators.
 //! - [`reduce`]: one rational modulo `p` (`None` when `p` divides the denominator).
 //!
 //! ```
