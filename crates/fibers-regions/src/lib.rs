@@ -14,13 +14,15 @@
 //! layer-2 phases.
 
 pub mod cell;
+pub mod cells;
+mod small;
 
 use fibers_check::{
     network_info, Certificate, NetworkInfo, Proof, Step, StepBody, Verdict, Witness,
 };
 use fibers_exact::Rational;
 use fibers_net::Network;
-use fibers_tree::tree::{layer1_cells, CellStop};
+use fibers_tree::tree::CellStop;
 pub use fibers_tree::{DecideError, Outcome, Stats, TreeOptions, TreeReport};
 
 /// The name and version written into certificates.
@@ -79,7 +81,7 @@ pub fn run(
         }
     }
     let mut closer = cell::Closer::new(a, b);
-    let (result, tree_stats) = layer1_cells(
+    let (result, tree_stats) = cells::layer1_cells(
         a,
         b,
         opts.max_nodes,
