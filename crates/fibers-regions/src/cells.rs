@@ -215,7 +215,11 @@ impl Search {
                 let (sigma, s) = (f.is_positive(), f.abs());
                 let i = *by_h.entry(h.clone()).or_insert_with(|| {
                     let (lin, alpha) = primitive(
-                        &h[..n0].iter().cloned().map(Rational::from).collect::<Vec<_>>(),
+                        &h[..n0]
+                            .iter()
+                            .cloned()
+                            .map(Rational::from)
+                            .collect::<Vec<_>>(),
                         n0,
                     )
                     .expect("nonzero linear part");
@@ -240,7 +244,9 @@ impl Search {
                 hyps[i].members.push((id, sigma, s));
             }
         }
-        let classes = (0..by_class.len()).map(|_| ClassBounds::default()).collect();
+        let classes = (0..by_class.len())
+            .map(|_| ClassBounds::default())
+            .collect();
         Search {
             n0,
             hyps,
@@ -453,7 +459,11 @@ impl Search {
             self.stats.cheap_fixes += 1;
             // A constant row (no direction class; never popped, see `truncate_keep`).
             let mut row = vec![Rational::zero(); self.n0 + 1];
-            row[self.n0] = if phase == Phase::Active { -value } else { value };
+            row[self.n0] = if phase == Phase::Active {
+                -value
+            } else {
+                value
+            };
             self.rows.push(row);
             self.split_row.push(false);
             self.row_class.push((usize::MAX, true));

@@ -17,9 +17,7 @@ pub mod cell;
 pub mod cells;
 mod small;
 
-use fibers_check::{
-    network_info, Certificate, NetworkInfo, Proof, Step, StepBody, Verdict, Witness,
-};
+use fibers_check::{Certificate, NetworkInfo, Proof, Step, StepBody, Verdict};
 use fibers_exact::Rational;
 use fibers_net::Network;
 use fibers_tree::tree::CellStop;
@@ -34,18 +32,7 @@ fn witness_certificate(
     b: &Network,
     x: Vec<Rational>,
 ) -> Certificate {
-    Certificate {
-        verdict: Verdict::NotEquivalent,
-        a: info.0.clone(),
-        b: info.1.clone(),
-        witness: Some(Witness {
-            output_a: Some(a.eval(&x)),
-            output_b: Some(b.eval(&x)),
-            x,
-        }),
-        proof: None,
-        producer: Some(PRODUCER.to_string()),
-    }
+    fibers_tree::witness_certificate(info, a, b, x, PRODUCER)
 }
 
 /// Decides `f_A = f_B` on all of `R^{n0}` region-wise, with a certificate; the report has the
@@ -58,14 +45,8 @@ pub fn run(
     opts: &TreeOptions,
     progress: &mut dyn FnMut(&Stats),
 ) -> Result<TreeReport, DecideError> {
-    let (aa, ab) = (a.arch(), b.arch());
-    if aa.n0 != ab.n0 || aa.n3 != ab.n3 {
-        return Err(DecideError::ArchitectureMismatch(format!(
-            "architectures {aa} and {ab} differ in input or output width (n0, n3 must agree)"
-        )));
-    }
-    let info = (network_info(a), network_info(b));
-    let points = fibers_tree::probe_points(aa.n0, opts.probes, opts.seed);
+    let info = fibers_tree::pair_info(a, b)?;
+    let points = fibers_tree::probe_points(a.arch().n0, opts.probes, opts.seed);
     let mut stats = Stats::default();
     for x in &points {
         stats.probes += 1;
