@@ -1,7 +1,8 @@
 //! In-process timing of the region-wise decision (docs/theory.md §11), without process start,
 //! parsing or printing: `cargo run --release -p fibers-regions --example time_regions -- A B [R]`
 //! runs `fibers_regions::run` on the pair `R` times (default 5) and prints one line: the
-//! verdict, the median wall time of the decision, and of the checker on its certificate.
+//! verdict, the median wall time of the decision, and of the checker on its certificate, and
+//! the search counters.
 //! Used by `scripts/bench_regions.sh`.
 
 use fibers_check::{check, CheckOptions};
@@ -29,12 +30,12 @@ fn main() {
     let reps: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(5).max(1);
     let (mut decide, mut checking) = (Vec::new(), Vec::new());
     let mut verdict = "";
-    let mut nodes = 0;
+    let mut stats = None;
     for _ in 0..reps {
         let t = Instant::now();
         let r = run(&a, &b, &TreeOptions::default(), &mut |_| {}).expect("runs");
         decide.push(t.elapsed());
-        nodes = r.stats.nodes;
+        stats = Some(r.stats.clone());
         let cert = match r.outcome {
             Outcome::Equivalent { certificate } => {
                 verdict = "equivalent";
@@ -51,8 +52,9 @@ fn main() {
         checking.push(t.elapsed());
     }
     println!(
-        "{verdict} decide {:.6} s check {:.6} s nodes {nodes}",
+        "{verdict} decide {:.6} s check {:.6} s {:?}",
         median(decide),
-        median(checking)
+        median(checking),
+        stats.expect("one run")
     );
 }

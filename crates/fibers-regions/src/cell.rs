@@ -175,7 +175,7 @@ pub struct CellStats {
     pub lps: u64,
 }
 
-/// Closes cells for [`fibers_tree::tree::layer1_cells`].
+/// Closes cells for [`crate::cells::layer1_cells`].
 pub struct Closer<'a> {
     nets: [&'a Network; 2],
     tables: [Tables; 2],

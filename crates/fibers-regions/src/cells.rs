@@ -673,7 +673,8 @@ fn add_sample(samples: &mut Vec<Sample>, x: Vec<Rational>) {
 
 /// The cells of the joint layer-1 arrangement of `a` and `b` as a branch tree whose leaves
 /// `closer` writes (the contract of [`fibers_tree::tree::layer1_cells`], with the search
-/// described in this module). `points` are known points of `R^{n0}`.
+/// described in this module): the tree, or why it stopped, and the counters. `points` are
+/// known points of `R^{n0}`; `max_nodes` bounds the tree; `progress` is called now and then.
 pub fn layer1_cells(
     a: &Network,
     b: &Network,

@@ -1,17 +1,21 @@
 //! Region-wise canonical decision of `f_A = f_B` for three-layer ReLU networks
 //! (docs/theory.md §11), for every architecture, polynomial for a fixed input width.
 //!
-//! The branch tree of docs/theory.md §2 is run over the layer-1 neurons of A and B only (the
-//! same Farkas-pruned splitting; identical and proportional hyperplanes are decided once), down
-//! to the cells of the joint layer-1 arrangement. On a cell each network is a one-hidden-layer
-//! network in x, and [`cell::Closer`] compares the canonical data of the two restricted networks
-//! (an identity with no LP, then with LP-fixed neurons folded in, then a witness next to a
-//! differing hyperplane). The certificate is that tree, each cell closed by `fix` nodes for
-//! the LP-fixed layer-2 neurons and a `"canonical"` leaf, which `fibers-check` verifies by
-//! recomputing the restricted canonical data of both networks (`docs/certificates.md`).
+//! [`cells::layer1_cells`] walks the cells of the joint layer-1 arrangement of A and B as a
+//! branch tree of docs/theory.md §2 over the layer-1 neurons only: identical and proportional
+//! hyperplanes are decided once, every hyperplane that misses a node's polyhedron is fixed at
+//! that node (free when a parallel path row or known points decide it, else by an exact LP),
+//! and the tree splits only on hyperplanes that cross. On a cell each network is a
+//! one-hidden-layer network in x, and [`cell::Closer`] compares the canonical data of the two
+//! restricted networks (an identity with no LP, in machine integers when they fit, then with
+//! LP-fixed neurons folded in, then a witness next to a differing hyperplane). The certificate
+//! is that tree, each cell closed by `fix` nodes for the LP-fixed layer-2 neurons and a
+//! `"canonical"` leaf, which `fibers-check` verifies by recomputing the restricted canonical
+//! data of both networks (`docs/certificates.md`).
 //!
 //! Cost: the number of cells, `O((n1A + n1B)^{n0})`, times a polynomial; no branching on
-//! layer-2 phases.
+//! layer-2 phases. In-process timings: the `time_regions` example (see
+//! `scripts/bench_regions.sh`).
 
 pub mod cell;
 pub mod cells;

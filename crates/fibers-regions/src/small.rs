@@ -13,6 +13,9 @@
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
 
+/// A primitive hyperplane key and its jump vector (times `D`).
+type Jump = (Vec<i128>, Vec<i128>);
+
 /// One network's integer tables.
 pub(crate) struct SmallNet {
     n0: usize,
@@ -130,7 +133,7 @@ impl SmallNet {
 
     /// The canonical data times `D`: affine part (`n3 × (n0 + 1)`, row-major) and the sorted
     /// (primitive key, jump) pairs with zero jumps dropped. `None` on overflow.
-    fn data(&self) -> Option<(Vec<i128>, Vec<(Vec<i128>, Vec<i128>)>)> {
+    fn data(&self) -> Option<(Vec<i128>, Vec<Jump>)> {
         let (n0, n3) = (self.n0, self.n3);
         let mut affine = vec![0i128; n3 * (n0 + 1)];
         for (o, b) in self.b3.iter().enumerate() {
@@ -148,7 +151,7 @@ impl SmallNet {
             }
             Some(())
         };
-        let mut jumps: Vec<(Vec<i128>, Vec<i128>)> = Vec::new();
+        let mut jumps: Vec<Jump> = Vec::new();
         for (z, v) in self.cur.iter().zip(&self.v) {
             let Some(c) = z[..n0].iter().copied().find(|c| *c != 0) else {
                 if z[n0] > 0 {
@@ -170,7 +173,7 @@ impl SmallNet {
             jumps.push((key, jump));
         }
         jumps.sort_unstable_by(|x, y| x.0.cmp(&y.0));
-        let mut merged: Vec<(Vec<i128>, Vec<i128>)> = Vec::with_capacity(jumps.len());
+        let mut merged: Vec<Jump> = Vec::with_capacity(jumps.len());
         for (k, j) in jumps {
             match merged.last_mut() {
                 Some((lk, lj)) if *lk == k => {
