@@ -17,7 +17,7 @@ fn verdict(a: &Network, b: &Network) -> Verdict {
         Outcome::NotEquivalent { certificate, .. } => (certificate, Verdict::NotEquivalent),
         Outcome::Undecided => panic!("undecided without a budget"),
     };
-    assert_eq!(check(&cert, a, b, CheckOptions::default()), Ok(v.clone()));
+    assert_eq!(check(&cert, a, b, CheckOptions::default()), Ok(v));
     let tree = match fibers_tree::run(a, b, &opts, &mut |_| {})
         .expect("runs")
         .outcome

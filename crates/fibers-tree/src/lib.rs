@@ -10,8 +10,9 @@
 //! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2).
 //!
 //! [`tree::layer1_cells`] exposes the same splitting restricted to the layer-1 neurons, down to
-//! the cells of the joint layer-1 arrangement, for the region-wise decision (`fibers-regions`,
-//! docs/theory.md §11).
+//! the cells of the joint layer-1 arrangement (docs/theory.md §11); `fibers-regions` walks the
+//! cells with a search of its own and is tested against this one (one leaf per cell). [`pair_info`]
+//! and [`witness_certificate`] are shared with it.
 
 pub mod tree;
 
