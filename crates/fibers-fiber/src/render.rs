@@ -297,15 +297,7 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
         d.dimension_source()
     );
     if let Some(f) = &d.formula {
-        let _ = writeln!(
-            s,
-            "  docs/theory.md §8 formula: {}{}",
-            f.value,
-            f.note
-                .as_ref()
-                .map(|n| format!(" (note: {n})"))
-                .unwrap_or_default()
-        );
+        let _ = writeln!(s, "  docs/theory.md §8 formula: {}", f.display());
     }
     match &d.fundim {
         Some(Ok(f)) => {
@@ -417,7 +409,7 @@ pub fn to_json(d: &Description) -> Value {
         "parameter_witness": d.own.as_ref().map(witness_json),
         "dimension": d.dimension(),
         "dimension_source": d.dimension_source(),
-        "formula": d.formula.as_ref().map(|f| json!({"value": f.value, "note": f.note})),
+        "formula": d.formula.as_ref().map(|f| json!({"value": f.value_if_applies(), "not_applicable": f.note})),
         "part_dimension": d.part_dimension.as_ref().map(|p| json!({
             "ambient": p.ambient, "equalities": p.equalities, "jacobian_rank": p.jacobian_rank,
             "dimension": p.dimension,
@@ -745,8 +737,19 @@ pub fn summary_latex(sm: &Summary) -> String {
             );
         }
     }
-    if let Some(f) = sm.formula {
-        let _ = writeln!(s, "The formula of docs/theory.md \\S 8 gives ${f}$.");
+    if let Some(f) = &sm.formula {
+        match f.value_if_applies() {
+            Some(v) => {
+                let _ = writeln!(s, "The formula of docs/theory.md \\S 8 gives ${v}$.");
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "The formula of docs/theory.md \\S 8 does not apply (hypothesis fails: {}).",
+                    escape(f.note.as_deref().unwrap_or_default())
+                );
+            }
+        }
     }
     s.push_str("\\end{enumerate}\n\\end{theorem}\n");
     s
