@@ -123,7 +123,7 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
                 "triangular": b.triangular,
             })
         });
-        writeln!(w, 
+        writeln!(w,
             "{}",
             serde_json::json!({
                 "parameters": d,
