@@ -191,7 +191,10 @@ impl Summary {
         if let Some(f) = &self.formula {
             s.push_str(&format!("docs/theory.md §8 formula: {}\n", f.display()));
         }
-        s.push_str("other parts of the fiber: not listed (use --parts)\n");
+        s.push_str(
+            "the whole fiber: `--parts` (per-neuron description, polynomial size), `--parts \
+             --exhaustive` (every role assignment listed)\n",
+        );
         s
     }
 
