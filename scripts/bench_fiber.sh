@@ -57,7 +57,7 @@ row() { # row LABEL FILE [commands...]
     esac
     tw=${t%% *}
     local cert=""
-    if [[ ! $t == ">"* ]] && grep -q "certified" "$TMP/out"; then cert=" ✓"; fi
+    if [[ ! $t == ">"* ]] && grep -q "certified: bounds met" "$TMP/out"; then cert=" ✓"; fi
     line="$line | $tw (${t##* })$cert, $(ratio "$tw" "$cw")×"
   done
   echo "$line |"

@@ -331,7 +331,7 @@ fn summary_is_polynomial_and_certified() {
         t.contains("local dimension: 5 (certified: bounds met"),
         "{t}"
     );
-    assert!(t.contains("not listed (use --parts)"), "{t}");
+    assert!(t.contains("the whole fiber: `--parts`"), "{t}");
     let o = fibers(&["fiber", &net, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["dimension"], 5);

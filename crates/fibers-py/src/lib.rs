@@ -774,7 +774,7 @@ fn fundim(
         "points": f.points,
         "fiber_dimension": if described { dim } else { None },
         "fiber_dimension_source": d.dimension_source(),
-        "formula": d.formula.as_ref().map(|x| x.value),
+        "formula": d.formula.as_ref().and_then(|x| x.value_if_applies()),
         "agree": if described { agree } else { None },
     })
     .to_string())
