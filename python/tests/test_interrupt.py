@@ -89,3 +89,66 @@ def test_ctrl_c_interrupts():
     p.send_signal(signal.SIGINT)
     out, _ = p.communicate(timeout=60)
     assert out.startswith("interrupted"), out
+
+
+# Calls without a progress callback (canon, classify) or with few (the bounds of conserve) run
+# on a worker thread while the calling thread checks Ctrl-C and the time budget every 20 ms.
+BIG = textwrap.dedent(
+    """
+    import numpy as np, fibers
+    rng = np.random.default_rng(0)
+    n = 256   # canon takes ~10 s here, classify ~5 s (release build)
+    A = [rng.standard_normal(s) for s in [(n, n), (n,), (n, n), (n,), (10, n), (10,)]]
+    a = fibers.Network.from_numpy(*A)
+    """
+)
+DIGITS = textwrap.dedent(
+    """
+    import os, fibers
+    a = fibers.Network.from_safetensors(os.path.join(%r, "fixtures", "models",
+                                                     "digits-64-32-16-10.safetensors"))
+    """
+    % os.path.join(os.path.dirname(__file__), "..", "..")
+)
+NO_TICKS = [
+    (BIG, "fibers.canon(a, timeout=0.5)"),
+    (BIG, "fibers.classify(a, timeout=0.5)"),
+    # The certified bounds on the conservation laws stay open after ~20 s on the digits
+    # network (docs/python.md), reporting progress only between their phases.
+    (DIGITS, "fibers.conserve(a, timeout=0.5)"),
+]
+
+
+@pytest.mark.parametrize("setup,call", NO_TICKS, ids=["canon", "classify", "conserve"])
+def test_timeout_without_progress_ticks(setup, call):
+    # The time budget stops the call: it raises instead of returning the (finished) result.
+    ns = {}
+    exec(setup, ns)
+    with pytest.raises(fibers.BudgetExhausted, match=r"timeout: no answer within 0.5 s"):
+        eval(call, ns)
+
+
+@pytest.mark.parametrize("setup,call", NO_TICKS, ids=["canon", "classify", "conserve"])
+def test_ctrl_c_without_progress_ticks(setup, call):
+    call = call.replace(", timeout=0.5", "")
+    code = setup + textwrap.dedent(
+        f"""
+        import sys, time
+        print("start", flush=True)
+        try:
+            {call}
+            print("finished", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+        """
+    )
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "start"
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    line = p.stdout.readline().strip()
+    latency = time.monotonic() - sent
+    p.communicate(timeout=120)
+    assert line == "interrupted", line
+    print(f"{call}: interrupted {latency:.3f} s after SIGINT")
