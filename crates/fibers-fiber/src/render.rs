@@ -1009,27 +1009,6 @@ pub fn member_latex(r: &MemberReport) -> String {
     s
 }
 
-#[cfg(test)]
-mod latex_tests {
-    use super::escape;
-
-    #[test]
-    fn symbols_in_math_mode() {
-        assert_eq!(
-            escape("(a_j, c_j) -> lambda_j (a_j, c_j), t >= t_min, sum |mu_k| v_k = J_P"),
-            "($a_{j}$, $c_{j}$) $\\to$ $\\lambda_{j}$ ($a_{j}$, $c_{j}$), t $\\geq$ $t_{\\min}$, \
-             sum $|\\mu_{k}|$ $v_{k}$ = $J_{P}$"
-        );
-        assert_eq!(escape("theta' and lambda"), "$\\theta'$ and $\\lambda$");
-        // Ordinary words and long names stay text (escaped).
-        assert_eq!(
-            escape("layer_one b3 x_long_name"),
-            "layer\\_one b3 x\\_long\\_name"
-        );
-        assert_eq!(escape("cost $5"), "cost \\$5");
-    }
-}
-
 /// `c + d s` in LaTeX.
 fn affine_latex(e: &crate::model::Affine) -> String {
     if e.d.is_zero() {
@@ -1201,4 +1180,25 @@ pub fn factored_latex(f: &crate::factored::Factored, summary: Option<&Summary>) 
     let _ = writeln!(s, "The parameter $\\theta$ is\n{}", parameter_latex(&f.net));
     s.push_str("\\end{document}\n");
     s
+}
+
+#[cfg(test)]
+mod latex_tests {
+    use super::escape;
+
+    #[test]
+    fn symbols_in_math_mode() {
+        assert_eq!(
+            escape("(a_j, c_j) -> lambda_j (a_j, c_j), t >= t_min, sum |mu_k| v_k = J_P"),
+            "($a_{j}$, $c_{j}$) $\\to$ $\\lambda_{j}$ ($a_{j}$, $c_{j}$), t $\\geq$ $t_{\\min}$, \
+             sum $|\\mu_{k}|$ $v_{k}$ = $J_{P}$"
+        );
+        assert_eq!(escape("theta' and lambda"), "$\\theta'$ and $\\lambda$");
+        // Ordinary words and long names stay text (escaped).
+        assert_eq!(
+            escape("layer_one b3 x_long_name"),
+            "layer\\_one b3 x\\_long\\_name"
+        );
+        assert_eq!(escape("cost $5"), "cost \\$5");
+    }
 }
