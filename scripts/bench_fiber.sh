@@ -8,7 +8,8 @@
 # Needs python3 with numpy and safetensors (random networks are written as float32
 # safetensors with a fixed seed) and a release build (`cargo build --release -p fibers-cli`).
 # Prints Markdown tables: wall seconds per command (CPU seconds in parentheses; the fairer
-# number on a loaded machine) and the ratio of wall times to `canon`. `WITH_CONSERVE=1` adds
+# number on a loaded machine) and the ratio of CPU times to `canon` of the same network in the
+# same run (`-` when `canon` takes under 0.05 s CPU). `WITH_CONSERVE=1` adds
 # `conserve`; `TIMEOUT` (default 120 s) bounds every command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,8 @@ secs() { # secs CMD... -> "wall cpu" seconds (or ">TIMEOUT")
   fi
 }
 
-ratio() { python3 -c "a,b='$1','$2'; print('-' if a.startswith('>') else f'{float(a)/max(float(b),0.01):.1f}')"; }
+# ratio T C: CPU time of T over CPU time of C (both "wall cpu"), "-" when C is below 0.05 s CPU.
+ratio() { python3 -c "t,c='$1'.split(),'$2'.split(); print('-' if t[0].startswith('>') or float(c[1]) < 0.05 else f'{float(t[1])/float(c[1]):.1f}')"; }
 
 row() { # row LABEL FILE [commands...]
   local label=$1 f=$2
@@ -58,7 +60,7 @@ row() { # row LABEL FILE [commands...]
     tw=${t%% *}
     local cert=""
     if [[ ! $t == ">"* ]] && grep -q "certified: bounds met" "$TMP/out"; then cert=" ✓"; fi
-    line="$line | $tw (${t##* })$cert, $(ratio "$tw" "$cw")×"
+    line="$line | $tw (${t##* })$cert, $(ratio "$t" "$c")×"
   done
   echo "$line |"
 }
