@@ -93,7 +93,7 @@ def main(steps=400, lr=0.02, verbose=True):
 
     # 3. The fiber of the trained parameter, in LaTeX.
     fib = fibers.fiber(net)
-    say(f"fiber: {fib.kind}, dimension {fib.dimension}, {len(fib.parts)} parts; "
+    say(f"fiber: {fib.stratum}; dimension {fib.dimension} (certified: {fib.certified_by}); "
         f"contains the copy: {fib.contains(copy)}")
     latex = fib.latex()
     say("\n".join(latex.splitlines()[:12]) + "\n...")

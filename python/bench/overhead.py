@@ -1,12 +1,13 @@
-"""Overhead of the Python layer: `fibers.equiv` and `fibers.canon` against the same work
+"""Overhead of the Python layer: `fibers.equiv`, `fibers.canon` and `fibers.fiber` (the summary)
+against the same work
 through the Rust library (crates/fibers-py/examples/overhead.rs), on fixture pairs, in one
-run (release builds; best of 3 timed loops each).
+run (release builds; best of 15 short timed loops each, in alternating rounds).
 
     python python/bench/overhead.py [REPEATS]
 
 Prints the time per call through Rust, through the native module (`fibers._native`, which
-returns JSON text) and through the Python API (which builds Verdict/Canon objects with
-Fractions), and the ratios.
+returns dicts) and through the Python API (which builds the Verdict/Canon/Fiber objects), and
+the ratios.
 """
 
 import os
@@ -23,7 +24,7 @@ PAIRS = ["permuted-scaled", "negative-scaling", "flip-compensated", "wide-pertur
 
 def best_of(f, repeats):
     best = float("inf")
-    for _ in range(3):
+    for _ in range(15):
         t = time.perf_counter()
         for _ in range(repeats):
             f()
@@ -31,7 +32,7 @@ def best_of(f, repeats):
     return best
 
 
-def main(repeats=200, rounds=3):
+def main(repeats=20, rounds=5):
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     exe = os.path.join(target, "release", "examples", "overhead")
     if not os.path.exists(exe):
@@ -60,6 +61,7 @@ def main(repeats=200, rounds=3):
             calls = {
                 "equiv": (lambda: _native.equiv(a._net, b._net), lambda: fibers.equiv(a, b)),
                 "canon": (lambda: _native.canon(a._net), lambda: fibers.canon(a)),
+                "fiber": (lambda: _native.fiber(a._net).data(), lambda: fibers.fiber(a)),
             }
             for what, (raw, full) in calls.items():
                 native[(what, p)] = min(native.get((what, p), 1e9), best_of(raw, repeats))
@@ -68,7 +70,7 @@ def main(repeats=200, rounds=3):
           f"{'API/Rust':>9s}")
     worst = 0.0
     for p in PAIRS:
-        for what in ("equiv", "canon"):
+        for what in ("equiv", "canon", "fiber"):
             k = (what, p)
             r, n, f = rust[k], native[k], api[k]
             worst = max(worst, f / r)
@@ -79,4 +81,4 @@ def main(repeats=200, rounds=3):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)

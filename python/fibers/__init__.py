@@ -531,12 +531,31 @@ class Verdict:
         self.method: Optional[str] = data.get("method")
         self.fallback: Optional[str] = data.get("fallback")
         self.found_by: Optional[str] = data.get("found_by")
-        self.witness = _fracs(data.get("witness"))
-        self.output_a = _fracs(data.get("output_a"))
-        self.output_b = _fracs(data.get("output_b"))
-        self.stats = {k: data[k] for k in ("nodes", "leaves", "splits", "fixes", "lps", "probes")
-                      if k in data}
         self.certificate: Optional[str] = certificate or None
+
+    # The Fractions are made when first asked for (parsing them costs more than a small
+    # decision).
+    @property
+    def witness(self) -> Optional[List[Fraction]]:
+        """An input where the two networks differ (not-equivalent verdicts), exact."""
+        return _fracs(self.data.get("witness"))
+
+    @property
+    def output_a(self) -> Optional[List[Fraction]]:
+        """``f_a(witness)``, exact."""
+        return _fracs(self.data.get("output_a"))
+
+    @property
+    def output_b(self) -> Optional[List[Fraction]]:
+        """``f_b(witness)``, exact."""
+        return _fracs(self.data.get("output_b"))
+
+    @property
+    def stats(self) -> Dict[str, Any]:
+        """The branch tree's counts (``nodes``, ``leaves``, ``splits``, ``fixes``, ``lps``,
+        ``probes``) where it ran."""
+        return {k: self.data[k] for k in ("nodes", "leaves", "splits", "fixes", "lps", "probes")
+                if k in self.data}
 
     def __bool__(self) -> bool:
         return bool(self.equivalent)
@@ -598,7 +617,7 @@ def equiv(
         data, cert = _native.equiv(a._net, b._net, method, budget, timeout, _progress(progress))
     finally:
         _end_progress(progress)
-    return Verdict(json.loads(data), cert)
+    return Verdict(data, cert)
 
 
 class CheckResult:
@@ -655,16 +674,33 @@ class Canon:
     bottleneck networks are equivalent iff their hashes are equal. ``generic`` is False (and
     ``hash`` None) when a genericity condition fails; ``condition`` names it."""
 
-    def __init__(self, data: Dict[str, Any], net: Network) -> None:
-        self.data = data
+    def __init__(self, data: Dict[str, Any], net: Network, form: Any = None) -> None:
+        self._data = data
+        self._lazy_form = form
+        self._form: Optional[Dict[str, Any]] = data.get("form")
         self._source = net
         self.generic: bool = data["status"] == "canonical"
         self.hash: Optional[str] = data.get("hash")
-        self.form: Optional[Dict[str, Any]] = data.get("form")
         self.kind: Optional[str] = data.get("kind")
         self.text: str = data.get("text") or f"not generic: {data.get('message')}\n"
         self.condition: Optional[str] = data.get("condition")
         self.detail: Optional[str] = data.get("detail")
+
+    @property
+    def form(self) -> Optional[Dict[str, Any]]:
+        """The canonical form as JSON (``fibers canon --json``'s ``form``), None when not
+        generic; made into Python objects when first asked for."""
+        if self._form is None and self._lazy_form is not None:
+            self._form = self._lazy_form.get()
+        return self._form
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        """The JSON of ``fibers canon --json``."""
+        d = dict(self._data)
+        if self.generic:
+            d["form"] = self.form
+        return d
 
     def network(self) -> Network:
         """A representative network of the canonical form (bottleneck forms only)."""
@@ -673,16 +709,19 @@ class Canon:
     def __repr__(self) -> str:
         if self.generic:
             return f"<fibers.Canon {self.kind} sha256 {self.hash}>"
-        return f"<fibers.Canon not generic: {self.data.get('message')}>"
+        return f"<fibers.Canon not generic: {self._data.get('message')}>"
 
     def __str__(self) -> str:
         return self.text + (f"sha256 {self.hash}\n" if self.hash else "")
 
 
-def canon(a: NetworkLike) -> Canon:
-    """The canonical form of ``a``'s function, with ``.hash`` (as ``fibers canon``)."""
+def canon(a: NetworkLike, timeout: Optional[float] = None) -> Canon:
+    """The canonical form of ``a``'s function, with ``.hash`` (as ``fibers canon``).
+    Releases the GIL; Ctrl-C and ``timeout`` (seconds, then :class:`BudgetExhausted`)
+    interrupt it."""
     a = _net(a)
-    return Canon(json.loads(_native.canon(a._net)), a)
+    data, form = _native.canon(a._net, timeout)
+    return Canon(data, a, form)
 
 
 class Classification:
@@ -702,10 +741,11 @@ class Classification:
     __str__ = __repr__
 
 
-def classify(a: NetworkLike) -> Classification:
-    """Classifies ``a`` (as ``fibers classify``)."""
-    data, text = _native.classify(_net(a)._net)
-    return Classification(json.loads(data), text)
+def classify(a: NetworkLike, timeout: Optional[float] = None) -> Classification:
+    """Classifies ``a`` (as ``fibers classify``). Releases the GIL; Ctrl-C and ``timeout``
+    (seconds, then :class:`BudgetExhausted`) interrupt it."""
+    data, text = _native.classify(_net(a)._net, timeout)
+    return Classification(data, text)
 
 
 # ---- fiber, fundim, sample ---------------------------------------------------------------
@@ -721,25 +761,55 @@ def _latex_math(doc: str) -> str:
 
 
 class Fiber:
-    """The fiber ``{theta' : f_theta' = f_theta}`` of a parameter (as ``fibers fiber``):
-    ``dimension``, ``kind``, ``parts`` (one dict per component family), ``contains(b)``,
-    ``latex()``; ``data`` is the JSON of ``fibers fiber --format json``."""
+    """The fiber ``{theta' : f_theta' = f_theta}`` of a parameter (as ``fibers fiber``).
+
+    By default the polynomial summary: ``stratum``, ``symmetries`` (the symmetry group at
+    theta), ``dimension`` (the local dimension, certified by bounds on the functional
+    dimension that meet; ``None`` when they do not, then ``dimension_bounds`` gives both),
+    ``certified`` and ``certified_by``. With ``exhaustive=True`` (the CLI's ``--parts``) the
+    full description: also ``kind`` and ``parts`` (one dict per component family).
+    ``contains(b)``, ``latex()``; ``data`` is the JSON of ``fibers fiber --format json``
+    (``--parts`` with ``exhaustive``)."""
 
     def __init__(self, native: "_native.FiberDesc", net: Network) -> None:
         self._d = native
         self.network = net
-        self.data: Dict[str, Any] = json.loads(native.json())
-        self.kind: Optional[str] = self.data.get("kind")
+        self.exhaustive: bool = native.exhaustive
+        self.data: Dict[str, Any] = native.data()
+        self.stratum: Optional[str] = self.data.get("stratum")
         self.dimension: Optional[int] = self.data.get("dimension")
-        self.parts: List[Dict[str, Any]] = (self.data.get("description") or {}).get("parts") or []
+        if self.exhaustive:
+            self.kind: Optional[str] = self.data.get("kind")
+            self.parts: List[Dict[str, Any]] = (
+                (self.data.get("description") or {}).get("parts") or [])
+            self.symmetries: List[Any] = self.data.get("symmetries") or []
+            self.certified_by: str = (self.data.get("dimension_source") or "open"
+                                      if self.dimension is not None else "open")
+            self.dimension_bounds: Tuple[Optional[int], Optional[int]] = (
+                self.dimension, self.dimension)
+        else:
+            self.kind = None
+            self.parts = []
+            self.symmetries = self.data.get("symmetries") or []
+            self.certified_by = self.data.get("dimension_certified_by") or "open"
+            b = self.data.get("fundim_bounds") or {}
+            d = self.data.get("parameters")
+            if "lower" in b:
+                # D - fd: the upper bound on fd gives the lower bound on the dimension.
+                self.dimension_bounds = (d - b["upper"], d - b["lower"])
+            else:
+                self.dimension_bounds = (None, None)
+        self.certified: bool = self.dimension is not None
 
     def membership(
         self, b: NetworkLike, budget: Optional[int] = None, timeout: Optional[float] = None,
         progress: Progress = None,
     ) -> Dict[str, Any]:
-        """Decides exactly whether ``b`` lies in the fiber, with the witness (as ``fibers
-        fiber --member``): a dict with ``member`` and the witnessing permutations, scalings and
-        roles (or ``counter_input``)."""
+        """Decides exactly whether ``b`` lies in the fiber (as ``fibers fiber --member``): a
+        dict with ``member``. By default by the certified fast decision of ``f_a = f_b``
+        (``member_certified_by``, ``member_witness`` an input where they differ); when that
+        gives up, or with ``exhaustive``, by the description, with the witnessing
+        permutations, scalings and roles (or ``counter_input``)."""
         b = _net(b, "b")
         try:
             r = json.loads(self._d.member(b._net, budget, timeout, _progress(progress)))
@@ -759,15 +829,36 @@ class Fiber:
         return self.contains(b)
 
     def text(self, show_parts: int = 12) -> str:
-        """Plain text (as ``fibers fiber``)."""
+        """Plain text (as ``fibers fiber``, or ``fibers fiber --parts``)."""
         return self._d.text(show_parts)
 
-    def latex(self, show_parts: int = 12) -> str:
-        """A complete LaTeX document stating the fiber as a theorem (as ``fibers fiber
-        --format latex``)."""
-        return self._d.latex(show_parts)
+    def latex(self, show_parts: int = 12, parts: bool = True, timeout: Optional[float] = None,
+              progress: Progress = None) -> str:
+        """A complete LaTeX document (as ``fibers fiber --format latex``): the summary theorem,
+        then the full description of every part (computed here if not yet: exponential in the
+        widths; ``timeout``, ``progress`` as for :func:`fiber`). ``parts=False``: the summary
+        theorem alone (polynomial)."""
+        try:
+            return self._d.latex(show_parts, parts, timeout, _progress(progress))
+        finally:
+            _end_progress(progress)
 
     def _repr_latex_(self) -> str:
+        if not self.exhaustive:
+            # The summary (polynomial); the full description is only computed on request.
+            d = self.data
+            head = ("$\\operatorname{Fib}(\\theta) = \\{\\theta' : f_{\\theta'} = "
+                    "f_\\theta\\}$, architecture $(%s)$, $D = %d$" % (
+                        ", ".join(map(str, d["architecture"])), d["parameters"]))
+            if self.dimension is not None:
+                dim = ("$\\dim_\\theta \\operatorname{Fib}(\\theta) = %d$ (certified: %s)"
+                       % (self.dimension, self.certified_by))
+            elif self.dimension_bounds[0] is not None:
+                dim = ("$%d \\le \\dim_\\theta \\operatorname{Fib}(\\theta) \\le %d$ "
+                       "(open: the bounds do not meet)" % self.dimension_bounds)
+            else:
+                dim = "$\\dim_\\theta \\operatorname{Fib}(\\theta)$ open"
+            return head + "\n\n" + dim
         return _latex_math(self.latex())
 
     def __repr__(self) -> str:
@@ -776,46 +867,79 @@ class Fiber:
 
 def fiber(
     a: NetworkLike,
+    exhaustive: bool = False,
     max_parts: int = 20_000,
     max_regions: Optional[int] = 4096,
+    max_points: int = 64,
     timeout: Optional[float] = None,
     progress: Progress = None,
 ) -> Fiber:
-    """Describes the fiber of ``a`` (as ``fibers fiber``). ``max_parts`` bounds the role
-    assignments enumerated (:class:`BudgetExhausted` beyond), ``max_regions`` the functional
-    dimension (None: not computed)."""
+    """The fiber of ``a`` (as ``fibers fiber``): the polynomial summary, its dimension
+    certified by bounds (``max_points``: random activation regions sampled for them, at most).
+
+    ``exhaustive=True`` (as ``fibers fiber --parts``): the full description, every role
+    assignment enumerated (exponential in the widths); ``max_parts`` bounds them
+    (:class:`BudgetExhausted` beyond), ``max_regions`` the functional dimension by
+    enumeration (None: not computed). Releases the GIL; Ctrl-C interrupts it."""
     a = _net(a)
     try:
-        d = _native.fiber(a._net, max_parts, max_regions, timeout, _progress(progress))
+        d = _native.fiber(a._net, exhaustive, max_parts, max_regions, max_points, timeout,
+                          _progress(progress))
     finally:
         _end_progress(progress)
     return Fiber(d, a)
 
 
 class FunDim:
-    """The functional dimension (as ``fibers fundim --json``): ``rank`` of the Jacobian over Q,
-    ``parameters`` D, ``corank`` = D - rank, ``fiber_dimension`` and whether they ``agree``."""
+    """The functional dimension (as ``fibers fundim --json``; ``data`` is that JSON, its keys
+    also attributes): ``value`` (the functional dimension, ``None`` when open), ``certified``
+    and ``how`` (``"bounds met"``, ``"exhaustive (every linear region)"`` or ``"open"``),
+    ``lower`` and ``upper`` (the bounds; equal when certified), ``parameters`` D and
+    ``fiber_dimension`` (D - value where f is differentiable in the parameters)."""
 
     def __init__(self, data: Dict[str, Any]) -> None:
         self.data = data
         for k, v in data.items():
             setattr(self, k, v)
+        self.how: str = data.get("certified_by", "open")
+        if "rank" in data:  # exhaustive
+            self.value: Optional[int] = data["rank"]
+        else:
+            self.value = data.get("functional_dimension")
+        self.certified: bool = self.value is not None
+        b = data.get("bounds") or {}
+        if self.value is not None:
+            self.lower: Optional[int] = self.value
+            self.upper: Optional[int] = self.value
+        else:
+            self.lower, self.upper = b.get("lower"), b.get("upper")
 
     def __repr__(self) -> str:
-        return "<fibers.FunDim " + ", ".join(f"{k}={v!r}" for k, v in self.data.items()) + ">"
+        if self.certified:
+            return (f"<fibers.FunDim {self.value} (certified: {self.how}), D = "
+                    f"{self.data.get('parameters')}>")
+        return (f"<fibers.FunDim open: between {self.lower} and {self.upper}, D = "
+                f"{self.data.get('parameters')}>")
 
 
 def fundim(
-    a: NetworkLike, max_regions: int = 4096, timeout: Optional[float] = None,
-    progress: Progress = None,
+    a: NetworkLike, exhaustive: bool = False, max_points: int = 64, max_regions: int = 4096,
+    timeout: Optional[float] = None, progress: Progress = None,
 ) -> FunDim:
-    """Functional dimension of ``a`` (as ``fibers fundim``)."""
+    """Functional dimension of ``a`` (as ``fibers fundim``): certified by a lower and an
+    upper bound that meet (polynomial; ``max_points`` random activation regions at most),
+    else by enumerating every linear region (``max_regions``; 0: no fallback). When neither
+    finishes, the result is open (``certified`` False) with both bounds.
+
+    ``exhaustive=True`` (as ``fibers fundim --exhaustive``): every linear region, compared
+    with the described fiber (:class:`BudgetExhausted` beyond ``max_regions``)."""
     a = _net(a)
     try:
-        data = _native.fundim(a._net, max_regions, timeout, _progress(progress), a.name or "network")
+        data = _native.fundim(a._net, exhaustive, max_points, max_regions, timeout,
+                              _progress(progress), a.name or "network")
     finally:
         _end_progress(progress)
-    return FunDim(json.loads(data))
+    return FunDim(data)
 
 
 def sample(a: NetworkLike, n: int = 10, seed: int = 1, max_parts: int = 20_000,
@@ -935,14 +1059,21 @@ class Law:
 
 class Conservation:
     """The conservation laws of gradient flow at a parameter (as ``fibers conserve --json``):
-    ``laws`` (independent, exactly verified), ``lie_count`` (the Lie-algebra count they
-    match), ``data`` the full JSON."""
+    ``laws`` (independent, exactly verified); the number of independent laws between
+    ``lower`` and ``upper``, ``certified`` when they meet (``how``: ``"bounds met"``, or
+    ``"exhaustive"`` with ``exhaustive=True``, else ``"open"``); ``data`` the full JSON."""
 
     def __init__(self, data: Dict[str, Any]) -> None:
         self.data = data
         terms = {t["name"]: t for t in data.get("law_terms", [])}
         self.laws: List[Law] = [Law(l, terms[l["name"]]) for l in data.get("laws", [])
                                 if l.get("name") in terms]
+        c = (data.get("certification") or {}).get("law_count") or {}
+        self.mode: str = data.get("mode", "bounds")
+        self.certified: bool = bool(c.get("certified"))
+        self.how: str = c.get("how", "open")
+        self.lower: int = c.get("lower", len(self.laws))
+        self.upper: int = c.get("upper", len(self.laws))
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.laws)
@@ -962,7 +1093,9 @@ class Conservation:
         return f"$$\\begin{{aligned}} {rows} \\end{{aligned}}$$"
 
     def __repr__(self) -> str:
-        return (f"<fibers.Conservation {len(self.laws)} laws: "
+        count = (f"{self.lower} (certified: {self.how})" if self.certified
+                 else f"open, between {self.lower} and {self.upper}")
+        return (f"<fibers.Conservation {len(self.laws)} laws, independent laws: {count}: "
                 + "; ".join(f"{l.name} = {l.text}" for l in self.laws) + ">")
 
 
@@ -984,13 +1117,28 @@ def _data_json(data: Any, source: str) -> Tuple[str, str]:
     return json.dumps({"x": conv(x), "y": conv(y)}), source
 
 
-def conserve(a: NetworkLike, data: Any = None, max_level: int = 8) -> Conservation:
+def conserve(a: NetworkLike, data: Any = None, exhaustive: bool = False, max_level: int = 8,
+             max_patterns: int = 2000, max_brackets: int = 64, seed: int = 1,
+             timeout: Optional[float] = None, progress: Progress = None) -> Conservation:
     """Conservation laws of gradient flow at ``a`` (as ``fibers conserve``). ``data``: a
     dataset (``(X, Y)`` arrays, ``{"x": ..., "y": ...}``, JSON text or a path); the laws then
-    respect the activation patterns of its points; without it, every linear region."""
+    respect the activation patterns of its points; without it, every linear region.
+
+    By default the number of independent laws is certified by two bounds that meet, without
+    enumerating linear regions (``max_patterns`` sampled activation patterns, ``max_brackets``
+    brackets of fields, ``seed``). ``exhaustive=True`` (as ``fibers conserve --exhaustive``):
+    every linear region and the Lie algebra up to ``max_level`` (exponential in the input
+    width). Releases the GIL; Ctrl-C interrupts it."""
     a = _net(a)
     text, source = (None, "data") if data is None else _data_json(data, "data")
-    return Conservation(json.loads(_native.conserve(a._net, text, max_level, source)))
+    if seed < 0:
+        raise BadInput("conserve: seed must be non-negative")
+    try:
+        out = _native.conserve(a._net, text, exhaustive, max_level, max_patterns, max_brackets,
+                               seed, timeout, _progress(progress), source)
+    finally:
+        _end_progress(progress)
+    return Conservation(out)
 
 
 # ---- many networks -----------------------------------------------------------------------

@@ -77,16 +77,40 @@ def test_classify(path, cli, cli_json):
 
 @pytest.mark.parametrize("path", NETS, ids=short)
 def test_fiber(path, cli, cli_json):
+    # The default: the polynomial summary, its dimension certified by bounds (as the CLI).
     f = fibers.fiber(path)
+    expected = cli_json("fiber", path, "--format", "json")
+    assert f.data == expected
+    assert f.text() == cli("fiber", path, check=True).stdout
+    assert f.certified == (expected["dimension"] is not None)
+    assert f.certified_by == expected["dimension_certified_by"]
+    assert f.dimension == expected["dimension"]
+    lo, hi = f.dimension_bounds
+    if f.certified:
+        assert lo == hi == f.dimension
+    # The LaTeX document is the CLI's exhaustive one: the summary theorem, then the list of
+    # role assignments (the CLI's default LaTeX is the polynomial description).
+    r = cli("fiber", path, "--format", "latex", "--exhaustive")
+    if r.returncode == 0:
+        doc = f.latex()
+        assert doc == r.stdout
+        assert "\\begin{theorem}[Summary]" in doc
+    summary_doc = f.latex(parts=False)
+    assert "\\begin{theorem}[Summary]" in summary_doc
+    assert summary_doc.rstrip().endswith("\\end{document}")
+    assert f._repr_latex_().startswith("$")
+    # The network itself lies in its fiber.
+    assert f.contains(path)
+
+
+@pytest.mark.parametrize("path", NETS, ids=short)
+def test_fiber_exhaustive(path, cli, cli_json):
+    f = fibers.fiber(path, exhaustive=True)
     assert f.data == cli_json("fiber", path, "--parts", "--exhaustive", "--format", "json")
     assert f.text() == cli("fiber", path, "--parts", "--exhaustive", check=True).stdout
-    # The CLI's LaTeX leads with the summary theorem, which the binding does not compute yet;
-    # both are complete documents.
-    cli_latex = cli("fiber", path, "--format", "latex", check=True).stdout
+    # (The LaTeX document is the same in both modes; test_fiber compares it with the CLI's.)
     assert f.latex().rstrip().endswith("\\end{document}")
-    assert cli_latex.rstrip().endswith("\\end{document}")
     assert f._repr_latex_().strip()
-    # The network itself lies in its fiber.
     assert f.contains(path)
 
 
@@ -96,31 +120,49 @@ def test_fiber_membership_against_cli(cli_json):
         a, b = fibers.Network.from_json(a_path), fibers.Network.from_json(b_path)
         if a.arch != b.arch:
             continue
-        expected = cli_json("fiber", a_path, "--member", b_path, "--format", "json")
-        got = fibers.fiber(a).membership(b)
-        for k, v in got.items():
-            if k in expected:
-                assert v == expected[k], (pair, k)
-        assert got["member"] == bool(fibers.equiv(a, b))
+        for exhaustive, flags in ((False, ()), (True, ("--parts", "--exhaustive"))):
+            expected = cli_json("fiber", a_path, "--member", b_path, "--format", "json", *flags)
+            got = fibers.fiber(a, exhaustive=exhaustive).membership(b)
+            assert "member" in got
+            for k, v in got.items():
+                if k in expected:
+                    assert v == expected[k], (pair, exhaustive, k)
+            assert got["member"] == bool(fibers.equiv(a, b))
 
 
 @pytest.mark.parametrize("path", NETS, ids=short)
 def test_fundim(path, cli):
-    r = cli("fundim", path, "--exhaustive", "--json")
+    # The default: certified bounds, falling back to the enumeration (as the CLI).
+    r = cli("fundim", path, "--json")
     if r.returncode == 2:
         with pytest.raises(fibers.BadInput) as e:
             fibers.fundim(path)
         assert os.path.basename(path) in str(e.value)
         return
+    assert r.returncode in (0, 3), r.stderr
+    expected = json.loads(r.stdout)
+    got = fibers.fundim(path)
+    assert got.data == expected
+    assert got.certified == (r.returncode == 0) == (expected["functional_dimension"] is not None)
+    assert got.how == expected["certified_by"]
+    if got.certified:
+        assert got.lower == got.upper == got.value == expected["functional_dimension"]
+    else:
+        assert (got.lower, got.upper) == (expected["bounds"]["lower"], expected["bounds"]["upper"])
+
+
+@pytest.mark.parametrize("path", NETS, ids=short)
+def test_fundim_exhaustive(path, cli):
+    r = cli("fundim", path, "--exhaustive", "--json")
+    if r.returncode == 2:
+        with pytest.raises(fibers.BadInput) as e:
+            fibers.fundim(path, exhaustive=True)
+        assert os.path.basename(path) in str(e.value)
+        return
     assert r.returncode == 0, r.stderr
-    # The CLI reports more (how the value is certified); every key the binding reports agrees.
-    cli_data = json.loads(r.stdout)
-    for k, v in fibers.fundim(path).data.items():
-        if k == "agree" and cli_data[k] is None:
-            # The CLI does not compare with the formula where regions of f are not
-            # differentiable in θ (docs/theory.md Definition 12.1); the binding still does.
-            continue
-        assert cli_data[k] == v, k
+    got = fibers.fundim(path, exhaustive=True)
+    assert got.data == json.loads(r.stdout)
+    assert got.certified and got.value == got.rank
 
 
 CONSERVE = sorted(p for p in NETS if "/conserve/" in p) + [
@@ -128,29 +170,47 @@ CONSERVE = sorted(p for p in NETS if "/conserve/" in p) + [
 ]
 
 
-@pytest.mark.parametrize("path", CONSERVE, ids=short)
-def test_conserve(path, cli_json):
-    c = fibers.conserve(path)
-    data = dict(c.data)
-    data.pop("law_terms")
-    cli_data = cli_json("conserve", path, "--exhaustive", "--json")
-    for k, v in data.items():
-        assert cli_data[k] == v, k
+def _check_laws(c, path):
     # Every law evaluates (in floats, from NumPy arrays) to its exact value.
     net = fibers.Network.from_json(path)
     for law in c:
         assert abs(law(net) - float(law.exact(net))) <= 1e-9 * (1 + abs(float(law.exact(net))))
 
 
-def test_conserve_with_data(cli_json):
+@pytest.mark.parametrize("path", CONSERVE, ids=short)
+def test_conserve(path, cli_json):
+    # The default: the law count certified by bounds (as the CLI).
+    c = fibers.conserve(path)
+    data = dict(c.data)
+    data.pop("law_terms")
+    expected = cli_json("conserve", path, "--json")
+    assert data == expected
+    cert = expected["certification"]["law_count"]
+    assert (c.certified, c.how, c.lower, c.upper) == (
+        cert["certified"], cert["how"], cert["lower"], cert["upper"])
+    assert c.mode == "bounds" and len(c) == cert["lower"]
+    _check_laws(c, path)
+
+
+@pytest.mark.parametrize("path", CONSERVE, ids=short)
+def test_conserve_exhaustive(path, cli_json):
+    c = fibers.conserve(path, exhaustive=True)
+    data = dict(c.data)
+    data.pop("law_terms")
+    assert data == cli_json("conserve", path, "--exhaustive", "--json")
+    assert c.mode == "exhaustive"
+    _check_laws(c, path)
+
+
+@pytest.mark.parametrize("exhaustive", [False, True])
+def test_conserve_with_data(cli_json, exhaustive):
     path = os.path.join(FIXTURES, "conserve", "s1_2221_crossing.json")
     data = os.path.join(FIXTURES, "conserve", "data", "s1_constant_region.json")
-    c = fibers.conserve(path, data=data)
+    c = fibers.conserve(path, data=data, exhaustive=exhaustive)
     d = dict(c.data)
     d.pop("law_terms")
-    cli_data = cli_json("conserve", path, "--exhaustive", "--data", data, "--json")
-    for k, v in d.items():
-        assert cli_data[k] == v, k
+    flags = ["--exhaustive"] if exhaustive else []
+    assert d == cli_json("conserve", path, *flags, "--data", data, "--json")
 
 
 @pytest.mark.parametrize("path", [p for p in NETS if "/strata/" in p], ids=short)

@@ -21,7 +21,8 @@ def test_worked_example():
     v = r["verdict"]
     assert v and v.verdict == "equivalent" and v.method == "bottleneck"
     assert "\\begin{document}" in r["latex"] and "Fib" in r["latex"]
-    assert r["fiber"].dimension is not None and r["fiber"].kind == "bottleneck"
+    assert r["fiber"].certified and r["fiber"].dimension is not None
+    assert "\\begin{theorem}[Summary]" in r["latex"]
     assert r["fiber"]._repr_latex_().startswith("$")
     assert len(r["laws"]) >= 3
     scaling = [row for row in r["drift"] if "scaling" in row[0]]

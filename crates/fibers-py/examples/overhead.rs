@@ -1,13 +1,19 @@
 //! Baseline of `python/bench/overhead.py`: the work behind `fibers.equiv` (certified decision,
-//! checker, certificate text) and `fibers.canon` on fixture pairs, through the Rust library.
+//! checker, certificate text), `fibers.canon` and `fibers.fiber` (the summary and its JSON) on
+//! fixture pairs, through the Rust library.
 //!
 //!   cargo run --release -p fibers-py --example overhead -- REPEATS A B [A B ...]
 //!
-//! Prints one line per pair: `equiv PATH_A SECONDS_PER_CALL` and `canon PATH_A SECONDS`.
+//! Prints per pair: `equiv PATH_A SECONDS_PER_CALL`, `canon PATH_A SECONDS` and
+//! `fiber PATH_A SECONDS`.
 
 use fibers::{decide, DecideOptions, Outcome};
 use fibers_check::{certificate_to_string, check, CheckOptions};
 use std::time::Instant;
+
+/// Timed loops per call, the best kept (short loops, many of them: on a loaded machine some
+/// run without being preempted).
+const LOOPS: usize = 15;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,7 +23,7 @@ fn main() {
         let b = fibers_net::json::read_network(pair[1].as_ref()).expect("network B");
         let opts = DecideOptions::default();
         let mut best = f64::INFINITY;
-        for _ in 0..3 {
+        for _ in 0..LOOPS {
             let t = Instant::now();
             for _ in 0..repeats {
                 let r = decide(&a, &b, &opts).expect("decided");
@@ -34,7 +40,7 @@ fn main() {
         }
         println!("equiv {} {best:.9}", pair[0]);
         let mut best = f64::INFINITY;
-        for _ in 0..3 {
+        for _ in 0..LOOPS {
             let t = Instant::now();
             for _ in 0..repeats {
                 let c = fibers_bottleneck::canonicalize(&a);
@@ -46,5 +52,22 @@ fn main() {
             best = best.min(t.elapsed().as_secs_f64() / repeats as f64);
         }
         println!("canon {} {best:.9}", pair[0]);
+        let mut best = f64::INFINITY;
+        for _ in 0..LOOPS {
+            let t = Instant::now();
+            for _ in 0..repeats {
+                let s = fibers_fiber::summarize(
+                    &a,
+                    &fibers_fiber::BoundsOptions {
+                        max_points: 64,
+                        seed: 1,
+                    },
+                    &mut |_| {},
+                );
+                std::hint::black_box(s.to_json());
+            }
+            best = best.min(t.elapsed().as_secs_f64() / repeats as f64);
+        }
+        println!("fiber {} {best:.9}", pair[0]);
     }
 }

@@ -1,41 +1,47 @@
 //! Python bindings of fibers: the native module `fibers._native` behind the `fibers` package
-//! (`python/`, built by maturin). The Python layer (`python/fibers/__init__.py`) turns the JSON
-//! returned here into objects with `fractions.Fraction` values; every decision is made here, by
+//! (`python/`, built by maturin). The Python layer (`python/fibers/__init__.py`) turns the
+//! JSON values returned here into objects with `fractions.Fraction` values; every decision is made here, by
 //! the same library calls as the command-line tool, on exact rationals.
 //!
 //! Long calls release the GIL and, from the computation's progress callback, every 100 ms
 //! re-take it to check for Ctrl-C (`PyErr_CheckSignals`), a time budget and a Python progress
 //! callable; an interruption unwinds the computation with [`std::panic::resume_unwind`] (no
-//! panic message) and raises the Python exception.
+//! panic message) and raises the Python exception. Calls whose computation reports progress
+//! rarely or never (canon, classify, the summary and the certified bounds) run on a worker
+//! thread while the calling thread checks Ctrl-C and the budget every 20 ms
+//! ([`Ctl::run_detached`]), except polynomial calls on small networks, which take
+//! milliseconds. Small results cross as Python dicts built from the JSON values.
 
 use fibers::fiber::orbit::{self as moves, Lcg};
 use fibers::{decide_with_progress, DecideError, DecideOptions, Method, Outcome, Stats};
 use fibers_bottleneck::canonical::CanonicalForm;
 use fibers_bottleneck::layer1::realise;
 use fibers_check::{certificate_from_str, certificate_to_string, check, CheckOptions, Verdict};
+use fibers_conserve::bounds::{bounds_with_progress, BoundsOptions as LawBoundsOptions};
 use fibers_conserve::lie::LieOptions;
-use fibers_conserve::regions::RegionError;
+use fibers_conserve::regions::{PatternSet, RegionError};
 use fibers_conserve::{analyse, Dataset, Options};
 use fibers_exact::Rational;
 use fibers_fiber::render::{self, RenderOptions};
 use fibers_fiber::{
-    describe, functional_dimension, DescribeOptions, Description, FunDimError, FunDimOptions,
-    MemberOptions,
+    describe, functional_dimension, summarize, Bounds, BoundsOptions, DescribeOptions, Description,
+    FunDimError, FunDimOptions, MemberOptions, Summary,
 };
 use fibers_import::KeyMap;
 use fibers_net::json::{network_from_str, network_to_string, vector_to_value};
 use fibers_net::{Architecture, Layer, LoadError, Network};
+use fibers_semialg::polynomial::Polynomial;
 use fibers_semialg::var::Parameter;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyboardInterrupt};
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyInt};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 create_exception!(
@@ -71,6 +77,37 @@ fn bad(e: impl ToString) -> PyErr {
 
 fn load_err(e: LoadError) -> PyErr {
     bad(e)
+}
+
+/// A JSON value as the Python object `json.loads` would give, built directly (a small result
+/// crosses the boundary without being written as text and parsed again).
+fn to_py(py: Python<'_>, v: &Value) -> PyResult<PyObject> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
+            _ => PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN))
+                .into_any()
+                .unbind(),
+        },
+        Value::String(t) => PyString::new(py, t).into_any().unbind(),
+        Value::Array(xs) => {
+            let l = PyList::empty(py);
+            for x in xs {
+                l.append(to_py(py, x)?)?;
+            }
+            l.into_any().unbind()
+        }
+        Value::Object(m) => {
+            let d = PyDict::new(py);
+            for (k, x) in m {
+                d.set_item(k, to_py(py, x)?)?;
+            }
+            d.into_any().unbind()
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -178,19 +215,145 @@ impl Ctl {
         })
     }
 
+    /// Checks Ctrl-C and the time budget from the calling thread (with the GIL).
+    fn poll(&self) -> PyResult<()> {
+        Python::with_gil(|py| {
+            py.check_signals()?;
+            match self.deadline {
+                Some((d, t)) if Instant::now() > d => Err(BudgetExhausted::new_err(format!(
+                    "timeout: no answer within {t} s"
+                ))),
+                _ => Ok(()),
+            }
+        })
+    }
+
+    /// Runs `work` on a worker thread ([`pool`]) while the calling thread waits without the
+    /// GIL, checking Ctrl-C and the time budget every 20 ms: an interruption returns at once,
+    /// also from computations that have no progress callback (canon, classify, the bounds).
+    /// The worker stops at its next [`Ctl::tick`]; a computation without ticks finishes in the
+    /// background and its result is dropped.
+    ///
+    /// With `inline` (a polynomial computation on a [small](Net::small) network: milliseconds)
+    /// `work` runs on the calling thread instead, as [`Ctl::run`]: a handoff to a worker
+    /// costs tens of microseconds, the whole of a small call.
+    fn run_detached<T: Send + 'static>(
+        self: &Arc<Self>,
+        py: Python<'_>,
+        inline: bool,
+        work: impl FnOnce(&Ctl) -> T + Send + 'static,
+    ) -> PyResult<T> {
+        if inline {
+            return self.run(py, work);
+        }
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let ctl = Arc::clone(self);
+        pool::spawn(Box::new(move || {
+            let r = std::panic::catch_unwind(AssertUnwindSafe(|| work(&ctl)));
+            Box::new(move || {
+                let _ = tx.send(r);
+            })
+        }))
+        .map_err(InternalError::new_err)?;
+        let r = py.allow_threads(move || loop {
+            match rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(r) => break Some(r),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(e) = self.poll() {
+                        self.stop(e);
+                        break None;
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    self.stop(InternalError::new_err(
+                        "internal error: the worker thread ended without an answer",
+                    ));
+                    break None;
+                }
+            }
+        });
+        match r {
+            Some(Ok(v)) => Ok(v),
+            Some(Err(payload)) if !payload.is::<Cancelled>() => std::panic::resume_unwind(payload),
+            _ => Err(self.take_err()),
+        }
+    }
+
+    /// The recorded error of an interrupted call.
+    fn take_err(&self) -> PyErr {
+        self.err
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_else(|| PyKeyboardInterrupt::new_err(()))
+    }
+
     /// Runs `work` without the GIL; an interruption from [`Ctl::tick`] becomes its exception.
     fn run<T: Send>(&self, py: Python<'_>, work: impl FnOnce(&Ctl) -> T + Send) -> PyResult<T> {
         let r = py.allow_threads(|| std::panic::catch_unwind(AssertUnwindSafe(|| work(self))));
         match r {
             Ok(v) => Ok(v),
-            Err(payload) if payload.is::<Cancelled>() => Err(self
-                .err
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take()
-                .unwrap_or_else(|| PyKeyboardInterrupt::new_err(()))),
+            Err(payload) if payload.is::<Cancelled>() => Err(self.take_err()),
             Err(payload) => std::panic::resume_unwind(payload),
         }
+    }
+}
+
+/// Worker threads for [`Ctl::run_detached`], kept between calls (a handoff to an idle worker
+/// is cheaper than starting a thread); a new one is started when none is idle, e.g. while an
+/// interrupted computation still finishes in the background.
+mod pool {
+    use std::sync::mpsc::{channel, Sender};
+    use std::sync::Mutex;
+
+    /// A job: the work, returning what to do once the worker is idle again (deliver the
+    /// result, so that the next call finds the worker idle).
+    pub type Job = Box<dyn FnOnce() -> Box<dyn FnOnce() + Send> + Send>;
+
+    static IDLE: Mutex<Vec<Sender<Job>>> = Mutex::new(Vec::new());
+    /// Idle workers kept at most.
+    const KEEP: usize = 4;
+    /// Stack of a worker (the main thread's usual size; the engine recurses).
+    const STACK: usize = 16 << 20;
+
+    fn idle() -> std::sync::MutexGuard<'static, Vec<Sender<Job>>> {
+        IDLE.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `job` on an idle worker, or on a new one; `Err` when no thread can be started.
+    pub fn spawn(job: Job) -> Result<(), String> {
+        let mut job = job;
+        while let Some(tx) = idle().pop() {
+            match tx.send(job) {
+                Ok(()) => return Ok(()),
+                Err(e) => job = e.0,
+            }
+        }
+        let (tx, rx) = channel::<Job>();
+        let started = std::thread::Builder::new()
+            .name("fibers-worker".into())
+            .stack_size(STACK)
+            .spawn(move || {
+                let mut next = Some(job);
+                while let Some(job) = next.take() {
+                    let deliver = job();
+                    let keep = {
+                        let mut idle = idle();
+                        let keep = idle.len() < KEEP;
+                        if keep {
+                            idle.push(tx.clone());
+                        }
+                        keep
+                    };
+                    deliver();
+                    if keep {
+                        next = rx.recv().ok();
+                    }
+                }
+            });
+        started
+            .map(|_| ())
+            .map_err(|e| format!("internal error: cannot start a worker thread: {e}"))
     }
 }
 
@@ -201,7 +364,34 @@ impl Ctl {
 #[pyclass(module = "fibers._native", frozen)]
 #[derive(Clone)]
 pub struct Net {
-    net: Network,
+    /// Shared, so that a call running on a worker thread holds it without a copy.
+    net: Arc<Network>,
+    /// At most [`SMALL_PARAMS`] parameters of at most [`SMALL_BITS`] bits in all: polynomial
+    /// computations on it take milliseconds and run on the calling thread.
+    small: bool,
+}
+
+/// Parameters of a [small](Net::small) network, at most.
+const SMALL_PARAMS: usize = 256;
+/// Bits of the numerators and denominators of a [small](Net::small) network, at most.
+const SMALL_BITS: u64 = 64 * SMALL_PARAMS as u64;
+
+impl Net {
+    fn new(net: Network) -> Net {
+        let small = net.arch().param_count() <= SMALL_PARAMS && {
+            let bits: u64 = net
+                .layers()
+                .iter()
+                .flat_map(|l| l.weight.iter().flatten().chain(&l.bias))
+                .map(|r| r.numer().bits() + r.denom().bits())
+                .sum();
+            bits <= SMALL_BITS
+        };
+        Net {
+            net: Arc::new(net),
+            small,
+        }
+    }
 }
 
 fn rational_of(
@@ -260,7 +450,7 @@ impl Net {
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str, source: &str) -> PyResult<Net> {
         py.allow_threads(|| network_from_str(text, source))
-            .map(|net| Net { net })
+            .map(Net::new)
             .map_err(load_err)
     }
 
@@ -284,7 +474,7 @@ impl Net {
             }
         };
         py.allow_threads(|| fibers_import::network_from_safetensors(data, source, &keys))
-            .map(|net| Net { net })
+            .map(Net::new)
             .map_err(load_err)
     }
 
@@ -339,7 +529,7 @@ impl Net {
         }
         let layers: [Layer; 3] = out.try_into().map_err(|_| bad("3 layers"))?;
         Network::new(arch, layers)
-            .map(|net| Net { net })
+            .map(Net::new)
             .map_err(|m| bad(format!("{source}: {m}")))
     }
 
@@ -402,12 +592,7 @@ impl Net {
     /// The exact outputs at fixed probe points, as a JSON string: equivalent networks have
     /// equal fingerprints (used to split a dedup job into independent groups).
     fn fingerprint(&self) -> String {
-        let a = self.net.arch();
-        let outs: Vec<Value> = fibers::decision::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
-            .iter()
-            .map(|x| vector_to_value(&self.net.eval(x)))
-            .collect();
-        json!([a.n0, a.n3, outs]).to_string()
+        fingerprint(&self.net)
     }
 
     fn __eq__(&self, other: &Net) -> bool {
@@ -416,6 +601,16 @@ impl Net {
 }
 
 const FINGERPRINT_POINTS: usize = 8;
+
+/// The exact outputs at [`FINGERPRINT_POINTS`] fixed probe points, as a JSON string.
+fn fingerprint(net: &Network) -> String {
+    let a = net.arch();
+    let outs: Vec<Value> = fibers::decision::probe_points(a.n0, FINGERPRINT_POINTS, 0xF1B3)
+        .iter()
+        .map(|x| vector_to_value(&net.eval(x)))
+        .collect();
+    json!([a.n0, a.n3, outs]).to_string()
+}
 
 // ---------------------------------------------------------------------------------------
 // equiv, check
@@ -492,8 +687,8 @@ fn undecided(max_nodes: Option<u64>) -> PyErr {
     ))
 }
 
-/// Decides exactly whether `a` and `b` compute the same function; returns the verdict JSON and
-/// the certificate (checked by the independent checker before it is returned).
+/// Decides exactly whether `a` and `b` compute the same function; returns the verdict (the
+/// JSON object as a dict) and the certificate (checked by the independent checker before it is returned).
 #[pyfunction]
 #[pyo3(signature = (a, b, method="auto", max_nodes=None, timeout=None, progress=None))]
 fn equiv(
@@ -504,13 +699,13 @@ fn equiv(
     max_nodes: Option<u64>,
     timeout: Option<f64>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(String, String)> {
+) -> PyResult<(PyObject, String)> {
     check_widths(&a.net, &b.net)?;
     let opts = decide_opts(method, max_nodes)?;
     let ctl = Ctl::new(timeout, progress)?;
     let r = ctl.run(py, |ctl| decide_one(&a.net, &b.net, &opts, ctl, true))?;
     match r {
-        Ok(Ok((v, c))) => Ok((v.to_string(), c.unwrap_or_default())),
+        Ok(Ok((v, c))) => Ok((to_py(py, &v)?, c.unwrap_or_default())),
         Ok(Err(Undecided(why))) => Err(match (method, why) {
             ("fast", Some(why)) => {
                 BudgetExhausted::new_err(format!("undecided: the fast path gave up: {why}"))
@@ -553,26 +748,50 @@ fn check_certificate(
 // ---------------------------------------------------------------------------------------
 // canon, classify
 
-/// The canonical form: JSON `{"status": "canonical", "form", "hash", "text"}` or
-/// `{"status": "not-generic", "condition", "detail", "message"}` (as `fibers canon --json`).
+/// The canonical form (as `fibers canon --json`): a dict `{"status": "canonical", "hash",
+/// "text", "kind"}` with the form (a [`Lazy`]), or `{"status": "not-generic", "condition",
+/// "detail", "message"}` and None.
+/// Runs on a worker thread (Ctrl-C and `timeout` return at once) unless `a` is small.
 #[pyfunction]
-fn canon(py: Python<'_>, a: &Net) -> String {
-    py.allow_threads(|| match fibers_bottleneck::canonicalize(&a.net) {
-        Ok(c) => json!({
-            "status": "canonical",
-            "form": c.form.to_json(),
-            "hash": c.form.hash(),
-            "text": c.form.text(),
-            "kind": c.form.kind(),
-        }),
-        Err(e) => json!({
-            "status": "not-generic",
-            "condition": e.condition.name(),
-            "detail": e.detail,
-            "message": e.to_string(),
-        }),
-    })
-    .to_string()
+#[pyo3(signature = (a, timeout=None))]
+fn canon(py: Python<'_>, a: &Net, timeout: Option<f64>) -> PyResult<(PyObject, Option<Lazy>)> {
+    let net = Arc::clone(&a.net);
+    let (v, form) = Arc::new(Ctl::new(timeout, None)?).run_detached(py, a.small, move |_| {
+        match fibers_bottleneck::canonicalize(&net) {
+            Ok(c) => (
+                json!({
+                    "status": "canonical",
+                    "hash": c.form.hash(),
+                    "text": c.form.text(),
+                    "kind": c.form.kind(),
+                }),
+                Some(Lazy(c.form.to_json())),
+            ),
+            Err(e) => (
+                json!({
+                    "status": "not-generic",
+                    "condition": e.condition.name(),
+                    "detail": e.detail,
+                    "message": e.to_string(),
+                }),
+                None,
+            ),
+        }
+    })?;
+    Ok((to_py(py, &v)?, form))
+}
+
+/// A JSON value made into Python objects only when asked for (a canonical form's `form`:
+/// converting it costs as much as a small canonicalisation).
+#[pyclass(module = "fibers._native", frozen)]
+pub struct Lazy(Value);
+
+#[pymethods]
+impl Lazy {
+    /// The value, as `json.loads` would give it.
+    fn get(&self, py: Python<'_>) -> PyResult<PyObject> {
+        to_py(py, &self.0)
+    }
 }
 
 /// The representative network of a bottleneck canonical form (as `fibers canon --network`).
@@ -590,27 +809,45 @@ fn canon_network(a: &Net) -> PyResult<Net> {
         weight: rows.iter().map(|r| r.weight.clone()).collect(),
         bias: rows.iter().map(|r| r.bias.clone()).collect(),
     };
-    Ok(Net {
-        net: realise(&layer1, *n0, data, &vec![false; data.kinks.len()]),
-    })
+    Ok(Net::new(realise(
+        &layer1,
+        *n0,
+        data,
+        &vec![false; data.kinks.len()],
+    )))
 }
 
-/// Classification (as `fibers classify`): `(json, text)`.
+/// Classification (as `fibers classify`): `(the JSON of --json as a dict, text)`.
+/// Runs on a worker thread (Ctrl-C and `timeout` return at once) unless `a` is small.
 #[pyfunction]
-fn classify(py: Python<'_>, a: &Net) -> (String, String) {
-    py.allow_threads(|| {
-        let c = fibers_bottleneck::classify(&a.net);
-        (c.to_json().to_string(), c.to_text())
-    })
+#[pyo3(signature = (a, timeout=None))]
+fn classify(py: Python<'_>, a: &Net, timeout: Option<f64>) -> PyResult<(PyObject, String)> {
+    let net = Arc::clone(&a.net);
+    let (v, text) = Arc::new(Ctl::new(timeout, None)?).run_detached(py, a.small, move |_| {
+        let c = fibers_bottleneck::classify(&net);
+        (c.to_json(), c.to_text())
+    })?;
+    Ok((to_py(py, &v)?, text))
 }
 
 // ---------------------------------------------------------------------------------------
 // fiber, fundim, sample
 
-/// The described fiber of a parameter.
+/// The fiber of a parameter (as `fibers fiber`): by default the polynomial summary (symmetry
+/// group at θ, the part containing θ, its dimension certified by bounds); with `exhaustive`
+/// (the CLI's `--parts`) the full description, every part enumerated. Each is computed when
+/// first needed (the LaTeX document and a membership outside the fast path need the
+/// description).
 #[pyclass(module = "fibers._native", frozen)]
 pub struct FiberDesc {
-    d: Description,
+    net: Arc<Network>,
+    small: bool,
+    exhaustive: bool,
+    max_parts: usize,
+    max_regions: Option<usize>,
+    max_points: usize,
+    summary: OnceLock<Arc<Summary>>,
+    desc: OnceLock<Arc<Description>>,
 }
 
 fn describe_ctl(
@@ -629,58 +866,174 @@ fn describe_ctl(
     .map_err(|e| format!("internal error: {}", e.0))
 }
 
-/// Describes the fiber of `a` (as `fibers fiber`).
+fn summarize_ctl(net: &Network, max_points: usize, ctl: &Ctl) -> Summary {
+    summarize(
+        net,
+        &BoundsOptions {
+            max_points,
+            seed: 1,
+        },
+        &mut |m| ctl.tick(|| format!("dimension bounds: {m}")),
+    )
+}
+
+impl FiberDesc {
+    /// The summary, computed on first use (polynomial).
+    fn summary(&self, ctl: &Arc<Ctl>, py: Python<'_>) -> PyResult<Arc<Summary>> {
+        if let Some(s) = self.summary.get() {
+            return Ok(Arc::clone(s));
+        }
+        let (net, max_points) = (Arc::clone(&self.net), self.max_points);
+        let s = ctl.run_detached(py, self.small, move |ctl| {
+            Arc::new(summarize_ctl(&net, max_points, ctl))
+        })?;
+        Ok(Arc::clone(self.summary.get_or_init(|| s)))
+    }
+
+    /// The full description, computed on first use (exponential in the widths);
+    /// [`BudgetExhausted`] when more than `max_parts` role assignments.
+    fn description(&self, ctl: &Arc<Ctl>, py: Python<'_>) -> PyResult<Arc<Description>> {
+        let d = match self.desc.get() {
+            Some(d) => Arc::clone(d),
+            None => {
+                let net = Arc::clone(&self.net);
+                let (max_parts, fundim) = (
+                    self.max_parts,
+                    self.max_regions.map(|m| FunDimOptions { max_regions: m }),
+                );
+                let d = ctl
+                    .run_detached(py, false, move |ctl| {
+                        describe_ctl(&net, max_parts, fundim, ctl)
+                    })?
+                    .map_err(InternalError::new_err)?;
+                Arc::clone(self.desc.get_or_init(|| Arc::new(d)))
+            }
+        };
+        if d.truncated {
+            return Err(BudgetExhausted::new_err(format!(
+                "the description is truncated: more than {} role assignments (max_parts)",
+                self.max_parts
+            )));
+        }
+        Ok(d)
+    }
+}
+
+/// Describes the fiber of `a` (as `fibers fiber`; `exhaustive`: as `fibers fiber --parts`).
 #[pyfunction]
-#[pyo3(signature = (a, max_parts=20_000, max_regions=Some(4096), timeout=None, progress=None))]
+#[pyo3(signature = (a, exhaustive=false, max_parts=20_000, max_regions=Some(4096), max_points=64, timeout=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
 fn fiber(
     py: Python<'_>,
     a: &Net,
+    exhaustive: bool,
     max_parts: usize,
     max_regions: Option<usize>,
+    max_points: usize,
     timeout: Option<f64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<FiberDesc> {
-    let ctl = Ctl::new(timeout, progress)?;
-    let fundim = max_regions.map(|m| FunDimOptions { max_regions: m });
-    let d = ctl
-        .run(py, |ctl| describe_ctl(&a.net, max_parts, fundim, ctl))?
-        .map_err(InternalError::new_err)?;
-    if d.truncated {
-        return Err(BudgetExhausted::new_err(format!(
-            "the description is truncated: more than {max_parts} role assignments (max_parts)"
-        )));
+    let ctl = Arc::new(Ctl::new(timeout, progress)?);
+    let f = FiberDesc {
+        net: Arc::clone(&a.net),
+        small: a.small,
+        exhaustive,
+        max_parts,
+        max_regions,
+        max_points,
+        summary: OnceLock::new(),
+        desc: OnceLock::new(),
+    };
+    if exhaustive {
+        f.description(&ctl, py)?;
+    } else {
+        f.summary(&ctl, py)?;
     }
-    Ok(FiberDesc { d })
+    Ok(f)
 }
 
 #[pymethods]
 impl FiberDesc {
-    /// The description as JSON (as `fibers fiber --format json`).
-    fn json(&self) -> String {
-        render::to_json(&self.d).to_string()
+    /// Whether this is the full description (`exhaustive=True`, the CLI's `--parts`).
+    #[getter]
+    fn exhaustive(&self) -> bool {
+        self.exhaustive
     }
-    /// Plain text (as `fibers fiber`).
+
+    /// As `fibers fiber --format json` (the summary), or `fibers fiber --parts --format json`,
+    /// as a dict.
+    fn data(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let ctl = Arc::new(Ctl::new(None, None)?);
+        let v = if self.exhaustive {
+            render::to_json(&*self.description(&ctl, py)?)
+        } else {
+            self.summary(&ctl, py)?.to_json()
+        };
+        to_py(py, &v)
+    }
+
+    /// Plain text (as `fibers fiber`, or `fibers fiber --parts`).
     #[pyo3(signature = (show_parts=12))]
-    fn text(&self, show_parts: usize) -> String {
-        render::to_text(
-            &self.d,
+    fn text(&self, py: Python<'_>, show_parts: usize) -> PyResult<String> {
+        let ctl = Arc::new(Ctl::new(None, None)?);
+        Ok(if self.exhaustive {
+            render::to_text(
+                &*self.description(&ctl, py)?,
+                &RenderOptions {
+                    max_parts_shown: show_parts,
+                },
+            )
+        } else {
+            self.summary(&ctl, py)?.to_text()
+        })
+    }
+
+    /// A complete LaTeX document (as `fibers fiber --format latex`): the summary theorem, then
+    /// the full description (computed here if not yet: exponential in the widths). With
+    /// `parts=False`, the summary theorem alone (polynomial).
+    #[pyo3(signature = (show_parts=12, parts=true, timeout=None, progress=None))]
+    fn latex(
+        &self,
+        py: Python<'_>,
+        show_parts: usize,
+        parts: bool,
+        timeout: Option<f64>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<String> {
+        let ctl = Arc::new(Ctl::new(timeout, progress)?);
+        let s = self.summary(&ctl, py)?;
+        if !parts {
+            let a = self.net.arch();
+            return Ok(format!(
+                "\\documentclass{{article}}\n\\usepackage{{amsmath,amssymb,amsthm}}\n\
+                 \\newtheorem{{theorem}}{{Theorem}}\n\\begin{{document}}\n\
+                 \\section*{{The fiber of a three-layer ReLU network}}\n\
+                 Architecture $({}, {}, {}, {})$; the fiber of $\\theta$ is \
+                 $\\operatorname{{Fib}}(\\theta) = \\{{\\theta' : f_{{\\theta'}} = f_\\theta\\}}$.\n{}\
+                 \\end{{document}}\n",
+                a.n0,
+                a.n1,
+                a.n2,
+                a.n3,
+                render::summary_latex(&s)
+            ));
+        }
+        let d = self.description(&ctl, py)?;
+        Ok(render::to_latex_with_summary(
+            &d,
+            Some(&s),
             &RenderOptions {
                 max_parts_shown: show_parts,
             },
-        )
+        ))
     }
-    /// A complete LaTeX document (as `fibers fiber --format latex`).
-    #[pyo3(signature = (show_parts=12))]
-    fn latex(&self, show_parts: usize) -> String {
-        render::to_latex(
-            &self.d,
-            &RenderOptions {
-                max_parts_shown: show_parts,
-            },
-        )
-    }
-    /// Decides exactly whether `b` lies in the fiber (as `fibers fiber --member`): JSON with
-    /// `member`, `method`, the witness, and `description_counterexample`.
+
+    /// Decides exactly whether `b` lies in the fiber (as `fibers fiber --member`, JSON). By
+    /// default the certified fast decision of f_A = f_B (`member`, `member_certified_by`,
+    /// `member_witness`; its certificate passes the checker here); when the fast path gives
+    /// up, or with `exhaustive`, the description's membership with the witnessing
+    /// permutations, scalings and roles (the branch tree where the description is silent),
+    /// with `description_counterexample`.
     #[pyo3(signature = (b, max_nodes=None, timeout=None, progress=None))]
     fn member(
         &self,
@@ -690,25 +1043,59 @@ impl FiberDesc {
         timeout: Option<f64>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
-        let (x, y) = (b.net.arch(), self.d.net.arch());
+        let (x, y) = (b.net.arch(), self.net.arch());
         if x != y {
             return Err(bad(format!(
                 "b: architecture {x} differs from {y} of the fiber's network; the fiber lives in \
                  the parameter space of one architecture"
             )));
         }
-        let ctl = Ctl::new(timeout, progress)?;
+        let ctl = Arc::new(Ctl::new(timeout, progress)?);
+        if !self.exhaustive {
+            let (a, bn) = (Arc::clone(&self.net), Arc::clone(&b.net));
+            let fast = ctl.run_detached(py, self.small, move |_| {
+                fibers_bottleneck::certified::fast(&a, &bn).map(|(o, method)| {
+                    let checked = match &o {
+                        Outcome::Equivalent { certificate }
+                        | Outcome::NotEquivalent { certificate, .. } => {
+                            check(certificate, &a, &bn, CheckOptions::default()).map(|_| ())
+                        }
+                        Outcome::Undecided => Ok(()),
+                    };
+                    (o, method, checked)
+                })
+            })?;
+            if let Ok((o, method, checked)) = fast {
+                if let Err(e) = checked {
+                    return Err(InternalError::new_err(format!(
+                        "internal error: the fast path's certificate does not pass the checker: \
+                         {e}"
+                    )));
+                }
+                let mut v = json!({
+                    "member": matches!(o, Outcome::Equivalent { .. }),
+                    "member_certified_by": format!(
+                        "fast path ({method}); the certificate is re-checked by `fibers check`"
+                    ),
+                });
+                if let Outcome::NotEquivalent { witness, .. } = &o {
+                    v["member_witness"] = json!(rationals_to_strings(witness));
+                }
+                return Ok(v.to_string());
+            }
+        }
+        let d = self.description(&ctl, py)?;
+        let bn = Arc::clone(&b.net);
         let r = ctl
-            .run(py, |ctl| {
-                self.d
-                    .membership(&b.net, &MemberOptions { max_nodes }, &mut |s| {
-                        ctl.tick(|| {
-                            format!(
-                                "branch tree: nodes {}, leaves {}, LPs {}",
-                                s.nodes, s.leaves, s.lps
-                            )
-                        })
+            .run_detached(py, false, move |ctl| {
+                d.membership(&bn, &MemberOptions { max_nodes }, &mut |s| {
+                    ctl.tick(|| {
+                        format!(
+                            "branch tree: nodes {}, leaves {}, LPs {}",
+                            s.nodes, s.leaves, s.lps
+                        )
                     })
+                })
             })?
             .map_err(|e| InternalError::new_err(format!("internal error: {}", e.0)))?;
         if r.member.is_none() {
@@ -723,61 +1110,142 @@ impl FiberDesc {
     }
 }
 
-/// Functional dimension (as `fibers fundim --json`).
+/// Functional dimension (as `fibers fundim --json`, as a dict): certified by bounds that meet, falling
+/// back to the enumeration of linear regions (`max_regions`, 0: no fallback) when they do not;
+/// with `exhaustive`, as `fibers fundim --exhaustive --json`.
 #[pyfunction]
-#[pyo3(signature = (a, max_regions=4096, timeout=None, progress=None, source="network"))]
+#[pyo3(signature = (a, exhaustive=false, max_points=64, max_regions=4096, timeout=None, progress=None, source="network"))]
+#[allow(clippy::too_many_arguments)]
 fn fundim(
     py: Python<'_>,
     a: &Net,
+    exhaustive: bool,
+    max_points: usize,
     max_regions: usize,
     timeout: Option<f64>,
     progress: Option<Py<PyAny>>,
     source: &str,
-) -> PyResult<String> {
-    let ctl = Ctl::new(timeout, progress)?;
-    let net = &a.net;
-    let (r, d) = ctl.run(py, |ctl| {
-        let r = functional_dimension(net, &FunDimOptions { max_regions }, &mut |n| {
-            ctl.tick(|| format!("linear regions found: {n}"))
-        });
-        let d = match &r {
-            Ok(_) => Some(describe_ctl(net, 20_000, None, ctl)),
-            Err(_) => None,
+) -> PyResult<PyObject> {
+    let ctl = Arc::new(Ctl::new(timeout, progress)?);
+    let net = Arc::clone(&a.net);
+    if exhaustive {
+        let (r, d) = ctl.run_detached(py, false, move |ctl| {
+            let r = functional_dimension(&net, &FunDimOptions { max_regions }, &mut |n| {
+                ctl.tick(|| format!("linear regions found: {n}"))
+            });
+            let d = r
+                .as_ref()
+                .ok()
+                .map(|_| describe_ctl(&net, 20_000, None, ctl));
+            (r, d)
+        })?;
+        let f = match r {
+            Ok(f) => f,
+            Err(FunDimError::Budget(n)) => {
+                return Err(BudgetExhausted::new_err(format!(
+                    "more than {n} linear regions (raise max_regions)"
+                )))
+            }
+            Err(e @ FunDimError::NotDifferentiable(_)) => {
+                return Err(bad(format!("{source}: {e}")))
+            }
         };
-        (r, d)
-    })?;
-    let f = match r {
-        Ok(f) => f,
-        Err(FunDimError::Budget(n)) => {
-            return Err(BudgetExhausted::new_err(format!(
-                "more than {n} linear regions (raise max_regions)"
-            )))
-        }
-        Err(e @ FunDimError::NotDifferentiable(_)) => return Err(bad(format!("{source}: {e}"))),
+        let d = d
+            .expect("described after a dimension")
+            .map_err(InternalError::new_err)?;
+        let dim = d.dimension();
+        let described = matches!(
+            d.kind,
+            fibers_fiber::Kind::Bottleneck
+                | fibers_fiber::Kind::OneDimensional
+                | fibers_fiber::Kind::Constant
+        ) && d.part_dimension.is_some();
+        let comparable = f.non_differentiable_regions == 0;
+        let agree = dim.map(|x| x == f.corank()).filter(|_| comparable);
+        return to_py(
+            py,
+            &json!({
+            "rank": f.rank,
+            "parameters": f.params,
+            "corank": f.corank(),
+            "regions": f.regions,
+            "non_differentiable_regions": f.non_differentiable_regions,
+            "points": f.points,
+            "certified_by": "exhaustive (every linear region)",
+            "fiber_dimension": if described { dim } else { None },
+            "fiber_dimension_source": d.dimension_source(),
+            "formula": d.formula.as_ref().and_then(|x| x.value_if_applies()),
+            "formula_not_applicable": d.formula.as_ref().and_then(|x| x.note.clone()),
+            "agree": if described { agree } else { None },
+            }),
+        );
+    }
+    let s = {
+        let net = Arc::clone(&net);
+        ctl.run_detached(py, a.small, move |ctl| summarize_ctl(&net, max_points, ctl))?
     };
-    let d = d
-        .expect("described after a dimension")
-        .map_err(InternalError::new_err)?;
-    let dim = d.dimension();
-    let described = matches!(
-        d.kind,
-        fibers_fiber::Kind::Bottleneck
-            | fibers_fiber::Kind::OneDimensional
-            | fibers_fiber::Kind::Constant
-    ) && d.part_dimension.is_some();
-    let agree = dim.map(|x| x == f.corank());
-    Ok(json!({
-        "rank": f.rank,
-        "parameters": f.params,
-        "corank": f.corank(),
-        "regions": f.regions,
-        "points": f.points,
-        "fiber_dimension": if described { dim } else { None },
-        "fiber_dimension_source": d.dimension_source(),
-        "formula": d.formula.as_ref().and_then(|x| x.value_if_applies()),
-        "agree": if described { agree } else { None },
-    })
-    .to_string())
+    // Fall back to the enumeration when the bounds do not meet.
+    let exhaustive = if !s.bounds.as_ref().is_ok_and(Bounds::certified) && max_regions > 0 {
+        Some(ctl.run_detached(py, false, move |ctl| {
+            functional_dimension(&net, &FunDimOptions { max_regions }, &mut |n| {
+                ctl.tick(|| format!("linear regions found: {n}"))
+            })
+        })?)
+    } else {
+        None
+    };
+    let (bounds, why_not) = match &s.bounds {
+        Ok(b) => (Some(b), None),
+        Err(e) => (None, Some(e)),
+    };
+    let (exhaustive, fallback_note) = match exhaustive {
+        None => (None, None),
+        Some(Ok(f)) => (Some(f), None),
+        Some(Err(e @ FunDimError::NotDifferentiable(_))) if bounds.is_none() => {
+            return Err(bad(format!("{source}: {e}")))
+        }
+        Some(Err(e)) => (None, Some(e.to_string())),
+    };
+    let d = s.params;
+    let (value, how) = match (&exhaustive, bounds) {
+        (_, Some(b)) if b.certified() => (Some(b.lower), "bounds met"),
+        (Some(f), _) => (Some(f.rank), "exhaustive (every linear region)"),
+        _ => (None, "open"),
+    };
+    let smooth = how != "exhaustive (every linear region)"
+        || exhaustive
+            .as_ref()
+            .is_none_or(|f| f.non_differentiable_regions == 0);
+    let bj = bounds.map(|b| {
+        json!({
+            "lower": b.lower,
+            "upper": b.upper,
+            "certified": b.certified(),
+            "symmetry_rank": b.symmetry_rank,
+            "moves": b.moves.iter().map(|m| json!({"move": m.name, "vectors": m.vectors})).collect::<Vec<_>>(),
+            "kinks": b.kinks,
+            "regions": b.regions,
+            "rows": b.rows,
+            "prime": b.prime.to_string(),
+            "budget_exhausted": b.budget_exhausted,
+            "triangular": b.triangular,
+        })
+    });
+    to_py(
+        py,
+        &json!({
+        "parameters": d,
+        "functional_dimension": value,
+        "fiber_dimension": value.filter(|_| smooth).map(|v| d - v),
+        "certified_by": how,
+        "bounds": bj,
+        "bounds_not_applicable": why_not,
+        "exhaustive": exhaustive.as_ref().map(|f| json!({"rank": f.rank, "regions": f.regions, "non_differentiable_regions": f.non_differentiable_regions, "points": f.points})),
+        "exhaustive_not_run": fallback_note,
+        "dimension_formula": s.formula.as_ref().and_then(|f| f.value_if_applies()),
+        "dimension_formula_not_applicable": s.formula.as_ref().and_then(|f| f.note.clone()),
+        }),
+    )
 }
 
 /// Parameters drawn from every part of the fiber (as `fibers sample`); the second value is the
@@ -843,7 +1311,7 @@ fn sample(
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            s.map(|net| Net { net }).ok_or_else(|| {
+            s.map(Net::new).ok_or_else(|| {
                 InternalError::new_err(format!("internal error: sample {i} could not be built"))
             })
         })
@@ -861,23 +1329,75 @@ fn param_name(p: Parameter) -> Value {
     }
 }
 
-/// Conservation laws (as `fibers conserve --json`), each law with `terms`: `[coefficient
-/// "p/q", [[param, exponent], ...]]` where a param is `["W", layer, row, col]` or `["b",
-/// layer, unit]`, and its LaTeX.
+/// One law's polynomial for the Python `Law`: its name, `terms` and LaTeX.
+fn law_terms(name: &str, polynomial: &Polynomial) -> Value {
+    let t: Vec<Value> = polynomial
+        .terms()
+        .map(|(m, c)| {
+            let powers: Vec<Value> = m
+                .powers()
+                .map(|(var, e)| {
+                    json!([
+                        var.parameter().map(param_name).unwrap_or(json!(var.name())),
+                        e
+                    ])
+                })
+                .collect();
+            json!([c.to_string(), powers])
+        })
+        .collect();
+    json!({"name": name, "terms": t, "latex": polynomial.to_latex()})
+}
+
+/// Conservation laws (as `fibers conserve --json`, as a dict: the number of independent laws certified
+/// by bounds that meet, without enumerating linear regions; with `exhaustive`, as `fibers
+/// conserve --exhaustive --json`: every linear region and the Lie algebra), each law with
+/// `law_terms`: `[coefficient "p/q", [[param, exponent], ...]]` where a param is `["W",
+/// layer, row, col]` or `["b", layer, unit]`, and its LaTeX.
 #[pyfunction]
-#[pyo3(signature = (a, data=None, max_level=8, source="data"))]
+#[pyo3(signature = (a, data=None, exhaustive=false, max_level=8, max_patterns=2000, max_brackets=64, seed=1, timeout=None, progress=None, source="data"))]
+#[allow(clippy::too_many_arguments)]
 fn conserve(
     py: Python<'_>,
     a: &Net,
     data: Option<&str>,
+    exhaustive: bool,
     max_level: usize,
+    max_patterns: usize,
+    max_brackets: usize,
+    seed: u64,
+    timeout: Option<f64>,
+    progress: Option<Py<PyAny>>,
     source: &str,
-) -> PyResult<String> {
+) -> PyResult<PyObject> {
     let arch = a.net.arch();
     let data = match data {
         Some(t) => Some(Dataset::from_str(t, arch.n0, arch.n3, source).map_err(load_err)?),
         None => None,
     };
+    let ctl = Arc::new(Ctl::new(timeout, progress)?);
+    let net = Arc::clone(&a.net);
+    if !exhaustive {
+        let opts = LawBoundsOptions {
+            seed,
+            max_patterns,
+            max_brackets,
+            ..LawBoundsOptions::default()
+        };
+        let b = ctl.run_detached(py, a.small, move |ctl| {
+            let set = data.map(|d| PatternSet::from_data(&net, &d.x));
+            bounds_with_progress(&net, set.as_ref(), &opts, &mut |m| {
+                ctl.tick(|| m.to_string())
+            })
+        })?;
+        let mut v = b.to_json(&arch);
+        v["law_terms"] = b
+            .laws
+            .iter()
+            .map(|l| law_terms(&l.name, &l.polynomial))
+            .collect();
+        return to_py(py, &v);
+    }
     let opts = Options {
         lie: LieOptions {
             max_level,
@@ -885,39 +1405,26 @@ fn conserve(
         },
         ..Options::default()
     };
-    let analysis = py
-        .allow_threads(|| analyse(&a.net, data.as_ref(), &opts))
+    let analysis = ctl
+        .run_detached(py, false, move |_| analyse(&net, data.as_ref(), &opts))?
         .map_err(|e| match e {
             RegionError::TooMany(_) => BudgetExhausted::new_err(e.to_string()),
         })?;
+    let certified = analysis.agrees() && analysis.lie.certified;
     let mut v = analysis.to_json();
-    let mut terms = Vec::new();
-    for law in &analysis.laws {
-        let t: Vec<Value> = law
-            .law
-            .polynomial
-            .terms()
-            .map(|(m, c)| {
-                let powers: Vec<Value> = m
-                    .powers()
-                    .map(|(var, e)| {
-                        json!([
-                            var.parameter().map(param_name).unwrap_or(json!(var.name())),
-                            e
-                        ])
-                    })
-                    .collect();
-                json!([c.to_string(), powers])
-            })
-            .collect();
-        terms.push(json!({
-            "name": law.law.name,
-            "terms": t,
-            "latex": law.law.polynomial.to_latex(),
-        }));
-    }
-    v["law_terms"] = Value::Array(terms);
-    Ok(v.to_string())
+    v["mode"] = json!("exhaustive");
+    v["certification"] = json!({"law_count": {
+        "certified": certified,
+        "how": if certified { "exhaustive" } else { "open" },
+        "lower": analysis.law_count(),
+        "upper": analysis.lie.count.max(analysis.law_count()),
+    }});
+    v["law_terms"] = analysis
+        .laws
+        .iter()
+        .map(|l| law_terms(&l.law.name, &l.law.polynomial))
+        .collect();
+    to_py(py, &v)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -952,7 +1459,7 @@ fn dedup(
     timeout: Option<f64>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
-    let nets: Vec<Network> = nets.iter().map(|n| n.net.clone()).collect();
+    let nets: Vec<Network> = nets.iter().map(|n| Network::clone(&n.net)).collect();
     let opts = decide_opts("auto", max_nodes)?;
     let ctl = Ctl::new(timeout, progress)?;
     let out = ctl.run(py, |ctl| dedup_inner(&nets, &opts, ctl))?;
@@ -967,7 +1474,7 @@ fn dedup_inner(nets: &[Network], opts: &DecideOptions, ctl: &Ctl) -> Result<Vec<
             let canon = fibers_bottleneck::canonicalize(n)
                 .map(|c| c.form.hash())
                 .map_err(|e| e.to_string());
-            (canon, Net { net: n.clone() }.fingerprint())
+            (canon, fingerprint(n))
         })
         .collect();
     // representative index, has_generic
@@ -1067,7 +1574,7 @@ fn batch_equiv(
 ) -> PyResult<Vec<(String, Option<String>)>> {
     let pairs: Vec<(Network, Network)> = pairs
         .iter()
-        .map(|(a, b)| (a.net.clone(), b.net.clone()))
+        .map(|(a, b)| (Network::clone(&a.net), Network::clone(&b.net)))
         .collect();
     let opts = decide_opts(method, max_nodes)?;
     let ctl = Ctl::new(timeout, progress)?;
@@ -1114,6 +1621,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_class::<Net>()?;
     m.add_class::<FiberDesc>()?;
+    m.add_class::<Lazy>()?;
     m.add_function(wrap_pyfunction!(equiv, m)?)?;
     m.add_function(wrap_pyfunction!(check_certificate, m)?)?;
     m.add_function(wrap_pyfunction!(canon, m)?)?;
