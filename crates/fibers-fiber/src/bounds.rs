@@ -106,6 +106,12 @@ pub struct Bounds {
     /// Whether the lower bound is a triangular minor of the structured sample (linear time,
     /// no elimination) rather than an elimination over F_p.
     pub triangular: bool,
+    /// Rank that `T` loses without the directions valid at θ only (the exchanges between
+    /// positively parallel crossing neurons: at θ they share their phases, near θ they do
+    /// not). They bound the functional dimension, but the local dimension of the fiber is then
+    /// only bracketed (`D − fd` is an upper bound: the fiber's tangent cone lies in the kernel
+    /// of the Jacobian).
+    pub pointwise: usize,
 }
 
 impl Bounds {
@@ -117,13 +123,21 @@ impl Bounds {
     pub fn value(&self) -> Option<usize> {
         self.certified().then_some(self.lower)
     }
-    /// `D − fd`, the local dimension of the fiber, if certified.
+    /// `D − fd`, the local dimension of the fiber, if certified: the bounds meet and every
+    /// symmetry direction used is a vector field of symmetries near θ (docs/theory.md §12,
+    /// Proposition 12.3).
     pub fn fiber_dimension(&self) -> Option<usize> {
+        if self.pointwise > 0 {
+            return None;
+        }
         self.value().map(|v| self.params - v)
     }
-    /// Bounds on the local fiber dimension: `(D − upper, D − lower)`.
+    /// Bounds on the local fiber dimension: `(D − upper − pointwise, D − lower)`.
     pub fn fiber_dimension_bounds(&self) -> (usize, usize) {
-        (self.params - self.upper, self.params - self.lower)
+        (
+            (self.params - self.upper).saturating_sub(self.pointwise),
+            self.params - self.lower,
+        )
     }
 }
 
@@ -533,6 +547,25 @@ fn tangents(net: &Network, cols: &Cols) -> Vec<Tangent> {
             }
             continue;
         }
+        if !with_b3 {
+            // The scalings, and the exchanges of outgoing weights that keep `Σ_k v_k r_k`
+            // (`r_a = ρ r_b`: `δv_a = e_o`, `δv_b = −ρ e_o`), are fields of symmetries near θ
+            // (the members stay parallel); the other kernel vectors below hold at θ only.
+            let a = members[0];
+            let first = (0..=n1).find(|&i| !r(a, i).is_zero()).expect("nonzero");
+            for &k in &members {
+                out.push(scaling(k));
+                if k != a {
+                    let rho = r(a, first) / r(k, first);
+                    for o in 0..n3 {
+                        out.push((
+                            "parallel outgoing exchange",
+                            vec![(cols.v(a, o), Rational::one()), (cols.v(k, o), -&rho)],
+                        ));
+                    }
+                }
+            }
+        }
         let var_v = |li: usize, o: usize| li * bs + o;
         let var_r = |li: usize, i: usize| li * bs + n3 + i;
         let var_b3 = |o: usize| members.len() * bs + o;
@@ -875,6 +908,19 @@ pub fn fundim_bounds(
     };
     let t_rank = t_rank_of(&tvals);
     let upper = d_red - t_rank + c_upper;
+    // Directions valid at θ only: the exchanges within a class of positively parallel
+    // crossing neurons (their scalings, genuine fields, are added separately).
+    let genuine_rank = |tvals: &[Option<SparseRow>]| {
+        let mut e = EchelonModP::new(p, d_red);
+        for (t, (name, _)) in tvals.iter().zip(&tangents) {
+            if let Some(t) = t {
+                if *name != "parallel layer-2 neurons" {
+                    e.push(t.clone());
+                }
+            }
+        }
+        e.rank()
+    };
     let mut st = State {
         red: &red,
         ech: EchelonModP::new(p, d_red),
@@ -931,6 +977,7 @@ pub fn fundim_bounds(
             prime: p,
             budget_exhausted: false,
             triangular: true,
+            pointwise: t_rank - genuine_rank(&st.tvals),
         });
     }
     for row in sr.rows {
@@ -1097,6 +1144,7 @@ pub fn fundim_bounds(
         prime: p,
         budget_exhausted: budget_exhausted && lower < upper,
         triangular: false,
+        pointwise: t_rank - genuine_rank(&st.tvals),
     })
 }
 

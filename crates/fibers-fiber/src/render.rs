@@ -709,6 +709,17 @@ pub fn summary_latex(sm: &Summary) -> String {
                         b.lower
                     );
                 }
+                None if b.certified() => {
+                    let (lo, hi) = b.fiber_dimension_bounds();
+                    let _ = writeln!(
+                        s,
+                        "\\item \\emph{{The local dimension}} at $\\theta$ is between ${lo}$ and \
+                         ${hi}$ (open: the functional dimension ${}$ is certified, but ${}$ \
+                         symmetry direction(s) between parallel crossing neurons hold at \
+                         $\\theta$ only, so $D - {} = {hi}$ is only an upper bound).",
+                        b.lower, b.pointwise, b.lower
+                    );
+                }
                 None => {
                     let (lo, hi) = b.fiber_dimension_bounds();
                     let _ = writeln!(

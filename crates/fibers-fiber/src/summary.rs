@@ -157,6 +157,16 @@ impl Summary {
                          {} = D - {dim})\n",
                         b.lower
                     )),
+                    None if b.certified() => {
+                        let (lo, hi) = b.fiber_dimension_bounds();
+                        s.push_str(&format!(
+                            "local dimension: between {lo} and {hi} (open: the functional \
+                             dimension {} is certified, but {} symmetry direction(s) between \
+                             parallel crossing neurons hold at θ only, so D - fd = {hi} is only \
+                             an upper bound)\n",
+                            b.lower, b.pointwise
+                        ));
+                    }
                     None => {
                         let (lo, hi) = b.fiber_dimension_bounds();
                         s.push_str(&format!(

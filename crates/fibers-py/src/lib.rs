@@ -1216,6 +1216,8 @@ fn fundim(
         || exhaustive
             .as_ref()
             .is_none_or(|f| f.non_differentiable_regions == 0);
+    // As the CLI: directions between parallel crossing neurons hold at θ only.
+    let smooth = smooth && !(how == "bounds met" && bounds.is_some_and(|b| b.pointwise > 0));
     let bj = bounds.map(|b| {
         json!({
             "lower": b.lower,
@@ -1229,6 +1231,7 @@ fn fundim(
             "prime": b.prime.to_string(),
             "budget_exhausted": b.budget_exhausted,
             "triangular": b.triangular,
+            "pointwise": b.pointwise,
         })
     });
     to_py(

@@ -106,6 +106,12 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
         || exhaustive
             .as_ref()
             .is_none_or(|f| f.non_differentiable_regions == 0);
+    // Proposition 12.3 needs symmetry fields near θ: exchanges between parallel crossing
+    // neurons hold at θ only, and then D − fd is only an upper bound on the local dimension.
+    let pointwise = bounds
+        .as_ref()
+        .filter(|b| how == "bounds met" && b.pointwise > 0);
+    let smooth = smooth && pointwise.is_none();
     let formula = formula_of(&net);
     if args.json {
         let bj = bounds.as_ref().map(|b| {
@@ -121,6 +127,7 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
                 "prime": b.prime.to_string(),
                 "budget_exhausted": b.budget_exhausted,
                 "triangular": b.triangular,
+                "pointwise": b.pointwise,
             })
         });
         writeln!(w,
@@ -206,6 +213,17 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
         }
         writeln!(w, "parameters D: {d}").map_err(stdout_error)?;
         match (value, &bounds) {
+            (Some(v), Some(b)) if pointwise.is_some() => {
+                let (lo, _) = b.fiber_dimension_bounds();
+                writeln!(
+                    w,
+                    "local dimension of the fiber: between {lo} and D - fd = {} (open: {} \
+                     symmetry direction(s) between parallel crossing neurons hold at θ only)",
+                    d - v,
+                    b.pointwise
+                )
+                .map_err(stdout_error)?
+            }
             (Some(v), _) if !smooth => writeln!(
                 w,
                 "D - fd: {} (not the local dimension of the fiber: f is not differentiable in \
