@@ -8,12 +8,21 @@
 # target/ (not in CI), writes the pairs to target/bench-regions/, and prints markdown tables:
 # seconds per run (wall clock, `timeout` per run), the ratio z3 / regions where z3 answers,
 # and how the cost of `--method regions` grows with n1 at n0 = 2 and with n0 at n1 = 8.
+# Whole commands include process start, parsing and (for `fibers equiv`) the checker's
+# re-verification of the certificate; "in-process" columns are the median over REPS runs of
+# `fibers_regions::run` alone and of the checker alone (the `time_regions` example), and the
+# seconds z3 spends in `check()` alone (no Python start, no import, no encoding).
+#
+#   REPS=3 scripts/bench_regions.sh 20
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TIMEOUT=${1:-60}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+REPS=${REPS:-3}
 cargo build --release -q -p fibers-cli
+cargo build --release -q -p fibers-regions --example time_regions
 FIBERS=$CARGO_TARGET_DIR/release/fibers
+INPROC=$CARGO_TARGET_DIR/release/examples/time_regions
 DIR=$CARGO_TARGET_DIR/bench-regions
 mkdir -p "$DIR"
 VENV=$CARGO_TARGET_DIR/z3-venv
@@ -72,17 +81,43 @@ run() {
     printf ">%s" "$TIMEOUT"
   fi
 }
+# run for z3, keeping its stderr (the seconds in check()).
+run_z3() {
+  local start end
+  start=$(date +%s.%N)
+  timeout "$TIMEOUT" "$PY" scripts/z3_equiv.py "$@" >"$DIR/last" 2>"$DIR/z3err" || true
+  end=$(date +%s.%N)
+  if grep -q "^equivalent\|^not.equivalent" "$DIR/last"; then
+    echo "$end - $start" | bc -l | xargs printf "%.3f"
+  else
+    printf ">%s" "$TIMEOUT"
+  fi
+}
 verdict() { # "equivalent", "not-equivalent" or "-" (fibers prints "not equivalent")
   local v
   v=$(grep -o -m1 "^not.equivalent\|^equivalent" "$DIR/last" | sed 's/not.equivalent/not-equivalent/')
   echo "${v:--}"
 }
 ratio() { # z3 regions
-  case "$1$2" in *">"*) echo "-";; *) echo "$1 / $2" | bc -l | xargs printf "%.0f×";; esac
+  case "$1$2" in *">"*|*-*) echo "-";; *) echo "$1 / $2" | bc -l | xargs printf "%.0f×";; esac
+}
+# In-process seconds of the decision and of the check: "DECIDE CHECK", or "- -" on timeout.
+inproc() { # a b
+  local out
+  out=$(timeout "$((TIMEOUT * REPS))" "$INPROC" "$1" "$2" "$REPS" 2>/dev/null || true)
+  if [ -n "$out" ]; then echo "$out" | awk '{printf "%.6f %.6f", $3, $6}'; else echo "- -"; fi
+}
+# Seconds z3 spent in check() on the last z3 run, or "-".
+z3check() {
+  local v
+  v=$(grep -o "z3-check-seconds [0-9.]*" "$DIR/z3err" 2>/dev/null | awk '{print $2}')
+  if [ -n "$v" ] && grep -q "^equivalent\|^not.equivalent" "$DIR/last"; then printf "%.4f" "$v"; else echo "-"; fi
 }
 
-echo "| architecture | pair | regions (s) | tree (s) | z3 (s) | verdict | z3 / regions |"
-echo "| --- | --- | ---: | ---: | ---: | --- | ---: |"
+echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores."
+echo
+echo "| architecture | pair | regions (s) | decide, in-process (s) | check, in-process (s) | tree (s) | z3 (s) | z3 check() (s) | verdict | z3 / regions, whole commands | z3 check() / regions decide, in-process |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
 for arch in "2 6 6 1" "4 8 8 1" "6 8 8 1" "2 32 32 1" "2 64 64 1" "3 32 32 2" "10 8 20 2"; do
   set -- $arch
   gen "$@" 7
@@ -90,29 +125,34 @@ for arch in "2 6 6 1" "4 8 8 1" "6 8 8 1" "2 32 32 1" "2 64 64 1" "3 32 32 2" "1
   for kind in eq nm; do
     a=$DIR/$tag-a.json; b=$DIR/$tag-$kind.json
     r=$(run "$FIBERS" equiv "$a" "$b" --method regions); rv=$(verdict)
+    read -r di ci <<<"$(inproc "$a" "$b")"
     t=$(run "$FIBERS" equiv "$a" "$b" --method tree); tv=$(verdict)
-    z=$(run "$PY" scripts/z3_equiv.py "$a" "$b"); zv=$(verdict)
+    z=$(run_z3 "$a" "$b"); zv=$(verdict); zc=$(z3check)
     if [ "$tv" != "-" ] && [ "$tv" != "$rv" ]; then echo "DISAGREEMENT regions/tree on $tag $kind"; exit 1; fi
     if [ "$zv" != "-" ] && [ "$zv" != "$rv" ]; then echo "DISAGREEMENT regions/z3 on $tag $kind"; exit 1; fi
-    echo "| ($1, $2, $3, $4) | $kind | $r | $t | $z | $rv | $(ratio "$z" "$r") |"
+    echo "| ($1, $2, $3, $4) | $kind | $r | $di | $ci | $t | $z | $zc | $rv | $(ratio "$z" "$r") | $(ratio "$zc" "$di") |"
   done
 done
 
 echo
 echo "Cost of \`--method regions\` (equivalent pairs) as n1 = n2 grows at n0 = 2:"
 echo
-echo "| n1 | regions (s) |"
-echo "| ---: | ---: |"
+echo "| n1 | regions (s) | decide, in-process (s) | check, in-process (s) |"
+echo "| ---: | ---: | ---: | ---: |"
 for n1 in 4 8 16 32 64 96 128; do
   gen 2 "$n1" "$n1" 1 11
-  echo "| $n1 | $(run "$FIBERS" equiv "$DIR/2-$n1-$n1-1-a.json" "$DIR/2-$n1-$n1-1-eq.json" --method regions) |"
+  a=$DIR/2-$n1-$n1-1-a.json; b=$DIR/2-$n1-$n1-1-eq.json
+  read -r di ci <<<"$(inproc "$a" "$b")"
+  echo "| $n1 | $(run "$FIBERS" equiv "$a" "$b" --method regions) | $di | $ci |"
 done
 echo
 echo "Cost of \`--method regions\` (equivalent pairs) as n0 grows at n1 = n2 = 8:"
 echo
-echo "| n0 | regions (s) |"
-echo "| ---: | ---: |"
+echo "| n0 | regions (s) | decide, in-process (s) | check, in-process (s) |"
+echo "| ---: | ---: | ---: | ---: |"
 for n0 in 1 2 3 4 5 6 7 8; do
   gen "$n0" 8 8 1 13
-  echo "| $n0 | $(run "$FIBERS" equiv "$DIR/$n0-8-8-1-a.json" "$DIR/$n0-8-8-1-eq.json" --method regions) |"
+  a=$DIR/$n0-8-8-1-a.json; b=$DIR/$n0-8-8-1-eq.json
+  read -r di ci <<<"$(inproc "$a" "$b")"
+  echo "| $n0 | $(run "$FIBERS" equiv "$a" "$b" --method regions) | $di | $ci |"
 done

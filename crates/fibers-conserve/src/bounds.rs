@@ -34,7 +34,13 @@
 //! The number of independent local laws is `D − dim Lie(θ)` where the Lie algebra is generated
 //! by the coefficient fields of `∇_θ f_s(θ, x)_o` over the patterns `s` of the domain
 //! ([`crate::lie`]). Any set of such fields, and brackets of them, evaluated at `θ`, spans a
-//! subspace of `Lie(θ)`, so `D − rank` is an upper bound. Without data the patterns are those
+//! subspace of `Lie(θ)`, so `D − rank` is an upper bound. Without data, rows chosen by
+//! structure come first ([`structured_rank`]): the jumps of the Jacobian `∂f_θ(x)/∂θ` across
+//! the kink of every layer-1 and layer-2 neuron and the Jacobians of whole regions, at points
+//! chosen in layer-1 coordinates, ranked in a sparse echelon (polynomial in the widths). When
+//! they do not reach the lower bound (directions that only brackets reach, such as the
+//! hidden shift), the sampling below runs too and the better bound is kept. Without data the
+//! sampled patterns are those
 //! of sample points *not on any kink* (exact evaluation: each such point lies in the interior
 //! of a linear region): random points and points pushed to both sides of each neuron's kink.
 //! With data they are the data patterns. Brackets `[X, Y](θ) = DY·X − DX·Y` of random
@@ -51,14 +57,14 @@
 
 use crate::laws::{layer1_mixing, layer1_scaling, layer2_mixing, layer2_scaling, LawKind, Scope};
 use crate::model::{input_var, pattern_var, Pattern};
-use crate::modp::{Echelon, Fp};
 use crate::regions::PatternSet;
+use fibers_exact::modp::{EchelonModP, Fp};
 use fibers_exact::Rational;
 use fibers_net::random::Lcg;
 use fibers_net::{Architecture, Network};
 use fibers_semialg::var::Parameter;
 use fibers_semialg::{Monomial, Polynomial, Var, VectorField};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::{Add, Mul, Sub};
 
 /// The value a phase indicator takes on the whole domain.
@@ -268,7 +274,13 @@ fn param_of(v: &Var) -> Option<(u32, usize, Option<usize>)> {
 }
 
 /// The terms of `f_o` containing some variable of `support`.
-fn relevant_terms(arch: &Architecture, o: usize, support: &BTreeSet<Var>) -> BTreeSet<Term> {
+/// Only inputs `0..inputs` are taken for the terms `W1[j][i] x[i]`.
+fn relevant_terms(
+    arch: &Architecture,
+    o: usize,
+    support: &BTreeSet<Var>,
+    inputs: usize,
+) -> BTreeSet<Term> {
     let mut t = BTreeSet::new();
     let all_k = |t: &mut BTreeSet<Term>, f: &dyn Fn(usize) -> Vec<Term>| {
         for k in 0..arch.n2 {
@@ -287,7 +299,7 @@ fn relevant_terms(arch: &Architecture, o: usize, support: &BTreeSet<Var>) -> BTr
                 t.insert(Term::B2(k));
                 for j in 0..arch.n1 {
                     t.insert(Term::B1(k, j));
-                    for i in 0..arch.n0 {
+                    for i in 0..inputs {
                         t.insert(Term::W1(k, j, i));
                     }
                 }
@@ -297,12 +309,12 @@ fn relevant_terms(arch: &Architecture, o: usize, support: &BTreeSet<Var>) -> BTr
             }
             (2, Some(j)) => {
                 t.insert(Term::B1(row, j));
-                for i in 0..arch.n0 {
+                for i in 0..inputs {
                     t.insert(Term::W1(row, j, i));
                 }
             }
             (1, None) => all_k(&mut t, &|k| vec![Term::B1(k, row)]),
-            (1, Some(i)) => all_k(&mut t, &|k| vec![Term::W1(k, row, i)]),
+            (1, Some(i)) if i < inputs => all_k(&mut t, &|k| vec![Term::W1(k, row, i)]),
             _ => {}
         }
     }
@@ -394,28 +406,128 @@ pub fn verify_symbolic(q: &Polynomial, arch: &Architecture, phases: &Phases) -> 
         y: !layers.contains(&1),
         v: !layers.contains(&3),
     };
-    let grad = VectorField::gradient_of(q);
+    // With `q` symmetric in the input index, the coefficient of `x[0]` stands for every `x[i]`
+    // (see [`input_symmetric`]).
+    let first_input_only = !opaque.y && arch.n0 > 1 && input_symmetric(q, arch.n0);
+    // (With `y` opaque every `W1[j][i] x[i]` term becomes the `y1[j]` term: one input suffices.)
+    let inputs = if first_input_only || opaque.y {
+        arch.n0.min(1)
+    } else {
+        arch.n0
+    };
+    let field = VectorField::gradient_of(q);
+    // Integer coefficients are summed in `i128`, others in rationals.
+    let integral: Option<HashMap<Var, Vec<(Monomial, i64)>>> = field
+        .components()
+        .map(|(v, c)| {
+            let terms: Option<Vec<(Monomial, i64)>> = c
+                .terms()
+                .map(|(m, r)| {
+                    r.is_integer()
+                        .then(|| r.numer().to_i64())
+                        .flatten()
+                        .filter(|x| x.unsigned_abs() < 1 << 40)
+                        .map(|x| (m.clone(), x))
+                })
+                .collect();
+            terms.map(|t| (v.clone(), t))
+        })
+        .collect();
+    let grad: HashMap<Var, Polynomial> = field
+        .components()
+        .map(|(v, c)| (v.clone(), c.clone()))
+        .collect();
     let outputs = if opaque.v { 1.min(arch.n3) } else { arch.n3 };
     (0..outputs).all(|o| {
-        let terms: BTreeSet<Term> = relevant_terms(arch, o, &support)
+        let terms: BTreeSet<Term> = relevant_terms(arch, o, &support, inputs)
             .into_iter()
             .map(|t| match t {
                 Term::W1(k, j, _) if opaque.y => Term::B1(k, j),
                 t => t,
             })
             .collect();
-        // Sums in place (`Sum` would clone the partial sums).
-        let mut f = Polynomial::zero();
-        for t in terms {
-            if let Some(p) = term_polynomial(o, t, phases, opaque) {
-                f += &p;
+        // ∇q · ∇f = Σ_terms Σ_{v in the term} ∂q/∂v · ∂term/∂v, accumulated monomial by
+        // monomial (each term of f is a monomial with coefficient 1).
+        let monomials = terms
+            .into_iter()
+            .filter_map(|t| term_polynomial(o, t, phases, opaque))
+            .flat_map(|p| p.terms().map(|(m, _)| m.clone()).collect::<Vec<_>>());
+        let lowered = |m: &Monomial, v: &Var| {
+            Monomial::from_powers(
+                m.powers()
+                    .map(|(w, f)| (w.clone(), if w == v { f - 1 } else { f })),
+            )
+        };
+        match &integral {
+            Some(ig) => {
+                let mut acc: HashMap<Monomial, i128> = HashMap::new();
+                for m in monomials {
+                    for (v, e) in m.powers() {
+                        let Some(c) = ig.get(v) else {
+                            continue;
+                        };
+                        let dm = lowered(&m, v);
+                        for (cm, cc) in c {
+                            *acc.entry(cm.mul(&dm)).or_insert(0) += i128::from(*cc) * i128::from(e);
+                        }
+                    }
+                }
+                acc.values().all(|x| *x == 0)
+            }
+            None => {
+                let mut acc: HashMap<Monomial, Rational> = HashMap::new();
+                for m in monomials {
+                    for (v, e) in m.powers() {
+                        let Some(c) = grad.get(v) else {
+                            continue;
+                        };
+                        let dm = lowered(&m, v);
+                        let k = Rational::from(i64::from(e));
+                        for (cm, cc) in c.terms() {
+                            let slot = acc.entry(cm.mul(&dm)).or_insert_with(Rational::zero);
+                            *slot += &(cc * &k);
+                        }
+                    }
+                }
+                acc.values().all(Rational::is_zero)
             }
         }
-        let mut d = Polynomial::zero();
-        for (v, c) in grad.components() {
-            d += &(c * &f.derivative(v));
+    })
+}
+
+/// Whether `q` is unchanged by every exchange of input index `0` with an index `i`
+/// (`W1[j][0] ↔ W1[j][i]` for every `j`): each monomial holds weights of layer 1 of at most one
+/// input index, and each monomial of index `i` has the same coefficient as its image of index
+/// `0` (and those of every other index).
+///
+/// Then the identity `∇q · ∇f ≡ 0` needs only the terms of `f` free of `x` or holding `x[0]`:
+/// `f` (every indicator included) is unchanged by the exchange together with `x[0] ↔ x[i]`,
+/// so is `∇q · ∇f`; `q` holds no `x`, and `f` is of degree ≤ 1 in `x`, so the coefficient of
+/// `x[i]` in `∇q · ∇f` is the image of the coefficient of `x[0]`, and vanishes with it.
+fn input_symmetric(q: &Polynomial, n0: usize) -> bool {
+    let mut shapes: HashMap<Monomial, Vec<(usize, Rational)>> = HashMap::new();
+    for (m, c) in q.terms() {
+        let mut col = None;
+        for v in m.vars() {
+            if let Some((1, _, Some(i))) = param_of(v) {
+                if col.is_some_and(|c| c != i) {
+                    return false;
+                }
+                col = Some(i);
+            }
         }
-        d.is_zero()
+        let Some(i) = col else {
+            continue;
+        };
+        let shape = Monomial::from_powers(m.powers().map(|(v, e)| match param_of(v) {
+            Some((1, j, Some(_))) => (Var::w1(j, 0), e),
+            _ => (v.clone(), e),
+        }));
+        shapes.entry(shape).or_default().push((i, c.clone()));
+    }
+    shapes.values_mut().all(|v| {
+        v.sort_by_key(|e| e.0);
+        v.len() == n0 && v.iter().enumerate().all(|(i, e)| e.0 == i && e.1 == v[0].1)
     })
 }
 
@@ -459,6 +571,11 @@ pub struct BoundsOptions {
     pub stall_points: usize,
     /// The most brackets computed.
     pub max_brackets: usize,
+    /// Whether to compute the rows chosen by structure first ([`structured_rank`]; without
+    /// data only). Off, only the sampled patterns and brackets give the upper bound.
+    pub structured: bool,
+    /// The most random regions of the structured rows ([`structured_rank`]) after the kinks.
+    pub structured_points: usize,
 }
 
 impl Default for BoundsOptions {
@@ -470,6 +587,8 @@ impl Default for BoundsOptions {
             stall_patterns: 60,
             stall_points: 400,
             max_brackets: 64,
+            structured: true,
+            structured_points: 64,
         }
     }
 }
@@ -521,6 +640,60 @@ pub struct Bounds {
     pub stop: BoundsStop,
     /// Whether the patterns come from data.
     pub data: bool,
+    /// The rank of the Jacobian rows chosen by structure (without data, when layer 1 has full
+    /// row rank), see [`structured_rank`].
+    pub structured: Option<StructuredRank>,
+}
+
+/// The rank of Jacobian rows `∂f_θ(x)/∂θ` chosen by structure (see [`structured_rank`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StructuredRank {
+    /// The rank over `F_p` of the rows: a lower bound on the dimension of their span, which
+    /// lies in `Lie(θ)`.
+    pub rank: usize,
+    /// Kinks of layer-1 and layer-2 neurons sampled.
+    pub kinks: usize,
+    /// Whole activation regions sampled.
+    pub regions: usize,
+    /// The prime.
+    pub prime: u64,
+}
+
+/// The rank, over a prime field, of rows of the Jacobian `∂f_θ(x)/∂θ` at inputs chosen by the
+/// structure of the network, or `None` when the method does not apply (layer 1 wider than
+/// the input or not of full row rank, a parameter without image mod `p`).
+///
+/// Rows: the jump of the Jacobian across the kink of every layer-1 neuron and of every layer-2
+/// neuron, and the Jacobian of whole regions, at points chosen in layer-1 coordinates (layer
+/// 1 is onto, so every layer-1 point is reached), in a sparse echelon whose column order keeps
+/// the fill-in local. This is the lower bound of the functional dimension of
+/// [`fibers_fiber::bounds`]. Every row is a field of an activation region with interior (or
+/// the difference of the fields of two adjacent ones) at `θ`, so it lies in `Lie(θ)`, and
+/// `D − rank` bounds the number of laws from above.
+pub fn structured_rank(
+    net: &Network,
+    opts: &BoundsOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Option<StructuredRank> {
+    let fopts = fibers_fiber::bounds::BoundsOptions {
+        max_points: opts.structured_points,
+        seed: opts.seed,
+    };
+    let fd =
+        fibers_fiber::bounds::fundim_bounds(net, &fopts, &mut |m: String| progress(&m)).ok()?;
+    Some(StructuredRank {
+        rank: fd.lower,
+        kinks: fd.kinks,
+        regions: fd.regions,
+        prime: fd.prime,
+    })
+}
+
+/// With `FIBERS_BOUNDS_DEBUG` set, prints the time since `t0` of a phase to stderr.
+fn debug_time(what: &str, t0: std::time::Instant) {
+    if std::env::var_os("FIBERS_BOUNDS_DEBUG").is_some() {
+        eprintln!("[bounds] {what}: {:.3} s", t0.elapsed().as_secs_f64());
+    }
 }
 
 impl Bounds {
@@ -531,8 +704,22 @@ impl Bounds {
 
     /// How the upper bound was obtained, in one line.
     pub fn upper_how(&self) -> String {
+        if let Some(s) = self.structured.filter(|s| s.rank == self.rank) {
+            let sampled = if self.patterns > 0 || self.brackets.0 > 0 {
+                format!(
+                    "; {} sampled pattern(s) and {} bracket(s) did not raise it",
+                    self.patterns, self.brackets.0
+                )
+            } else {
+                String::new()
+            };
+            return format!(
+                "D − rank = {} − {}: Jacobian rows ∂f/∂θ chosen by structure in layer-1 coordinates ({} kink point(s) of layer-1 and layer-2 neurons, {} whole region(s)), rank over F_p, p = {}{sampled}",
+                self.parameters, self.rank, s.kinks, s.regions, s.prime
+            );
+        }
         format!(
-            "D − rank = {} − {}: gradient fields of {} activation pattern(s){} (rank {}), {} bracket(s) of which {} added rank; ranks over F_p, p = 2^61 − 1",
+            "D − rank = {} − {}: gradient fields of {} activation pattern(s){} (rank {}), {} bracket(s) of which {} added rank; ranks over F_p, p = 2^61 − 1{}",
             self.parameters,
             self.rank,
             self.patterns,
@@ -546,7 +733,14 @@ impl Bounds {
             },
             self.fields_rank,
             self.brackets.0,
-            self.brackets.1
+            self.brackets.1,
+            match self.structured {
+                Some(s) => format!(
+                    "; the rows chosen by structure reached rank {}",
+                    s.rank
+                ),
+                None => String::new(),
+            }
         )
     }
 
@@ -658,6 +852,7 @@ impl Bounds {
                 "fields_rank": self.fields_rank,
                 "brackets": self.brackets.0,
                 "brackets_adding_rank": self.brackets.1,
+                "structured_rank": self.structured.map(|s| s.rank),
                 "sample_points": self.points,
                 "sample_points_on_kink": self.on_kink,
                 "stop": self.stop,
@@ -1115,27 +1310,38 @@ fn pattern_combination<R: Ring>(
     grad_forced(arch, theta, pat, &zero, &cot0, acc);
 }
 
-/// Ranks of vectors in the block structure of the fields (see the [module docs](self)).
+/// Ranks of vectors in the block structure of the fields (see the [module docs](self)), in
+/// echelon forms over `F_p` ([`EchelonModP`], dense rows): one per block (pivots among that
+/// block's `n1` layer-1 columns, the rest of each row its border part), one for the border
+/// (layers 2 and 3), and one for whole vectors that remain (brackets).
 struct Spans {
     n1: usize,
     ix: Index,
-    blocks: Vec<Echelon>,
-    border: Echelon,
-    extras: Echelon,
+    blocks: Vec<EchelonModP>,
+    border: EchelonModP,
+    extras: EchelonModP,
+}
+
+fn raw(v: &[Fp]) -> Vec<u64> {
+    v.iter().map(|x| x.0).collect()
 }
 
 impl Spans {
     fn new(arch: &Architecture) -> Self {
+        let ix = Index::new(*arch);
+        let border_len = arch.param_count() - ix.border();
         Spans {
             n1: arch.n1,
-            ix: Index::new(*arch),
-            blocks: (0..=arch.n0).map(|_| Echelon::new()).collect(),
-            border: Echelon::new(),
-            extras: Echelon::new(),
+            ix,
+            blocks: (0..=arch.n0)
+                .map(|_| EchelonModP::new(Fp::P, arch.n1 + border_len))
+                .collect(),
+            border: EchelonModP::new(Fp::P, border_len),
+            extras: EchelonModP::new(Fp::P, arch.param_count()),
         }
     }
     fn rank(&self) -> usize {
-        self.blocks.iter().map(Echelon::rank).sum::<usize>()
+        self.blocks.iter().map(EchelonModP::rank).sum::<usize>()
             + self.border.rank()
             + self.extras.rank()
     }
@@ -1172,87 +1378,67 @@ impl Spans {
     }
 
     fn insert_field(&mut self, f: Field<Fp>) -> bool {
-        let mut v = f.part;
-        v.extend(f.border);
-        if self.blocks[f.block].insert_within(&mut v, self.n1) {
+        debug_assert_eq!(self.extras.rank(), 0, "fields after the extra rows");
+        let mut v = raw(&f.part);
+        v.extend(f.border.iter().map(|x| x.0));
+        if self.blocks[f.block].push_dense_within(&mut v, self.n1) {
             return true;
         }
-        let b = v.split_off(self.n1);
-        self.border.insert(b)
-    }
-    /// Whether a full vector (layout order) lies in the span (nothing is stored).
-    fn contains_full(&self, v: &[Fp]) -> bool {
-        let a = self.ix.a;
-        let off = self.ix.border();
-        let mut border = v[off..].to_vec();
-        let mut full = vec![Fp::ZERO; a.param_count()];
-        for b in 0..=a.n0 {
-            let mut w: Vec<Fp> = (0..a.n1)
-                .map(|j| {
-                    if b < a.n0 {
-                        v[self.ix.w1(j, b)]
-                    } else {
-                        v[self.ix.b1(j)]
-                    }
-                })
-                .collect();
-            w.extend(border.iter().copied());
-            self.blocks[b].reduce(&mut w);
-            border = w.split_off(a.n1);
-            for (j, x) in w.iter().enumerate() {
-                let idx = if b < a.n0 {
-                    self.ix.w1(j, b)
-                } else {
-                    self.ix.b1(j)
-                };
-                full[idx] = *x;
-            }
-        }
-        self.border.reduce(&mut border);
-        full[off..].copy_from_slice(&border);
-        self.extras.reduce(&mut full);
-        full.iter().all(|x| x.is_zero())
+        let mut b = v.split_off(self.n1);
+        self.border.push_dense_within(&mut b, usize::MAX)
     }
 
-    /// Inserts a full vector (layout order). Only after every field was inserted with
-    /// [`Spans::insert_field`] (the stored extra rows must stay last).
-    fn insert_full(&mut self, v: &[Fp]) -> bool {
+    /// The layer-1 part of block `b` of a full vector (layout order), followed by `border`.
+    fn block_row(&self, v: &[u64], b: usize, border: &[u64]) -> Vec<u64> {
+        let a = self.ix.a;
+        let mut w: Vec<u64> = (0..a.n1).map(|j| v[self.layer1_index(b, j)]).collect();
+        w.extend_from_slice(border);
+        w
+    }
+
+    fn layer1_index(&self, b: usize, j: usize) -> usize {
+        if b < self.ix.a.n0 {
+            self.ix.w1(j, b)
+        } else {
+            self.ix.b1(j)
+        }
+    }
+
+    /// Reduces a full vector (layout order) by the blocks and then the border; returns the
+    /// remainder (layout order).
+    fn remainder(&self, v: &[Fp]) -> Vec<u64> {
         let a = self.ix.a;
         let off = self.ix.border();
+        let v = raw(v);
         let mut border = v[off..].to_vec();
-        let mut parts: Vec<Vec<Fp>> = Vec::with_capacity(a.n0 + 1);
+        let mut full = vec![0u64; a.param_count()];
         for b in 0..=a.n0 {
-            let mut w: Vec<Fp> = (0..a.n1)
-                .map(|j| {
-                    if b < a.n0 {
-                        v[self.ix.w1(j, b)]
-                    } else {
-                        v[self.ix.b1(j)]
-                    }
-                })
-                .collect();
-            w.extend(border.iter().copied());
-            self.blocks[b].reduce(&mut w);
+            let mut w = self.block_row(&v, b, &border);
+            self.blocks[b].reduce_dense(&mut w);
             border = w.split_off(a.n1);
-            parts.push(w);
-        }
-        if parts.iter().all(|p| p.iter().all(|x| x.is_zero())) {
-            return self.border.insert(border);
-        }
-        self.border.reduce(&mut border);
-        let mut full = vec![Fp::ZERO; a.param_count()];
-        for (b, p) in parts.iter().enumerate() {
-            for (j, x) in p.iter().enumerate() {
-                let idx = if b < a.n0 {
-                    self.ix.w1(j, b)
-                } else {
-                    self.ix.b1(j)
-                };
-                full[idx] = *x;
+            for (j, x) in w.iter().enumerate() {
+                full[self.layer1_index(b, j)] = *x;
             }
         }
+        self.border.reduce_dense(&mut border);
         full[off..].copy_from_slice(&border);
-        self.extras.insert(full)
+        full
+    }
+
+    /// Whether a full vector (layout order) lies in the span (nothing is stored).
+    fn contains_full(&self, v: &[Fp]) -> bool {
+        let mut full = self.remainder(v);
+        self.extras.reduce_dense(&mut full);
+        full.iter().all(|x| *x == 0)
+    }
+
+    /// Inserts a full vector (layout order): its remainder by the blocks and the border goes
+    /// to the extra rows. Only after every field was inserted with [`Spans::insert_field`]:
+    /// the extra rows are then zero at every pivot of the blocks and the border, so the rows
+    /// of all three stay independent and the ranks add up.
+    fn insert_full(&mut self, v: &[Fp]) -> bool {
+        let mut full = self.remainder(v);
+        self.extras.push_dense_within(&mut full, usize::MAX)
     }
 }
 
@@ -1576,12 +1762,13 @@ pub fn bounds_with_progress(
     };
     let symbolic = all_symbolic(&arch);
     let theta = theta_mod_p(net);
+    let t_start = std::time::Instant::now();
 
     // Lower bound.
     let mut laws = Vec::new();
     let mut dependent = Vec::new();
     let mut failed = Vec::new();
-    let mut span = Echelon::new();
+    let mut span = EchelonModP::new(Fp::P, d);
     let cands = candidates(net, &phases, data);
     say(format!("verifying {} candidate laws", cands.len()));
     for (name, kind, poly) in cands {
@@ -1603,7 +1790,7 @@ pub fn bounds_with_progress(
             continue;
         }
         let independent = match &theta {
-            Some(t) => span.insert(gradient_mod_p(&poly, &arch, t)),
+            Some(t) => span.push_dense_within(&mut raw(&gradient_mod_p(&poly, &arch, t)), d),
             None => false,
         };
         if !independent {
@@ -1621,6 +1808,7 @@ pub fn bounds_with_progress(
         });
     }
     let lower = laws.len();
+    debug_time("lower bound", t_start);
     say(format!("lower bound: {lower} independent verified laws"));
 
     let mut result = Bounds {
@@ -1639,10 +1827,42 @@ pub fn bounds_with_progress(
         on_kink: 0,
         stop: BoundsStop::NoImage,
         data: data.is_some(),
+        structured: None,
     };
     let Some(theta) = theta else {
         return result;
     };
+    // Upper bound by structure first (without data, the domain is every input): the rank of
+    // Jacobian rows at the kinks of every layer-1 and layer-2 neuron and at whole regions,
+    // chosen in layer-1 coordinates, in a sparse echelon over F_p ([`structured_rank`]).
+    if data.is_none() && opts.structured {
+        let t0 = std::time::Instant::now();
+        let s = structured_rank(net, opts, &mut |m| say(format!("structured fields: {m}")));
+        debug_time("structured rank", t0);
+        if let Some(s) = s {
+            result.structured = Some(s);
+            if d - s.rank <= lower {
+                result.fields_rank = s.rank;
+                result.rank = s.rank;
+                result.upper = d - s.rank;
+                result.stop = if result.upper == result.lower {
+                    BoundsStop::Met
+                } else {
+                    BoundsStop::Stalled
+                };
+                say(format!(
+                    "structured fields: rank {} (upper bound {})",
+                    s.rank, result.upper
+                ));
+                return result;
+            }
+            say(format!(
+                "structured fields: rank {} (upper bound {}); sampling patterns and brackets",
+                s.rank,
+                d - s.rank
+            ));
+        }
+    }
     let target = d - lower;
     let mut spans = Spans::new(&arch);
     let mut used: Vec<Pattern> = Vec::new();
@@ -1722,8 +1942,14 @@ pub fn bounds_with_progress(
     }
     result.fields_rank = spans.rank();
     if std::env::var("FIBERS_BOUNDS_DEBUG").is_ok() {
-        let b: Vec<usize> = spans.blocks.iter().map(Echelon::rank).collect();
+        let b: Vec<usize> = spans.blocks.iter().map(EchelonModP::rank).collect();
         eprintln!("block ranks {b:?} border {}", spans.border.rank());
+        let active = |k: usize| used.iter().filter(|p| p.layer2[k]).count();
+        let a2: Vec<usize> = (0..arch.n2).map(active).collect();
+        eprintln!(
+            "patterns with each layer-2 neuron active (of {}): {a2:?}",
+            used.len()
+        );
     }
     say(format!(
         "fields: rank {} from {} patterns (upper bound {})",
@@ -1760,6 +1986,13 @@ pub fn bounds_with_progress(
     }
     result.rank = spans.rank();
     result.upper = d - result.rank;
+    if let Some(s) = result.structured {
+        if s.rank > result.rank {
+            // The structured rows give the better bound (both are ranks of vectors of Lie(θ)).
+            result.rank = s.rank;
+            result.upper = d - s.rank;
+        }
+    }
     result.brackets = brackets;
     result.patterns = used.len();
     result.stop = if result.upper == result.lower {
@@ -1809,4 +2042,62 @@ pub fn tracked(net: &Network, b: &Bounds, xs: &[Vec<Rational>]) -> Vec<crate::fl
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::laws::{layer1_mixing, layer1_scaling};
+    use fibers_net::random::random_network;
+
+    #[test]
+    fn input_symmetry_of_laws() {
+        let arch = Architecture::new(3, 2, 2, 1);
+        assert!(input_symmetric(&layer1_scaling(&arch, 0), 3));
+        assert!(input_symmetric(&layer1_mixing(&arch, 0, 1), 3));
+        // One input column only, or two columns in one monomial: not symmetric.
+        let w = |j, i| Polynomial::var(Var::w1(j, i));
+        assert!(!input_symmetric(&(&w(0, 0) * &w(0, 0)), 3));
+        assert!(!input_symmetric(&(&w(0, 0) * &w(0, 1)), 3));
+        // Different coefficients per column: not symmetric.
+        let p = &(&w(0, 0) * &w(0, 0)) + &(&w(0, 1) * &w(0, 1));
+        let q = &(&p + &p) - &(&w(0, 2) * &w(0, 2));
+        assert!(!input_symmetric(&q, 3));
+    }
+
+    /// The shortcut through the input symmetry verifies the laws, rejects non-laws whether
+    /// symmetric or not, and agrees with the exhaustive check on every pattern.
+    #[test]
+    fn symbolic_check_with_and_without_the_symmetry() {
+        let arch = Architecture::new(3, 2, 2, 2);
+        let net = random_network(arch, &mut Lcg::new(5));
+        let phases = Phases::from_signs(&net);
+        let sym = all_symbolic(&arch);
+        assert!(verify_symbolic(&layer1_scaling(&arch, 1), &arch, &sym));
+        let w = |j, i| Polynomial::var(Var::w1(j, i));
+        let v = |k, j| Polynomial::var(Var::w2(k, j));
+        // Symmetric, not a law: Σ_i W1[0][i]².
+        let half: Polynomial = (0..3).map(|i| &w(0, i) * &w(0, i)).sum();
+        assert!(input_symmetric(&half, 3));
+        assert!(!verify_symbolic(&half, &arch, &sym));
+        assert!(!verify_symbolic(&half, &arch, &phases));
+        // Not symmetric, not a law: W1[0][0]² − W2[0][0]² − W2[1][0]².
+        let one = &(&w(0, 0) * &w(0, 0)) - &(&(&v(0, 0) * &v(0, 0)) + &(&v(1, 0) * &v(1, 0)));
+        assert!(!verify_symbolic(&one, &arch, &sym));
+        // Every pattern: the shortcut agrees with the pattern-by-pattern check.
+        let law = layer1_scaling(&arch, 0);
+        for bits in 0u32..16 {
+            let pat = Pattern {
+                layer1: (0..2).map(|j| bits >> j & 1 == 1).collect(),
+                layer2: (0..2).map(|k| bits >> (2 + k) & 1 == 1).collect(),
+            };
+            let ph = Phases::of_pattern(&pat);
+            assert!(verify_symbolic(&law, &arch, &ph));
+            assert!(
+                !verify_symbolic(&half, &arch, &ph)
+                    || !pat.layer1[0]
+                    || !pat.layer2.iter().any(|&b| b)
+            );
+        }
+    }
 }

@@ -25,7 +25,6 @@ pub mod grad;
 pub mod laws;
 pub mod lie;
 pub mod model;
-pub mod modp;
 pub mod nonconserved;
 pub mod plot;
 pub mod regions;

@@ -11,7 +11,12 @@
 //! - [`EchelonModP`]: a streaming, sparse row-echelon builder over one prime: push rows one at
 //!   a time (as sparse `(column, value)` lists), read the rank at any moment. Columns with a
 //!   smaller index are eliminated first, so the caller chooses the elimination order by
-//!   numbering columns (local variables first keeps fill-in small).
+//!   numbering columns (local variables first keeps fill-in small). Also: the remainder of a
+//!   row modulo the span ([`EchelonModP::reduce`], [`EchelonModP::reduce_dense`]) and pivots
+//!   limited to a range of columns ([`EchelonModP::push_within`],
+//!   [`EchelonModP::push_dense_within`], dense rows for rows with many nonzero entries), as
+//!   needed by block-structured ranks.
+//! - [`Fp`]: a value type for `F_p`, `p = 2^61 − 1`, with the ring operators.
 //! - [`reduce`]: one rational modulo `p` (`None` when `p` divides the denominator).
 //!
 //! ```
@@ -101,6 +106,83 @@ pub fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
 pub fn inv_mod(a: u64, p: u64) -> u64 {
     debug_assert!(!a.is_multiple_of(p), "inv_mod of zero");
     pow_mod(a, p - 2, p)
+}
+
+/// An element of `F_p` for the Mersenne prime `p = 2^61 − 1` (the first of [`PRIMES`]), kept
+/// reduced in `0..p`, with the ring operators: a value type for evaluating polynomial maps
+/// modulo `p` (for example with dual numbers built on it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Fp(pub u64);
+
+impl Fp {
+    /// The prime `2^61 − 1`.
+    pub const P: u64 = M61;
+    /// Zero.
+    pub const ZERO: Fp = Fp(0);
+    /// One.
+    pub const ONE: Fp = Fp(1);
+
+    /// Whether zero.
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// `self^e`.
+    pub fn pow(self, e: u64) -> Fp {
+        Fp(pow_mod(self.0, e, M61))
+    }
+
+    /// The inverse (of a nonzero element).
+    pub fn inv(self) -> Fp {
+        Fp(inv_mod(self.0, M61))
+    }
+
+    /// The image of a small integer.
+    pub fn from_i64(v: i64) -> Fp {
+        Fp(i128::from(v).rem_euclid(i128::from(M61)) as u64)
+    }
+
+    /// The image of an integer.
+    pub fn from_integer(n: &Integer) -> Fp {
+        Fp(integer_mod(n, M61))
+    }
+
+    /// The image of a rational, or `None` when `p` divides its denominator.
+    pub fn from_rational(r: &Rational) -> Option<Fp> {
+        reduce(r, M61).map(Fp)
+    }
+}
+
+impl std::ops::Add for Fp {
+    type Output = Fp;
+    #[inline]
+    fn add(self, o: Fp) -> Fp {
+        Fp(add_mod(self.0, o.0, M61))
+    }
+}
+
+impl std::ops::Sub for Fp {
+    type Output = Fp;
+    #[inline]
+    fn sub(self, o: Fp) -> Fp {
+        Fp(sub_mod(self.0, o.0, M61))
+    }
+}
+
+impl std::ops::Neg for Fp {
+    type Output = Fp;
+    #[inline]
+    fn neg(self) -> Fp {
+        Fp(sub_mod(0, self.0, M61))
+    }
+}
+
+impl std::ops::Mul for Fp {
+    type Output = Fp;
+    #[inline]
+    fn mul(self, o: Fp) -> Fp {
+        Fp(mul_mod(self.0, o.0, M61))
+    }
 }
 
 /// `|n| mod p` of an arbitrary-precision integer, and its sign folded in.
@@ -269,6 +351,115 @@ impl EchelonModP {
         }
     }
 
+    /// The remainder of a sparse row after reduction by the pivot rows: zero at every pivot
+    /// column, equal to the row modulo the span of the rows pushed so far (nothing is stored).
+    ///
+    /// Panics if a column is out of range.
+    pub fn reduce(&self, row: SparseRow) -> SparseRow {
+        let mut acc = self.dense_of(row);
+        self.reduce_dense(&mut acc);
+        acc.iter()
+            .enumerate()
+            .filter(|e| *e.1 != 0)
+            .map(|(c, &v)| (c, v))
+            .collect()
+    }
+
+    /// Pushes a sparse row whose pivot must lie in the columns `0..limit`: stores it (and
+    /// returns `Ok(())`) when its remainder has a nonzero entry there, else returns the
+    /// remainder (nonzero only at columns `≥ limit`) and stores nothing.
+    ///
+    /// With `limit = cols` this is [`EchelonModP::push`], returning the (zero) remainder when
+    /// the rank does not grow. Panics if a column is out of range.
+    pub fn push_within(&mut self, row: SparseRow, limit: usize) -> Result<(), SparseRow> {
+        let mut acc = self.dense_of(row);
+        if self.push_dense_within(&mut acc, limit) {
+            Ok(())
+        } else {
+            Err(acc
+                .iter()
+                .enumerate()
+                .filter(|e| *e.1 != 0)
+                .map(|(c, &v)| (c, v))
+                .collect())
+        }
+    }
+
+    fn dense_of(&self, row: SparseRow) -> Vec<u64> {
+        let mut acc = vec![0u64; self.pivots.len()];
+        for (c, v) in row {
+            assert!(c < acc.len(), "EchelonModP: column {c} out of range");
+            acc[c] = add_mod(acc[c], v % self.p, self.p);
+        }
+        acc
+    }
+
+    /// Reduces a dense row in place (entries `< p`, length [`EchelonModP::cols`]) by the pivot
+    /// rows, in column order: afterwards it is zero at every pivot column and is the remainder
+    /// of the row modulo the span of the rows pushed so far.
+    ///
+    /// Panics if the length differs from the number of columns.
+    pub fn reduce_dense(&self, v: &mut [u64]) {
+        self.eliminate_dense(v, None);
+    }
+
+    /// Pushes a dense row (entries `< p`, length [`EchelonModP::cols`]) whose pivot must lie in
+    /// the columns `0..limit`. Returns `true` when it was stored (the rank grew; `v` is then
+    /// left zeroed); otherwise `v` holds its remainder, nonzero only at columns `≥ limit`.
+    ///
+    /// The dense form suits rows with many nonzero entries: the cost is the number of columns
+    /// plus the lengths of the pivot rows used. Panics if the length differs from the number
+    /// of columns.
+    pub fn push_dense_within(&mut self, v: &mut [u64], limit: usize) -> bool {
+        match self.eliminate_dense(v, Some(limit)) {
+            Some(c) => {
+                let p = self.p;
+                let inv = inv_mod(v[c], p);
+                let mut row: SparseRow = Vec::new();
+                for (c2, x) in v.iter_mut().enumerate().skip(c) {
+                    if *x != 0 {
+                        row.push((c2, mul_mod(*x, inv, p)));
+                        *x = 0;
+                    }
+                }
+                self.pivots[c] = Some(row);
+                self.rank += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Eliminates the pivot columns of `v` in increasing order. With `Some(limit)`, stops at
+    /// the first nonzero column `< limit` without a pivot and returns it (the entries after
+    /// it are then not reduced; the caller stores the row there).
+    fn eliminate_dense(&self, v: &mut [u64], limit: Option<usize>) -> Option<usize> {
+        let p = self.p;
+        assert_eq!(
+            v.len(),
+            self.pivots.len(),
+            "EchelonModP: row length differs from the number of columns"
+        );
+        for c in 0..v.len() {
+            let coef = v[c];
+            if coef == 0 {
+                continue;
+            }
+            match &self.pivots[c] {
+                Some(piv) => {
+                    let a = sub_mod(0, coef, p);
+                    v[c] = 0;
+                    for &(c2, x) in &piv[1..] {
+                        v[c2] = add_mod(v[c2], mul_mod(a, x, p), p);
+                    }
+                }
+                None if limit.is_some_and(|l| c < l) => return Some(c),
+                None => {}
+            }
+        }
+        None
+    }
+
     /// Pushes a dense rational row (reduced mod `p`). Returns `None` when `p` divides a
     /// denominator (nothing is pushed then), else whether the rank grew.
     pub fn push_rational(&mut self, row: &[Rational]) -> Option<bool> {
@@ -427,6 +618,101 @@ mod tests {
         assert_eq!(reduce(&neg, p), Some(p - 3));
         let bad = Rational::new(Integer::one(), Integer::from(p)).unwrap();
         assert_eq!(reduce(&bad, p), None);
+    }
+
+    #[test]
+    fn field_value_type() {
+        let a = Fp::from_i64(-3);
+        assert_eq!(a + Fp::from_i64(3), Fp::ZERO);
+        assert_eq!(a * a.inv(), Fp::ONE);
+        assert_eq!(-Fp::ONE + Fp::ONE, Fp::ZERO);
+        assert_eq!(Fp::from_i64(3).pow(3), Fp::from_i64(27));
+        let half = Fp::from_rational(&Rational::ratio(1, 2)).unwrap();
+        assert_eq!(half * Fp::from_i64(2), Fp::ONE);
+        let p = Integer::from(Fp::P);
+        let big = &p * &p + Integer::from(5u64);
+        assert_eq!(Fp::from_integer(&big), Fp::from_i64(5));
+        assert_eq!(Fp::from_integer(&-big), Fp::from_i64(-5));
+        assert!(Fp::from_rational(&Rational::new(Integer::one(), p).unwrap()).is_none());
+    }
+
+    #[test]
+    fn remainders_and_limited_pivots() {
+        let p = PRIMES[0];
+        let m = |v: i64| i128::from(v).rem_euclid(i128::from(p)) as u64;
+        let mut e = EchelonModP::new(p, 4);
+        assert!(e.push(vec![(0, 1), (2, 1)]));
+        // Remainder: (2, 1, 2, 5) − 2·(1, 0, 1, 0) = (0, 1, 0, 5).
+        assert_eq!(
+            e.reduce(vec![(0, 2), (1, 1), (2, 2), (3, 5)]),
+            vec![(1, 1), (3, 5)]
+        );
+        assert_eq!(e.reduce(vec![(0, 3), (2, 3)]), vec![]);
+        // Pivots limited to column 0..1: (1, 0, 1, 7) reduces to (0, 0, 0, 7), not stored.
+        assert_eq!(
+            e.push_within(vec![(0, 1), (2, 1), (3, 7)], 1),
+            Err(vec![(3, 7)])
+        );
+        assert_eq!(e.rank(), 1);
+        // Limited to 0..2: (0, 4, 0, 1) is stored with pivot 1.
+        assert_eq!(e.push_within(vec![(1, 4), (3, 1)], 2), Ok(()));
+        assert!(e.has_pivot(1));
+        // Dense forms agree: (5, 8, 5, 2) = 5·r0 + 2·(0, 4, 0, 1) → remainder 0.
+        let mut v = vec![5, 8, 5, 2];
+        e.reduce_dense(&mut v);
+        assert_eq!(v, vec![0, 0, 0, 0]);
+        let mut w = vec![0, 0, m(-1), 3];
+        assert!(!e.push_dense_within(&mut w, 2));
+        // (0, 0, −1, 3) + r0 − ... : column 2 is not a pivot, so the remainder keeps it.
+        assert_eq!(w, vec![0, 0, m(-1), 3]);
+        assert!(e.push_dense_within(&mut w, 4));
+        assert_eq!(w, vec![0, 0, 0, 0]);
+        assert_eq!(e.rank(), 3);
+        // (1, 1, 1, 1) − r0 − r1 = (0, 0, 0, 3/4): a new pivot at column 3.
+        let mut x = vec![1, 1, 1, 1];
+        assert!(e.push_dense_within(&mut x, 4));
+        assert_eq!(e.rank(), 4);
+        assert!(e.has_pivot(3));
+    }
+
+    #[test]
+    fn dense_and_sparse_ranks_agree() {
+        // Random rows of small rank: the same rank by sparse pushes and dense pushes, and every
+        // pushed row reduces to zero afterwards.
+        let p = PRIMES[0];
+        let mut seed = 12345u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % 7
+        };
+        let basis: Vec<Vec<u64>> = (0..5).map(|_| (0..12).map(|_| next()).collect()).collect();
+        let rows: Vec<Vec<u64>> = (0..9)
+            .map(|_| {
+                let c: Vec<u64> = (0..5).map(|_| next()).collect();
+                (0..12)
+                    .map(|j| (0..5).fold(0, |a, b| add_mod(a, mul_mod(c[b], basis[b][j], p), p)))
+                    .collect()
+            })
+            .collect();
+        let mut sparse = EchelonModP::new(p, 12);
+        let mut dense = EchelonModP::new(p, 12);
+        for r in &rows {
+            sparse.push(r.iter().copied().enumerate().collect());
+            let mut v = r.clone();
+            dense.push_dense_within(&mut v, 12);
+        }
+        assert_eq!(sparse.rank(), dense.rank());
+        assert!(sparse.rank() <= 5);
+        for r in &rows {
+            assert!(dense
+                .reduce(r.iter().copied().enumerate().collect())
+                .is_empty());
+            let mut v = r.clone();
+            sparse.reduce_dense(&mut v);
+            assert!(v.iter().all(|&x| x == 0));
+        }
     }
 
     #[test]

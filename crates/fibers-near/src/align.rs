@@ -32,6 +32,7 @@ impl Matching {
         Alignment {
             layer1: self.layer1.alignment.clone(),
             layer2: self.layer2.alignment.clone(),
+            shifts: Vec::new(),
         }
     }
 }
@@ -53,7 +54,8 @@ fn dot(p: &[f64], q: &[f64]) -> f64 {
 }
 
 /// Matches the rows of `rb` to those of `ra` by normalised direction: `permutation[i]` is the
-/// row of B matched to row `i` of A, the scale is the least-squares factor `⟨a, b⟩ / ⟨b, b⟩`.
+/// row of B matched to row `i` of A, the scale is the least-squares factor `⟨a, b⟩ / ⟨b, b⟩` of
+/// the weights (the bias left out: hidden shifts move it).
 /// `None` when the nearest-direction matching is not a bijection or a scale is not positive.
 fn match_rows(ra: &[Vec<f64>], rb: &[Vec<f64>]) -> Option<(Vec<usize>, Vec<f64>, f64)> {
     let n = ra.len();
@@ -93,10 +95,15 @@ fn match_rows(ra: &[Vec<f64>], rb: &[Vec<f64>]) -> Option<(Vec<usize>, Vec<f64>,
         perm[i] = j;
         min_cos = min_cos.min(best.0);
     }
+    // The scale from the weights only (a hidden shift moves the biases), unless they are 0.
     let scales = (0..n)
         .map(|i| {
             let j = perm[i];
-            if nb[j] == 0.0 {
+            let m = ra[i].len() - 1;
+            let (p, q) = (&ra[i][..m], &rb[j][..m]);
+            if dot(q, q) > 0.0 {
+                dot(p, q) / dot(q, q)
+            } else if nb[j] == 0.0 {
                 1.0
             } else {
                 dot(&ra[i], &rb[j]) / (nb[j] * nb[j])
@@ -181,6 +188,7 @@ pub fn find_alignment(a: &Network, b: &Network) -> Option<Matching> {
         &Alignment {
             layer1: l1.clone(),
             layer2: LayerAlignment::identity(b.arch().n2),
+            shifts: Vec::new(),
         },
     )
     .ok()?;
@@ -200,4 +208,49 @@ pub fn find_alignment(a: &Network, b: &Network) -> Option<Matching> {
             min_cosine: c2,
         },
     })
+}
+
+/// Whether the hidden shift of layer-1 neuron `h` of `n` by `t` satisfies the conditions of
+/// docs/theory.md §5, Theorem 5.7 (this crate's own test; the checker tests them again).
+fn shift_allowed(n: &Network, h: usize, t: &Rational) -> bool {
+    let (w2, b2, w3) = (n.w2(), n.b2(), &n.layers()[2].weight);
+    (0..b2.len()).all(|k| {
+        let w = &w2[k][h];
+        w.is_zero()
+            || w3.iter().all(|r| r[k].is_zero())
+            || (w2[k]
+                .iter()
+                .enumerate()
+                .all(|(i, v)| i == h || !v.is_positive())
+                && !b2[k].is_positive()
+                && !(w.is_positive() && (&b2[k] - &(w * t)).is_positive()))
+    })
+}
+
+/// The hidden shifts that make the layer-1 biases of `bstar` equal to A's: for every neuron `h`
+/// whose biases differ, the shift by `t = c_A − c_{B*}` when Theorem 5.7 allows it (applied in
+/// order, each on the network the previous ones produced).
+pub fn find_shifts(a: &Network, bstar: &Network) -> Vec<(usize, Rational)> {
+    let mut cur = bstar.clone();
+    let mut out = Vec::new();
+    for h in 0..a.arch().n1 {
+        let t = &a.b1()[h] - &cur.b1()[h];
+        if t.is_zero() || !shift_allowed(&cur, h, &t) {
+            continue;
+        }
+        let mut l1 = cur.layers()[0].clone();
+        let mut l2 = cur.layers()[1].clone();
+        l1.bias[h] += &t;
+        for k in 0..l2.bias.len() {
+            if l2.weight[k][h].is_positive() {
+                let d = &l2.weight[k][h] * &t;
+                l2.bias[k] -= &d;
+            }
+        }
+        if let Ok(n) = Network::new(cur.arch(), [l1, l2, cur.layers()[2].clone()]) {
+            cur = n;
+            out.push((h, t));
+        }
+    }
+    out
 }

@@ -15,12 +15,13 @@
 //!   witness certificate) or `undecided` (both bounds printed).
 
 pub mod align;
+pub mod bound;
 pub mod render;
 pub mod search;
 pub mod testing;
 
 use fibers_check::within::{
-    apply_alignment, box_bound, Alignment, InputBox, LayerAlignment, NearCertificate, NearClaim,
+    apply_alignment, split_cell, Alignment, InputBox, LayerAlignment, NearCertificate, NearClaim,
 };
 use fibers_check::{network_hash, Certificate};
 use fibers_decide::{DecideOptions, Outcome};
@@ -37,7 +38,8 @@ pub struct NearOptions {
     pub tolerance: Rational,
     /// The box.
     pub input_box: InputBox,
-    /// The largest number of grid cells used to tighten the upper bound.
+    /// The largest number of cells the box may be split into to tighten the upper bound (the
+    /// widest coordinate of the worst cell is halved while that pays).
     pub max_cells: u64,
     /// Bits after the binary point of the outward rounding in the bound.
     pub precision: u32,
@@ -58,7 +60,7 @@ impl NearOptions {
             tolerance,
             input_box,
             max_cells: 256,
-            precision: 64,
+            precision: 48,
             samples: 2000,
             seed: 1,
             exact: true,
@@ -130,8 +132,11 @@ pub struct NearReport {
     pub exact: ExactAnswer,
     /// Certified upper bound on `max_{box} ‖f_A − f_B‖_∞`.
     pub upper: Rational,
-    /// The grid of the upper bound.
-    pub grid: Vec<u64>,
+    /// The partition of the box behind the upper bound (preorder, see
+    /// [`NearClaim::Within`]).
+    pub splits: Vec<i64>,
+    /// The number of cells of the partition.
+    pub cells: usize,
     /// The best point found and its exact difference (the lower bound).
     pub witness: search::Witness,
     /// The near-equivalence certificate (`within` or `not-within`).
@@ -156,6 +161,7 @@ pub fn identity_alignment(n: &Network) -> Alignment {
     Alignment {
         layer1: LayerAlignment::identity(a.n1),
         layer2: LayerAlignment::identity(a.n2),
+        shifts: Vec::new(),
     }
 }
 
@@ -182,9 +188,108 @@ pub fn param_distance(a: &Network, b: &Network) -> (Rational, f64) {
     (max, rel)
 }
 
-/// The grid with about `cells` cells, equal counts (powers of two) on every coordinate.
-fn grid_with(n0: usize, level: u32) -> Vec<u64> {
-    vec![1u64 << level; n0]
+/// `r · (1 + 2^-12)` rounded up to 24 significant bits (`r ≥ 0`).
+fn round_up_short(r: &Rational) -> Rational {
+    if r.is_zero() {
+        return r.clone();
+    }
+    let v = r * &Rational::ratio(4097, 4096);
+    // The float estimate only picks the grid (clamped; the loop below corrects it upwards).
+    let lg = v.to_f64_lossy().log2();
+    let lg = if lg.is_finite() {
+        lg.floor() as i32
+    } else if lg < 0.0 {
+        -1100
+    } else {
+        1100
+    };
+    let mut e = lg.clamp(-1100, 1100) - 23;
+    let pow = |e: i32| {
+        let p = Rational::from_integer(fibers_exact::Integer::pow2(e.unsigned_abs()));
+        if e >= 0 {
+            p
+        } else {
+            p.recip().expect("nonzero")
+        }
+    };
+    // Keep at most 24 bits even if the float estimate was off.
+    while (&v * &pow(-e)).ceil() >= fibers_exact::Integer::pow2(24) {
+        e += 1;
+    }
+    Rational::from_integer((&v * &pow(-e)).ceil()) * pow(e)
+}
+
+/// A node of the partition of the box: a cell with its bound, or a split into two halves.
+enum Node {
+    Leaf(InputBox, Rational),
+    Split(i64, usize, usize),
+}
+
+/// The preorder encoding of the subtree at `i`.
+fn preorder(nodes: &[Node], i: usize, out: &mut Vec<i64>) {
+    match &nodes[i] {
+        Node::Leaf(..) => out.push(-1),
+        Node::Split(k, l, r) => {
+            out.push(*k);
+            preorder(nodes, *l, out);
+            preorder(nodes, *r, out);
+        }
+    }
+}
+
+/// The bound over the box by the producer's own bound ([`bound::Bounder`]), splitting the
+/// widest coordinate of the worst cell while the cell budget allows and the split pays (the
+/// worst bound drops by at least 1%). Returns the bound and the preorder partition.
+fn split_search(
+    bounder: &bound::Bounder,
+    bx: &InputBox,
+    max_cells: u64,
+    stop_below: Option<&Rational>,
+) -> (Rational, Vec<i64>, usize) {
+    let mut nodes = vec![Node::Leaf(bx.clone(), bounder.bound(bx))];
+    let mut leaves = 1u64;
+    loop {
+        let (worst, wb) = nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| match n {
+                Node::Leaf(_, b) => Some((i, b.clone())),
+                _ => None,
+            })
+            .max_by(|p, q| p.1.cmp(&q.1))
+            .expect("a leaf");
+        if leaves >= max_cells || stop_below.is_some_and(|t| wb <= *t) {
+            break;
+        }
+        let Node::Leaf(cell, _) = &nodes[worst] else {
+            unreachable!()
+        };
+        let k = (0..cell.lo.len())
+            .max_by(|&p, &q| (&cell.hi[p] - &cell.lo[p]).cmp(&(&cell.hi[q] - &cell.lo[q])))
+            .expect("n0 ≥ 1");
+        let (l, r) = split_cell(cell, k);
+        let (bl, br) = (bounder.bound(&l), bounder.bound(&r));
+        let pays = bl.max_ref(&br) * &Rational::ratio(100, 99) <= wb;
+        let (il, ir) = (nodes.len(), nodes.len() + 1);
+        nodes.push(Node::Leaf(l, bl));
+        nodes.push(Node::Leaf(r, br));
+        nodes[worst] = Node::Split(k as i64, il, ir);
+        leaves += 1;
+        if !pays {
+            break;
+        }
+    }
+    let upper = nodes
+        .iter()
+        .filter_map(|n| match n {
+            Node::Leaf(_, b) => Some(b.clone()),
+            _ => None,
+        })
+        .max()
+        .expect("a leaf");
+    let mut splits = Vec::new();
+    preorder(&nodes, 0, &mut splits);
+    (upper, splits, leaves as usize)
 }
 
 /// Decides `‖f_A − f_B‖_∞ ≤ ε` on the box (see the crate documentation).
@@ -218,8 +323,17 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         ),
         None => (false, [f64::NAN, f64::NAN], identity_alignment(b)),
     };
+    let mut alignment = alignment;
     let bstar = apply_alignment(b, &alignment)
         .map_err(|r| NearError(format!("internal error: alignment rejected: {r}")))?;
+    // Hidden shifts (Theorem 5.7) where they bring a layer-1 bias of B* to A's.
+    alignment.shifts = align::find_shifts(a, &bstar);
+    let bstar = if alignment.shifts.is_empty() {
+        bstar
+    } else {
+        apply_alignment(b, &alignment)
+            .map_err(|r| NearError(format!("internal error: alignment rejected: {r}")))?
+    };
     let (param_max, param_rel) = param_distance(a, &bstar);
     let exact = if param_max.is_zero() || opts.exact {
         let dopts = DecideOptions {
@@ -239,34 +353,24 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
     } else {
         ExactAnswer::Skipped
     };
-    let witness = search::search(a, b, bx, opts.samples, 4, opts.seed);
-    let mut level = 0u32;
-    let mut grid = grid_with(aa.n0, 0);
-    let mut upper = box_bound(a, &bstar, bx, &grid, opts.precision);
-    // Tighten on finer grids while it pays (at least 10% per level) and the cell budget allows,
-    // unless a point already exceeds the tolerance.
-    let tighten = witness.difference <= opts.tolerance;
-    while tighten && level < 64 {
-        let next = grid_with(aa.n0, level + 1);
-        let cells = next
-            .iter()
-            .try_fold(1u64, |p, &g| p.checked_mul(g))
-            .unwrap_or(u64::MAX);
-        if cells > opts.max_cells {
-            break;
-        }
-        level += 1;
-        let u = box_bound(a, &bstar, bx, &next, opts.precision);
-        let pays = &u * &Rational::ratio(10, 9) < upper;
-        if u < upper {
-            upper = u;
-            grid = next;
-        }
-        if !pays {
-            break;
-        }
-    }
-    let verdict = if matches!(exact, ExactAnswer::Equivalent(_)) {
+    let witness = search::search(a, b, bx, opts.samples, 2, opts.seed);
+    let bounder = bound::Bounder::new(a, &bstar);
+    // Split only while no point already exceeds the tolerance.
+    // Splitting pays in low input dimension only (a cell costs a whole bound).
+    let max_cells = if witness.difference <= opts.tolerance && aa.n0 <= 16 {
+        opts.max_cells.max(1)
+    } else {
+        1
+    };
+    let (upper, splits, cells) = if a.layers() == bstar.layers() {
+        (Rational::zero(), vec![-1], 1)
+    } else {
+        let (u, s, c) = split_search(&bounder, bx, max_cells, None);
+        // The claimed bound: a little above the producer's value, with 24 significant bits, so
+        // that the checker's own computation (other roundings) stays below it.
+        (round_up_short(&u), s, c)
+    };
+    let mut verdict = if matches!(exact, ExactAnswer::Equivalent(_)) {
         NearVerdict::Equivalent
     } else if upper <= opts.tolerance {
         NearVerdict::Within
@@ -278,7 +382,7 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
     let claim = match verdict {
         NearVerdict::Within => Some(NearClaim::Within {
             alignment: alignment.clone(),
-            grid: grid.clone(),
+            splits: splits.clone(),
             precision: opts.precision,
             bound: upper.clone(),
         }),
@@ -287,7 +391,7 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         }),
         _ => None,
     };
-    let certificate = claim.map(|claim| NearCertificate {
+    let mut certificate = claim.map(|claim| NearCertificate {
         a_sha256: network_hash(a),
         b_sha256: network_hash(b),
         tolerance: opts.tolerance.clone(),
@@ -295,6 +399,28 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         claim,
         producer: Some(PRODUCER.into()),
     });
+    // Validate before emitting: the checker recomputes the bound with its own code and its own
+    // roundings (in units of 2^-precision); if that lands above the claim, a finer precision is
+    // tried. A certificate the checker rejects is never returned.
+    if let Some(cert) = certificate.as_mut() {
+        let mut ok = false;
+        for extra in [0u32, 16, 48] {
+            if let NearClaim::Within { precision, .. } = &mut cert.claim {
+                *precision = opts.precision + extra;
+            }
+            if fibers_check::within::check_near(cert, a, b, false).is_ok() {
+                ok = true;
+                break;
+            }
+            if !matches!(cert.claim, NearClaim::Within { .. }) {
+                break;
+            }
+        }
+        if !ok {
+            certificate = None;
+            verdict = NearVerdict::Undecided;
+        }
+    }
     Ok(NearReport {
         verdict,
         tolerance: opts.tolerance.clone(),
@@ -307,7 +433,8 @@ pub fn near(a: &Network, b: &Network, opts: &NearOptions) -> Result<NearReport, 
         param_rel,
         exact,
         upper,
-        grid,
+        splits,
+        cells,
         witness,
         certificate,
     })

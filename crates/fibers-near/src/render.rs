@@ -74,21 +74,33 @@ pub fn text(r: &NearReport) -> String {
         perm_text(&r.alignment.layer2.permutation),
         scale_range(&r.alignment.layer2.scales)
     ));
+    if r.alignment.shifts.is_empty() {
+        line("  hidden shifts (docs/theory.md §5, Theorem 5.7): none".into());
+    } else {
+        let parts: Vec<String> = r
+            .alignment
+            .shifts
+            .iter()
+            .map(|(h, t)| format!("neuron {h} by {}", decimal(t)))
+            .collect();
+        line(format!(
+            "  hidden shifts (docs/theory.md §5, Theorem 5.7): {}",
+            parts.join(", ")
+        ));
+    }
     line(format!(
         "‖B* − A‖: max {} , relative (l2) {:.6e}",
         decimal(&r.param_max),
         r.param_rel
     ));
-    let g: Vec<String> = r.grid.iter().map(|g| g.to_string()).collect();
-    let cells: u64 = r.grid.iter().product();
+    let cells = r.cells;
     line(format!(
-        "max over the box of ‖f_A − f_B‖∞: upper bound {} (certified, {} grid cell{}), lower bound {} (at a witness)",
+        "max over the box of ‖f_A − f_B‖∞: upper bound {} (certified, {} cell{}), lower bound {} (at a witness)",
         decimal(&r.upper),
         cells,
         if cells == 1 { "" } else { "s" },
         decimal(&r.witness.difference)
     ));
-    let _ = g;
     if r.verdict == NearVerdict::NotWithin {
         let parts: Vec<String> = r.witness.x.iter().map(|v| v.to_string()).collect();
         line(format!("witness x = [{}]", parts.join(", ")));
@@ -104,13 +116,18 @@ pub fn to_json(r: &NearReport) -> Value {
         "tolerance": rational_to_value(&r.tolerance),
         "exact": exact_str(&r.exact),
         "matched": r.matched,
-        "alignment": {"layer1": al(&r.alignment.layer1), "layer2": al(&r.alignment.layer2)},
+        "alignment": {
+            "layer1": al(&r.alignment.layer1),
+            "layer2": al(&r.alignment.layer2),
+            "shifts": r.alignment.shifts.iter().map(|(h, t)| json!({"neuron": h, "t": rational_to_value(t)})).collect::<Vec<_>>(),
+        },
         "param_max": rational_to_value(&r.param_max),
         "param_max_decimal": r.param_max.to_f64_lossy(),
         "param_rel": r.param_rel,
         "upper": rational_to_value(&r.upper),
         "upper_decimal": r.upper.to_f64_lossy(),
-        "grid": r.grid,
+        "cells": r.cells,
+        "splits": r.splits,
         "lower": rational_to_value(&r.witness.difference),
         "lower_decimal": r.witness.difference.to_f64_lossy(),
         "witness": vector_to_value(&r.witness.x),

@@ -50,6 +50,90 @@ impl Net64 {
     }
 }
 
+impl Net64 {
+    /// The gradient of output `o` at `x` (in the linear region of `x`).
+    fn grad(&self, x: &[f64], o: usize) -> Vec<f64> {
+        let mut acts = vec![x.to_vec()];
+        for (w, b) in &self.layers[..2] {
+            let v = acts.last().expect("input");
+            let next = w
+                .iter()
+                .zip(b)
+                .map(|(r, c)| (c + r.iter().zip(v).map(|(p, q)| p * q).sum::<f64>()).max(0.0))
+                .collect();
+            acts.push(next);
+        }
+        let mut g = self.layers[2].0[o].clone();
+        for l in (0..2).rev() {
+            let (w, _) = &self.layers[l];
+            let mut prev = vec![0.0; w[0].len()];
+            for (j, row) in w.iter().enumerate() {
+                if acts[l + 1][j] <= 0.0 || g[j] == 0.0 {
+                    continue;
+                }
+                for (p, q) in prev.iter_mut().zip(row) {
+                    *p += g[j] * q;
+                }
+            }
+            g = prev;
+        }
+        g
+    }
+}
+
+/// The output and sign where `f_A − f_B` is largest in absolute value at `x`.
+fn worst_output(a: &Net64, b: &Net64, x: &[f64]) -> (usize, f64, f64) {
+    a.eval(x)
+        .iter()
+        .zip(b.eval(x))
+        .enumerate()
+        .map(|(o, (p, q))| (o, (p - q).signum(), (p - q).abs()))
+        .fold((0, 1.0, -1.0), |m, v| if v.2 > m.2 { v } else { m })
+}
+
+/// Gradient-sign ascent of `|f_A − f_B|` over the box from `ks`: move every coordinate by a
+/// fraction of its width in the direction of the gradient of the worst output's difference,
+/// keeping the best of a few step lengths, while that helps.
+fn ascend(a: &Net64, b: &Net64, bx: &Box64, mut ks: Vec<i64>, iters: usize) -> (f64, Vec<i64>) {
+    let xf = point64(bx, &ks);
+    let mut best = diff64(a, b, &xf);
+    for _ in 0..iters {
+        let xf = point64(bx, &ks);
+        let (o, sign, _) = worst_output(a, b, &xf);
+        let (ga, gb) = (a.grad(&xf, o), b.grad(&xf, o));
+        let g: Vec<f64> = ga.iter().zip(&gb).map(|(p, q)| sign * (p - q)).collect();
+        let mut step: Option<(f64, Vec<i64>)> = None;
+        for frac in [STEPS, STEPS / 4, STEPS / 16, STEPS / 64] {
+            let cand: Vec<i64> = ks
+                .iter()
+                .zip(&g)
+                .map(|(&k, &gi)| {
+                    if gi > 0.0 {
+                        (k + frac).min(STEPS)
+                    } else if gi < 0.0 {
+                        (k - frac).max(0)
+                    } else {
+                        k
+                    }
+                })
+                .collect();
+            let cf = point64(bx, &cand);
+            let d = diff64(a, b, &cf);
+            if d > best && step.as_ref().is_none_or(|s| d > s.0) {
+                step = Some((d, cand));
+            }
+        }
+        match step {
+            Some((d, c)) => {
+                best = d;
+                ks = c;
+            }
+            None => break,
+        }
+    }
+    (best, ks)
+}
+
 fn diff64(a: &Net64, b: &Net64, x: &[f64]) -> f64 {
     a.eval(x)
         .iter()
@@ -68,6 +152,29 @@ pub struct Witness {
 }
 
 const STEPS: i64 = 1 << 20;
+
+/// The box in `f64` (for ranking only).
+struct Box64 {
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+}
+
+impl Box64 {
+    fn new(bx: &InputBox) -> Box64 {
+        Box64 {
+            lo: bx.lo.iter().map(Rational::to_f64_lossy).collect(),
+            hi: bx.hi.iter().map(Rational::to_f64_lossy).collect(),
+        }
+    }
+}
+
+/// The point `lo + (hi − lo)·k/2^20` in `f64` (for ranking).
+fn point64(bx: &Box64, ks: &[i64]) -> Vec<f64> {
+    ks.iter()
+        .zip(bx.lo.iter().zip(&bx.hi))
+        .map(|(&k, (l, h))| l + (h - l) * (k as f64) / (STEPS as f64))
+        .collect()
+}
 
 /// A point `lo + (hi − lo)·k/2^20` per coordinate, exact and in `f64`.
 fn point(bx: &InputBox, ks: &[i64]) -> (Vec<Rational>, Vec<f64>) {
@@ -93,11 +200,12 @@ pub fn search(
     seed: u64,
 ) -> Witness {
     let (na, nb) = (Net64::new(a), Net64::new(b));
+    let b64 = Box64::new(bx);
     let n = bx.lo.len();
     let mut rng = Lcg::new(seed);
     let mut cands: Vec<(f64, Vec<i64>)> = Vec::new();
     let mut push = |ks: Vec<i64>| {
-        let (_, xf) = point(bx, &ks);
+        let xf = point64(&b64, &ks);
         cands.push((diff64(&na, &nb, &xf), ks));
     };
     push(vec![STEPS / 2; n]);
@@ -126,7 +234,7 @@ pub fn search(
     // Local search from the best candidates: move one coordinate at a time to one of five
     // levels (faces, quarter points, middle) while that helps; the number of starts and passes
     // is limited so the total work stays near `FLOPS` multiply-adds.
-    const FLOPS: usize = 2_000_000_000;
+    const FLOPS: usize = 400_000_000;
     let size = a.arch().param_count() + b.arch().param_count();
     let local_evals = (FLOPS / size.max(1)).min(40_000);
     const LEVELS: [i64; 5] = [0, STEPS / 4, STEPS / 2, 3 * STEPS / 4, STEPS];
@@ -146,7 +254,7 @@ pub fn search(
                         continue;
                     }
                     ks[i] = v;
-                    let (_, xf) = point(bx, &ks);
+                    let xf = point64(&b64, &ks);
                     let d = diff64(&na, &nb, &xf);
                     if d > best {
                         best = d;
@@ -161,7 +269,15 @@ pub fn search(
         }
         improved.push((best, ks));
     }
+    // Gradient-sign ascent from the best points found.
+    let ascended: Vec<(f64, Vec<i64>)> = cands
+        .iter()
+        .chain(&improved)
+        .take(8)
+        .map(|(_, ks)| ascend(&na, &nb, &b64, ks.clone(), 40))
+        .collect();
     cands.extend(improved);
+    cands.extend(ascended);
     cands.sort_by(|p, q| q.0.total_cmp(&p.0));
     let mut out: Option<Witness> = None;
     for (_, ks) in cands.iter().take(exact.max(1)) {

@@ -54,6 +54,18 @@ pub fn round_f32(n: &Network) -> Network {
 /// Returns the copy and, per hidden layer, the permutation that aligns it back to `a`
 /// (`perm[i]`: the neuron of the copy that corresponds to neuron `i` of `a`).
 pub fn scaled_permuted_f32(a: &Network, seed: u64) -> (Network, [Vec<usize>; 2]) {
+    let (n, back, _) = scaled_permuted(a, seed, true);
+    (n, back)
+}
+
+/// The copy of [`scaled_permuted_f32`] before (`f32` true) or without the rounding to `f32`
+/// (a float64 checkpoint), with the permutations aligning it back to `a` and the scales applied
+/// (`scales[l][j]`: the factor on neuron `j` of the copy).
+pub fn scaled_permuted(
+    a: &Network,
+    seed: u64,
+    f32: bool,
+) -> (Network, [Vec<usize>; 2], [Vec<f64>; 2]) {
     let mut rng = Lcg::new(seed ^ 0x5eed);
     let arch = a.arch();
     let f = |r: &Rational| r.to_f64_lossy();
@@ -68,6 +80,7 @@ pub fn scaled_permuted_f32(a: &Network, seed: u64) -> (Network, [Vec<usize>; 2])
         .map(|l| l.bias.iter().map(f).collect())
         .collect();
     let mut back: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    let mut applied: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     for (l, n) in [(0usize, arch.n1), (1, arch.n2)] {
         // sigma[j]: the neuron of a that becomes neuron j of the copy.
         let mut sigma: Vec<usize> = (0..n).collect();
@@ -92,13 +105,14 @@ pub fn scaled_permuted_f32(a: &Network, seed: u64) -> (Network, [Vec<usize>; 2])
             inv[s] = j;
         }
         back[l] = inv;
+        applied[l] = c;
     }
     let mut v = Vec::new();
     for l in 0..3 {
         for row in &w[l] {
-            v.extend(row.iter().map(|&x| x as f32 as f64));
+            v.extend(row.iter().map(|&x| if f32 { x as f32 as f64 } else { x }));
         }
-        v.extend(b[l].iter().map(|&x| x as f32 as f64));
+        v.extend(b[l].iter().map(|&x| if f32 { x as f32 as f64 } else { x }));
     }
-    (from_f64s(arch, &v), back)
+    (from_f64s(arch, &v), back, applied)
 }

@@ -125,6 +125,7 @@ fn exact_symmetric_image_is_equivalent() {
             ],
         },
         layer2: fibers_check::within::LayerAlignment::identity(3),
+        shifts: Vec::new(),
     };
     let b = fibers_check::within::apply_alignment(&a, &al).unwrap();
     let r = near(&a, &b, &opts(Rational::ratio(1, 1000), unit_box(2, -1, 1))).unwrap();
@@ -160,7 +161,8 @@ fn bound_is_sound_on_random_pairs() {
                 .map(|_| Rational::from(rng.range(1, 3)))
                 .collect(),
         };
-        let mut o = opts(Rational::zero(), bx.clone());
+        // A large tolerance, so that the box is split (up to 16 cells).
+        let mut o = opts(Rational::from(1000), bx.clone());
         o.exact = false;
         o.max_cells = 16;
         let r = near(&a, &b, &o).unwrap();
@@ -179,5 +181,159 @@ fn bound_is_sound_on_random_pairs() {
             );
         }
         assert!(r.upper >= r.witness.difference);
+    }
+}
+
+/// Soundness in the regime the bound is made for: float networks and copies perturbed by about
+/// 1e-6 (relative), up to (6, 12, 8, 3); the bound is never below the best of 10^5 points of the
+/// box ranked in floating point (the best 16 evaluated exactly) nor below 200 uniform points
+/// evaluated exactly. The producer's and the checker's independent implementations agree to
+/// 1e-3 (relative) on every pair, and the claimed bound is at least the checker's.
+#[test]
+fn bound_is_sound_on_near_pairs_with_1e5_samples() {
+    let mut rng = Lcg::new(7);
+    for seed in 0..8u64 {
+        let s = seed as usize;
+        let arch = Architecture::new(1 + s % 6, 4 + 2 * (s % 5), 3 + s % 6, 1 + s % 3);
+        let a = random_f64_network(arch, 100 + seed);
+        let p: Vec<Rational> = a
+            .params()
+            .iter()
+            .map(|x| x * &(Rational::one() + Rational::ratio(rng.range(-1000, 1000), 1 << 30)))
+            .collect();
+        let b = Network::from_params(arch, &p).unwrap();
+        let bx = unit_box(arch.n0, -1, 1);
+        let mut o = opts(Rational::one(), bx.clone());
+        o.exact = false;
+        o.max_cells = 8;
+        let r = near(&a, &b, &o).unwrap();
+        assert_eq!(r.verdict, NearVerdict::Within);
+        let best = fibers_near::search::search(&a, &b, &bx, 100_000, 16, seed).difference;
+        assert!(
+            r.upper >= best,
+            "seed {seed}: bound below a sampled difference"
+        );
+        let mut prng = Lcg::new(seed);
+        for _ in 0..200 {
+            let x: Vec<Rational> = (0..arch.n0)
+                .map(|_| Rational::ratio(prng.range(-1024, 1024), 1024))
+                .collect();
+            assert!(r.upper >= difference_at(&a, &b, &x), "seed {seed}");
+        }
+        // Producer against checker on the whole box (B* = B: identity alignment).
+        let prod = fibers_near::bound::Bounder::new(&a, &b).bound(&bx);
+        let check = fibers_check::within::split_bound(&a, &b, &bx, &[-1], 64).unwrap();
+        let (pf, cf) = (prod.to_f64_lossy(), check.to_f64_lossy());
+        assert!(
+            (pf - cf).abs() <= 1e-3 * pf.max(cf),
+            "seed {seed}: {pf} vs {cf}"
+        );
+        eprintln!(
+            "seed {seed} {arch}: bound {:.3e} sampled {:.3e} ratio {:.2}; producer {pf:.9e} checker {cf:.9e}",
+            r.upper.to_f64_lossy(),
+            best.to_f64_lossy(),
+            r.upper.to_f64_lossy() / best.to_f64_lossy()
+        );
+    }
+}
+
+/// Hidden shifts: a network where Theorem 5.7 applies to layer-1 neuron 0 (its layer-2
+/// consumers have every other incoming weight and their bias ≤ 0), B = A shifted on that neuron
+/// by t = 3/8, then rescaled, permuted and rounded to float32. The engine recovers the
+/// permutations and the shift, `‖B* − A‖` is at float32 rounding level (without the shift it
+/// would be about t), and the checker accepts the certificate.
+#[test]
+fn hidden_shift_is_recovered() {
+    let arch = Architecture::new(3, 6, 4, 2);
+    let a0 = random_f64_network(arch, 5);
+    let mut l1 = a0.layers()[0].clone();
+    let mut l2 = a0.layers()[1].clone();
+    let l3 = a0.layers()[2].clone();
+    for k in 0..arch.n2 {
+        for i in 1..arch.n1 {
+            l2.weight[k][i] = -l2.weight[k][i].abs();
+        }
+        l2.weight[k][0] = l2.weight[k][0].abs();
+        l2.bias[k] = -l2.bias[k].abs();
+    }
+    l1.bias[0] = Rational::ratio(1, 4);
+    let a = round_f32(&Network::new(arch, [l1.clone(), l2.clone(), l3.clone()]).unwrap());
+    // B0 = A with neuron 0 shifted by t (Theorem 5.7: same function).
+    let t = Rational::ratio(3, 8);
+    let (mut s1, mut s2) = (a.layers()[0].clone(), a.layers()[1].clone());
+    s1.bias[0] += &t;
+    for k in 0..arch.n2 {
+        let d = &s2.weight[k][0] * &t;
+        s2.bias[k] -= &d;
+    }
+    let b0 = Network::new(arch, [s1, s2, a.layers()[2].clone()]).unwrap();
+    let (b, back) = scaled_permuted_f32(&b0, 11);
+    let bx = unit_box(3, -1, 1);
+    let mut o = opts(Rational::ratio(1, 1000), bx.clone());
+    o.exact = false;
+    let r = near(&a, &b, &o).unwrap();
+    assert!(r.matched);
+    assert_eq!(r.alignment.layer1.permutation, back[0]);
+    assert_eq!(r.alignment.layer2.permutation, back[1]);
+    let shift0 = r
+        .alignment
+        .shifts
+        .iter()
+        .find(|(h, _)| *h == 0)
+        .expect("neuron 0 shifted");
+    let found = -shift0.1.to_f64_lossy();
+    eprintln!(
+        "shift found {found:.9} (applied 0.375); ‖B*−A‖max {:.3e}; shifts {}; bound {:.3e}",
+        r.param_max.to_f64_lossy(),
+        r.alignment.shifts.len(),
+        r.upper.to_f64_lossy()
+    );
+    assert!((found - 0.375).abs() < 1e-5, "shift {found}");
+    assert!(
+        r.param_max < Rational::ratio(1, 10_000),
+        "‖B* − A‖ too large"
+    );
+    assert_eq!(r.verdict, NearVerdict::Within);
+    let cert = r.certificate.clone().unwrap();
+    let back_cert = near_from_value(&near_to_value(&cert), "test").unwrap();
+    assert_eq!(back_cert, cert);
+    assert_eq!(check_near(&cert, &a, &b, true), Ok(true));
+    // A shift on a neuron where Theorem 5.7 does not apply is rejected by the checker.
+    if let NearClaim::Within { alignment, .. } = &cert.claim {
+        let mut bad = cert.clone();
+        let mut al = alignment.clone();
+        al.shifts.push((1, Rational::ratio(-1, 2)));
+        if let NearClaim::Within { alignment, .. } = &mut bad.claim {
+            *alignment = al;
+        }
+        let err = check_near(&bad, &a, &b, true).unwrap_err();
+        assert!(err.0.contains("shifts"), "{}", err.0);
+    }
+}
+
+/// A weight beyond the `f64` range (10^400): the producer's floating-point-free fallback (the
+/// checker's integer implementation) gives the bound; no panic, and the certificate checks.
+#[test]
+fn weights_beyond_f64_use_the_exact_fallback() {
+    let arch = Architecture::new(2, 3, 2, 1);
+    let mut rng = Lcg::new(3);
+    let a0 = random_network(arch, &mut rng);
+    let mut a = a0.clone();
+    let big: Rational = "1e400".parse().unwrap();
+    a.layer_mut(3).weight[0][0] = big;
+    let mut b = a.clone();
+    b.layer_mut(1).bias[0] += &Rational::ratio(1, 1 << 20);
+    let bs = fibers_near::bound::Bounder::new(&a, &b);
+    assert!(!bs.is_fast());
+    let bx = unit_box(2, 0, 1);
+    let mut o = opts(Rational::from(10).pow(402).unwrap(), bx.clone());
+    o.exact = false;
+    let r = near(&a, &b, &o).unwrap();
+    assert!(r.upper >= r.witness.difference);
+    if r.verdict == NearVerdict::Within {
+        assert_eq!(
+            check_near(r.certificate.as_ref().unwrap(), &a, &b, true),
+            Ok(true)
+        );
     }
 }

@@ -15,6 +15,8 @@ use fibers_net::Network;
 use fibers_tree::tree::{Cell, CellClose};
 use std::collections::HashMap;
 
+use crate::small::{self, SmallNet};
+
 type Affine = Vec<Rational>;
 
 /// One layer-2 neuron of a restricted network: `v σ(z(x))`.
@@ -46,8 +48,13 @@ struct Tables {
     tab: Vec<Vec<Option<Vec<Integer>>>>,
     /// Layer-1 neurons active in `cur`.
     active: Vec<bool>,
-    /// Current numerators.
+    /// Current numerators (for the phases in `active`, which lag behind `want` while the
+    /// machine-integer tables answer).
     cur: Vec<Vec<Integer>>,
+    /// The layer-1 phases of the current cell.
+    want: Vec<bool>,
+    /// The same tables in machine integers, when everything fits.
+    small: Option<SmallNet>,
 }
 
 fn lcm(a: &Integer, b: &Integer) -> Integer {
@@ -94,28 +101,22 @@ impl Tables {
             den.push(d);
             neurons.push((k, v));
         }
+        let small = SmallNet::new(n, &neurons, &den, &tab, &cur);
         Tables {
             neurons,
             den,
             tab,
             active: vec![false; arch.n1],
             cur,
+            want: vec![false; arch.n1],
+            small,
         }
     }
 
-    /// Moves to the layer-1 phases of a cell.
-    fn update(&mut self, phases: &[Option<Phase>]) -> Result<(), String> {
-        for (j, ph) in phases.iter().enumerate() {
-            let on = match ph {
-                Some(Phase::Active) => true,
-                Some(Phase::Inactive) => false,
-                None => {
-                    if self.tab.iter().any(|t| t[j].is_some()) {
-                        return Err(format!("layer-1 neuron {j} has no phase in a cell"));
-                    }
-                    false
-                }
-            };
+    /// Brings the rational numerators `cur` to the phases of the current cell.
+    fn sync(&mut self) {
+        for j in 0..self.want.len() {
+            let on = self.want[j];
             if on == self.active[j] {
                 continue;
             }
@@ -132,6 +133,29 @@ impl Tables {
                 }
             }
         }
+    }
+
+    /// Moves to the layer-1 phases of a cell.
+    fn update(&mut self, phases: &[Option<Phase>]) -> Result<(), String> {
+        for (j, ph) in phases.iter().enumerate() {
+            let on = match ph {
+                Some(Phase::Active) => true,
+                Some(Phase::Inactive) => false,
+                None => {
+                    if self.tab.iter().any(|t| t[j].is_some()) {
+                        return Err(format!("layer-1 neuron {j} has no phase in a cell"));
+                    }
+                    false
+                }
+            };
+            self.want[j] = on;
+            if let Some(s) = &mut self.small {
+                s.set(j, on);
+            }
+        }
+        if self.small.is_none() {
+            self.sync();
+        }
         Ok(())
     }
 }
@@ -141,6 +165,8 @@ impl Tables {
 pub struct CellStats {
     /// Cells closed by the identity (no LP).
     pub identity: u64,
+    /// Of these, cells closed by the identity in machine integers.
+    pub small: u64,
     /// Cells closed after LP fixes.
     pub with_fixes: u64,
     /// Layer-2 neurons fixed by LP-dual bounds.
@@ -149,7 +175,7 @@ pub struct CellStats {
     pub lps: u64,
 }
 
-/// Closes cells for [`fibers_tree::tree::layer1_cells`].
+/// Closes cells for [`crate::cells::layer1_cells`].
 pub struct Closer<'a> {
     nets: [&'a Network; 2],
     tables: [Tables; 2],
@@ -223,6 +249,7 @@ impl<'a> Closer<'a> {
     fn terms(&mut self, s: usize, cell: &Cell) -> Result<Vec<Term>, String> {
         let t = &mut self.tables[s];
         t.update(&cell.phases[s])?;
+        t.sync();
         Ok(t.neurons
             .iter()
             .zip(&t.cur)
@@ -498,6 +525,15 @@ impl<'a> Closer<'a> {
 
     fn try_close(&mut self, cell: &Cell) -> Result<CellClose, String> {
         let n = self.n0;
+        self.tables[0].update(&cell.phases[0])?;
+        self.tables[1].update(&cell.phases[1])?;
+        if let (Some(sa), Some(sb)) = (&self.tables[0].small, &self.tables[1].small) {
+            if small::identical(sa, sb) == Some(true) {
+                self.stats.identity += 1;
+                self.stats.small += 1;
+                return Ok(CellClose::Canonical(Vec::new()));
+            }
+        }
         let ta = self.terms(0, cell)?;
         let tb = self.terms(1, cell)?;
         let none = HashMap::new();

@@ -1,26 +1,30 @@
 //! Region-wise canonical decision of `f_A = f_B` for three-layer ReLU networks
 //! (docs/theory.md §11), for every architecture, polynomial for a fixed input width.
 //!
-//! The branch tree of docs/theory.md §2 is run over the layer-1 neurons of A and B only (the
-//! same Farkas-pruned splitting; identical and proportional hyperplanes are decided once), down
-//! to the cells of the joint layer-1 arrangement. On a cell each network is a one-hidden-layer
-//! network in x, and [`cell::Closer`] compares the canonical data of the two restricted networks
-//! (an identity with no LP, then with LP-fixed neurons folded in, then a witness next to a
-//! differing hyperplane). The certificate is that tree, each cell closed by `fix` nodes for
-//! the LP-fixed layer-2 neurons and a `"canonical"` leaf, which `fibers-check` verifies by
-//! recomputing the restricted canonical data of both networks (`docs/certificates.md`).
+//! [`cells::layer1_cells`] walks the cells of the joint layer-1 arrangement of A and B as a
+//! branch tree of docs/theory.md §2 over the layer-1 neurons only: identical and proportional
+//! hyperplanes are decided once, every hyperplane that misses a node's polyhedron is fixed at
+//! that node (free when a parallel path row or known points decide it, else by an exact LP),
+//! and the tree splits only on hyperplanes that cross. On a cell each network is a
+//! one-hidden-layer network in x, and [`cell::Closer`] compares the canonical data of the two
+//! restricted networks (an identity with no LP, in machine integers when they fit, then with
+//! LP-fixed neurons folded in, then a witness next to a differing hyperplane). The certificate
+//! is that tree, each cell closed by `fix` nodes for the LP-fixed layer-2 neurons and a
+//! `"canonical"` leaf, which `fibers-check` verifies by recomputing the restricted canonical
+//! data of both networks (`docs/certificates.md`).
 //!
 //! Cost: the number of cells, `O((n1A + n1B)^{n0})`, times a polynomial; no branching on
-//! layer-2 phases.
+//! layer-2 phases. In-process timings: the `time_regions` example (see
+//! `scripts/bench_regions.sh`).
 
 pub mod cell;
+pub mod cells;
+mod small;
 
-use fibers_check::{
-    network_info, Certificate, NetworkInfo, Proof, Step, StepBody, Verdict, Witness,
-};
+use fibers_check::{Certificate, NetworkInfo, Proof, Step, StepBody, Verdict};
 use fibers_exact::Rational;
 use fibers_net::Network;
-use fibers_tree::tree::{layer1_cells, CellStop};
+use fibers_tree::tree::CellStop;
 pub use fibers_tree::{DecideError, Outcome, Stats, TreeOptions, TreeReport};
 
 /// The name and version written into certificates.
@@ -32,18 +36,7 @@ fn witness_certificate(
     b: &Network,
     x: Vec<Rational>,
 ) -> Certificate {
-    Certificate {
-        verdict: Verdict::NotEquivalent,
-        a: info.0.clone(),
-        b: info.1.clone(),
-        witness: Some(Witness {
-            output_a: Some(a.eval(&x)),
-            output_b: Some(b.eval(&x)),
-            x,
-        }),
-        proof: None,
-        producer: Some(PRODUCER.to_string()),
-    }
+    fibers_tree::witness_certificate(info, a, b, x, PRODUCER)
 }
 
 /// Decides `f_A = f_B` on all of `R^{n0}` region-wise, with a certificate; the report has the
@@ -56,14 +49,8 @@ pub fn run(
     opts: &TreeOptions,
     progress: &mut dyn FnMut(&Stats),
 ) -> Result<TreeReport, DecideError> {
-    let (aa, ab) = (a.arch(), b.arch());
-    if aa.n0 != ab.n0 || aa.n3 != ab.n3 {
-        return Err(DecideError::ArchitectureMismatch(format!(
-            "architectures {aa} and {ab} differ in input or output width (n0, n3 must agree)"
-        )));
-    }
-    let info = (network_info(a), network_info(b));
-    let points = fibers_tree::probe_points(aa.n0, opts.probes, opts.seed);
+    let info = fibers_tree::pair_info(a, b)?;
+    let points = fibers_tree::probe_points(a.arch().n0, opts.probes, opts.seed);
     let mut stats = Stats::default();
     for x in &points {
         stats.probes += 1;
@@ -79,7 +66,7 @@ pub fn run(
         }
     }
     let mut closer = cell::Closer::new(a, b);
-    let (result, tree_stats) = layer1_cells(
+    let (result, tree_stats) = cells::layer1_cells(
         a,
         b,
         opts.max_nodes,

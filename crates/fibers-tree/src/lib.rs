@@ -10,12 +10,15 @@
 //! - **equivalent**: a branch tree over neuron phases (docs/theory.md §2).
 //!
 //! [`tree::layer1_cells`] exposes the same splitting restricted to the layer-1 neurons, down to
-//! the cells of the joint layer-1 arrangement, for the region-wise decision (`fibers-regions`,
-//! docs/theory.md §11).
+//! the cells of the joint layer-1 arrangement (docs/theory.md §11); `fibers-regions` walks the
+//! cells with a search of its own and is tested against this one (one leaf per cell). [`pair_info`]
+//! and [`witness_certificate`] are shared with it.
 
 pub mod tree;
 
-use fibers_check::{network_info, Certificate, Proof, Step, StepBody, Verdict, Witness};
+use fibers_check::{
+    network_info, Certificate, NetworkInfo, Proof, Step, StepBody, Verdict, Witness,
+};
 use fibers_exact::Rational;
 use fibers_net::Network;
 use itertools::iproduct;
@@ -150,23 +153,27 @@ impl ProbeRng {
     }
 }
 
-/// Decides `f_A = f_B` on all of `R^{n0}` by the branch tree, exactly, with a certificate.
-///
-/// `progress` is called now and then with the search counters (for a progress bar).
-pub fn run(
-    a: &Network,
-    b: &Network,
-    opts: &TreeOptions,
-    progress: &mut dyn FnMut(&Stats),
-) -> Result<TreeReport, DecideError> {
+/// The certificate headers of a pair, after checking that the input and output widths agree
+/// (the start of every complete decision: the tree, and the region-wise decision).
+pub fn pair_info(a: &Network, b: &Network) -> Result<(NetworkInfo, NetworkInfo), DecideError> {
     let (aa, ab) = (a.arch(), b.arch());
     if aa.n0 != ab.n0 || aa.n3 != ab.n3 {
         return Err(DecideError::ArchitectureMismatch(format!(
             "architectures {aa} and {ab} differ in input or output width (n0, n3 must agree)"
         )));
     }
-    let info = (network_info(a), network_info(b));
-    let witness_cert = |x: Vec<Rational>| Certificate {
+    Ok((network_info(a), network_info(b)))
+}
+
+/// The certificate of `f_A(x) ≠ f_B(x)` (outputs evaluated exactly), written by `producer`.
+pub fn witness_certificate(
+    info: &(NetworkInfo, NetworkInfo),
+    a: &Network,
+    b: &Network,
+    x: Vec<Rational>,
+    producer: &str,
+) -> Certificate {
+    Certificate {
         verdict: Verdict::NotEquivalent,
         a: info.0.clone(),
         b: info.1.clone(),
@@ -176,10 +183,23 @@ pub fn run(
             x,
         }),
         proof: None,
-        producer: Some(PRODUCER.to_string()),
-    };
+        producer: Some(producer.to_string()),
+    }
+}
+
+/// Decides `f_A = f_B` on all of `R^{n0}` by the branch tree, exactly, with a certificate.
+///
+/// `progress` is called now and then with the search counters (for a progress bar).
+pub fn run(
+    a: &Network,
+    b: &Network,
+    opts: &TreeOptions,
+    progress: &mut dyn FnMut(&Stats),
+) -> Result<TreeReport, DecideError> {
+    let info = pair_info(a, b)?;
+    let witness_cert = |x: Vec<Rational>| witness_certificate(&info, a, b, x, PRODUCER);
     let mut search = tree::Search::new(a, b, opts.max_nodes);
-    let points = probe_points(aa.n0, opts.probes, opts.seed);
+    let points = probe_points(a.arch().n0, opts.probes, opts.seed);
     for x in &points {
         if let Err(tree::Stop::Witness(x)) = search.probe(x) {
             return Ok(TreeReport {

@@ -5,6 +5,7 @@
 
 use crate::commands::equiv::{load_pair, run_decide, self_check};
 use crate::error::CliError;
+use crate::output::outln;
 use clap::Args;
 use fibers::{DecideOptions, Outcome};
 use fibers_batch::align::{align, AlignStep};
@@ -62,18 +63,19 @@ fn is_identity(r: &Relabeling) -> bool {
         && r.scale.iter().all(|s| *s == fibers_exact::Rational::one())
 }
 
-fn print_table(layer: usize, r: &Relabeling) {
+fn print_table(layer: usize, r: &Relabeling) -> Result<(), CliError> {
     let moved = r.order.iter().enumerate().filter(|(i, o)| i != *o).count();
     let scaled = r
         .scale
         .iter()
         .filter(|s| **s != fibers_exact::Rational::one())
         .count();
-    println!("layer {layer}: {moved} units moved, {scaled} rescaled");
-    println!("  {:>6}  {:>6}  scale", "A unit", "B unit");
+    outln!("layer {layer}: {moved} units moved, {scaled} rescaled")?;
+    outln!("  {:>6}  {:>6}  scale", "A unit", "B unit")?;
     for (i, (o, s)) in r.order.iter().zip(&r.scale).enumerate() {
-        println!("  {i:>6}  {o:>6}  {}", with_approx(s));
+        outln!("  {i:>6}  {o:>6}  {}", with_approx(s))?;
     }
+    Ok(())
 }
 
 /// Runs `fibers align`.
@@ -92,14 +94,14 @@ pub fn run(args: &AlignArgs) -> Result<(), CliError> {
         } => {
             self_check(certificate, &a, &b)?;
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     json!({"verdict": "not-equivalent", "witness": vector_to_value(witness)})
-                );
+                )?;
             } else {
-                println!("not equivalent: no symmetry carries B to A");
+                outln!("not equivalent: no symmetry carries B to A")?;
                 let x: Vec<String> = witness.iter().map(with_approx).collect();
-                println!("witness x = [{}] (see fibers equiv)", x.join(", "));
+                outln!("witness x = [{}] (see fibers equiv)", x.join(", "))?;
             }
             return Ok(());
         }
@@ -116,59 +118,59 @@ pub fn run(args: &AlignArgs) -> Result<(), CliError> {
         .iter()
         .all(|s| !matches!(s, AlignStep::FunctionOnly { .. }));
     if args.json {
-        println!(
+        outln!(
             "{}",
             json!({
                 "verdict": "equivalent",
                 "parameters_mapped": exact,
                 "steps": steps.iter().map(step_json).collect::<Vec<_>>(),
             })
-        );
+        )?;
         return Ok(());
     }
-    println!("equivalent");
+    outln!("equivalent")?;
     match steps.as_slice() {
         [AlignStep::Relabel { layer1, layer2 }] => {
-            println!(
+            outln!(
                 "B is carried to A by relabelling its hidden units (verified: the relabelled B \
                  has exactly A's parameters). Unit i of A = scale × unit B-unit of B (incoming \
                  weights and bias), outgoing weights divided by the scale."
-            );
-            print_table(1, layer1);
-            print_table(2, layer2);
-            println!("hidden shifts: none");
+            )?;
+            print_table(1, layer1)?;
+            print_table(2, layer2)?;
+            outln!("hidden shifts: none")?;
         }
         _ => {
-            println!(
+            outln!(
                 "B is carried to A by {} map{}, one per link of the certificate's chain \
                  (A first):",
                 steps.len(),
                 if steps.len() == 1 { "" } else { "s" }
-            );
+            )?;
             for (k, s) in steps.iter().enumerate() {
                 match s {
                     AlignStep::Relabel { layer1, layer2 }
                         if is_identity(layer1) && is_identity(layer2) =>
                     {
-                        println!("link {}: identical parameters", k + 1);
+                        outln!("link {}: identical parameters", k + 1)?;
                     }
                     AlignStep::Relabel { layer1, layer2 } => {
-                        println!("link {}: relabelling (verified exactly)", k + 1);
-                        print_table(1, layer1);
-                        print_table(2, layer2);
+                        outln!("link {}: relabelling (verified exactly)", k + 1)?;
+                        print_table(1, layer1)?;
+                        print_table(2, layer2)?;
                     }
-                    AlignStep::HiddenShift { neuron, t, forward } => println!(
+                    AlignStep::HiddenShift { neuron, t, forward } => outln!(
                         "link {}: hidden shift of layer-1 neuron {neuron} by t = {} ({}, \
                          docs/theory.md §5)",
                         k + 1,
                         with_approx(t),
                         if *forward { "forward" } else { "backward" }
-                    ),
-                    AlignStep::FunctionOnly { kind, reason } => println!(
+                    )?,
+                    AlignStep::FunctionOnly { kind, reason } => outln!(
                         "link {}: same function (certificate step {kind}), no parameter map: \
                          {reason}",
                         k + 1
-                    ),
+                    )?,
                 }
             }
         }
