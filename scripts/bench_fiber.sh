@@ -60,11 +60,7 @@ row() { # row LABEL FILE [commands...]
     tw=${t%% *}
     local cert=""
     if [[ ! $t == ">"* ]] && grep -q "certified: bounds met" "$TMP/out"; then cert=" ✓"; fi
-<<<<<<< HEAD
     line="$line | $tw (${t##* })$cert, $(ratio "$t" "$c")×"
-=======
-    line="$line | $t$cert ($(ratio "$t" "$c")×)"
->>>>>>> main
   done
   echo "$line |"
 }
