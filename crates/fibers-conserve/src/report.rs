@@ -330,6 +330,27 @@ impl Analysis {
         self.lie.count == self.laws.len()
     }
 
+    /// Whether the number of laws is certified: the Lie-algebra count is certified and equals
+    /// the number of laws found.
+    pub fn law_count_certified(&self) -> bool {
+        self.agrees() && self.lie.certified
+    }
+
+    /// The JSON report of `fibers conserve --exhaustive --json`: [`Analysis::to_json`] with
+    /// the mode and the certification of the law count.
+    pub fn exhaustive_json(&self) -> Value {
+        let certified = self.law_count_certified();
+        let mut v = self.to_json();
+        v["mode"] = json!("exhaustive");
+        v["certification"] = json!({"law_count": {
+            "certified": certified,
+            "how": if certified { "exhaustive" } else { "open" },
+            "lower": self.law_count(),
+            "upper": self.lie.count.max(self.law_count()),
+        }});
+        v
+    }
+
     /// The law a symmetry induces: the kept or dependent law equal to its charge or to twice
     /// its charge.
     pub fn law_of(&self, s: &Symmetry) -> Option<&Law> {

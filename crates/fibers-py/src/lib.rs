@@ -1153,31 +1153,13 @@ fn fundim(
         let d = d
             .expect("described after a dimension")
             .map_err(InternalError::new_err)?;
-        let dim = d.dimension();
-        let described = matches!(
-            d.kind,
-            fibers_fiber::Kind::Bottleneck
-                | fibers_fiber::Kind::OneDimensional
-                | fibers_fiber::Kind::Constant
-        ) && d.part_dimension.is_some();
-        let comparable = f.non_differentiable_regions == 0;
-        let agree = dim.map(|x| x == f.corank()).filter(|_| comparable);
         return to_py(
             py,
-            &json!({
-            "rank": f.rank,
-            "parameters": f.params,
-            "corank": f.corank(),
-            "regions": f.regions,
-            "non_differentiable_regions": f.non_differentiable_regions,
-            "points": f.points,
-            "certified_by": "exhaustive (every linear region)",
-            "fiber_dimension": if described { dim } else { None },
-            "fiber_dimension_source": d.dimension_source(),
-            "formula": d.formula.as_ref().and_then(|x| x.value_if_applies()),
-            "formula_not_applicable": d.formula.as_ref().and_then(|x| x.note.clone()),
-            "agree": if described { agree } else { None },
-            }),
+            &fibers_fiber::ExhaustiveFundimReport {
+                fundim: &f,
+                description: &d,
+            }
+            .to_json(),
         );
     }
     let s = {
@@ -1206,49 +1188,15 @@ fn fundim(
         }
         Some(Err(e)) => (None, Some(e.to_string())),
     };
-    let d = s.params;
-    let (value, how) = match (&exhaustive, bounds) {
-        (_, Some(b)) if b.certified() => (Some(b.lower), "bounds met"),
-        (Some(f), _) => (Some(f.rank), "exhaustive (every linear region)"),
-        _ => (None, "open"),
+    let report = fibers_fiber::FundimReport {
+        params: s.params,
+        bounds: bounds.cloned(),
+        bounds_not_applicable: why_not.cloned(),
+        exhaustive,
+        exhaustive_not_run: fallback_note,
+        formula: s.formula.clone(),
     };
-    let smooth = how != "exhaustive (every linear region)"
-        || exhaustive
-            .as_ref()
-            .is_none_or(|f| f.non_differentiable_regions == 0);
-    // As the CLI: directions between parallel crossing neurons hold at θ only.
-    let smooth = smooth && !(how == "bounds met" && bounds.is_some_and(|b| b.pointwise > 0));
-    let bj = bounds.map(|b| {
-        json!({
-            "lower": b.lower,
-            "upper": b.upper,
-            "certified": b.certified(),
-            "symmetry_rank": b.symmetry_rank,
-            "moves": b.moves.iter().map(|m| json!({"move": m.name, "vectors": m.vectors})).collect::<Vec<_>>(),
-            "kinks": b.kinks,
-            "regions": b.regions,
-            "rows": b.rows,
-            "prime": b.prime.to_string(),
-            "budget_exhausted": b.budget_exhausted,
-            "triangular": b.triangular,
-            "pointwise": b.pointwise,
-        })
-    });
-    to_py(
-        py,
-        &json!({
-        "parameters": d,
-        "functional_dimension": value,
-        "fiber_dimension": value.filter(|_| smooth).map(|v| d - v),
-        "certified_by": how,
-        "bounds": bj,
-        "bounds_not_applicable": why_not,
-        "exhaustive": exhaustive.as_ref().map(|f| json!({"rank": f.rank, "regions": f.regions, "non_differentiable_regions": f.non_differentiable_regions, "points": f.points})),
-        "exhaustive_not_run": fallback_note,
-        "dimension_formula": s.formula.as_ref().and_then(|f| f.value_if_applies()),
-        "dimension_formula_not_applicable": s.formula.as_ref().and_then(|f| f.note.clone()),
-        }),
-    )
+    to_py(py, &report.to_json())
 }
 
 /// Parameters drawn from every part of the fiber (as `fibers sample`); the second value is the
@@ -1413,15 +1361,7 @@ fn conserve(
         .map_err(|e| match e {
             RegionError::TooMany(_) => BudgetExhausted::new_err(e.to_string()),
         })?;
-    let certified = analysis.agrees() && analysis.lie.certified;
-    let mut v = analysis.to_json();
-    v["mode"] = json!("exhaustive");
-    v["certification"] = json!({"law_count": {
-        "certified": certified,
-        "how": if certified { "exhaustive" } else { "open" },
-        "lower": analysis.law_count(),
-        "upper": analysis.lie.count.max(analysis.law_count()),
-    }});
+    let mut v = analysis.exhaustive_json();
     v["law_terms"] = analysis
         .laws
         .iter()

@@ -119,16 +119,9 @@ pub fn run(args: &ConserveArgs) -> Result<(), CliError> {
         None
     };
 
-    let certified = analysis.agrees() && analysis.lie.certified;
+    let certified = analysis.law_count_certified();
     if args.json {
-        let mut v = analysis.to_json();
-        v["mode"] = json!("exhaustive");
-        v["certification"] = json!({"law_count": {
-            "certified": certified,
-            "how": if certified { "exhaustive" } else { "open" },
-            "lower": analysis.law_count(),
-            "upper": analysis.lie.count.max(analysis.law_count()),
-        }});
+        let mut v = analysis.exhaustive_json();
         if let Some((rec, origin)) = &flow {
             v["flow"] = flow_json(rec, origin);
         }

@@ -11,8 +11,8 @@ use crate::progress::Progress;
 use clap::Args;
 use fibers_fiber::dimension::{dimension_formula, Formula};
 use fibers_fiber::{
-    functional_dimension, fundim_bounds, Bounds, BoundsOptions, FunDim, FunDimError, FunDimOptions,
-    Kind,
+    functional_dimension, fundim_bounds, Bounds, BoundsOptions, ExhaustiveFundimReport, FunDim,
+    FunDimError, FunDimOptions, FundimReport,
 };
 use fibers_net::Network;
 use std::io::Write;
@@ -92,59 +92,27 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
             Err(e) => fallback_note = Some(e.to_string()),
         }
     }
-    let a = net.arch();
-    let d = a.param_count();
-    let (value, how) = match (&exhaustive, &bounds) {
-        (_, Some(b)) if b.certified() => (Some(b.lower), "bounds met"),
-        (Some(f), _) => (Some(f.rank), "exhaustive (every linear region)"),
-        _ => (None, "open"),
+    let report = FundimReport {
+        params: net.arch().param_count(),
+        bounds,
+        bounds_not_applicable: why_not,
+        exhaustive,
+        exhaustive_not_run: fallback_note,
+        formula: formula_of(&net),
     };
-    // D − fd is the local dimension of the fiber when the bounds meet (docs/theory.md §12,
-    // Proposition 12.3), not when the enumeration had to leave out regions where f is not
-    // differentiable in the parameters.
-    let smooth = how != "exhaustive (every linear region)"
-        || exhaustive
-            .as_ref()
-            .is_none_or(|f| f.non_differentiable_regions == 0);
-    // Proposition 12.3 needs symmetry fields near θ: exchanges between parallel crossing
-    // neurons hold at θ only, and then D − fd is only an upper bound on the local dimension.
-    let pointwise = bounds
-        .as_ref()
-        .filter(|b| how == "bounds met" && b.pointwise > 0);
-    let smooth = smooth && pointwise.is_none();
-    let formula = formula_of(&net);
+    let d = report.params;
+    let (value, how) = report.value();
+    let pointwise = report.pointwise();
+    let smooth = report.smooth();
+    let (bounds, why_not, exhaustive, fallback_note, formula) = (
+        &report.bounds,
+        &report.bounds_not_applicable,
+        &report.exhaustive,
+        &report.exhaustive_not_run,
+        &report.formula,
+    );
     if args.json {
-        let bj = bounds.as_ref().map(|b| {
-            serde_json::json!({
-                "lower": b.lower,
-                "upper": b.upper,
-                "certified": b.certified(),
-                "symmetry_rank": b.symmetry_rank,
-                "moves": b.moves.iter().map(|m| serde_json::json!({"move": m.name, "vectors": m.vectors})).collect::<Vec<_>>(),
-                "kinks": b.kinks,
-                "regions": b.regions,
-                "rows": b.rows,
-                "prime": b.prime.to_string(),
-                "budget_exhausted": b.budget_exhausted,
-                "triangular": b.triangular,
-                "pointwise": b.pointwise,
-            })
-        });
-        writeln!(w,
-            "{}",
-            serde_json::json!({
-                "parameters": d,
-                "functional_dimension": value,
-                "fiber_dimension": value.filter(|_| smooth).map(|v| d - v),
-                "certified_by": how,
-                "bounds": bj,
-                "bounds_not_applicable": why_not,
-                "exhaustive": exhaustive.as_ref().map(|f| serde_json::json!({"rank": f.rank, "regions": f.regions, "non_differentiable_regions": f.non_differentiable_regions, "points": f.points})),
-                "exhaustive_not_run": fallback_note,
-                "dimension_formula": formula.as_ref().and_then(Formula::value_if_applies),
-                "dimension_formula_not_applicable": formula.as_ref().and_then(|f| f.note.clone()),
-            })
-        ).map_err(stdout_error)?;
+        writeln!(w, "{}", report.to_json()).map_err(stdout_error)?;
     } else {
         match value {
             Some(v) => {
@@ -156,7 +124,7 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
             )
             .map_err(stdout_error)?,
         }
-        if let Some(b) = &bounds {
+        if let Some(b) = bounds {
             writeln!(
                 w,
                 "  lower bound {}: rank over F_p (p = {}) of {} Jacobian rows at {} kinks and {} \
@@ -196,10 +164,10 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
                 .map_err(stdout_error)?;
             }
         }
-        if let Some(why) = &why_not {
+        if let Some(why) = why_not {
             writeln!(w, "  bounds not applicable: {why}").map_err(stdout_error)?;
         }
-        if let Some(f) = &exhaustive {
+        if let Some(f) = exhaustive {
             writeln!(
                 w,
                 "  exhaustive: rank {} over {} linear regions ({} points)",
@@ -208,11 +176,11 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
             .map_err(stdout_error)?;
             non_differentiable_note(f, w)?;
         }
-        if let Some(n) = &fallback_note {
+        if let Some(n) = fallback_note {
             writeln!(w, "  exhaustive fallback not finished: {n}").map_err(stdout_error)?;
         }
         writeln!(w, "parameters D: {d}").map_err(stdout_error)?;
-        match (value, &bounds) {
+        match (value, bounds) {
             (Some(v), Some(b)) if pointwise.is_some() => {
                 let (lo, _) = b.fiber_dimension_bounds();
                 writeln!(
@@ -249,7 +217,7 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
                 writeln!(w, "local dimension of the fiber (D - fd): open").map_err(stdout_error)?
             }
         }
-        if let Some(f) = &formula {
+        if let Some(f) = formula {
             writeln!(w, "docs/theory.md §8 formula: {}", f.display()).map_err(stdout_error)?;
         }
     }
@@ -264,7 +232,7 @@ pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
         }
     }
     if value.is_none() {
-        return Err(CliError::Undecided(match &bounds {
+        return Err(CliError::Undecided(match bounds {
             Some(b) => format!(
                 "functional dimension open: between {} and {} (raise --max-points or \
                  --max-regions)",
@@ -332,35 +300,16 @@ fn run_exhaustive(args: &FundimArgs, net: &Network, w: &mut dyn Write) -> Result
         }
     };
     let d = describe_with_progress(net, 20_000, None)?;
+    let report = ExhaustiveFundimReport {
+        fundim: &f,
+        description: &d,
+    };
     let dim = d.dimension();
-    let described = matches!(
-        d.kind,
-        Kind::Bottleneck | Kind::OneDimensional | Kind::Constant
-    ) && d.part_dimension.is_some();
-    // D − rank is compared with the fiber only where f is differentiable in the parameters on
-    // every region.
-    let comparable = f.non_differentiable_regions == 0;
-    let agree = dim.map(|x| x == f.corank()).filter(|_| comparable);
+    let described = report.described();
+    let comparable = report.comparable();
+    let agree = report.agree();
     if args.json {
-        writeln!(
-            w,
-            "{}",
-            serde_json::json!({
-                "rank": f.rank,
-                "parameters": f.params,
-                "corank": f.corank(),
-                "regions": f.regions,
-                "non_differentiable_regions": f.non_differentiable_regions,
-                "points": f.points,
-                "certified_by": "exhaustive (every linear region)",
-                "fiber_dimension": if described { dim } else { None },
-                "fiber_dimension_source": d.dimension_source(),
-                "formula": d.formula.as_ref().and_then(Formula::value_if_applies),
-                "formula_not_applicable": d.formula.as_ref().and_then(|f| f.note.clone()),
-                "agree": if described { agree } else { None },
-            })
-        )
-        .map_err(stdout_error)?;
+        writeln!(w, "{}", report.to_json()).map_err(stdout_error)?;
     } else {
         writeln!(
             w,
