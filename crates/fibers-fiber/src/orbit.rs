@@ -224,6 +224,13 @@ pub fn hidden_shift(net: &Network, h: usize, t: &Rational) -> Option<Network> {
     if t_min.as_ref().is_some_and(|m| t < m) {
         return None;
     }
+    Some(shift_unchecked(net, h, t))
+}
+
+/// The map of **M7** without its conditions: `c_h → c_h + t` and `β_k → β_k − w_kh t` for
+/// every `k` with `w_kh > 0`. It keeps `f` only under the conditions [`hidden_shift`] checks
+/// (below the threshold it is a near miss).
+pub fn shift_unchecked(net: &Network, h: usize, t: &Rational) -> Network {
     let mut out = net.clone();
     out.layer_mut(1).bias[h] = &net.b1()[h] + t;
     for k in 0..net.arch().n2 {
@@ -232,7 +239,7 @@ pub fn hidden_shift(net: &Network, h: usize, t: &Rational) -> Option<Network> {
             out.layer_mut(2).bias[k] = &net.b2()[k] - &(w * t);
         }
     }
-    Some(out)
+    out
 }
 
 /// **M7** at random: a layer-1 neuron that admits the hidden shift, shifted by its threshold

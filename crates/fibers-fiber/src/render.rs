@@ -775,25 +775,7 @@ pub fn to_latex_with_summary(
 ) -> String {
     let a = d.net.arch();
     let n = &d.net;
-    let mut s = String::from(
-        "\\documentclass{article}\n\\usepackage{amsmath,amssymb,amsthm}\n\\allowdisplaybreaks\n\
-         \\newtheorem{theorem}{Theorem}\n\\newtheorem*{remark}{Remark}\n\\begin{document}\n",
-    );
-    let _ = writeln!(
-        s,
-        "\\section*{{The fiber of a three-layer ReLU network}}\n\
-         Let $f_\\theta(x) = W^{{(3)}} \\sigma(W^{{(2)}} \\sigma(W^{{(1)}} x + b^{{(1)}}) + \
-         b^{{(2)}}) + b^{{(3)}}$ with $\\sigma(t) = \\max(t, 0)$, architecture \
-         $({}, {}, {}, {})$ and $D = {}$ parameters \
-         $\\theta' = (W^{{(1)}}, b^{{(1)}}, W^{{(2)}}, b^{{(2)}}, W^{{(3)}}, b^{{(3)}})$. \
-         The fiber of $\\theta$ is $\\operatorname{{Fib}}(\\theta) = \\{{\\theta' : \
-         f_{{\\theta'}} = f_\\theta\\}}$.",
-        a.n0,
-        a.n1,
-        a.n2,
-        a.n3,
-        a.param_count()
-    );
+    let mut s = latex_preamble(a);
     if let Some(sm) = summary {
         s.push_str(&summary_latex(sm));
         s.push_str("\\subsection*{The full description}\n");
@@ -1033,11 +1015,9 @@ fn affine_latex(e: &crate::model::Affine) -> String {
     }
 }
 
-/// A complete LaTeX document stating the fiber in polynomial size ([`crate::factored`]): the
-/// summary theorem when given, the per-neuron description as a theorem, the canonical data,
-/// and the part containing θ as a product of factors.
-pub fn factored_latex(f: &crate::factored::Factored, summary: Option<&Summary>) -> String {
-    let a = f.net.arch();
+/// The start of a LaTeX document about the fiber: the preamble, and the section stating the
+/// network, its architecture and the fiber of θ.
+fn latex_preamble(a: fibers_net::Architecture) -> String {
     let mut s = String::from(
         "\\documentclass{article}\n\\usepackage{amsmath,amssymb,amsthm}\n\\allowdisplaybreaks\n\
          \\newtheorem{theorem}{Theorem}\n\\newtheorem*{remark}{Remark}\n\\begin{document}\n",
@@ -1057,6 +1037,15 @@ pub fn factored_latex(f: &crate::factored::Factored, summary: Option<&Summary>) 
         a.n3,
         a.param_count()
     );
+    s
+}
+
+/// A complete LaTeX document stating the fiber in polynomial size ([`crate::factored`]): the
+/// summary theorem when given, the per-neuron description as a theorem, the canonical data,
+/// and the part containing θ as a product of factors.
+pub fn factored_latex(f: &crate::factored::Factored, summary: Option<&Summary>) -> String {
+    let a = f.net.arch();
+    let mut s = latex_preamble(a);
     if let Some(sm) = summary {
         s.push_str(&summary_latex(sm));
     }

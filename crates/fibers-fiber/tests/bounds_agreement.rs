@@ -7,11 +7,13 @@
 //! every generic parameter (zero uncertified answers there). A bigger sweep is `#[ignore]`d:
 //! `cargo test --release -p fibers-fiber --test bounds_agreement -- --ignored`.
 
+mod common;
+
 use fibers_exact::Rational;
 use fibers_fiber::{functional_dimension, fundim_bounds, BoundsOptions, FunDimOptions};
 use fibers_net::json::{network_from_str, network_to_string};
 use fibers_net::{Architecture, Network};
-use fibers_testkit::moves::{self, Lcg, Role};
+use fibers_testkit::moves::Lcg;
 use std::path::{Path, PathBuf};
 
 fn fixtures_dir() -> PathBuf {
@@ -98,32 +100,12 @@ fn every_fixture() {
 }
 
 fn random_case(rng: &mut Lcg, i: usize) -> Network {
-    let archs = [
-        Architecture::new(2, 2, 2, 1),
-        Architecture::new(2, 2, 3, 2),
-        Architecture::new(3, 2, 3, 1),
-        Architecture::new(3, 3, 3, 1),
-        Architecture::new(2, 2, 4, 2),
-        Architecture::new(4, 2, 4, 3),
-        Architecture::new(4, 3, 4, 1),
-        Architecture::new(3, 1, 3, 2),
-        Architecture::new(5, 3, 5, 2),
-    ];
+    let mut archs = common::sweep_archs();
+    archs.push(Architecture::new(5, 3, 5, 2));
     let arch = archs[i % archs.len()];
+    let mut net = common::random_role_case(rng, &archs, i);
     if i % 5 == 4 {
-        return moves::random_network(rng, arch);
-    }
-    let roles: Vec<Role> = (0..arch.n2)
-        .map(|_| match rng.below(8) {
-            0 => Role::Linear,
-            1 => Role::Dead,
-            2 => Role::Null,
-            _ => Role::Crossing,
-        })
-        .collect();
-    let mut net = moves::random_network_with_roles(rng, arch, &roles);
-    if rng.below(4) == 0 {
-        net = moves::make_hidden(&net, rng.below(arch.n1));
+        return net;
     }
     if rng.below(6) == 0 && arch.n2 >= 2 {
         // Two positively parallel layer-2 neurons.

@@ -12,7 +12,6 @@ mod common;
 use common::*;
 use fibers_fiber::{describe, DescribeOptions, Description, Kind};
 use fibers_net::json::network_to_string;
-use fibers_net::Architecture;
 use fibers_semialg::Certainty;
 use fibers_testkit::moves::{self, Lcg, Role};
 
@@ -105,14 +104,7 @@ fn fixtures() {
 #[test]
 fn random_generic_parameters() {
     let count = if cfg!(debug_assertions) { 16 } else { 160 };
-    let archs = [
-        Architecture::new(2, 2, 2, 1),
-        Architecture::new(2, 2, 3, 2),
-        Architecture::new(3, 2, 3, 1),
-        Architecture::new(3, 3, 3, 1),
-        Architecture::new(2, 2, 4, 2),
-        Architecture::new(4, 2, 4, 3),
-    ];
+    let archs = &sweep_archs()[..6];
     let mut rng = Lcg::new(4242);
     let mut checked = 0;
     for i in 0..count {

@@ -22,38 +22,12 @@ use fibers_fiber::{
     MemberOptions,
 };
 use fibers_net::json::network_to_string;
-use fibers_net::{Architecture, Network};
-use fibers_testkit::moves::{self, Lcg, Role};
+use fibers_net::Network;
+use fibers_testkit::moves::{self, Lcg};
 use std::collections::BTreeMap;
 
 fn random_case(rng: &mut Lcg, i: usize) -> Network {
-    let archs = [
-        Architecture::new(2, 2, 2, 1),
-        Architecture::new(2, 2, 3, 2),
-        Architecture::new(3, 2, 3, 1),
-        Architecture::new(3, 3, 3, 1),
-        Architecture::new(2, 2, 4, 2),
-        Architecture::new(4, 2, 4, 3),
-        Architecture::new(4, 3, 4, 1),
-        Architecture::new(3, 1, 3, 2),
-    ];
-    let arch = archs[i % archs.len()];
-    if i % 5 == 4 {
-        return moves::random_network(rng, arch);
-    }
-    let roles: Vec<Role> = (0..arch.n2)
-        .map(|_| match rng.below(8) {
-            0 => Role::Linear,
-            1 => Role::Dead,
-            2 => Role::Null,
-            _ => Role::Crossing,
-        })
-        .collect();
-    let mut net = moves::random_network_with_roles(rng, arch, &roles);
-    if rng.below(4) == 0 {
-        net = moves::make_hidden(&net, rng.below(arch.n1));
-    }
-    net
+    random_role_case(rng, &sweep_archs(), i)
 }
 
 fn count() -> usize {

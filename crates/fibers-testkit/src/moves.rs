@@ -279,15 +279,7 @@ pub fn t_min(net: &Network, h: usize) -> Option<Rational> {
 /// **M7**: `c_h → c_h + t`, `β_k → β_k − w_kh t` for every `k` with `w_kh > 0`. Keeps `f` when
 /// `h` is hidden and `t ≥ t_min`; below `t_min` it is a near miss.
 pub fn hidden_shift(net: &Network, h: usize, t: &Rational) -> Network {
-    let mut out = net.clone();
-    out.layer_mut(1).bias[h] = &net.b1()[h] + t;
-    for k in 0..net.arch().n2 {
-        let w = &net.w2()[k][h];
-        if w.is_positive() {
-            out.layer_mut(2).bias[k] = &net.b2()[k] - &(w * t);
-        }
-    }
-    out
+    fibers_fiber::orbit::shift_unchecked(net, h, t)
 }
 
 /// **Relay** (`n1 = 1`): moves `v_k β_k` of every linear neuron into `b3` (M4), after which the

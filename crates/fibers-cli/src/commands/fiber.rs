@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use fibers_fiber::render::{self, RenderOptions};
 use fibers_fiber::{
     describe, factored, summarize, BoundsOptions, DescribeOptions, Description, FunDimOptions,
-    MemberOptions,
+    MemberOptions, Summary,
 };
 use fibers_net::Network;
 use std::path::{Path, PathBuf};
@@ -89,6 +89,22 @@ pub fn describe_with_progress(
     d.map_err(|e| CliError::Failed(format!("internal error: {}", e.0)))
 }
 
+/// Summarizes the fiber of `net` (bounds from at most `max_points` random regions) with a
+/// progress spinner.
+fn summarize_with_progress(net: &Network, max_points: usize) -> Summary {
+    let mut p = Progress::new();
+    let s = summarize(
+        net,
+        &BoundsOptions {
+            max_points,
+            seed: 1,
+        },
+        &mut |m| p.update(|| format!("dimension bounds: {m}")),
+    );
+    p.finish();
+    s
+}
+
 /// Loads NET2 and checks that it has the architecture of θ.
 pub fn load_same_arch(path: &Path, net: &Network, net_path: &Path) -> Result<Network, CliError> {
     let other = load::network(path)?;
@@ -123,16 +139,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
         }
     }
     if !args.parts && args.format != Format::Latex && (other.is_none() || fast_member.is_some()) {
-        let mut p = Progress::new();
-        let s = summarize(
-            &net,
-            &BoundsOptions {
-                max_points: args.max_points,
-                seed: 1,
-            },
-            &mut |m| p.update(|| format!("dimension bounds: {m}")),
-        );
-        p.finish();
+        let s = summarize_with_progress(&net, args.max_points);
         let member = fast_member.as_ref().map(|(d, method)| {
             let yes = matches!(d, fibers_tree::Outcome::Equivalent { .. });
             let witness = match d {
@@ -175,16 +182,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
     }
     if !args.exhaustive && (other.is_none() || fast_member.is_some()) {
         // --parts or LaTeX: the polynomial description.
-        let mut p = Progress::new();
-        let sm = summarize(
-            &net,
-            &BoundsOptions {
-                max_points: args.max_points,
-                seed: 1,
-            },
-            &mut |m| p.update(|| format!("dimension bounds: {m}")),
-        );
-        p.finish();
+        let sm = summarize_with_progress(&net, args.max_points);
         let fd = factored(&net);
         let member_line = fast_member.as_ref().map(|(d, method)| {
             (
@@ -283,16 +281,7 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
             outln!("{v}")?;
         }
         Format::Latex => {
-            let mut p = Progress::new();
-            let sm = summarize(
-                &net,
-                &BoundsOptions {
-                    max_points: args.max_points,
-                    seed: 1,
-                },
-                &mut |m| p.update(|| format!("dimension bounds: {m}")),
-            );
-            p.finish();
+            let sm = summarize_with_progress(&net, args.max_points);
             let mut doc = render::to_latex_with_summary(&d, Some(&sm), &ropts);
             if let Some(r) = &report {
                 let end = doc.rfind("\\end{document}").unwrap_or(doc.len());

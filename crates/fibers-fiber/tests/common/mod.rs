@@ -59,3 +59,45 @@ pub fn fixture_networks(dir: &str) -> Vec<(String, Network)> {
         })
         .collect()
 }
+
+/// The small architectures the random sweeps cycle through (some take only the first ones).
+pub fn sweep_archs() -> Vec<fibers_net::Architecture> {
+    use fibers_net::Architecture;
+    vec![
+        Architecture::new(2, 2, 2, 1),
+        Architecture::new(2, 2, 3, 2),
+        Architecture::new(3, 2, 3, 1),
+        Architecture::new(3, 3, 3, 1),
+        Architecture::new(2, 2, 4, 2),
+        Architecture::new(4, 2, 4, 3),
+        Architecture::new(4, 3, 4, 1),
+        Architecture::new(3, 1, 3, 2),
+    ]
+}
+
+/// Random case `i` of a sweep over `archs`: a random parameter one time in five, otherwise one
+/// with random layer-2 roles (mostly crossing), a hidden layer-1 neuron one time in four.
+pub fn random_role_case(
+    rng: &mut moves::Lcg,
+    archs: &[fibers_net::Architecture],
+    i: usize,
+) -> Network {
+    use moves::Role;
+    let arch = archs[i % archs.len()];
+    if i % 5 == 4 {
+        return moves::random_network(rng, arch);
+    }
+    let roles: Vec<Role> = (0..arch.n2)
+        .map(|_| match rng.below(8) {
+            0 => Role::Linear,
+            1 => Role::Dead,
+            2 => Role::Null,
+            _ => Role::Crossing,
+        })
+        .collect();
+    let mut net = moves::random_network_with_roles(rng, arch, &roles);
+    if rng.below(4) == 0 {
+        net = moves::make_hidden(&net, rng.below(arch.n1));
+    }
+    net
+}
