@@ -19,6 +19,7 @@ use fibers_exact::lp::{solve, LinearProgram, LpOutcome};
 use fibers_exact::{Matrix, Rational};
 use fibers_net::Network;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// At most this many known points of the current polyhedron are kept.
 const MAX_SAMPLES: usize = 24;
@@ -40,6 +41,9 @@ pub struct Stats {
     pub lps: u64,
     /// Points at which both networks were evaluated looking for a witness.
     pub probes: u64,
+    /// Whether the search stopped because its dense affine forms would have outgrown the
+    /// memory limit ([`crate::max_memory`]); the outcome is then undecided.
+    pub out_of_memory: bool,
 }
 
 /// Why the search stopped early.
@@ -48,9 +52,15 @@ pub(crate) enum Stop {
     Witness(Vec<Rational>),
     /// The node budget ran out.
     Budget,
+    /// The dense forms would outgrow the memory limit ([`crate::max_memory`]).
+    Memory,
     /// An internal inconsistency (a bug), never a verdict.
     Internal(String),
 }
+
+/// The bytes one dense entry (an exact rational) is counted for by the memory guard: the
+/// value itself plus the heap of its numerator and denominator.
+pub const BYTES_PER_ENTRY: u64 = 96;
 
 type Affine = Vec<Rational>;
 
@@ -128,14 +138,18 @@ pub fn layer1_cells(
     let stats = search.stats.clone();
     let r = r.map_err(|e| match e {
         Stop::Witness(x) => CellStop::Witness(x),
-        Stop::Budget => CellStop::Budget,
+        Stop::Budget | Stop::Memory => CellStop::Budget,
         Stop::Internal(m) => CellStop::Internal(m),
     });
     (r, stats)
 }
 
+/// A direction key (see [`direction_key`]), shared by the cached pre-activation, its path row
+/// and the direction index (one dense copy, not three).
+type Key = Rc<Vec<Rational>>;
+
 /// The direction key of a pre-activation (`None` if constant); `p` and `−p` share it.
-type DirKeys = Option<Vec<Rational>>;
+type DirKeys = Option<Key>;
 
 /// A neuron the search may decide.
 #[derive(Clone, Copy, Debug)]
@@ -160,14 +174,14 @@ pub(crate) struct Search<'a> {
     split_row: Vec<bool>,
     /// Normalised linear part of each row (`None` for a constant row), for finding parallel
     /// pre-activations without LPs.
-    row_keys: Vec<Option<Vec<Rational>>>,
+    row_keys: Vec<Option<Key>>,
     /// Rows by normalised linear part.
-    dir_index: HashMap<Vec<Rational>, Vec<usize>>,
+    dir_index: HashMap<Key, Vec<usize>>,
     /// Known points of the current polyhedron (LP optima and probe points).
     samples: Vec<Vec<Rational>>,
     /// Pre-activation of each ordinal on the current path, when computed (layer-2 entries
     /// are cleared whenever a layer-1 phase changes).
-    cache: Vec<Option<Affine>>,
+    cache: Vec<Option<Rc<Affine>>>,
     /// Path row of each decided ordinal.
     row_of: Vec<usize>,
     /// Per ordinal, when computed: the direction key of its pre-activation (layer-2 entries
@@ -179,6 +193,10 @@ pub(crate) struct Search<'a> {
     /// Whether LP points are evaluated on both networks (off in [`layer1_cells`], whose
     /// closer finds witnesses exactly).
     probe_lps: bool,
+    /// Sample points held by the pending frames of the work list.
+    stacked_samples: usize,
+    /// The memory limit in bytes ([`crate::max_memory`] when the search starts).
+    max_memory: u64,
 }
 
 fn side_index(s: Side) -> usize {
@@ -297,7 +315,41 @@ impl<'a> Search<'a> {
             stats: Stats::default(),
             max_nodes,
             probe_lps: true,
+            stacked_samples: 0,
+            max_memory: crate::max_memory(),
         }
+    }
+
+    /// The dense vectors of `n0 + 1` entries the search holds now (cached pre-activations
+    /// and their direction keys, path rows and their keys (shared with the direction index),
+    /// samples, pending samples), plus `extra` more.
+    fn dense_vectors(&self, extra: usize) -> u64 {
+        let cached = self.cache.iter().filter(|c| c.is_some()).count();
+        let keyed = self
+            .keys
+            .iter()
+            .filter(|k| matches!(k, Some(Some(_))))
+            .count();
+        (cached
+            + keyed
+            + 2 * self.rows.len()
+            + self.samples.len()
+            + self.stacked_samples
+            + extra) as u64
+    }
+
+    /// The memory guard: stops (undecided, never a verdict) when the dense forms, with
+    /// `extra` more vectors, would need more than the memory limit.
+    fn check_memory(&mut self, extra: usize) -> Result<(), Stop> {
+        let bytes = self
+            .dense_vectors(extra)
+            .saturating_mul(self.n0 as u64 + 1)
+            .saturating_mul(BYTES_PER_ENTRY);
+        if bytes > self.max_memory {
+            self.stats.out_of_memory = true;
+            return Err(Stop::Memory);
+        }
+        Ok(())
     }
 
     fn phase_of(&self, id: NeuronId) -> Option<Phase> {
@@ -353,14 +405,42 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// [`Search::preactivation`] of an ordinal, cached along the path.
-    fn pre(&mut self, o: usize) -> Option<Affine> {
+    /// [`Search::preactivation`] of an ordinal, cached along the path (shared, not copied).
+    fn pre(&mut self, o: usize) -> Option<Rc<Affine>> {
         if let Some(f) = &self.cache[o] {
-            return Some(f.clone());
+            return Some(Rc::clone(f));
         }
-        let f = self.preactivation(self.order[o].id)?;
-        self.cache[o] = Some(f.clone());
+        let f = Rc::new(self.preactivation(self.order[o].id)?);
+        self.cache[o] = Some(Rc::clone(&f));
         Some(f)
+    }
+
+    /// The direction key of an ordinal's pre-activation `p`, cached with it.
+    fn key_of(&mut self, o: usize, p: &Affine) -> DirKeys {
+        if self.keys[o].is_none() {
+            self.keys[o] = Some(direction_key(&p[..self.n0]).map(Rc::new));
+        }
+        self.keys[o].clone().flatten()
+    }
+
+    /// Whether every layer-1 neuron feeding ordinal `o` has a phase (so its pre-activation is
+    /// affine here), without building the form.
+    fn available(&self, o: usize) -> bool {
+        let id = self.order[o].id;
+        if id.layer == 1 {
+            return true;
+        }
+        let n = self.nets[side_index(id.side)];
+        n.w2()[id.index].iter().enumerate().all(|(j, w)| {
+            w.is_zero()
+                || self
+                    .phase_of(NeuronId {
+                        side: id.side,
+                        layer: 1,
+                        index: j,
+                    })
+                    .is_some()
+        })
     }
 
     /// A free certificate for a layer-2 neuron from the signs of its weights: on the path,
@@ -467,10 +547,11 @@ impl<'a> Search<'a> {
             Phase::Active => neg(p),
             Phase::Inactive => p.clone(),
         };
-        let key = direction_key(&row[..self.n0]);
+        // The key of `row = ±p` is that of `p` (signed normalisation).
+        let key = self.key_of(ordinal, p);
         if let Some(k) = &key {
             self.dir_index
-                .entry(k.clone())
+                .entry(Rc::clone(k))
                 .or_default()
                 .push(self.rows.len());
         }
@@ -599,6 +680,10 @@ impl<'a> Search<'a> {
     /// only; multipliers in the outcome are mapped back to path row indices (as sparse
     /// vectors by [`Search::mapped`]). Returns the outcome and the row indices used.
     fn lp_max(&mut self, form: &Affine) -> Result<(LpOutcome, Vec<usize>), Stop> {
+        // The LP copies its rows into a matrix and works on a tableau of about as many
+        // entries again per row (counted three times over), plus its optimum.
+        let used = self.split_row.iter().filter(|&&s| s).count();
+        self.check_memory(3 * used + 2)?;
         self.stats.lps += 1;
         lp_max_over_split_rows(&self.rows, &self.split_row, self.n0, form).map_err(Stop::Internal)
     }
@@ -694,13 +779,16 @@ impl<'a> Search<'a> {
     ) -> Result<BranchTree, Stop> {
         // Work list of (slot for the node, path length, decision to add on entry).
         let mut stack: Vec<Frame> = vec![(Slot::Root, 0, None, std::mem::take(&mut self.samples))];
+        self.stacked_samples = stack[0].3.len();
         let mut last_report = 0u64;
         while let Some((slot, depth, entry, samples)) = stack.pop() {
+            self.stacked_samples -= samples.len();
             self.truncate(depth);
             self.samples = samples;
+            self.check_memory(1)?;
             if let Some((o, phase)) = entry {
                 let p = self
-                    .preactivation(self.order[o].id)
+                    .pre(o)
                     .ok_or_else(|| Stop::Internal("split neuron lost its inputs".into()))?;
                 self.push_decision(o, &p, phase, true);
             }
@@ -733,15 +821,13 @@ impl<'a> Search<'a> {
                     if self.phase[o].is_some() {
                         continue;
                     }
+                    self.check_memory(2)?;
                     let Some(p) = self.pre(o) else {
                         continue;
                     };
-                    if self.keys[o].is_none() {
-                        self.keys[o] = Some(direction_key(&p[..self.n0]));
-                    }
-                    let keys = self.keys[o].as_ref().and_then(Option::as_ref);
+                    let keys = self.key_of(o, &p);
                     if let Some((phase, cert)) = self
-                        .cheap_phase_keyed(&p, keys)
+                        .cheap_phase_keyed(&p, keys.as_deref())
                         .or_else(|| self.orthant_phase(o))
                     {
                         slot = self.fix(o, &p, phase, cert, slot)?;
@@ -752,7 +838,7 @@ impl<'a> Search<'a> {
             }
             // The next neuron in order whose pre-activation is affine here.
             let next = (0..self.order.len()).find(|&o| {
-                self.phase[o].is_none() && self.preactivation(self.order[o].id).is_some()
+                self.phase[o].is_none() && self.available(o)
             });
             let Some(o) = next else {
                 if let Some(u) = self.phase.iter().position(Option::is_none) {
@@ -843,6 +929,7 @@ impl<'a> Search<'a> {
                 act.push(x);
             }
         }
+        self.stacked_samples += act.len() + inact.len();
         stack.push((Slot::Inactive(id), depth, Some((o, Phase::Inactive)), inact));
         stack.push((Slot::Active(id), depth, Some((o, Phase::Active)), act));
         Ok(())
