@@ -144,9 +144,10 @@ pub fn layer1_cells(
     (r, stats)
 }
 
-/// A direction key (see [`direction_key`]), shared by the cached pre-activation, its path row
-/// and the direction index (one dense copy, not three).
-type Key = Rc<Vec<Rational>>;
+/// A direction key (see [`direction_key`]), interned: its number and the one dense copy of it
+/// (shared by every parallel pre-activation, its path row and the direction index, which is
+/// keyed by the number, so a lookup costs no pass over the `n0` coordinates).
+type Key = (u64, Rc<Vec<Rational>>);
 
 /// The direction key of a pre-activation (`None` if constant); `p` and `−p` share it.
 type DirKeys = Option<Key>;
@@ -176,7 +177,12 @@ pub(crate) struct Search<'a> {
     /// pre-activations without LPs.
     row_keys: Vec<Option<Key>>,
     /// Rows by normalised linear part.
-    dir_index: HashMap<Key, Vec<usize>>,
+    dir_index: HashMap<u64, Vec<usize>>,
+    /// The direction keys in use, by content (entries no longer referenced are dropped now
+    /// and then).
+    interner: HashMap<Rc<Vec<Rational>>, u64>,
+    /// The number of the next new direction key.
+    next_key: u64,
     /// Known points of the current polyhedron (LP optima and probe points).
     samples: Vec<Vec<Rational>>,
     /// Pre-activation of each ordinal on the current path, when computed (layer-2 entries
@@ -307,6 +313,8 @@ impl<'a> Search<'a> {
             split_row: Vec::new(),
             row_keys: Vec::new(),
             dir_index: HashMap::new(),
+            interner: HashMap::new(),
+            next_key: 0,
             samples: Vec::new(),
             cache: vec![None; count],
             row_of: vec![usize::MAX; count],
@@ -320,19 +328,14 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// The dense vectors of `n0 + 1` entries the search holds now (cached pre-activations
-    /// and their direction keys, path rows and their keys (shared with the direction index),
-    /// samples, pending samples), plus `extra` more.
+    /// The dense vectors of `n0 + 1` entries the search holds now (cached pre-activations,
+    /// interned direction keys, path rows, samples, pending samples), plus `extra` more.
     fn dense_vectors(&self, extra: usize) -> u64 {
         let cached = self.cache.iter().filter(|c| c.is_some()).count();
-        let keyed = self
-            .keys
-            .iter()
-            .filter(|k| matches!(k, Some(Some(_))))
-            .count();
+        let keyed = self.interner.len();
         (cached
             + keyed
-            + 2 * self.rows.len()
+            + self.rows.len()
             + self.samples.len()
             + self.stacked_samples
             + extra) as u64
@@ -418,9 +421,26 @@ impl<'a> Search<'a> {
     /// The direction key of an ordinal's pre-activation `p`, cached with it.
     fn key_of(&mut self, o: usize, p: &Affine) -> DirKeys {
         if self.keys[o].is_none() {
-            self.keys[o] = Some(direction_key(&p[..self.n0]).map(Rc::new));
+            let k = direction_key(&p[..self.n0]).map(|k| self.intern(k));
+            self.keys[o] = Some(k);
         }
         self.keys[o].clone().flatten()
+    }
+
+    /// The interned copy of a direction key.
+    fn intern(&mut self, key: Vec<Rational>) -> Key {
+        if let Some((k, &id)) = self.interner.get_key_value(&key) {
+            return (id, Rc::clone(k));
+        }
+        if self.interner.len() >= 2 * (self.order.len() + self.rows.len()) + 64 {
+            // Keep the keys still referenced by a cached form or a path row.
+            self.interner.retain(|k, _| Rc::strong_count(k) > 1);
+        }
+        let id = self.next_key;
+        self.next_key += 1;
+        let k = Rc::new(key);
+        self.interner.insert(Rc::clone(&k), id);
+        (id, k)
     }
 
     /// Whether every layer-1 neuron feeding ordinal `o` has a phase (so its pre-activation is
@@ -531,7 +551,7 @@ impl<'a> Search<'a> {
                 self.clear_layer2_cache();
             }
             self.split_row.pop();
-            if let Some(key) = self.row_keys.pop().expect("aligned") {
+            if let Some((key, _)) = self.row_keys.pop().expect("aligned") {
                 if let Some(v) = self.dir_index.get_mut(&key) {
                     v.pop();
                     if v.is_empty() {
@@ -549,9 +569,9 @@ impl<'a> Search<'a> {
         };
         // The key of `row = ±p` is that of `p` (signed normalisation).
         let key = self.key_of(ordinal, p);
-        if let Some(k) = &key {
+        if let Some((k, _)) = &key {
             self.dir_index
-                .entry(Rc::clone(k))
+                .entry(*k)
                 .or_default()
                 .push(self.rows.len());
         }
@@ -616,12 +636,12 @@ impl<'a> Search<'a> {
     fn cheap_phase_keyed(
         &self,
         p: &Affine,
-        key: Option<&Vec<Rational>>,
+        key: Option<u64>,
     ) -> Option<(Phase, Sparse)> {
         let Some(key) = key else {
             return self.cheap_phase(p);
         };
-        self.parallel_phase(p, self.dir_index.get(key).into_iter().flatten())
+        self.parallel_phase(p, self.dir_index.get(&key).into_iter().flatten())
     }
 
     /// Free certificates: a constant pre-activation, or one parallel to a path row.
@@ -638,8 +658,8 @@ impl<'a> Search<'a> {
                 Vec::new(),
             ));
         }
-        let key = direction_key(&p[..n])?;
-        self.parallel_phase(p, self.dir_index.get(&key).into_iter().flatten())
+        let key = self.interner.get(&direction_key(&p[..n])?)?;
+        self.parallel_phase(p, self.dir_index.get(key).into_iter().flatten())
     }
 
     /// A free certificate from a path row parallel to `p` among `candidates`: rows whose
@@ -827,7 +847,7 @@ impl<'a> Search<'a> {
                     };
                     let keys = self.key_of(o, &p);
                     if let Some((phase, cert)) = self
-                        .cheap_phase_keyed(&p, keys.as_deref())
+                        .cheap_phase_keyed(&p, keys.map(|k| k.0))
                         .or_else(|| self.orthant_phase(o))
                     {
                         slot = self.fix(o, &p, phase, cert, slot)?;
