@@ -504,41 +504,64 @@ impl<'a> Search<'a> {
         None
     }
 
+    /// The output forms of network `s` on the current path. Each is first summed in layer-1
+    /// coordinates (`b3 + Σ_k w3_k (b2_k + Σ_j w2_kj y_j)` over the active neurons, sparse:
+    /// at most `n2 · n1` products), then expanded once per layer-1 neuron it involves (one
+    /// pass over `n0` per such neuron, not one per active layer-2 neuron).
     fn output_forms(&self, s: usize) -> Vec<Affine> {
         let n = self.nets[s];
         let arch = n.arch();
-        let mut out: Vec<Affine> = (0..arch.n3)
-            .map(|o| {
-                let mut f = vec![Rational::zero(); self.n0 + 1];
-                f[self.n0] = n.b3()[o].clone();
-                f
+        let side = if s == 0 { Side::A } else { Side::B };
+        let active2: Vec<usize> = (0..arch.n2)
+            .filter(|&k| {
+                self.phase_of(NeuronId {
+                    side,
+                    layer: 2,
+                    index: k,
+                }) == Some(Phase::Active)
             })
             .collect();
-        for k in 0..arch.n2 {
-            let id = NeuronId {
-                side: if s == 0 { Side::A } else { Side::B },
-                layer: 2,
-                index: k,
-            };
-            if self.phase_of(id) != Some(Phase::Active) {
-                continue;
-            }
-            let z = self
-                .preactivation(id)
-                .expect("decided neuron has decided inputs");
-            for (o, f) in out.iter_mut().enumerate() {
-                let v = &n.w3()[o][k];
-                if v.is_zero() {
-                    continue;
-                }
-                for (acc, c) in f.iter_mut().zip(&z) {
-                    if !c.is_zero() {
-                        *acc += v * c;
+        let active1: Vec<bool> = (0..arch.n1)
+            .map(|j| {
+                self.phase_of(NeuronId {
+                    side,
+                    layer: 1,
+                    index: j,
+                }) == Some(Phase::Active)
+            })
+            .collect();
+        (0..arch.n3)
+            .map(|o| {
+                let mut constant = n.b3()[o].clone();
+                let mut coef = vec![Rational::zero(); arch.n1];
+                for &k in &active2 {
+                    let v = &n.w3()[o][k];
+                    if v.is_zero() {
+                        continue;
+                    }
+                    constant += v * &n.b2()[k];
+                    for (j, w) in n.w2()[k].iter().enumerate() {
+                        if active1[j] && !w.is_zero() {
+                            coef[j] += v * w;
+                        }
                     }
                 }
-            }
-        }
-        out
+                let mut f = vec![Rational::zero(); self.n0 + 1];
+                for (j, c) in coef.iter().enumerate() {
+                    if c.is_zero() {
+                        continue;
+                    }
+                    for (acc, w) in f.iter_mut().zip(n.w1()[j].iter()) {
+                        if !w.is_zero() {
+                            *acc += c * w;
+                        }
+                    }
+                    constant += c * &n.b1()[j];
+                }
+                f[self.n0] = constant;
+                f
+            })
+            .collect()
     }
 
     fn truncate(&mut self, len: usize) {
