@@ -62,6 +62,9 @@ pub(crate) enum Stop {
 /// value itself plus the heap of its numerator and denominator.
 pub const BYTES_PER_ENTRY: u64 = 96;
 
+/// The bytes one entry of an LP tableau (an exact integer) is counted for.
+pub const LP_BYTES_PER_ENTRY: u64 = 32;
+
 type Affine = Vec<Rational>;
 
 /// Where a new node's id must be written.
@@ -333,21 +336,23 @@ impl<'a> Search<'a> {
     fn dense_vectors(&self, extra: usize) -> u64 {
         let cached = self.cache.iter().filter(|c| c.is_some()).count();
         let keyed = self.interner.len();
-        (cached
-            + keyed
-            + self.rows.len()
-            + self.samples.len()
-            + self.stacked_samples
-            + extra) as u64
+        (cached + keyed + self.rows.len() + self.samples.len() + self.stacked_samples + extra)
+            as u64
     }
 
     /// The memory guard: stops (undecided, never a verdict) when the dense forms, with
     /// `extra` more vectors, would need more than the memory limit.
     fn check_memory(&mut self, extra: usize) -> Result<(), Stop> {
+        self.check_memory_with(extra, 0)
+    }
+
+    /// [`Search::check_memory`] with `extra_bytes` more (an LP's tableau).
+    fn check_memory_with(&mut self, extra: usize, extra_bytes: u64) -> Result<(), Stop> {
         let bytes = self
             .dense_vectors(extra)
             .saturating_mul(self.n0 as u64 + 1)
-            .saturating_mul(BYTES_PER_ENTRY);
+            .saturating_mul(BYTES_PER_ENTRY)
+            .saturating_add(extra_bytes);
         if bytes > self.max_memory {
             self.stats.out_of_memory = true;
             return Err(Stop::Memory);
@@ -593,10 +598,7 @@ impl<'a> Search<'a> {
         // The key of `row = ±p` is that of `p` (signed normalisation).
         let key = self.key_of(ordinal, p);
         if let Some((k, _)) = &key {
-            self.dir_index
-                .entry(*k)
-                .or_default()
-                .push(self.rows.len());
+            self.dir_index.entry(*k).or_default().push(self.rows.len());
         }
         self.row_keys.push(key);
         self.row_of[ordinal] = self.rows.len();
@@ -656,11 +658,7 @@ impl<'a> Search<'a> {
     }
 
     /// [`Search::cheap_phase`] with the direction keys of `p` known (`None`: `p` constant).
-    fn cheap_phase_keyed(
-        &self,
-        p: &Affine,
-        key: Option<u64>,
-    ) -> Option<(Phase, Sparse)> {
+    fn cheap_phase_keyed(&self, p: &Affine, key: Option<u64>) -> Option<(Phase, Sparse)> {
         let Some(key) = key else {
             return self.cheap_phase(p);
         };
@@ -723,10 +721,15 @@ impl<'a> Search<'a> {
     /// only; multipliers in the outcome are mapped back to path row indices (as sparse
     /// vectors by [`Search::mapped`]). Returns the outcome and the row indices used.
     fn lp_max(&mut self, form: &Affine) -> Result<(LpOutcome, Vec<usize>), Stop> {
-        // The LP copies its rows into a matrix and works on a tableau of about as many
-        // entries again per row (counted three times over), plus its optimum.
+        // The LP copies its rows into a matrix (and its answer), and the simplex of
+        // `fibers_exact::lp` works on the dual: a tableau of `n0` rows of `rows + n0 + 1`
+        // integers (quadratic in `n0`: the one cost here that the forms do not bound).
         let used = self.split_row.iter().filter(|&&s| s).count();
-        self.check_memory(3 * used + 2)?;
+        let n0 = self.n0 as u64;
+        let tableau = n0
+            .saturating_mul(n0 + used as u64 + 2)
+            .saturating_mul(LP_BYTES_PER_ENTRY);
+        self.check_memory_with(used + 4, tableau)?;
         self.stats.lps += 1;
         lp_max_over_split_rows(&self.rows, &self.split_row, self.n0, form).map_err(Stop::Internal)
     }
@@ -880,9 +883,8 @@ impl<'a> Search<'a> {
                 }
             }
             // The next neuron in order whose pre-activation is affine here.
-            let next = (0..self.order.len()).find(|&o| {
-                self.phase[o].is_none() && self.available(o)
-            });
+            let next =
+                (0..self.order.len()).find(|&o| self.phase[o].is_none() && self.available(o));
             let Some(o) = next else {
                 if let Some(u) = self.phase.iter().position(Option::is_none) {
                     return Err(Stop::Internal(format!(

@@ -29,6 +29,10 @@ fn memory_limit_stops_undecided_then_decides_when_raised() {
     assert!(r.stats.out_of_memory);
     set_max_memory(fibers_tree::DEFAULT_MAX_MEMORY);
     let r = run(&a, &a, &TreeOptions::default(), &mut |_| {}).expect("runs");
-    assert!(matches!(r.outcome, Outcome::Equivalent { .. }), "{:?}", r.stats);
+    assert!(
+        matches!(r.outcome, Outcome::Equivalent { .. }),
+        "{:?}",
+        r.stats
+    );
     assert!(!r.stats.out_of_memory);
 }

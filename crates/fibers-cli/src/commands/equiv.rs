@@ -217,7 +217,7 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
     }
     if cert.is_none() && report.stats.out_of_memory {
         return Err(CliError::Undecided(format!(
-            "undecided: the branch tree's dense affine forms would need more than the memory \
+            "undecided: the branch tree's dense forms and LP tableaux would need more than the memory \
              limit of {} bytes (raise it with --max-memory)",
             fibers_tree::max_memory()
         )));
