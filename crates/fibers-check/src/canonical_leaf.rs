@@ -47,6 +47,18 @@ fn times(x: &Rational, d: &Integer) -> Integer {
     x.numer() * d.div_exact(&x.denom())
 }
 
+/// `gcd(a, b) ≥ 0`, in machine words when both fit (the common case, and much faster).
+fn gcd(a: &Integer, b: &Integer) -> Integer {
+    let word = |n: &Integer| n.to_i64().map(i64::unsigned_abs);
+    let (Some(mut x), Some(mut y)) = (word(a), word(b)) else {
+        return a.gcd(b);
+    };
+    while y != 0 {
+        (x, y) = (y, x % y);
+    }
+    Integer::from(x)
+}
+
 /// `acc += w ⊗ z` (each output `o` gets `w_o · z`).
 fn add_outer(acc: &mut [Affine], w: &[Integer], z: &[Integer]) {
     for (f, wo) in acc.iter_mut().zip(w) {
@@ -66,6 +78,8 @@ struct Tables {
     active: Vec<bool>,
     /// `D1·z_k` for the phases in `active`.
     cur: Vec<Affine>,
+    /// `±D·b3`.
+    b3: Vec<Integer>,
 }
 
 impl Tables {
@@ -77,6 +91,11 @@ impl Tables {
             tab: Vec::new(),
             active: vec![false; arch.n1],
             cur: Vec::new(),
+            b3: n
+                .b3()
+                .iter()
+                .map(|c| times(c, &(l1 * l2 * e)) * Integer::from(sign))
+                .collect(),
         };
         for k in 0..arch.n2 {
             let w: Vec<Integer> = (0..arch.n3)
@@ -103,8 +122,7 @@ impl Tables {
 /// The tables of A and B, built at the first `"canonical"` leaf of a branch tree.
 pub(crate) struct Cache<'n> {
     nets: [&'n Network; 2],
-    /// `D·(b3_A − b3_B)` as constant forms, and the tables.
-    tables: Option<(Vec<Affine>, [Tables; 2])>,
+    tables: Option<[Tables; 2]>,
     /// Jump vectors by hyperplane, reused from leaf to leaf.
     jumps: HashMap<Affine, Vec<Integer>>,
 }
@@ -122,7 +140,7 @@ impl<'n> Cache<'n> {
     /// Checks a `"canonical"` leaf: equal canonical data of A and B restricted to the path.
     pub(crate) fn check(&mut self, path: &Path) -> Result<(), Rejection> {
         let [a, b] = self.nets;
-        let (b3, [ta, tb]) = self.tables.get_or_insert_with(|| {
+        let [ta, tb] = self.tables.get_or_insert_with(|| {
             let den = |layers: [(&[Vec<Rational>], &[Rational]); 2]| {
                 common_denominator(
                     layers
@@ -135,18 +153,9 @@ impl<'n> Cache<'n> {
                 den([(a.w2(), a.b2()), (b.w2(), b.b2())]),
                 den([(a.w3(), a.b3()), (b.w3(), b.b3())]),
             ];
-            let d = &(&s[0] * &s[1]) * &s[2];
-            let b3 = a.b3().iter().zip(b.b3()).map(|(x, y)| {
-                let mut f = vec![Integer::zero(); path.n0() + 1];
-                f[path.n0()] = times(x, &d) - times(y, &d);
-                f
-            });
-            (
-                b3.collect(),
-                [Tables::new(a, &s, 1), Tables::new(b, &s, -1)],
-            )
+            [Tables::new(a, &s, 1), Tables::new(b, &s, -1)]
         });
-        let mut affine = b3.clone();
+        let mut affine = vec![vec![Integer::zero(); path.n0() + 1]; a.arch().n3];
         self.jumps.clear();
         add_data(path, Side::A, ta, &mut affine, &mut self.jumps)?;
         add_data(path, Side::B, tb, &mut affine, &mut self.jumps)?;
@@ -174,6 +183,9 @@ fn add_data(
     jumps: &mut HashMap<Affine, Vec<Integer>>,
 ) -> Result<(), Rejection> {
     let n0 = path.n0();
+    for (f, c) in affine.iter_mut().zip(&t.b3) {
+        f[n0] += c;
+    }
     for j in 0..t.active.len() {
         let on = match path.phase_of(id(side, 1, j)) {
             Some(p) => p == Phase::Active,
@@ -216,7 +228,7 @@ fn add_data(
             continue;
         };
         // z = (g / D1)·(±h) with g > 0 the gcd of the entries of z (nonzero as c is).
-        let g = z.iter().fold(Integer::zero(), |g, x| g.gcd(x));
+        let g = z.iter().fold(Integer::zero(), |g, x| gcd(&g, x));
         let signed_g = if c.signum() < 0 {
             add_outer(affine, w, z);
             -&g
