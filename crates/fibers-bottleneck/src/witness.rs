@@ -1,11 +1,14 @@
 //! Witnesses of non-equivalence: rational inputs where two networks differ, always confirmed by
 //! exact evaluation of the two given networks.
 //!
-//! - Same canonical layer 1, different canonical data: deterministic. A kink whose jumps
-//!   differ is crossed transversally at a point of the interior of `U` that lies on no other
-//!   kink, within a distance that meets no other kink; `G_A − G_B` is affine on each side and
-//!   bends across the kink, so it is nonzero at one of the three points. Without such a kink
-//!   the affine parts differ and one of `u = 0, e_1, …, e_{n1}` separates.
+//! - Same canonical layer 1, different canonical data: constructed, not searched
+//!   ([`construct_from_canonical`]). A kink whose jumps differ is crossed along its normal at a
+//!   point of the interior of `U` that lies on no other kink, by a step that meets no other
+//!   kink; `G_A − G_B` is affine on each side and bends across the kink, so it is nonzero at
+//!   one of the three points, wherever the kink lies (also only near coordinates ~10^6).
+//!   Without such a kink the affine parts differ and one of `u = 0, e_1, …, e_{n1}` separates.
+//!   The point is pulled back through the canonical layer 1. The random-line construction
+//!   ([`separate_along_lines`]) stays as a fallback that is never expected to run.
 //! - One-dimensional: deterministic, from breakpoints.
 //! - Otherwise: points on and next to the layer-1 hyperplanes and layer-2 kinks of either
 //!   network (pulled back through a right inverse of `W1`), then pseudo-random points.
@@ -83,43 +86,75 @@ pub fn interior_point_on(w: &[Rational], beta: &Rational) -> Option<Vec<Rational
     Some(vec![s; n])
 }
 
-/// Deterministic separation of two functions `G_A ≠ G_B` on `U`: a point `u ∈ U` with
-/// `G_A(u) ≠ G_B(u)`.
+/// A point of the interior of `U` on the hyperplane of `p` that lies on none of the `others`
+/// (kinks with a different normal), built directly: the point of [`interior_point_on`], moved
+/// inside the hyperplane along a fixed direction `d` by `e ∈ {0, 1/m, 1/(m+1), …}` with `1/m`
+/// below the distance to the boundary of `U`. Each other kink `Q` vanishes at one value of `e`
+/// at most (unless it vanishes on the whole line), so one of the first `|others| + 1`
+/// candidates is free; a few directions are tried for the degenerate case.
+fn point_on_kink_off_others(p: &Kink, others: &[&Kink]) -> Option<Vec<Rational>> {
+    let w = p.weights();
+    let n1 = w.len();
+    let base = interior_point_on(w, p.offset())?;
+    if others.iter().all(|q| !q.value_at(&base).is_zero()) {
+        return Some(base);
+    }
+    let ww = dot(w, w);
+    let mut rng = SplitMix::new(0x5eed);
+    for _ in 0..8 {
+        let r: Vec<Rational> = (0..n1).map(|_| Rational::from(rng.range(-7, 7))).collect();
+        let proj = dot(w, &r) / &ww;
+        let d: Vec<Rational> = r.iter().zip(w).map(|(ri, wi)| ri - &(wi * &proj)).collect();
+        // Largest step keeping u > 0: min over d_i ≠ 0 of base_i / |d_i|.
+        let Some(room) = base
+            .iter()
+            .zip(&d)
+            .filter(|(_, di)| !di.is_zero())
+            .map(|(b, di)| b / &di.abs())
+            .min()
+        else {
+            continue; // d = 0: r was parallel to w
+        };
+        // Values of e at which another kink vanishes on the line; a kink vanishing on the whole
+        // line rules the direction out.
+        let mut bad = std::collections::BTreeSet::new();
+        let mut whole = false;
+        for q in others {
+            let (val, slope) = (q.value_at(&base), dot(q.weights(), &d));
+            if slope.is_zero() {
+                whole |= val.is_zero();
+            } else {
+                bad.insert(-(val / slope));
+            }
+        }
+        if whole {
+            continue;
+        }
+        let m = Rational::from_integer(room.recip().expect("room > 0").floor()) + Rational::one();
+        let e = (0..=bad.len())
+            .map(|j| (&m + &Rational::from(j as i64)).recip().expect("m ≥ 1"))
+            .find(|e| !bad.contains(e))
+            .expect("more candidates than bad values");
+        return Some(base.iter().zip(&d).map(|(b, di)| b + &(di * &e)).collect());
+    }
+    None
+}
+
+/// Deterministic separation of two functions `G_A ≠ G_B` on `U`, constructed from the
+/// canonical difference (no search): a point `u ∈ U` with `G_A(u) ≠ G_B(u)`.
+///
+/// With a kink `P` whose jumps differ (the first in the sorted order): a point `u` of the
+/// interior of `U` on `P` and on no other kink ([`point_on_kink_off_others`]), and a step
+/// `δ > 0` along the normal `ŵ_P` below the distance to the boundary of `U` and to every other
+/// kink, written as a simple rational. On `u + t ŵ_P`, `|t| ≤ δ`, the difference is
+/// `a + b t + ΔJ_P |ŵ_P|² max(t, 0)` with `ΔJ_P ≠ 0`, so it cannot vanish at all of
+/// `t = 0, δ, −δ`. Without such a kink `G_A − G_B` is affine on `U` and nonzero, so it is
+/// nonzero at one of `u = 0, e_1, …, e_{n1}`. Cost: `O(K · n1)` for `K` kinks, plus at most
+/// three (or `n1 + 1`) evaluations of the canonical data.
 pub fn separate_on_orthant(da: &OrthantData, db: &OrthantData) -> Option<Vec<Rational>> {
     let n1 = da.n1;
-    // First kink whose jumps differ.
-    let mut ia = da.kinks.iter().peekable();
-    let mut ib = db.kinks.iter().peekable();
-    let mut bad: Option<&Kink> = None;
-    loop {
-        match (ia.peek(), ib.peek()) {
-            (None, None) => break,
-            (Some(k), None) | (None, Some(k)) => {
-                bad = Some(k);
-                break;
-            }
-            (Some(ka), Some(kb)) => match ka.normal.cmp(&kb.normal) {
-                std::cmp::Ordering::Less => {
-                    bad = Some(ka);
-                    break;
-                }
-                std::cmp::Ordering::Greater => {
-                    bad = Some(kb);
-                    break;
-                }
-                std::cmp::Ordering::Equal => {
-                    if ka.jump != kb.jump {
-                        bad = Some(ka);
-                        break;
-                    }
-                    ia.next();
-                    ib.next();
-                }
-            },
-        }
-    }
     let differs = |u: &[Rational]| da.eval(u) != db.eval(u);
-    if let Some(p) = bad {
+    if let Some(p) = first_mismatch(da, db) {
         let others: Vec<&Kink> = da
             .kinks
             .iter()
@@ -127,66 +162,29 @@ pub fn separate_on_orthant(da: &OrthantData, db: &OrthantData) -> Option<Vec<Rat
             .filter(|k| k.normal != p.normal)
             .collect();
         let w = p.weights();
-        let base = interior_point_on(w, p.offset())?;
-        // A direction inside the hyperplane, to move off other kinks.
-        let mut rng = SplitMix::new(0x5eed);
-        let r: Vec<Rational> = (0..n1).map(|_| Rational::from(rng.range(-7, 7))).collect();
-        let ww = dot(w, w);
-        let proj = dot(w, &r) / &ww;
-        let d: Vec<Rational> = r.iter().zip(w).map(|(ri, wi)| ri - &(wi * &proj)).collect();
-        for step in 0..12i64 {
-            let eps = if step == 0 {
-                Rational::zero()
-            } else {
-                Rational::ratio(1, 3 * step + 1)
-            };
-            // Keep inside U: shrink eps until u > 0.
-            let mut e = eps;
-            let mut u: Vec<Rational>;
-            let mut tries = 0;
-            loop {
-                u = base.iter().zip(&d).map(|(b, di)| b + &(di * &e)).collect();
-                if u.iter().all(Rational::is_positive) || tries > 40 {
-                    break;
-                }
-                e *= Rational::ratio(1, 2);
-                tries += 1;
+        let u = point_on_kink_off_others(p, &others)?;
+        // δ: stay inside U and on the same side of every other kink.
+        let mut delta: Option<Rational> = None;
+        let mut shrink = |c: Rational| {
+            if delta.as_ref().is_none_or(|dl| &c < dl) {
+                delta = Some(c);
             }
-            if !u.iter().all(Rational::is_positive) {
-                continue;
-            }
-            let vals: Vec<Rational> = others.iter().map(|k| k.value_at(&u)).collect();
-            if vals.iter().any(Rational::is_zero) {
-                continue;
-            }
-            // δ: stay inside U and on the same side of every other kink.
-            let mut delta: Option<Rational> = None;
-            let mut shrink = |c: Rational| {
-                delta = Some(match delta.take() {
-                    Some(dl) if dl <= c => dl,
-                    _ => c,
-                });
-            };
-            for (ui, wi) in u.iter().zip(w) {
-                if !wi.is_zero() {
-                    shrink(ui / &wi.abs());
-                }
-            }
-            for (k, v) in others.iter().zip(&vals) {
-                let g = dot(k.weights(), w);
-                if !g.is_zero() {
-                    shrink(v.abs() / g.abs());
-                }
-            }
-            let delta = delta.unwrap_or_else(Rational::one) * Rational::ratio(1, 2);
-            let plus: Vec<Rational> = u.iter().zip(w).map(|(a, b)| a + &(b * &delta)).collect();
-            let minus: Vec<Rational> = u.iter().zip(w).map(|(a, b)| a - &(b * &delta)).collect();
-            for cand in [u, plus, minus] {
-                if differs(&cand) {
-                    return Some(cand);
-                }
+        };
+        for (ui, wi) in u.iter().zip(w) {
+            if !wi.is_zero() {
+                shrink(ui / &wi.abs());
             }
         }
+        for k in &others {
+            let g = dot(k.weights(), w);
+            if !g.is_zero() {
+                shrink(k.value_at(&u).abs() / g.abs());
+            }
+        }
+        let delta = simplest_between(&Rational::zero(), &delta.unwrap_or_else(Rational::one));
+        let plus: Vec<Rational> = u.iter().zip(w).map(|(a, b)| a + &(b * &delta)).collect();
+        let minus: Vec<Rational> = u.iter().zip(w).map(|(a, b)| a - &(b * &delta)).collect();
+        return [u, plus, minus].into_iter().find(|c| differs(c));
     }
     let mut cands = vec![vec![Rational::zero(); n1]];
     for i in 0..n1 {
@@ -195,6 +193,25 @@ pub fn separate_on_orthant(da: &OrthantData, db: &OrthantData) -> Option<Vec<Rat
         cands.push(e);
     }
     cands.into_iter().find(|u| differs(u))
+}
+
+/// A witness for two functions written over the same canonical layer 1 `rows` (canonical
+/// coordinates, rank `n1`, so `x ↦ rows·x` is onto `R^{n1}`) with different canonical data,
+/// constructed from the canonical difference: the point `u` of [`separate_on_orthant`], pulled
+/// back to an input `x` with `rows·x + c = u` (then `σ(rows·x + c) = u` since `u ≥ 0`, and
+/// `f_A(x) − f_B(x) = G_A(u) − G_B(u) ≠ 0`). The caller re-evaluates both networks at `x`.
+pub fn construct_from_canonical(
+    rows: &[(&[Rational], &Rational)],
+    da: &OrthantData,
+    db: &OrthantData,
+    n0: usize,
+) -> Option<Vec<Rational>> {
+    let u = separate_on_orthant(da, db)?;
+    let w1: Vec<Vec<Rational>> = rows.iter().map(|(w, _)| w.to_vec()).collect();
+    let b1: Vec<Rational> = rows.iter().map(|(_, c)| (*c).clone()).collect();
+    let pre = Preimage::new(&w1, &b1, n0)?;
+    let free = vec![vec![Rational::zero(); n0]];
+    pre.inputs_with(&[u], &free).pop()
 }
 
 /// A witness from two different one-dimensional (or constant) forms.
@@ -660,7 +677,9 @@ pub fn find(
         ) if ra == rb => {
             let rows: Vec<(&[Rational], &Rational)> =
                 ra.iter().map(|r| (r.weight.as_slice(), &r.bias)).collect();
-            separate_along_lines(&rows, da, db, a, b, 0x5eed_0001)
+            construct_from_canonical(&rows, da, db, a.arch().n0)
+                .filter(|x| separates(a, b, x))
+                .or_else(|| separate_along_lines(&rows, da, db, a, b, 0x5eed_0001))
         }
         (OneDimensional { .. } | Constant { .. }, OneDimensional { .. } | Constant { .. })
             if a.arch().n1 == 1 && b.arch().n1 == 1 =>

@@ -1,7 +1,11 @@
 //! Reading a certificate from JSON, with one-line errors naming the file and the place.
 //!
-//! JSON text goes through [`fibers_net::json::parse_json_text`] (duplicate keys refused, a
+//! JSON text goes through the strict reader of `fibers_net::json` (duplicate keys refused, a
 //! byte-order mark skipped), numbers through [`fibers_net::json::rational_from_value`].
+//!
+//! [`certificate_from_str`] streams the branch-tree nodes: each node is read as a small JSON
+//! value and turned into a [`Node`] at once, so the JSON value tree of the node list (about
+//! 15× its text) is never held; memory is the text plus the typed certificate.
 
 use crate::types::*;
 use fibers_exact::Rational;
@@ -20,6 +24,17 @@ pub const KINDS: [&str; 5] = [
 
 struct Reader<'s> {
     source: &'s str,
+    /// Node lists already read by the streaming reader, by step index.
+    streamed: std::cell::RefCell<std::collections::BTreeMap<usize, Vec<Node>>>,
+}
+
+impl<'s> Reader<'s> {
+    fn new(source: &'s str) -> Self {
+        Reader {
+            source,
+            streamed: Default::default(),
+        }
+    }
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -226,7 +241,7 @@ impl Reader<'_> {
             ))
         }
     }
-    fn step(&self, v: &Value, place: &str) -> Result<Step, LoadError> {
+    fn step(&self, v: &Value, place: &str, index: usize) -> Result<Step, LoadError> {
         let m = v
             .as_object()
             .ok_or_else(|| self.err(place, format!("expected an object, found {}", kind_of(v))))?;
@@ -247,11 +262,14 @@ impl Reader<'_> {
                 self.object(v, place, &["kind", "network", "nodes"])?;
                 let np = format!("{place}.nodes");
                 let arr = self.array(self.field(m, "nodes", place)?, &np)?;
-                let nodes = arr
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| self.node(n, &format!("{np}[{i}]"), i))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let nodes = match self.streamed.borrow_mut().remove(&index) {
+                    Some(nodes) => nodes,
+                    None => arr
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| self.node(n, &format!("{np}[{i}]"), i))
+                        .collect::<Result<Vec<_>, _>>()?,
+                };
                 StepBody::BranchTree(BranchTree { nodes })
             }
             k if KINDS.contains(&k) => StepBody::Bottleneck(read_step(k, m, self.source, place)?),
@@ -271,7 +289,11 @@ impl Reader<'_> {
 
 /// Reads a certificate from a parsed JSON value; errors name `source` and the place.
 pub fn certificate_from_value(v: &Value, source: &str) -> Result<Certificate, LoadError> {
-    let r = Reader { source };
+    certificate_from_reader(v, &Reader::new(source))
+}
+
+fn certificate_from_reader(v: &Value, r: &Reader<'_>) -> Result<Certificate, LoadError> {
+    let source = r.source;
     let top = "top level";
     let m = r.object(
         v,
@@ -331,7 +353,7 @@ pub fn certificate_from_value(v: &Value, source: &str) -> Result<Certificate, Lo
             let steps = arr
                 .iter()
                 .enumerate()
-                .map(|(i, s)| r.step(s, &format!("proof.steps[{i}]")))
+                .map(|(i, s)| r.step(s, &format!("proof.steps[{i}]"), i))
                 .collect::<Result<Vec<_>, _>>()?;
             Some(Proof { steps })
         }
@@ -355,8 +377,130 @@ pub fn certificate_from_value(v: &Value, source: &str) -> Result<Certificate, Lo
 /// Deep nesting is never needed (tree nodes are a flat list), so serde_json's recursion limit
 /// is no obstacle.
 pub fn certificate_from_str(text: &str, source: &str) -> Result<Certificate, LoadError> {
-    let v = fibers_net::json::parse_json_text(text, source)?;
-    certificate_from_value(&v, source)
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let r = Reader::new(source);
+    let failed = std::cell::RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let at = At {
+        level: Level::Top,
+        reader: &r,
+        failed: &failed,
+    };
+    let parsed = serde::de::DeserializeSeed::deserialize(at, &mut de).and_then(|v| {
+        de.end()?;
+        Ok(v)
+    });
+    match parsed {
+        Ok(v) => certificate_from_reader(&v, &r),
+        Err(e) => Err(failed
+            .into_inner()
+            .unwrap_or_else(|| fibers_net::json::json_syntax_error(&e, source))),
+    }
+}
+
+/// Where the streaming reader is in a certificate's JSON.
+#[derive(Clone, Copy)]
+enum Level {
+    Top,
+    Proof,
+    Steps,
+    Step(usize),
+    Nodes(usize),
+    Plain,
+}
+
+/// The streaming reader at one place: values are built as by the strict reader of
+/// `fibers_net::json`, except that the `nodes` list of `proof.steps[i]` is read node by node
+/// into [`Reader::streamed`] (a placeholder empty array stays in the value).
+#[derive(Clone, Copy)]
+struct At<'a, 's> {
+    level: Level,
+    reader: &'a Reader<'s>,
+    /// The error of a node, which stops the parse.
+    failed: &'a std::cell::RefCell<Option<LoadError>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for At<'_, '_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        match self.level {
+            Level::Plain => d.deserialize_any(fibers_net::json::StrictVisitor),
+            _ => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for At<'_, '_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        fibers_net::json::StrictVisitor.visit_unit()
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        fibers_net::json::StrictVisitor.visit_bool(v)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        fibers_net::json::StrictVisitor.visit_i64(v)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        fibers_net::json::StrictVisitor.visit_u64(v)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        fibers_net::json::StrictVisitor.visit_f64(v)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        fibers_net::json::StrictVisitor.visit_str(v)
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        fibers_net::json::StrictVisitor.visit_string(v)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        use serde::de::Error;
+        match self.level {
+            Level::Steps => {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element_seed(At {
+                    level: Level::Step(out.len()),
+                    ..self
+                })? {
+                    out.push(v);
+                }
+                Ok(Value::Array(out))
+            }
+            Level::Nodes(step) => {
+                let mut nodes = Vec::new();
+                while let Some(fibers_net::json::Strict(v)) = seq.next_element()? {
+                    let j = nodes.len();
+                    match self
+                        .reader
+                        .node(&v, &format!("proof.steps[{step}].nodes[{j}]"), j)
+                    {
+                        Ok(n) => nodes.push(n),
+                        Err(e) => {
+                            *self.failed.borrow_mut() = Some(e);
+                            return Err(A::Error::custom("invalid node"));
+                        }
+                    }
+                }
+                self.reader.streamed.borrow_mut().insert(step, nodes);
+                Ok(Value::Array(Vec::new()))
+            }
+            _ => fibers_net::json::StrictVisitor.visit_seq(seq),
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        fibers_net::json::strict_map(map, |key, m| {
+            let level = match (self.level, key) {
+                (Level::Top, "proof") => Level::Proof,
+                (Level::Proof, "steps") => Level::Steps,
+                (Level::Step(i), "nodes") => Level::Nodes(i),
+                _ => Level::Plain,
+            };
+            m.next_value_seed(At { level, ..self })
+        })
+    }
 }
 
 // Reading and writing
@@ -548,5 +692,35 @@ mod tests {
         assert!("b:2:10".parse::<NeuronId>().is_ok());
         assert!("a:3:1".parse::<NeuronId>().is_err());
         assert!("a:1:1:".parse::<NeuronId>().is_err());
+    }
+
+    #[test]
+    fn streamed_nodes_read_as_the_value_reader_reads_them() {
+        let tree = |nodes: &str| {
+            format!(
+                r#"{{{HEAD}, "verdict": "equivalent", "proof": {{"steps": [{{"kind": "constant"}}, {{"kind": "branch-tree", "nodes": {nodes}}}]}}}}"#
+            )
+        };
+        let both = |text: &str| {
+            let streamed = certificate_from_str(text, "c.json");
+            let value = fibers_net::json::parse_json_text(text, "c.json")
+                .and_then(|v| certificate_from_value(&v, "c.json"));
+            (streamed, value)
+        };
+        for nodes in [
+            r#"[{"split": "a:2:0", "active": 1, "inactive": 2}, {"leaf": "zero"}, {"fix": "b:1:0", "phase": "active", "bound": [[0, "1/2"]], "next": 3}, {"empty": [[1, 2]]}]"#,
+            r#"[{"split": "a:2:0", "active": 1, "inactive": 2}, {"split": "a:1:01", "active": 2, "inactive": 3}]"#,
+            r#"[{"leaf": "zero", "id": 3}]"#,
+            r#"[{"leaf": "zero", "leaf": "zero"}]"#,
+            r#""not a list""#,
+            r#"[]"#,
+        ] {
+            let (streamed, value) = both(&tree(nodes));
+            assert_eq!(streamed, value, "{nodes}");
+        }
+        // The place of a bad node is named as before. (With several errors, the streamed
+        // reader may name a node's error before an error that comes earlier in reading order.)
+        let (e, _) = both(&tree(r#"[{"leaf": "zero"}, {"split": "a:1:01"}]"#));
+        assert_eq!(e.unwrap_err().place, "proof.steps[1].nodes[1].split");
     }
 }

@@ -327,3 +327,47 @@ fn constant_layer_one_certificates_check() {
     assert!(out.contains("\"kind\": \"constant\""), "{out}");
     let _ = std::fs::remove_file(&cert);
 }
+
+/// Open (issue 15, docs/resources.md "Open"): the tree decider keeps layer-2 pre-activations as
+/// dense forms of `n0 + 1` rationals, so a 50 KB `[20000, 1, 200, 1]` network compared with
+/// itself by `--method tree` took over 2 GB and more than 10 minutes. Run with
+/// `cargo test -p fibers-cli --test resources -- --ignored`.
+#[test]
+#[ignore = "open: dense affine forms in the tree decider"]
+fn tree_forms_sized_by_the_file() {
+    let (n0, n2) = (20_000usize, 200usize);
+    let mut s = 7u64;
+    let mut pick = |xs: &[i64]| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        xs[(s >> 33) as usize % xs.len()]
+    };
+    let w1: Vec<String> = (0..n0)
+        .map(|_| pick(&[1, 2, 3, -1, -2]).to_string())
+        .collect();
+    let w2: Vec<String> = (0..n2)
+        .map(|_| format!("[{}]", pick(&[1, 2, -1, -3])))
+        .collect();
+    let b2: Vec<String> = (0..n2)
+        .map(|_| pick(&[1, -1, 2, -2, 3]).to_string())
+        .collect();
+    let w3: Vec<String> = (0..n2).map(|_| pick(&[1, -1, 2]).to_string()).collect();
+    let net = format!(
+        r#"{{"architecture":[{n0},1,{n2},1],"layers":[{{"weight":[[{}]],"bias":[1]}},{{"weight":[{}],"bias":[{}]}},{{"weight":[[{}]],"bias":[0]}}]}}"#,
+        w1.join(","),
+        w2.join(","),
+        b2.join(","),
+        w3.join(",")
+    );
+    let dir = std::env::temp_dir().join(format!("fibers-resources-tree-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("wide.json"), net).expect("write");
+    let (code, out, err) = run_capped(
+        &dir,
+        &["equiv", "wide.json", "wide.json", "--method", "tree"],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("equivalent"), "{out}");
+}

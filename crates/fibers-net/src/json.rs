@@ -163,8 +163,9 @@ pub fn text_from_bytes(bytes: Vec<u8>, source: &str) -> Result<String, LoadError
 }
 
 /// A JSON value read by [`parse_json_text`]: like `serde_json::Value`, but an object with a
-/// key written twice is an error (serde_json keeps the last one silently).
-struct Strict(Value);
+/// key written twice is an error (serde_json keeps the last one silently). Public for readers
+/// that stream part of a file (the certificate reader of `fibers-check`).
+pub struct Strict(pub Value);
 
 impl<'de> serde::Deserialize<'de> for Strict {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -176,7 +177,8 @@ impl<'de> serde::Deserialize<'de> for Strict {
 /// visitor, as a one-entry map.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-struct StrictVisitor;
+/// The visitor of [`Strict`]; streaming readers delegate the values they do not stream to it.
+pub struct StrictVisitor;
 
 impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     type Value = Value;
@@ -213,28 +215,38 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
         }
         Ok(Value::Array(out))
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        use serde::de::Error;
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == NUMBER_TOKEN && out.is_empty() {
-                let text: String = map.next_value()?;
-                return text
-                    .parse::<serde_json::Number>()
-                    .map(Value::Number)
-                    .map_err(A::Error::custom);
-            }
-            let Strict(v) = map.next_value()?;
-            if out.contains_key(&key) {
-                return Err(A::Error::custom(format_args!(
-                    "duplicate key \"{}\"",
-                    key.escape_debug()
-                )));
-            }
-            out.insert(key, v);
-        }
-        Ok(Value::Object(out))
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        strict_map(map, |_, m| m.next_value::<Strict>().map(|s| s.0))
     }
+}
+
+/// Reads a JSON object as the strict reader does (a key written twice is an error), each
+/// member's value read by `value(key, map)`; serde_json's private map form of a number is read
+/// as that number. Streaming readers pass their own `value` to read some members differently.
+pub fn strict_map<'de, A: serde::de::MapAccess<'de>>(
+    mut map: A,
+    mut value: impl FnMut(&str, &mut A) -> Result<Value, A::Error>,
+) -> Result<Value, A::Error> {
+    use serde::de::Error;
+    let mut out = Map::new();
+    while let Some(key) = map.next_key::<String>()? {
+        if key == NUMBER_TOKEN && out.is_empty() {
+            let text: String = map.next_value()?;
+            return text
+                .parse::<serde_json::Number>()
+                .map(Value::Number)
+                .map_err(A::Error::custom);
+        }
+        let v = value(&key, &mut map)?;
+        if out.contains_key(&key) {
+            return Err(A::Error::custom(format_args!(
+                "duplicate key \"{}\"",
+                key.escape_debug()
+            )));
+        }
+        out.insert(key, v);
+    }
+    Ok(Value::Object(out))
 }
 
 /// Parses JSON text into a value, with a one-line error naming the line and column. A leading
@@ -246,19 +258,22 @@ pub fn parse_json_text(text: &str, source: &str) -> Result<Value, LoadError> {
         de.end()?;
         Ok(v)
     });
-    parsed.map_err(|e| {
-        let place = format!("line {} column {}", e.line(), e.column());
-        let message = if e.is_eof() {
-            "truncated file (unexpected end of input)".to_string()
-        } else {
-            let full = e.to_string();
-            match full.rfind(" at line ") {
-                Some(i) => full[..i].to_string(),
-                None => full,
-            }
-        };
-        LoadError::new(source, place, format!("malformed JSON: {message}"))
-    })
+    parsed.map_err(|e| json_syntax_error(&e, source))
+}
+
+/// The one-line error of a JSON parse, naming the line and column.
+pub fn json_syntax_error(e: &serde_json::Error, source: &str) -> LoadError {
+    let place = format!("line {} column {}", e.line(), e.column());
+    let message = if e.is_eof() {
+        "truncated file (unexpected end of input)".to_string()
+    } else {
+        let full = e.to_string();
+        match full.rfind(" at line ") {
+            Some(i) => full[..i].to_string(),
+            None => full,
+        }
+    };
+    LoadError::new(source, place, format!("malformed JSON: {message}"))
 }
 
 fn field<'a>(
@@ -467,4 +482,36 @@ pub fn network_to_string(net: &Network) -> String {
     }
     s.push_str("  ]\n}\n");
     s
+}
+
+/// The string value of `key` at the top level of a JSON object text, read without building the
+/// value tree (every other value is skipped); `None` if the text is not such an object or the
+/// key is absent or not a string. Lets a command tell file formats apart in constant memory.
+pub fn top_level_string(text: &str, key: &str) -> Option<String> {
+    struct Find<'k>(&'k str);
+    impl<'de> serde::de::Visitor<'de> for Find<'_> {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Option<String>, A::Error> {
+            let mut found = None;
+            while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if k == self.0 && found.is_none() {
+                    found = map.next_value::<Value>()?.as_str().map(str::to_string);
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde::Deserializer::deserialize_map(&mut de, Find(key))
+        .ok()
+        .flatten()
 }

@@ -8,21 +8,14 @@
 
 #[path = "../../fibers-tree/tests/common/mod.rs"]
 mod common;
-#[path = "../../fibers-tree/tests/mutations/mod.rs"]
-mod mutations;
 
 use common::*;
-use fibers_check::{
-    certificate_from_value, certificate_to_value, check, Certificate, CheckOptions, Verdict,
-};
+use fibers_check::{check, Certificate, Verdict};
 use fibers_exact::Rational;
 use fibers_net::Network;
 use fibers_regions::{run, Outcome, TreeOptions};
 use fibers_testkit::moves::*;
-
-const NO_HASH: CheckOptions = CheckOptions {
-    check_hashes: false,
-};
+use fibers_testkit::mutations::{assert_mutations_rejected_or_true, NO_HASH};
 
 fn certificate(a: &Network, b: &Network) -> Certificate {
     match run(a, b, &TreeOptions::default(), &mut |_| {})
@@ -110,31 +103,5 @@ fn random_mutations_of_region_certificates_are_rejected_or_still_true() {
         let a = crossing_base(&mut rng, arch(t));
         cases.push((a.clone(), flip_uncompensated(&a, 0), Verdict::NotEquivalent));
     }
-    let (mut rejected, mut total) = (0, 0);
-    for (a, b, truth) in &cases {
-        let v = certificate_to_value(&certificate(a, b));
-        for _ in 0..60 {
-            let (m, what) = mutations::mutate(&v, &mut rng);
-            if what == "none" {
-                continue;
-            }
-            total += 1;
-            let Ok(c) = certificate_from_value(&m, "mutated") else {
-                rejected += 1;
-                continue;
-            };
-            match check(&c, a, b, NO_HASH) {
-                Err(_) => rejected += 1,
-                Ok(verdict) => assert_eq!(
-                    verdict, *truth,
-                    "mutation ({what}) made the checker accept a false verdict"
-                ),
-            }
-        }
-    }
-    eprintln!("{rejected} of {total} mutations rejected; the rest proved the true verdict");
-    assert!(
-        rejected * 2 > total,
-        "only {rejected} of {total} mutations rejected"
-    );
+    assert_mutations_rejected_or_true(&cases, certificate, &mut rng, 60);
 }

@@ -6,9 +6,11 @@
 //! - [`independent`]: a network reader and evaluator written apart from `fibers-net`
 //!   (num-rational directly), to test exact evaluation against.
 //! - [`latex`]: the `pdflatex` harness of the LaTeX tests.
+//! - [`mutations`]: random mutations of certificates and the checker-soundness harness.
 
 pub mod independent;
 pub mod latex;
 pub mod moves;
+pub mod mutations;
 pub mod pairs;
 pub mod strata;

@@ -134,8 +134,8 @@ pub fn layer1_cells(
     (r, stats)
 }
 
-/// The direction keys of a pre-activation and of its negation (`None` if constant).
-type DirKeys = Option<(Vec<Rational>, Vec<Rational>)>;
+/// The direction key of a pre-activation (`None` if constant); `p` and `−p` share it.
+type DirKeys = Option<Vec<Rational>>;
 
 /// A neuron the search may decide.
 #[derive(Clone, Copy, Debug)]
@@ -170,8 +170,8 @@ pub(crate) struct Search<'a> {
     cache: Vec<Option<Affine>>,
     /// Path row of each decided ordinal.
     row_of: Vec<usize>,
-    /// Per ordinal, when computed: the direction key of its pre-activation and its negation
-    /// (layer-2 entries are cleared with `cache`).
+    /// Per ordinal, when computed: the direction key of its pre-activation (layer-2 entries
+    /// are cleared with `cache`).
     keys: Vec<Option<DirKeys>>,
     nodes: Vec<Node>,
     pub(crate) stats: Stats,
@@ -242,26 +242,6 @@ pub fn lp_max_over_split_rows(
             lp.c
         )),
     }
-}
-
-/// If `g = λ·r` on the first `n` coordinates for some `λ ≠ 0`, returns `λ`.
-fn proportional(g: &[Rational], r: &[Rational]) -> Option<Rational> {
-    let mut lambda: Option<Rational> = None;
-    for (x, y) in g.iter().zip(r) {
-        match (x.is_zero(), y.is_zero()) {
-            (true, true) => continue,
-            (true, false) | (false, true) => return None,
-            (false, false) => {
-                let q = x / y;
-                match &lambda {
-                    None => lambda = Some(q),
-                    Some(l) if *l == q => {}
-                    Some(_) => return None,
-                }
-            }
-        }
-    }
-    lambda
 }
 
 impl<'a> Search<'a> {
@@ -555,18 +535,12 @@ impl<'a> Search<'a> {
     fn cheap_phase_keyed(
         &self,
         p: &Affine,
-        keys: Option<&(Vec<Rational>, Vec<Rational>)>,
+        key: Option<&Vec<Rational>>,
     ) -> Option<(Phase, Sparse)> {
-        let Some((key, minus)) = keys else {
+        let Some(key) = key else {
             return self.cheap_phase(p);
         };
-        let candidates = self
-            .dir_index
-            .get(key)
-            .into_iter()
-            .chain(self.dir_index.get(minus))
-            .flatten();
-        self.parallel_phase(p, candidates)
+        self.parallel_phase(p, self.dir_index.get(key).into_iter().flatten())
     }
 
     /// Free certificates: a constant pre-activation, or one parallel to a path row.
@@ -584,28 +558,27 @@ impl<'a> Search<'a> {
             ));
         }
         let key = direction_key(&p[..n])?;
-        let minus: Vec<Rational> = key.iter().map(|v| -v).collect();
-        let candidates = self
-            .dir_index
-            .get(&key)
-            .into_iter()
-            .chain(self.dir_index.get(&minus))
-            .flatten();
-        self.parallel_phase(p, candidates)
+        self.parallel_phase(p, self.dir_index.get(&key).into_iter().flatten())
     }
 
-    /// A free certificate from a path row parallel to `p` among `candidates`.
+    /// A free certificate from a path row parallel to `p` among `candidates`: rows whose
+    /// direction key is that of `p` or of `−p`, so their linear part is `r = p / λ` with
+    /// `λ ≠ 0`, read off at the first nonzero coordinate of `p` (one division per candidate,
+    /// not one per input coordinate: with `n1 = 1` every layer-2 pre-activation is parallel to
+    /// every path row, and the full comparison made this `O(n0)` times slower).
     fn parallel_phase<'r>(
         &self,
         p: &Affine,
         candidates: impl Iterator<Item = &'r usize>,
     ) -> Option<(Phase, Sparse)> {
         let n = self.n0;
+        let f = p[..n].iter().position(|x| !x.is_zero())?;
         for &i in candidates {
             let r = &self.rows[i];
-            let Some(l) = proportional(&p[..n], &r[..n]) else {
-                continue;
-            };
+            if r[f].is_zero() {
+                continue; // not parallel (never for a row of the direction index)
+            }
+            let l = &p[f] / &r[f];
             if l.is_positive() {
                 // p = l·r + (p_c − l·r_c) ≤ 0 when p_c ≤ l·r_c.
                 if p[n] <= &l * &r[n] {
@@ -764,11 +737,7 @@ impl<'a> Search<'a> {
                         continue;
                     };
                     if self.keys[o].is_none() {
-                        let key = direction_key(&p[..self.n0]);
-                        self.keys[o] = Some(key.map(|k| {
-                            let minus = k.iter().map(|v| -v).collect();
-                            (k, minus)
-                        }));
+                        self.keys[o] = Some(direction_key(&p[..self.n0]));
                     }
                     let keys = self.keys[o].as_ref().and_then(Option::as_ref);
                     if let Some((phase, cert)) = self
@@ -1013,9 +982,9 @@ fn eval_affine(form: &[Rational], x: &[Rational]) -> Rational {
     s
 }
 
-/// The linear part divided by the absolute value of its first nonzero entry (so parallel
-/// forms with the same orientation get the same key); `None` if it is zero.
+/// The linear part divided by its first nonzero entry (so parallel forms get the same key,
+/// whatever their orientation: one dense copy per form, one lookup); `None` if it is zero.
 fn direction_key(coef: &[Rational]) -> Option<Vec<Rational>> {
-    let first = coef.iter().find(|c| !c.is_zero())?.abs();
+    let first = coef.iter().find(|c| !c.is_zero())?.clone();
     Some(coef.iter().map(|c| c / &first).collect())
 }

@@ -6,7 +6,6 @@
 //! from the kernel's own recomputation, not from the friendly hash comparison.
 
 mod common;
-mod mutations;
 
 use common::*;
 use fibers_check::{
@@ -15,12 +14,8 @@ use fibers_check::{
 use fibers_exact::Rational;
 use fibers_net::{Architecture, Network};
 use fibers_testkit::moves::*;
+use fibers_testkit::mutations::{assert_mutations_rejected_or_true, NO_HASH};
 use fibers_tree::{run, Outcome, TreeOptions};
-use mutations::mutate;
-
-const NO_HASH: CheckOptions = CheckOptions {
-    check_hashes: false,
-};
 
 fn certificate(a: &Network, b: &Network) -> Certificate {
     match run(a, b, &TreeOptions::default(), &mut |_| {})
@@ -126,37 +121,7 @@ fn random_mutations_are_rejected_or_still_true() {
             Verdict::NotEquivalent,
         ));
     }
-    let mut rejected = 0;
-    let mut total = 0;
-    for (a, b, truth) in &cases {
-        let cert = certificate(a, b);
-        let v = certificate_to_value(&cert);
-        for _ in 0..60 {
-            let (m, what) = mutate(&v, &mut rng);
-            if what == "none" {
-                continue;
-            }
-            total += 1;
-            let Ok(c) = certificate_from_value(&m, "mutated") else {
-                rejected += 1;
-                continue;
-            };
-            match check(&c, a, b, NO_HASH) {
-                Err(_) => rejected += 1,
-                Ok(verdict) => assert_eq!(
-                    verdict, *truth,
-                    "mutation ({what}) made the checker accept a false verdict"
-                ),
-            }
-        }
-    }
-    eprintln!("{rejected} of {total} mutations rejected; the rest proved the true verdict");
-    // Most mutations must be caught (the rest are harmless: e.g. a multiplier on a slack
-    // constraint, or a bound made weaker than needed but still valid).
-    assert!(
-        rejected * 2 > total,
-        "only {rejected} of {total} mutations rejected"
-    );
+    assert_mutations_rejected_or_true(&cases, certificate, &mut rng, 60);
 }
 
 #[test]

@@ -187,9 +187,16 @@ pub fn read_near_certificate(
     path: &Path,
 ) -> Result<Option<fibers_check::within::NearCertificate>, CliError> {
     let src = path.display().to_string();
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // Read within the file-size limit, and tell the format by its `format` field alone (a
+    // branch-tree certificate is never held as a JSON value tree).
+    let Ok(text) = fibers_net::json::read_text(path) else {
         return Ok(None);
     };
+    if fibers_net::json::top_level_string(&text, "format").as_deref()
+        != Some(fibers_check::within::FORMAT)
+    {
+        return Ok(None);
+    }
     let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
         return Ok(None);
     };

@@ -1,8 +1,11 @@
-//! Random mutations of certificates (JSON), shared by the checker soundness tests of
-//! `fibers-tree` and `fibers-regions`.
+//! Random mutations of certificates (JSON) and the checker-soundness harness shared by the
+//! `checker_soundness` tests of `fibers-tree` and `fibers-regions`.
 
+use crate::moves::Lcg;
+use fibers_check::CheckOptions;
+use fibers_check::{certificate_from_value, certificate_to_value, check, Certificate, Verdict};
 use fibers_exact::Rational;
-use fibers_testkit::moves::Lcg;
+use fibers_net::Network;
 use serde_json::Value;
 
 /// All JSON pointers to numbers or number strings inside the proof nodes and the witness.
@@ -27,6 +30,8 @@ fn number_pointers(v: &Value, here: String, out: &mut Vec<String>) {
     }
 }
 
+/// One random mutation of a certificate's JSON value, and what was mutated (`"none"` when
+/// nothing could be).
 pub fn mutate(v: &Value, rng: &mut Lcg) -> (Value, String) {
     let mut m = v.clone();
     let kind = rng.below(9);
@@ -147,4 +152,51 @@ pub fn mutate(v: &Value, rng: &mut Lcg) -> (Value, String) {
             (m, format!("node {i} -> {kind} leaf"))
         }
     }
+}
+
+/// Checker options with the content hashes off, so every rejection comes from the kernel's own
+/// recomputation, not from the friendly hash comparison.
+pub const NO_HASH: CheckOptions = CheckOptions {
+    check_hashes: false,
+};
+
+/// The soundness property under random mutations: for every case `(A, B, truth)`, the
+/// certificate made by `certificate` is mutated `per_case` times; each mutation must be
+/// refused by the reader, rejected by the checker, or still prove `truth`. More than half must
+/// be refused or rejected (the rest are harmless: a multiplier on a slack constraint, a bound
+/// weaker than needed but still valid). Returns `(rejected, total)`.
+pub fn assert_mutations_rejected_or_true(
+    cases: &[(Network, Network, Verdict)],
+    certificate: impl Fn(&Network, &Network) -> Certificate,
+    rng: &mut Lcg,
+    per_case: usize,
+) -> (usize, usize) {
+    let (mut rejected, mut total) = (0, 0);
+    for (a, b, truth) in cases {
+        let v = certificate_to_value(&certificate(a, b));
+        for _ in 0..per_case {
+            let (m, what) = mutate(&v, rng);
+            if what == "none" {
+                continue;
+            }
+            total += 1;
+            let Ok(c) = certificate_from_value(&m, "mutated") else {
+                rejected += 1;
+                continue;
+            };
+            match check(&c, a, b, NO_HASH) {
+                Err(_) => rejected += 1,
+                Ok(verdict) => assert_eq!(
+                    verdict, *truth,
+                    "mutation ({what}) made the checker accept a false verdict"
+                ),
+            }
+        }
+    }
+    eprintln!("{rejected} of {total} mutations rejected; the rest proved the true verdict");
+    assert!(
+        rejected * 2 > total,
+        "only {rejected} of {total} mutations rejected"
+    );
+    (rejected, total)
 }
