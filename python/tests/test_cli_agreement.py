@@ -88,8 +88,9 @@ def test_fiber(path, cli, cli_json):
     lo, hi = f.dimension_bounds
     if f.certified:
         assert lo == hi == f.dimension
-    # The LaTeX document is the CLI's: the summary theorem, then the full description.
-    r = cli("fiber", path, "--format", "latex")
+    # The LaTeX document is the CLI's exhaustive one: the summary theorem, then the list of
+    # role assignments (the CLI's default LaTeX is the polynomial description).
+    r = cli("fiber", path, "--format", "latex", "--exhaustive")
     if r.returncode == 0:
         doc = f.latex()
         assert doc == r.stdout
@@ -105,8 +106,8 @@ def test_fiber(path, cli, cli_json):
 @pytest.mark.parametrize("path", NETS, ids=short)
 def test_fiber_exhaustive(path, cli, cli_json):
     f = fibers.fiber(path, exhaustive=True)
-    assert f.data == cli_json("fiber", path, "--parts", "--format", "json")
-    assert f.text() == cli("fiber", path, "--parts", check=True).stdout
+    assert f.data == cli_json("fiber", path, "--parts", "--exhaustive", "--format", "json")
+    assert f.text() == cli("fiber", path, "--parts", "--exhaustive", check=True).stdout
     # (The LaTeX document is the same in both modes; test_fiber compares it with the CLI's.)
     assert f.latex().rstrip().endswith("\\end{document}")
     assert f._repr_latex_().strip()
@@ -119,7 +120,7 @@ def test_fiber_membership_against_cli(cli_json):
         a, b = fibers.Network.from_json(a_path), fibers.Network.from_json(b_path)
         if a.arch != b.arch:
             continue
-        for exhaustive, flags in ((False, ()), (True, ("--parts",))):
+        for exhaustive, flags in ((False, ()), (True, ("--parts", "--exhaustive"))):
             expected = cli_json("fiber", a_path, "--member", b_path, "--format", "json", *flags)
             got = fibers.fiber(a, exhaustive=exhaustive).membership(b)
             assert "member" in got

@@ -42,7 +42,24 @@ fn scratch(name: &str, text: &str) -> String {
 #[test]
 fn fiber_text_json_latex() {
     let net = fixture("conserve/s2_2221_hidden.json");
+    // The polynomial description.
     let o = fibers(&["fiber", &net, "--parts"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(t.contains("fiber description in polynomial size"), "{t}");
+    assert!(
+        t.contains("local dimension: 5 (certified: bounds met"),
+        "{t}"
+    );
+    assert!(t.contains("sum of the factors' dimensions: 5"), "{t}");
+    let o = fibers(&["fiber", &net, "--parts", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    assert_eq!(v["dimension"], 5);
+    assert_eq!(v["description"]["product_dimension"], 5);
+    assert_eq!(v["description"]["kind"], "bottleneck");
+    // The exhaustive list of role assignments.
+    let o = fibers(&["fiber", &net, "--parts", "--exhaustive"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let t = stdout(&o);
     assert!(t.contains("kind: bottleneck"), "{t}");
@@ -50,7 +67,7 @@ fn fiber_text_json_latex() {
     assert!(t.contains("docs/theory.md §8 formula: 5"), "{t}");
     assert!(t.contains("D - functional dimension: 15 - 10 = 5"), "{t}");
 
-    let o = fibers(&["fiber", &net, "--format", "json", "--parts"]);
+    let o = fibers(&["fiber", &net, "--format", "json", "--parts", "--exhaustive"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
     assert_eq!(v["dimension"], 5);
@@ -61,11 +78,15 @@ fn fiber_text_json_latex() {
     assert_eq!(set["union"].as_array().unwrap().len(), 1);
     assert_eq!(v["components"], "4");
 
-    let o = fibers(&["fiber", &net, "--format", "latex", "--no-fundim", "--parts"]);
-    assert_eq!(code(&o), 0);
-    let l = stdout(&o);
-    assert!(l.starts_with("\\documentclass{article}"));
-    assert!(l.contains("\\begin{theorem}") && l.trim_end().ends_with("\\end{document}"));
+    for extra in [&[][..], &["--exhaustive", "--no-fundim"][..]] {
+        let mut args = vec!["fiber", &net, "--format", "latex", "--parts"];
+        args.extend_from_slice(extra);
+        let o = fibers(&args);
+        assert_eq!(code(&o), 0);
+        let l = stdout(&o);
+        assert!(l.starts_with("\\documentclass{article}"));
+        assert!(l.contains("\\begin{theorem}") && l.trim_end().ends_with("\\end{document}"));
+    }
 }
 
 #[test]
@@ -86,6 +107,7 @@ fn member_yes_with_witness_and_no_with_input() {
         "json",
         "--no-fundim",
         "--parts",
+        "--exhaustive",
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -97,7 +119,15 @@ fn member_yes_with_witness_and_no_with_input() {
     // The counterexample fixture: in the fiber, with a shifted layer-1 bias.
     let a = fixture("counterexamples/hidden-shift-via-linear-capacity/a.json");
     let b2 = fixture("counterexamples/hidden-shift-via-linear-capacity/b.json");
-    let o = fibers(&["fiber", &a, "--member", &b2, "--no-fundim", "--parts"]);
+    let o = fibers(&[
+        "fiber",
+        &a,
+        "--member",
+        &b2,
+        "--no-fundim",
+        "--parts",
+        "--exhaustive",
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("member: yes (decided by description)"));
     assert!(
@@ -119,6 +149,7 @@ fn member_yes_with_witness_and_no_with_input() {
         "json",
         "--no-fundim",
         "--parts",
+        "--exhaustive",
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -213,6 +244,7 @@ fn budgets_give_exit_3() {
         "5",
         "--no-fundim",
         "--parts",
+        "--exhaustive",
     ]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
     assert!(stderr(&o).contains("--max-parts"));
@@ -274,6 +306,7 @@ fn samples_are_certified_and_members() {
                 "json",
                 "--no-fundim",
                 "--parts",
+                "--exhaustive",
             ]);
             let v: serde_json::Value = serde_json::from_str(&stdout(&m)).unwrap();
             assert_eq!(v["member"], true, "{f} sample {i}");
@@ -298,7 +331,7 @@ fn summary_is_polynomial_and_certified() {
         t.contains("local dimension: 5 (certified: bounds met"),
         "{t}"
     );
-    assert!(t.contains("not listed (use --parts)"), "{t}");
+    assert!(t.contains("the whole fiber: `--parts`"), "{t}");
     let o = fibers(&["fiber", &net, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["dimension"], 5);
@@ -361,8 +394,10 @@ fn trained_network_latex_fits_the_page() {
     let summary = doc
         .find("\\begin{theorem}[Summary]")
         .expect("summary theorem");
-    let part = doc.find("\\paragraph{Part $S_{0}$}").expect("part list");
-    assert!(summary < part, "the summary comes before the part list");
+    let part = doc
+        .find("\\begin{theorem}\\label{thm:factored}")
+        .expect("the polynomial description");
+    assert!(summary < part, "the summary comes before the description");
     assert!(doc[summary..].contains("is $20$, certified"), "{doc}");
     assert!(doc.contains("$\\lambda_{j}$"), "{doc}");
     assert!(

@@ -103,6 +103,15 @@ pub struct Bounds {
     pub prime: u64,
     /// Whether the budget of random points ran out before the bounds met.
     pub budget_exhausted: bool,
+    /// Whether the lower bound is a triangular minor of the structured sample (linear time,
+    /// no elimination) rather than an elimination over F_p.
+    pub triangular: bool,
+    /// Rank that `T` loses without the directions valid at θ only (the exchanges between
+    /// positively parallel crossing neurons: at θ they share their phases, near θ they do
+    /// not). They bound the functional dimension, but the local dimension of the fiber is then
+    /// only bracketed (`D − fd` is an upper bound: the fiber's tangent cone lies in the kernel
+    /// of the Jacobian).
+    pub pointwise: usize,
 }
 
 impl Bounds {
@@ -114,13 +123,21 @@ impl Bounds {
     pub fn value(&self) -> Option<usize> {
         self.certified().then_some(self.lower)
     }
-    /// `D − fd`, the local dimension of the fiber, if certified.
+    /// `D − fd`, the local dimension of the fiber, if certified: the bounds meet and every
+    /// symmetry direction used is a vector field of symmetries near θ (docs/theory.md §12,
+    /// Proposition 12.3).
     pub fn fiber_dimension(&self) -> Option<usize> {
+        if self.pointwise > 0 {
+            return None;
+        }
         self.value().map(|v| self.params - v)
     }
-    /// Bounds on the local fiber dimension: `(D − upper, D − lower)`.
+    /// Bounds on the local fiber dimension: `(D − upper − pointwise, D − lower)`.
     pub fn fiber_dimension_bounds(&self) -> (usize, usize) {
-        (self.params - self.upper, self.params - self.lower)
+        (
+            (self.params - self.upper).saturating_sub(self.pointwise),
+            self.params - self.lower,
+        )
     }
 }
 
@@ -530,6 +547,25 @@ fn tangents(net: &Network, cols: &Cols) -> Vec<Tangent> {
             }
             continue;
         }
+        if !with_b3 {
+            // The scalings, and the exchanges of outgoing weights that keep `Σ_k v_k r_k`
+            // (`r_a = ρ r_b`: `δv_a = e_o`, `δv_b = −ρ e_o`), are fields of symmetries near θ
+            // (the members stay parallel); the other kernel vectors below hold at θ only.
+            let a = members[0];
+            let first = (0..=n1).find(|&i| !r(a, i).is_zero()).expect("nonzero");
+            for &k in &members {
+                out.push(scaling(k));
+                if k != a {
+                    let rho = r(a, first) / r(k, first);
+                    for o in 0..n3 {
+                        out.push((
+                            "parallel outgoing exchange",
+                            vec![(cols.v(a, o), Rational::one()), (cols.v(k, o), -&rho)],
+                        ));
+                    }
+                }
+            }
+        }
         let var_v = |li: usize, o: usize| li * bs + o;
         let var_r = |li: usize, i: usize| li * bs + n3 + i;
         let var_b3 = |o: usize| members.len() * bs + o;
@@ -601,25 +637,29 @@ struct State<'a> {
 }
 
 impl State<'_> {
-    fn push(&mut self, rows: Vec<SparseRow>, nrows: Vec<SparseRow>) {
+    /// Checks `J_X v = 0` on one row for every tangent vector still standing (a vector that
+    /// fails is dropped) and counts the row.
+    fn check(&mut self, row: &SparseRow) {
         let p = self.red.p;
+        let mut acc: HashMap<usize, u64> = HashMap::new();
+        for &(c, x) in row {
+            if let Some(list) = self.tindex.get(&c) {
+                for &(t, y) in list {
+                    let e = acc.entry(t).or_insert(0);
+                    *e = modp::add_mod(*e, modp::mul_mod(x, y, p), p);
+                }
+            }
+        }
+        for (t, val) in acc {
+            if val != 0 {
+                self.tvals[t] = None;
+            }
+        }
+        self.rows += 1;
+    }
+    fn push(&mut self, rows: Vec<SparseRow>, nrows: Vec<SparseRow>) {
         for row in rows {
-            // J_X v = 0 for every tangent vector still standing.
-            let mut acc: HashMap<usize, u64> = HashMap::new();
-            for &(c, x) in &row {
-                if let Some(list) = self.tindex.get(&c) {
-                    for &(t, y) in list {
-                        let e = acc.entry(t).or_insert(0);
-                        *e = modp::add_mod(*e, modp::mul_mod(x, y, p), p);
-                    }
-                }
-            }
-            for (t, val) in acc {
-                if val != 0 {
-                    self.tvals[t] = None;
-                }
-            }
-            self.rows += 1;
+            self.check(&row);
             self.ech.push(row);
         }
         for row in nrows {
@@ -632,6 +672,169 @@ impl State<'_> {
     fn done(&self) -> bool {
         self.lower() >= self.upper
     }
+}
+
+/// A lower bound on the rank of a set of sparse rows by a triangular certificate, in time
+/// linear in their entries: each row accepted takes as its pivot a column where it is nonzero
+/// that no earlier accepted row is nonzero at, and every other column it is nonzero at is
+/// closed to later pivots. The accepted rows restricted to their pivot columns form a square
+/// lower-triangular matrix with a nonzero diagonal (row `t` is zero at the pivot of every row
+/// accepted after it), so its determinant is nonzero mod `p` and the rank of the rows over
+/// `F_p` — hence over `Q` — is at least the number accepted. No elimination, no fill-in.
+struct Triangular {
+    /// 0: open, 1: closed (some accepted row is nonzero there), 2: a pivot.
+    state: Vec<u8>,
+    rank: usize,
+}
+
+impl Triangular {
+    fn new(cols: usize) -> Self {
+        Triangular {
+            state: vec![0; cols],
+            rank: 0,
+        }
+    }
+    /// Accepts the row if it has a nonzero entry at an open column (the first such becomes its
+    /// pivot). Entries must be reduced mod p; zero entries are ignored.
+    fn push(&mut self, row: &SparseRow) -> bool {
+        let Some(&(pc, _)) = row.iter().find(|&&(c, x)| x != 0 && self.state[c] == 0) else {
+            return false;
+        };
+        for &(c, x) in row {
+            if x != 0 && self.state[c] == 0 {
+                self.state[c] = 1;
+            }
+        }
+        self.state[pc] = 2;
+        self.rank += 1;
+        true
+    }
+}
+
+/// The rows of the structured sample: one layer-1 kink per layer-1 neuron and one layer-2
+/// kink per live layer-2 neuron, all near one base point `u0` of the open orthant, and the
+/// region of `u0`; each kink point is `u0` moved along one coordinate, so its exact
+/// pre-activations cost `O(n2)` from those of `u0`.
+struct Structured {
+    /// Rows in the order the triangular certificate takes them: single-entry rows of the
+    /// layer-1 kinks, layer-2 kink rows, region rows, the other layer-1 kink rows.
+    rows: Vec<SparseRow>,
+    nrows: Vec<SparseRow>,
+    kinks: usize,
+    regions: usize,
+}
+
+fn structured(red: &Reduced<'_>, rng: &mut Lcg) -> Structured {
+    let (n1, n2) = (red.n1, red.n2);
+    let u0: Vec<Rational> = (0..n1)
+        .map(|_| Rational::ratio(rng.range(1, 64), rng.range(1, 16)))
+        .collect();
+    let z0 = red.z(&u0);
+    let mut single = Vec::new();
+    let mut wide = Vec::new();
+    let mut l2 = Vec::new();
+    let mut reg = Vec::new();
+    let mut nrows = Vec::new();
+    let mut kinks = 0;
+    let mut regions = 0;
+    // Layer-1 kinks: u0 with u_j = 0.
+    for j in 0..n1 {
+        let z: Vec<Rational> = (0..n2)
+            .map(|k| {
+                let w = red.w(k, j);
+                if w.is_zero() {
+                    z0[k].clone()
+                } else {
+                    &z0[k] - &(w * &u0[j])
+                }
+            })
+            .collect();
+        if z.iter().any(Rational::is_zero) {
+            continue;
+        }
+        let s2: Vec<bool> = z.iter().map(Rational::is_positive).collect();
+        let (rows, nr) = red.layer1_kink(j, &s2);
+        for r in rows {
+            if r.len() <= 1 {
+                single.push(r);
+            } else {
+                wide.push(r);
+            }
+        }
+        nrows.extend(nr);
+        kinks += 1;
+    }
+    // Layer-2 kinks: u0 moved along a coordinate i until z_k = 0, u_i growing.
+    let all = vec![true; n1];
+    for k in 0..n2 {
+        if red.v_zero(k) || z0[k].is_zero() {
+            continue;
+        }
+        let want_positive = z0[k].is_negative();
+        let Some(i) = (0..n1).find(|&i| {
+            let w = red.w(k, i);
+            !w.is_zero() && w.is_positive() == want_positive
+        }) else {
+            continue;
+        };
+        let alpha = -(&z0[k] / red.w(k, i));
+        let z: Vec<Rational> = (0..n2)
+            .map(|k2| {
+                let w = red.w(k2, i);
+                if w.is_zero() {
+                    z0[k2].clone()
+                } else {
+                    &z0[k2] + &(w * &alpha)
+                }
+            })
+            .collect();
+        debug_assert!(z[k].is_zero());
+        if z.iter().enumerate().any(|(k2, zk)| k2 != k && zk.is_zero()) {
+            continue;
+        }
+        let (rows, nr) = red.layer2_kink(k, &all);
+        l2.extend(rows);
+        nrows.extend(nr);
+        kinks += 1;
+    }
+    // The region of u0.
+    if !z0.iter().any(Rational::is_zero) {
+        let s2: Vec<bool> = z0.iter().map(Rational::is_positive).collect();
+        let (rows, nr) = red.region(&all, &s2);
+        reg.extend(rows);
+        nrows.extend(nr);
+        regions += 1;
+    }
+    let mut rows = single;
+    rows.extend(l2);
+    rows.extend(reg);
+    rows.extend(wide);
+    for r in &mut rows {
+        normalise_row(r, red.p);
+    }
+    for r in &mut nrows {
+        normalise_row(r, red.p);
+    }
+    Structured {
+        rows,
+        nrows,
+        kinks,
+        regions,
+    }
+}
+
+/// Sorts a row by column, merges repeated columns and drops zeros.
+fn normalise_row(row: &mut SparseRow, p: u64) {
+    row.sort_unstable_by_key(|e| e.0);
+    let mut out: SparseRow = Vec::with_capacity(row.len());
+    for &(c, x) in row.iter() {
+        match out.last_mut() {
+            Some(last) if last.0 == c => last.1 = modp::add_mod(last.1, x % p, p),
+            _ => out.push((c, x % p)),
+        }
+    }
+    out.retain(|e| e.1 != 0);
+    *row = out;
 }
 
 /// Certified lower and upper bounds on the functional dimension of `net` (see the
@@ -705,6 +908,19 @@ pub fn fundim_bounds(
     };
     let t_rank = t_rank_of(&tvals);
     let upper = d_red - t_rank + c_upper;
+    // Directions valid at θ only: the exchanges within a class of positively parallel
+    // crossing neurons (their scalings, genuine fields, are added separately).
+    let genuine_rank = |tvals: &[Option<SparseRow>]| {
+        let mut e = EchelonModP::new(p, d_red);
+        for (t, (name, _)) in tvals.iter().zip(&tangents) {
+            if let Some(t) = t {
+                if *name != "parallel layer-2 neurons" {
+                    e.push(t.clone());
+                }
+            }
+        }
+        e.rank()
+    };
     let mut st = State {
         red: &red,
         ech: EchelonModP::new(p, d_red),
@@ -720,6 +936,56 @@ pub fn fundim_bounds(
     let mut rng = Lcg::new(opts.seed);
     let mut kinks = 0;
     let mut regions = 0;
+
+    // Fast path: the structured sample with a triangular certificate (linear time). For a
+    // generic parameter (every layer-2 neuron crossing) it meets the upper bound; otherwise
+    // its rows go into the elimination below.
+    progress("structured rows and a triangular certificate".into());
+    let sr = structured(&red, &mut rng);
+    let mut tri = Triangular::new(d_red);
+    let mut ntri = Triangular::new(n1);
+    for row in &sr.rows {
+        st.check(row);
+        tri.push(row);
+    }
+    for row in &sr.nrows {
+        ntri.push(row);
+    }
+    kinks += sr.kinks;
+    regions += sr.regions;
+    let tri_lower = tri.rank + c_factor * ntri.rank;
+    let rejected_fast =
+        st.tvals.iter().filter(|t| t.is_none()).count() - tangents_unreducible(&tangents, p);
+    if rejected_fast == 0 && tri_lower >= upper {
+        let mut moves: Vec<MoveCount> = Vec::new();
+        for (name, _) in &tangents {
+            match moves.iter_mut().find(|m| m.name == *name) {
+                Some(m) => m.vectors += 1,
+                None => moves.push(MoveCount { name, vectors: 1 }),
+            }
+        }
+        return Ok(Bounds {
+            params: a.param_count(),
+            lower: upper,
+            upper,
+            symmetry_rank: t_rank + c_factor * unused,
+            moves,
+            rejected: 0,
+            kinks,
+            regions,
+            rows: st.rows,
+            prime: p,
+            budget_exhausted: false,
+            triangular: true,
+            pointwise: t_rank - genuine_rank(&st.tvals),
+        });
+    }
+    for row in sr.rows {
+        st.ech.push(row);
+    }
+    for row in sr.nrows {
+        st.nech.push(row);
+    }
 
     let mut deferred: Vec<SparseRow> = Vec::new();
     // Layer-1 kinks: y_j = 0, the other coordinates positive.
@@ -877,6 +1143,8 @@ pub fn fundim_bounds(
         rows: st.rows,
         prime: p,
         budget_exhausted: budget_exhausted && lower < upper,
+        triangular: false,
+        pointwise: t_rank - genuine_rank(&st.tvals),
     })
 }
 

@@ -16,6 +16,8 @@
 //!   `θ ↦ (f_θ(x_i))_i` over every linear region);
 //! - [`bounds`]: the functional dimension by certified lower and upper bounds that meet, in
 //!   polynomial time (docs/theory.md §12);
+//! - [`factored`]: the fiber in polynomial size, by per-neuron role templates and coupling
+//!   equations, and θ's part as a product of factors;
 //! - [`sample`]: random parameters from every part;
 //! - [`describe`]: the whole description, rendered as text, JSON or a LaTeX theorem by
 //!   [`render`].
@@ -30,6 +32,7 @@ pub mod affine;
 pub mod bounds;
 pub mod describe;
 pub mod dimension;
+pub mod factored;
 pub mod fundim;
 mod lin;
 pub mod member;
@@ -44,6 +47,7 @@ pub mod system;
 
 pub use bounds::{fundim_bounds, Bounds, BoundsOptions, NotApplicable};
 pub use describe::{describe, DescribeOptions, Description, Kind, Part, Symmetry};
+pub use factored::{factored, Factor, Factored};
 pub use fundim::{functional_dimension, FunDim, FunDimError, FunDimOptions};
 pub use member::{Found, Internal, Witness};
 pub use membership::{MemberOptions, MemberReport};

@@ -1,5 +1,5 @@
-//! The orbit moves M1–M3 of docs/theory.md §5 (permutations, positive scalings, dead-neuron
-//! changes), the role test "hidden" of §4, and the seeded generator that draws them: what
+//! The orbit moves of docs/theory.md §5 (M1 permutations, M2 positive scalings, M3 dead-neuron
+//! changes, M4 linear-block moves, M7 hidden shifts), the role test "hidden" of §4, and the seeded generator that draws them: what
 //! `fibers sample` uses to draw parameters from the fiber when there is no description, and
 //! what the fiber description uses to permute and test neurons.
 //!
@@ -188,4 +188,141 @@ pub fn is_hidden(net: &Network, h: usize) -> bool {
             || (!net.b2()[k].is_positive()
                 && (0..a.n1).all(|i| i == h || !net.w2()[k][i].is_positive()))
     })
+}
+
+/// The threshold of the hidden shift of layer-1 neuron `h` (docs/theory.md §5, Theorem 5.7).
+/// When every layer-2 neuron with `v_k ≠ 0` and `w_kh ≠ 0` has `β_k ≤ 0` and `w_ki ≤ 0` for
+/// `i ≠ h`: `Some(Some(t_min))` with `t_min = max{β_k / w_kh : v_k ≠ 0, w_kh > 0}` (`≤ 0`),
+/// or `Some(None)` when no such neuron has `w_kh > 0` (every shift keeps `f`). `None` when the
+/// conditions fail.
+pub fn shift_threshold(net: &Network, h: usize) -> Option<Option<Rational>> {
+    let a = net.arch();
+    let mut t_min: Option<Rational> = None;
+    for k in 0..a.n2 {
+        let w = &net.w2()[k][h];
+        if w.is_zero() || outgoing(net, k).iter().all(Rational::is_zero) {
+            continue;
+        }
+        if net.b2()[k].is_positive() || (0..a.n1).any(|i| i != h && net.w2()[k][i].is_positive()) {
+            return None;
+        }
+        if w.is_positive() {
+            let t = &net.b2()[k] / w;
+            if t_min.as_ref().is_none_or(|m| t > *m) {
+                t_min = Some(t);
+            }
+        }
+    }
+    Some(t_min)
+}
+
+/// **M7**, the hidden shift of layer-1 neuron `h` by `t` (docs/theory.md §5, Theorem 5.7):
+/// `c_h → c_h + t` and `β_k → β_k − w_kh t` for every `k` with `w_kh > 0`. `None` when the
+/// conditions of the theorem fail or `t` is below the threshold.
+pub fn hidden_shift(net: &Network, h: usize, t: &Rational) -> Option<Network> {
+    let t_min = shift_threshold(net, h)?;
+    if t_min.as_ref().is_some_and(|m| t < m) {
+        return None;
+    }
+    let mut out = net.clone();
+    out.layer_mut(1).bias[h] = &net.b1()[h] + t;
+    for k in 0..net.arch().n2 {
+        let w = &net.w2()[k][h];
+        if w.is_positive() {
+            out.layer_mut(2).bias[k] = &net.b2()[k] - &(w * t);
+        }
+    }
+    Some(out)
+}
+
+/// **M7** at random: a layer-1 neuron that admits the hidden shift, shifted by its threshold
+/// plus a random nonnegative amount (exactly to the threshold one time in four). `None` when
+/// no layer-1 neuron admits it.
+pub fn random_hidden_shift(net: &Network, rng: &mut Lcg) -> Option<Network> {
+    let n1 = net.arch().n1;
+    let cands: Vec<(usize, Option<Rational>)> = (0..n1)
+        .filter_map(|h| shift_threshold(net, h).map(|t| (h, t)))
+        .collect();
+    if cands.is_empty() {
+        return None;
+    }
+    let (h, t_min) = &cands[rng.below(cands.len())];
+    let base = t_min.clone().unwrap_or_else(|| -rng.positive());
+    let t = if rng.below(4) == 0 {
+        base
+    } else {
+        &base + &rng.positive()
+    };
+    hidden_shift(net, *h, &t)
+}
+
+/// Indices of the linear layer-2 neurons: `v_k ≠ 0` and every entry of `(w_k, β_k)` `≥ 0`,
+/// some positive.
+pub fn linear_neurons(net: &Network) -> Vec<usize> {
+    (0..net.arch().n2)
+        .filter(|&k| {
+            let wb = incoming(net, k);
+            !outgoing(net, k).iter().all(Rational::is_zero)
+                && wb.iter().all(|x| !x.is_negative())
+                && wb.iter().any(Rational::is_positive)
+        })
+        .collect()
+}
+
+/// **M4**, the linear block (docs/theory.md §5, Theorem 5.4), at random: either an exchange
+/// between two linear neurons `k, l` (`r_k → r_k + ε r_l`, `v_l → v_l − ε v_k`, `ε > 0`, which
+/// keeps every `(w, β) ≥ 0` and `Σ v r^T`), or part of a linear neuron's bias moved into `b3`
+/// (`β_k → β'_k ∈ [0, β_k)`, `b3 += v_k (β_k − β'_k)`). `None` without a linear neuron.
+pub fn random_linear_block(net: &Network, rng: &mut Lcg) -> Option<Network> {
+    let lin = linear_neurons(net);
+    if lin.is_empty() {
+        return None;
+    }
+    let mut out = net.clone();
+    if lin.len() >= 2 && rng.coin() {
+        let i = rng.below(lin.len());
+        let j = (i + 1 + rng.below(lin.len() - 1)) % lin.len();
+        let (k, l) = (lin[i], lin[j]);
+        let eps = rng.positive();
+        let rk: Vec<Rational> = incoming(net, k)
+            .iter()
+            .zip(incoming(net, l))
+            .map(|(a, b)| a + &(&b * &eps))
+            .collect();
+        set_in(&mut out, k, &rk);
+        let vl: Vec<Rational> = outgoing(net, l)
+            .iter()
+            .zip(outgoing(net, k))
+            .map(|(a, b)| a - &(&b * &eps))
+            .collect();
+        set_out(&mut out, l, &vl);
+        return Some(out);
+    }
+    let with_bias: Vec<usize> = lin
+        .iter()
+        .copied()
+        .filter(|&k| net.b2()[k].is_positive())
+        .collect();
+    if with_bias.is_empty() {
+        return None;
+    }
+    let k = with_bias[rng.below(with_bias.len())];
+    let beta = net.b2()[k].clone();
+    // β' = β · q with q ∈ {0, 1/5, …, 4/5}.
+    let q = Rational::ratio(rng.range(0, 4), 5);
+    let new_beta = &beta * &q;
+    let moved = &beta - &new_beta;
+    let v = outgoing(net, k);
+    let n1 = net.arch().n1;
+    let mut wb = incoming(net, k);
+    wb[n1] = new_beta;
+    set_in(&mut out, k, &wb);
+    let b3: Vec<Rational> = net
+        .b3()
+        .iter()
+        .zip(&v)
+        .map(|(b, x)| b + &(x * &moved))
+        .collect();
+    out.layer_mut(3).bias = b3;
+    Some(out)
 }

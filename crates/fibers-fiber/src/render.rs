@@ -297,15 +297,7 @@ pub fn to_text(d: &Description, opts: &RenderOptions) -> String {
         d.dimension_source()
     );
     if let Some(f) = &d.formula {
-        let _ = writeln!(
-            s,
-            "  docs/theory.md §8 formula: {}{}",
-            f.value,
-            f.note
-                .as_ref()
-                .map(|n| format!(" (note: {n})"))
-                .unwrap_or_default()
-        );
+        let _ = writeln!(s, "  docs/theory.md §8 formula: {}", f.display());
     }
     match &d.fundim {
         Some(Ok(f)) => {
@@ -417,7 +409,7 @@ pub fn to_json(d: &Description) -> Value {
         "parameter_witness": d.own.as_ref().map(witness_json),
         "dimension": d.dimension(),
         "dimension_source": d.dimension_source(),
-        "formula": d.formula.as_ref().map(|f| json!({"value": f.value, "note": f.note})),
+        "formula": d.formula.as_ref().map(|f| json!({"value": f.value_if_applies(), "not_applicable": f.note})),
         "part_dimension": d.part_dimension.as_ref().map(|p| json!({
             "ambient": p.ambient, "equalities": p.equalities, "jacobian_rank": p.jacobian_rank,
             "dimension": p.dimension,
@@ -717,6 +709,17 @@ pub fn summary_latex(sm: &Summary) -> String {
                         b.lower
                     );
                 }
+                None if b.certified() => {
+                    let (lo, hi) = b.fiber_dimension_bounds();
+                    let _ = writeln!(
+                        s,
+                        "\\item \\emph{{The local dimension}} at $\\theta$ is between ${lo}$ and \
+                         ${hi}$ (open: the functional dimension ${}$ is certified, but ${}$ \
+                         symmetry direction(s) between parallel crossing neurons hold at \
+                         $\\theta$ only, so $D - {} = {hi}$ is only an upper bound).",
+                        b.lower, b.pointwise, b.lower
+                    );
+                }
                 None => {
                     let (lo, hi) = b.fiber_dimension_bounds();
                     let _ = writeln!(
@@ -745,8 +748,19 @@ pub fn summary_latex(sm: &Summary) -> String {
             );
         }
     }
-    if let Some(f) = sm.formula {
-        let _ = writeln!(s, "The formula of docs/theory.md \\S 8 gives ${f}$.");
+    if let Some(f) = &sm.formula {
+        match f.value_if_applies() {
+            Some(v) => {
+                let _ = writeln!(s, "The formula of docs/theory.md \\S 8 gives ${v}$.");
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "The formula of docs/theory.md \\S 8 does not apply (hypothesis fails: {}).",
+                    escape(f.note.as_deref().unwrap_or_default())
+                );
+            }
+        }
     }
     s.push_str("\\end{enumerate}\n\\end{theorem}\n");
     s
@@ -1003,6 +1017,179 @@ pub fn member_latex(r: &MemberReport) -> String {
         let _ = writeln!(s, "The functions differ at $x = ({})$.", xs.join(", "));
     }
     s.push('\n');
+    s
+}
+
+/// `c + d s` in LaTeX.
+fn affine_latex(e: &crate::model::Affine) -> String {
+    if e.d.is_zero() {
+        rational_latex(&e.c)
+    } else if e.c.is_zero() {
+        format!("{}\\,s", rational_latex(&e.d))
+    } else if e.d.is_negative() {
+        format!("{} - {}\\,s", rational_latex(&e.c), rational_latex(&-&e.d))
+    } else {
+        format!("{} + {}\\,s", rational_latex(&e.c), rational_latex(&e.d))
+    }
+}
+
+/// A complete LaTeX document stating the fiber in polynomial size ([`crate::factored`]): the
+/// summary theorem when given, the per-neuron description as a theorem, the canonical data,
+/// and the part containing θ as a product of factors.
+pub fn factored_latex(f: &crate::factored::Factored, summary: Option<&Summary>) -> String {
+    let a = f.net.arch();
+    let mut s = String::from(
+        "\\documentclass{article}\n\\usepackage{amsmath,amssymb,amsthm}\n\\allowdisplaybreaks\n\
+         \\newtheorem{theorem}{Theorem}\n\\newtheorem*{remark}{Remark}\n\\begin{document}\n",
+    );
+    let _ = writeln!(
+        s,
+        "\\section*{{The fiber of a three-layer ReLU network}}\n\
+         Let $f_\\theta(x) = W^{{(3)}} \\sigma(W^{{(2)}} \\sigma(W^{{(1)}} x + b^{{(1)}}) + \
+         b^{{(2)}}) + b^{{(3)}}$ with $\\sigma(t) = \\max(t, 0)$, architecture \
+         $({}, {}, {}, {})$ and $D = {}$ parameters \
+         $\\theta' = (W^{{(1)}}, b^{{(1)}}, W^{{(2)}}, b^{{(2)}}, W^{{(3)}}, b^{{(3)}})$. \
+         The fiber of $\\theta$ is $\\operatorname{{Fib}}(\\theta) = \\{{\\theta' : \
+         f_{{\\theta'}} = f_\\theta\\}}$.",
+        a.n0,
+        a.n1,
+        a.n2,
+        a.n3,
+        a.param_count()
+    );
+    if let Some(sm) = summary {
+        s.push_str(&summary_latex(sm));
+    }
+    s.push_str("\\subsection*{The fiber in polynomial size}\n");
+    if let Some(frame) = &f.frame {
+        let layer1 = if f.model.is_some() {
+            "$\\lambda_j > 0$, $W'^{(1)}_{j,\\cdot} = \\lambda_j a_j$ and \
+             $b'^{(1)}_j = \\lambda_j (c_j + [j = h]\\, s)$ for every layer-1 neuron $j$"
+        } else {
+            "any layer 1 ($\\lambda_j = 1$, $f$ is constant)"
+        };
+        let _ = writeln!(
+            s,
+            "\\begin{{theorem}}\\label{{thm:factored}}\nFor $\\theta'$ write $v'_k$ for column $k$ \
+             of $W'^{{(3)}}$ and $\\tilde w_{{kj}} = W'^{{(2)}}_{{kj}} \\lambda_j$. For each branch \
+             $b$ of the hidden shift $s$ below, with the canonical data $\\hat z_l(s)$, $J_l$ \
+             ($l < K_b$), $A$ and $a(s)$ listed after the theorem, let $F_b$ be the set of \
+             $\\theta'$ for which there are $\\lambda \\in \\mathbb{{R}}^{{{n1}}}$, $s$, \
+             $\\mu, \\rho \\in \\mathbb{{R}}^{{{n2}}}$ and $\\nu_g \\in \\mathbb{{R}}^{{{n1p}}}$ with\n\
+             \\begin{{itemize}}\n\
+             \\item[(L1)] {layer1};\n\
+             \\item[(N)] every layer-2 neuron $k$ has one of the roles \
+             $P_l^{{\\pm}}$: $(\\tilde w_k, b'^{{(2)}}_k) = \\mu_k \\hat z_l(s)$ with $\\pm \\mu_k > 0$; \
+             linear: $(W'^{{(2)}}_{{k,\\cdot}}, b'^{{(2)}}_k) \\geq 0$; \
+             dead: $(W'^{{(2)}}_{{k,\\cdot}}, b'^{{(2)}}_k) \\leq 0$; null: $v'_k = 0$; \
+             $Z_g$: $(\\tilde w_k, b'^{{(2)}}_k) = \\rho_k \\nu_g$ with $\\rho_k \\neq 0$;\n\
+             \\item[(E)] $\\sum_{{k \\in P_l}} |\\mu_k|\\, v'_k = J_l$ for every kink $l$, \
+             $\\sum_{{k \\in Z_g}} |\\rho_k|\\, v'_k = 0$ for every group $g$, and\n\
+             \\begin{{multline*}} \\sum_{{k \\text{{ linear}}}} v'_k (\\tilde w_k, b'^{{(2)}}_k) + \\sum_l \
+             \\sum_{{k \\in P_l^-}} \\mu_k v'_k \\hat z_l(s) \\\\ + \\sum_g \\sum_{{k \\in Z_g,\\, \
+             \\rho_k < 0}} \\rho_k v'_k \\nu_g + [\\,0 \\mid b'^{{(3)}}\\,] = [\\,A \\mid a(s)\\,]. \\end{{multline*}}\n\
+             \\end{{itemize}}\n\
+             Then $\\bigcup_{{\\pi \\in S_{{{n1}}}}} \\bigcup_b \\pi \\cdot F_b \\subseteq \
+             \\operatorname{{Fib}}(\\theta)$, {eq}\n\
+             The description has polynomial size: one disjunction of $2K_b + 3 + \\lfloor {n2}/2 \
+             \\rfloor$ role templates per neuron and linear coupling equations; no role \
+             assignment is enumerated (an assignment whose part is empty has no solution).\n\
+             \\end{{theorem}}",
+            n1 = a.n1,
+            n2 = a.n2,
+            n1p = a.n1 + 1,
+            eq = match &f.partial {
+                None => "with equality if the layer-1 part of the description is complete \
+                         (docs/theory.md \\S 8, Theorem 8.3, open; checked against the exact \
+                         branch-tree decider)."
+                    .to_string(),
+                Some(p) => format!("and the description is partial: {}.", escape(p)),
+            },
+        );
+        if let Some(m) = &f.model {
+            s.push_str("\\paragraph{Canonical layer 1.}\n\\begin{flushleft}\\small\n");
+            for j in 0..a.n1 {
+                let _ = writeln!(
+                    s,
+                    "$a_{{{j}}} = {}$, $c_{{{j}}} = {}${}\\\\",
+                    list_latex(&m.layer1.weight[j]),
+                    rational_latex(&m.layer1.bias[j]),
+                    if m.hidden_neuron(j).is_some() {
+                        format!(" (hidden: $h = {j}$)")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            s.push_str("\\end{flushleft}\n");
+        }
+        for t in &frame.targets {
+            let _ = writeln!(
+                s,
+                "\\paragraph{{Branch {}.}}\n\\begin{{flushleft}}\\small",
+                escape(&t.branch.label())
+            );
+            for k in &t.kinks {
+                let z: Vec<String> = k.normal.iter().map(affine_latex).collect();
+                let _ = writeln!(
+                    s,
+                    "$\\hat z_{{{l}}}(s) = ({}),\\ J_{{{l}}} = {}$\\\\",
+                    z.join(",\\allowbreak "),
+                    list_latex(&k.jump),
+                    l = k.label
+                );
+            }
+            for (o, row) in t.linear.iter().enumerate() {
+                let _ = writeln!(s, "$A_{{{o},\\cdot}} = {}$\\\\", list_latex(row));
+            }
+            let off: Vec<String> = t.offset.iter().map(affine_latex).collect();
+            let _ = writeln!(
+                s,
+                "$a(s) = ({})${}\n\\end{{flushleft}}",
+                off.join(",\\allowbreak "),
+                match t.branch {
+                    crate::model::Branch::Positive(_) => ", with $s > 0$",
+                    crate::model::Branch::NonNegative(_) => ", with $s \\geq 0$",
+                    _ => "",
+                }
+            );
+        }
+    } else {
+        let _ = writeln!(
+            s,
+            "\\begin{{remark}}{}\\end{{remark}}",
+            escape(f.partial.as_deref().unwrap_or("no description"))
+        );
+    }
+    if !f.factors.is_empty() {
+        s.push_str(
+            "\\paragraph{The part containing $\\theta$} is the product of\n\\begin{itemize}\n",
+        );
+    }
+    for fac in &f.factors {
+        let ns: Vec<String> = fac.neurons.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            s,
+            "\\item {} (neurons {}): {}; dimension {}.",
+            escape(&fac.name),
+            ns.join(", "),
+            escape(&fac.set),
+            fac.dimension
+                .map_or("not in closed form".to_string(), |d| format!("${d}$"))
+        );
+    }
+    if !f.factors.is_empty() {
+        s.push_str("\\end{itemize}\n");
+    }
+    if let Some(d) = f.product_dimension() {
+        let _ = writeln!(s, "The factors' dimensions add up to ${d}$.\n");
+    }
+    s.push_str(
+        "\\begin{remark}The exhaustive list of role assignments (exponential in the widths) is \
+         \\texttt{fibers fiber --format latex --exhaustive}.\\end{remark}\n",
+    );
+    let _ = writeln!(s, "The parameter $\\theta$ is\n{}", parameter_latex(&f.net));
+    s.push_str("\\end{document}\n");
     s
 }
 

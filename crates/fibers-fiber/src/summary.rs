@@ -4,7 +4,7 @@
 //! than θ's are listed only by the full description ([`crate::describe`]) on request.
 
 use crate::bounds::{fundim_bounds, Bounds, BoundsOptions};
-use crate::dimension::dimension_formula;
+use crate::dimension::{dimension_formula, Formula};
 use fibers_bottleneck::{classify, Classification, Layer2Role};
 use fibers_net::Network;
 use serde_json::{json, Value};
@@ -24,8 +24,9 @@ pub struct Summary {
     pub hidden: Vec<(usize, String)>,
     /// The certified bounds on the functional dimension, or why they do not apply.
     pub bounds: Result<Bounds, String>,
-    /// The docs/theory.md §8 formula, when it applies without a note.
-    pub formula: Option<usize>,
+    /// The docs/theory.md §8 formula for a generic non-constant bottleneck parameter, with the
+    /// failing hypothesis in its note (its value is reported only when none fails).
+    pub formula: Option<Formula>,
 }
 
 /// Computes the summary; `progress` receives short messages.
@@ -49,8 +50,11 @@ pub fn summarize(net: &Network, opts: &BoundsOptions, progress: &mut dyn FnMut(S
         && classification.not_generic.is_none()
     {
         let raw_hidden = (0..a.n1).any(|h| crate::orbit::is_hidden(net, h));
-        let f = dimension_formula(net, raw_hidden, classification.parallel_crossing);
-        f.note.is_none().then_some(f.value)
+        Some(dimension_formula(
+            net,
+            raw_hidden,
+            classification.parallel_crossing,
+        ))
     } else {
         None
     };
@@ -153,6 +157,16 @@ impl Summary {
                          {} = D - {dim})\n",
                         b.lower
                     )),
+                    None if b.certified() => {
+                        let (lo, hi) = b.fiber_dimension_bounds();
+                        s.push_str(&format!(
+                            "local dimension: between {lo} and {hi} (open: the functional \
+                             dimension {} is certified, but {} symmetry direction(s) between \
+                             parallel crossing neurons hold at θ only, so D - fd = {hi} is only \
+                             an upper bound)\n",
+                            b.lower, b.pointwise
+                        ));
+                    }
                     None => {
                         let (lo, hi) = b.fiber_dimension_bounds();
                         s.push_str(&format!(
@@ -164,9 +178,19 @@ impl Summary {
                 }
                 s.push_str(&format!(
                     "  lower bound on the functional dimension {}: rank over F_p of {} Jacobian \
-                     rows ({} kinks, {} regions); upper bound {}: D - dim T, T of rank {} \
+                     rows ({} kinks, {} regions{}); upper bound {}: D - dim T, T of rank {} \
                      spanned by verified symmetry directions\n",
-                    b.lower, b.rows, b.kinks, b.regions, b.upper, b.symmetry_rank
+                    b.lower,
+                    b.rows,
+                    b.kinks,
+                    b.regions,
+                    if b.triangular {
+                        "; a triangular minor"
+                    } else {
+                        ""
+                    },
+                    b.upper,
+                    b.symmetry_rank
                 ));
             }
             Err(e) => s.push_str(&format!(
@@ -174,10 +198,13 @@ impl Summary {
                  description)\n"
             )),
         }
-        if let Some(f) = self.formula {
-            s.push_str(&format!("docs/theory.md §8 formula: {f}\n"));
+        if let Some(f) = &self.formula {
+            s.push_str(&format!("docs/theory.md §8 formula: {}\n", f.display()));
         }
-        s.push_str("other parts of the fiber: not listed (use --parts)\n");
+        s.push_str(
+            "the whole fiber: `--parts` (per-neuron description, polynomial size), `--parts \
+             --exhaustive` (every role assignment listed)\n",
+        );
         s
     }
 
@@ -199,7 +226,8 @@ impl Summary {
                 Ok(b) => json!({"lower": b.lower, "upper": b.upper, "certified": b.certified(), "rows": b.rows, "kinks": b.kinks, "regions": b.regions}),
                 Err(e) => json!({"not_applicable": e}),
             },
-            "dimension_formula": self.formula,
+            "dimension_formula": self.formula.as_ref().and_then(Formula::value_if_applies),
+            "dimension_formula_not_applicable": self.formula.as_ref().and_then(|f| f.note.clone()),
             "parts_listed": false,
         })
     }

@@ -141,3 +141,34 @@ fn random_generic_parameters() {
     }
     assert!(checked >= count / 2, "only {checked} generic parameters");
 }
+
+/// Issue 15: the formula is reported only where its hypotheses hold. A null neuron (its free
+/// `(w, b)` adds `n1 + 1`) and a layer-1 neuron that admits the hidden shift without being
+/// raw-hidden (the shift adds 1) make it wrong; the note names the failing hypothesis, and the
+/// exact dimensions are what the formula would miss.
+#[test]
+fn formula_not_applicable_names_the_hypothesis() {
+    let cases = [
+        (
+            r#"{"architecture": [2, 2, 3, 1], "layers": [{"weight": [[1, 2], [3, -1]], "bias": [1, -2]}, {"weight": [[1, -2], [-1, 3], [2, -1]], "bias": [1, -1, -3]}, {"weight": [["0", -2, 3]], "bias": [0]}]}"#,
+            "no null layer-2 neuron",
+            3, // n1 + 1
+        ),
+        (
+            r#"{"architecture": [2, 2, 3, 1], "layers": [{"weight": [[1, 2], [3, -1]], "bias": [1, -2]}, {"weight": [[1, -1], [2, -3], [0, 1]], "bias": [-1, "-1/2", -1]}, {"weight": [[1, -2, 3]], "bias": [0]}]}"#,
+            "every shiftable layer-1 neuron is raw-hidden",
+            1,
+        ),
+    ];
+    for (json, hypothesis, missed) in cases {
+        let net = fibers_net::json::network_from_str(json, "case").expect("network");
+        let d = describe(&net, &DescribeOptions::default(), &mut |_, _| {}).expect("describe");
+        let f = d.formula.as_ref().expect("a bottleneck formula");
+        assert!(!f.applies(), "{f:?}");
+        assert!(f.display().contains(hypothesis), "{}", f.display());
+        assert_eq!(f.value_if_applies(), None);
+        let corank = d.fundim.as_ref().unwrap().as_ref().unwrap().corank();
+        assert_eq!(corank, f.value + missed, "{hypothesis}");
+        assert_eq!(d.dimension(), Some(corank));
+    }
+}

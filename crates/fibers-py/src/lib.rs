@@ -1174,7 +1174,8 @@ fn fundim(
             "certified_by": "exhaustive (every linear region)",
             "fiber_dimension": if described { dim } else { None },
             "fiber_dimension_source": d.dimension_source(),
-            "formula": d.formula.as_ref().map(|x| x.value),
+            "formula": d.formula.as_ref().and_then(|x| x.value_if_applies()),
+            "formula_not_applicable": d.formula.as_ref().and_then(|x| x.note.clone()),
             "agree": if described { agree } else { None },
             }),
         );
@@ -1215,6 +1216,8 @@ fn fundim(
         || exhaustive
             .as_ref()
             .is_none_or(|f| f.non_differentiable_regions == 0);
+    // As the CLI: directions between parallel crossing neurons hold at θ only.
+    let smooth = smooth && !(how == "bounds met" && bounds.is_some_and(|b| b.pointwise > 0));
     let bj = bounds.map(|b| {
         json!({
             "lower": b.lower,
@@ -1227,6 +1230,8 @@ fn fundim(
             "rows": b.rows,
             "prime": b.prime.to_string(),
             "budget_exhausted": b.budget_exhausted,
+            "triangular": b.triangular,
+            "pointwise": b.pointwise,
         })
     });
     to_py(
@@ -1240,7 +1245,8 @@ fn fundim(
         "bounds_not_applicable": why_not,
         "exhaustive": exhaustive.as_ref().map(|f| json!({"rank": f.rank, "regions": f.regions, "non_differentiable_regions": f.non_differentiable_regions, "points": f.points})),
         "exhaustive_not_run": fallback_note,
-        "dimension_formula": s.formula,
+        "dimension_formula": s.formula.as_ref().and_then(|f| f.value_if_applies()),
+        "dimension_formula_not_applicable": s.formula.as_ref().and_then(|f| f.note.clone()),
         }),
     )
 }

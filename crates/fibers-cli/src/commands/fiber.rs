@@ -9,7 +9,8 @@ use crate::progress::Progress;
 use clap::{Args, ValueEnum};
 use fibers_fiber::render::{self, RenderOptions};
 use fibers_fiber::{
-    describe, summarize, BoundsOptions, DescribeOptions, Description, FunDimOptions, MemberOptions,
+    describe, factored, summarize, BoundsOptions, DescribeOptions, Description, FunDimOptions,
+    MemberOptions,
 };
 use fibers_net::Network;
 use std::path::{Path, PathBuf};
@@ -39,13 +40,18 @@ pub struct FiberArgs {
     /// Do not compute the functional dimension.
     #[arg(long)]
     pub no_fundim: bool,
-    /// The full description: every part of the fiber (role assignments enumerated, exponential
-    /// in the widths), its semi-algebraic sets and the functional dimension by enumeration.
-    /// Without it (text and JSON) the output is the polynomial summary: symmetry group, the
-    /// part containing θ, and its dimension certified by bounds. LaTeX always gives the full
-    /// description, led by that summary as a theorem.
+    /// The description of the whole fiber in polynomial size: one role template per layer-2
+    /// neuron with the coupling equations (no role assignment enumerated), the canonical data,
+    /// and the part containing θ as a product of per-neuron factors. Without it (text and
+    /// JSON) the output is the summary: symmetry group, the part containing θ, and its
+    /// dimension certified by bounds. LaTeX always gives the summary and this description.
     #[arg(long)]
     pub parts: bool,
+    /// With --parts or --format latex: the exhaustive description instead, every role
+    /// assignment listed as a semi-algebraic set (exponential in the widths) and the
+    /// functional dimension by enumerating linear regions.
+    #[arg(long)]
+    pub exhaustive: bool,
     /// Random activation regions sampled for the dimension bounds, at most.
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub max_points: usize,
@@ -163,6 +169,71 @@ pub fn run(args: &FiberArgs) -> Result<(), CliError> {
                         outln!("  an input where the functions differ: ({})", w.join(", "))?;
                     }
                 }
+            }
+        }
+        return Ok(());
+    }
+    if !args.exhaustive && (other.is_none() || fast_member.is_some()) {
+        // --parts or LaTeX: the polynomial description.
+        let mut p = Progress::new();
+        let sm = summarize(
+            &net,
+            &BoundsOptions {
+                max_points: args.max_points,
+                seed: 1,
+            },
+            &mut |m| p.update(|| format!("dimension bounds: {m}")),
+        );
+        p.finish();
+        let fd = factored(&net);
+        let member_line = fast_member.as_ref().map(|(d, method)| {
+            (
+                matches!(d, fibers_tree::Outcome::Equivalent { .. }),
+                *method,
+            )
+        });
+        match args.format {
+            Format::Json => {
+                let mut v = sm.to_json();
+                v["parts_listed"] = serde_json::json!(false);
+                v["description"] = fd.to_json();
+                if let Some((yes, method)) = member_line {
+                    v["member"] = serde_json::json!(yes);
+                    v["member_certified_by"] = serde_json::json!(format!(
+                        "fast path ({method}); the certificate is re-checked by `fibers check`"
+                    ));
+                }
+                outln!("{v}")?;
+            }
+            Format::Text => {
+                crate::output::text(format_args!("{}", sm.to_text()))?;
+                out!("{}", fd.to_text())?;
+                if let Some((yes, method)) = member_line {
+                    outln!(
+                        "member {}: {} (certified: fast path, {method})",
+                        args.member
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                        if yes { "yes" } else { "no" }
+                    )?;
+                }
+            }
+            Format::Latex => {
+                let mut doc = render::factored_latex(&fd, Some(&sm));
+                if let Some((yes, method)) = member_line {
+                    let end = doc.rfind("\\end{document}").unwrap_or(doc.len());
+                    doc.insert_str(
+                        end,
+                        &format!(
+                            "\\paragraph{{Membership of a second parameter $\\theta'$.}} \
+                             $\\theta' {} \\operatorname{{Fib}}(\\theta)$, decided by the \
+                             certified fast path ({method}).\n",
+                            if yes { "\\in" } else { "\\notin" }
+                        ),
+                    );
+                }
+                out!("{doc}")?;
             }
         }
         return Ok(());

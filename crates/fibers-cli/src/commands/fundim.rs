@@ -6,14 +6,16 @@
 use super::fiber::describe_with_progress;
 use crate::error::CliError;
 use crate::load;
+use crate::output::stdout_error;
 use crate::progress::Progress;
 use clap::Args;
-use fibers_fiber::dimension::dimension_formula;
+use fibers_fiber::dimension::{dimension_formula, Formula};
 use fibers_fiber::{
     functional_dimension, fundim_bounds, Bounds, BoundsOptions, FunDim, FunDimError, FunDimOptions,
     Kind,
 };
 use fibers_net::Network;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Functional dimension of a network's parameter, certified by bounds that meet or by
@@ -42,11 +44,18 @@ pub struct FundimArgs {
     pub check: bool,
 }
 
-/// Runs `fibers fundim`.
+/// Runs `fibers fundim`, writing to standard output.
 pub fn run(args: &FundimArgs) -> Result<(), CliError> {
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    run_to(args, &mut w)
+}
+
+/// Runs `fibers fundim`, writing the report to `w` (progress and notes go to stderr).
+pub fn run_to(args: &FundimArgs, w: &mut dyn Write) -> Result<(), CliError> {
     let net = load::network(&args.net)?;
     if args.exhaustive {
-        return run_exhaustive(args, &net);
+        return run_exhaustive(args, &net, w);
     }
     let mut p = Progress::new();
     let bounds = fundim_bounds(
@@ -97,6 +106,12 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
         || exhaustive
             .as_ref()
             .is_none_or(|f| f.non_differentiable_regions == 0);
+    // Proposition 12.3 needs symmetry fields near θ: exchanges between parallel crossing
+    // neurons hold at θ only, and then D − fd is only an upper bound on the local dimension.
+    let pointwise = bounds
+        .as_ref()
+        .filter(|b| how == "bounds met" && b.pointwise > 0);
+    let smooth = smooth && pointwise.is_none();
     let formula = formula_of(&net);
     if args.json {
         let bj = bounds.as_ref().map(|b| {
@@ -111,9 +126,11 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
                 "rows": b.rows,
                 "prime": b.prime.to_string(),
                 "budget_exhausted": b.budget_exhausted,
+                "triangular": b.triangular,
+                "pointwise": b.pointwise,
             })
         });
-        println!(
+        writeln!(w,
             "{}",
             serde_json::json!({
                 "parameters": d,
@@ -124,75 +141,120 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
                 "bounds_not_applicable": why_not,
                 "exhaustive": exhaustive.as_ref().map(|f| serde_json::json!({"rank": f.rank, "regions": f.regions, "non_differentiable_regions": f.non_differentiable_regions, "points": f.points})),
                 "exhaustive_not_run": fallback_note,
-                "dimension_formula": formula,
+                "dimension_formula": formula.as_ref().and_then(Formula::value_if_applies),
+                "dimension_formula_not_applicable": formula.as_ref().and_then(|f| f.note.clone()),
             })
-        );
+        ).map_err(stdout_error)?;
     } else {
         match value {
-            Some(v) => println!("functional dimension: {v} (certified: {how})"),
-            None => println!("functional dimension: open (the bounds below do not meet)"),
+            Some(v) => {
+                writeln!(w, "functional dimension: {v} (certified: {how})").map_err(stdout_error)?
+            }
+            None => writeln!(
+                w,
+                "functional dimension: open (the bounds below do not meet)"
+            )
+            .map_err(stdout_error)?,
         }
         if let Some(b) = &bounds {
-            println!(
+            writeln!(
+                w,
                 "  lower bound {}: rank over F_p (p = {}) of {} Jacobian rows at {} kinks and {} \
-                 regions",
-                b.lower, b.prime, b.rows, b.kinks, b.regions
-            );
+                 regions{}",
+                b.lower,
+                b.prime,
+                b.rows,
+                b.kinks,
+                b.regions,
+                if b.triangular {
+                    " (a triangular minor with nonzero diagonal)"
+                } else {
+                    ""
+                }
+            )
+            .map_err(stdout_error)?;
             let moves: Vec<String> = b
                 .moves
                 .iter()
                 .map(|m| format!("{} {}", m.name, m.vectors))
                 .collect();
-            println!(
+            writeln!(
+                w,
                 "  upper bound {}: D - dim T, T spanned by verified symmetry directions of rank \
                  {} ({})",
                 b.upper,
                 b.symmetry_rank,
                 moves.join(", ")
-            );
+            )
+            .map_err(stdout_error)?;
             if b.budget_exhausted {
-                println!(
+                writeln!(
+                    w,
                     "  the budget of random regions ran out (--max-points {})",
                     args.max_points
-                );
+                )
+                .map_err(stdout_error)?;
             }
         }
-        if let Some(w) = &why_not {
-            println!("  bounds not applicable: {w}");
+        if let Some(why) = &why_not {
+            writeln!(w, "  bounds not applicable: {why}").map_err(stdout_error)?;
         }
         if let Some(f) = &exhaustive {
-            println!(
+            writeln!(
+                w,
                 "  exhaustive: rank {} over {} linear regions ({} points)",
                 f.rank, f.regions, f.points
-            );
-            non_differentiable_note(f);
+            )
+            .map_err(stdout_error)?;
+            non_differentiable_note(f, w)?;
         }
         if let Some(n) = &fallback_note {
-            println!("  exhaustive fallback not finished: {n}");
+            writeln!(w, "  exhaustive fallback not finished: {n}").map_err(stdout_error)?;
         }
-        println!("parameters D: {d}");
+        writeln!(w, "parameters D: {d}").map_err(stdout_error)?;
         match (value, &bounds) {
-            (Some(v), _) if !smooth => println!(
+            (Some(v), Some(b)) if pointwise.is_some() => {
+                let (lo, _) = b.fiber_dimension_bounds();
+                writeln!(
+                    w,
+                    "local dimension of the fiber: between {lo} and D - fd = {} (open: {} \
+                     symmetry direction(s) between parallel crossing neurons hold at θ only)",
+                    d - v,
+                    b.pointwise
+                )
+                .map_err(stdout_error)?
+            }
+            (Some(v), _) if !smooth => writeln!(
+                w,
                 "D - fd: {} (not the local dimension of the fiber: f is not differentiable in \
                  the parameters on some regions)",
                 d - v
-            ),
-            (Some(v), _) => println!(
+            )
+            .map_err(stdout_error)?,
+            (Some(v), _) => writeln!(
+                w,
                 "local dimension of the fiber (D - fd): {} (certified: {how})",
                 d - v
-            ),
+            )
+            .map_err(stdout_error)?,
             (None, Some(b)) => {
                 let (lo, hi) = b.fiber_dimension_bounds();
-                println!("local dimension of the fiber (D - fd): between {lo} and {hi} (open)");
+                writeln!(
+                    w,
+                    "local dimension of the fiber (D - fd): between {lo} and {hi} (open)"
+                )
+                .map_err(stdout_error)?;
             }
-            _ => println!("local dimension of the fiber (D - fd): open"),
+            _ => {
+                writeln!(w, "local dimension of the fiber (D - fd): open").map_err(stdout_error)?
+            }
         }
-        if let Some(f) = formula {
-            println!("docs/theory.md §8 formula: {f}");
+        if let Some(f) = &formula {
+            writeln!(w, "docs/theory.md §8 formula: {}", f.display()).map_err(stdout_error)?;
         }
     }
     if args.check && smooth {
-        if let (Some(v), Some(f)) = (value, formula) {
+        if let (Some(v), Some(f)) = (value, formula.as_ref().and_then(Formula::value_if_applies)) {
             if d - v != f {
                 return Err(CliError::Failed(format!(
                     "D - fd = {} but the docs/theory.md §8 formula gives {f}",
@@ -214,23 +276,23 @@ pub fn run(args: &FundimArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The docs/theory.md §8 formula, where it applies without a note (generic bottleneck,
-/// non-constant).
-fn formula_of(net: &Network) -> Option<usize> {
+/// The docs/theory.md §8 formula for a generic non-constant bottleneck parameter, with the
+/// failing hypothesis (if any) in its note; `None` outside that setting.
+fn formula_of(net: &Network) -> Option<Formula> {
     let c = fibers_bottleneck::classify(net);
     if !c.bottleneck || c.constant || c.not_generic.is_some() {
         return None;
     }
     let hidden = (0..net.arch().n1).any(|h| fibers_fiber::orbit::is_hidden(net, h));
-    let f = dimension_formula(net, hidden, c.parallel_crossing);
-    f.note.is_none().then_some(f.value)
+    Some(dimension_formula(net, hidden, c.parallel_crossing))
 }
 
 /// Says which regions were left out of the span because `f` is not differentiable in the
 /// parameters there (docs/theory.md §12, Definition 12.1).
-fn non_differentiable_note(f: &FunDim) {
+fn non_differentiable_note(f: &FunDim, w: &mut dyn Write) -> Result<(), CliError> {
     if f.non_differentiable_regions > 0 {
-        println!(
+        writeln!(
+            w,
             "  {} of the {} linear regions left out: an identically zero neuron makes f \
              non-differentiable in the parameters there (docs/theory.md §12, Definition 12.1 \
              spans the gradients where f is differentiable){}",
@@ -241,12 +303,14 @@ fn non_differentiable_note(f: &FunDim) {
             } else {
                 ""
             }
-        );
+        )
+        .map_err(stdout_error)?;
     }
+    Ok(())
 }
 
 /// `--exhaustive`: every linear region, compared with the described fiber.
-fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
+fn run_exhaustive(args: &FundimArgs, net: &Network, w: &mut dyn Write) -> Result<(), CliError> {
     let mut p = Progress::new();
     let r = functional_dimension(
         net,
@@ -278,7 +342,8 @@ fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
     let comparable = f.non_differentiable_regions == 0;
     let agree = dim.map(|x| x == f.corank()).filter(|_| comparable);
     if args.json {
-        println!(
+        writeln!(
+            w,
             "{}",
             serde_json::json!({
                 "rank": f.rank,
@@ -290,34 +355,43 @@ fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
                 "certified_by": "exhaustive (every linear region)",
                 "fiber_dimension": if described { dim } else { None },
                 "fiber_dimension_source": d.dimension_source(),
-                "formula": d.formula.as_ref().map(|x| x.value),
+                "formula": d.formula.as_ref().and_then(Formula::value_if_applies),
+                "formula_not_applicable": d.formula.as_ref().and_then(|f| f.note.clone()),
                 "agree": if described { agree } else { None },
             })
-        );
+        )
+        .map_err(stdout_error)?;
     } else {
-        println!(
+        writeln!(
+            w,
             "functional dimension (rank of the Jacobian over Q): {} (certified: exhaustive)",
             f.rank
-        );
-        println!("parameters D: {}", f.params);
-        println!("D - rank: {}", f.corank());
-        println!(
+        )
+        .map_err(stdout_error)?;
+        writeln!(w, "parameters D: {}", f.params).map_err(stdout_error)?;
+        writeln!(w, "D - rank: {}", f.corank()).map_err(stdout_error)?;
+        writeln!(
+            w,
             "linear regions: {} ({} points, {} per region)",
             f.regions,
             f.points,
             net.arch().n0 + 1
-        );
-        non_differentiable_note(&f);
+        )
+        .map_err(stdout_error)?;
+        non_differentiable_note(&f, w)?;
         if described {
-            println!(
+            writeln!(
+                w,
                 "dimension of the fiber: {} ({})",
                 dim.map_or("unknown".into(), |x| x.to_string()),
                 d.dimension_source()
-            );
+            )
+            .map_err(stdout_error)?;
             if let Some(fm) = &d.formula {
-                println!("docs/theory.md §8 formula: {}", fm.value);
+                writeln!(w, "docs/theory.md §8 formula: {}", fm.display()).map_err(stdout_error)?;
             }
-            println!(
+            writeln!(
+                w,
                 "D - rank = dim Fib: {}",
                 match agree {
                     Some(true) => "yes",
@@ -327,9 +401,15 @@ fn run_exhaustive(args: &FundimArgs, net: &Network) -> Result<(), CliError> {
                     }
                     None => "unknown",
                 }
-            );
+            )
+            .map_err(stdout_error)?;
         } else {
-            println!("dimension of the fiber: no description ({})", d.kind.name());
+            writeln!(
+                w,
+                "dimension of the fiber: no description ({})",
+                d.kind.name()
+            )
+            .map_err(stdout_error)?;
         }
     }
     if args.check && described && comparable && agree != Some(true) {

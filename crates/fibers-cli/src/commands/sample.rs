@@ -37,7 +37,9 @@ pub struct SampleArgs {
     /// composing random symmetry moves.
     #[arg(long)]
     pub parts: bool,
-    /// Random symmetry moves composed per sample (without --parts).
+    /// Random symmetry moves composed per sample (without --parts): permutations (M1),
+    /// positive scalings (M2), dead/null changes (M3), linear-block exchanges and bias moves
+    /// into b3 (M4), hidden shifts from the threshold t_min upward (M7).
     #[arg(long, value_name = "N", default_value_t = 6)]
     pub moves: usize,
 }
@@ -65,10 +67,12 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
             .map(|_| {
                 let mut n = net.clone();
                 for _ in 0..args.moves {
-                    n = match rng.below(3) {
+                    n = match rng.below(5) {
                         0 => moves::random_permute(&n, &mut rng),
                         1 => moves::random_positive_scaling(&n, &mut rng),
-                        _ => moves::dead_change(&n, &mut rng).unwrap_or(n),
+                        2 => moves::dead_change(&n, &mut rng).unwrap_or(n),
+                        3 => moves::random_hidden_shift(&n, &mut rng).unwrap_or(n),
+                        _ => moves::random_linear_block(&n, &mut rng).unwrap_or(n),
                     };
                 }
                 Some(n)
