@@ -333,7 +333,7 @@ fn constant_layer_one_certificates_check() {
 /// itself by `--method tree` took over 2 GB and more than 10 minutes. Run with
 /// `cargo test -p fibers-cli --test resources -- --ignored`.
 #[test]
-#[ignore = "open: dense affine forms in the tree decider"]
+#[ignore = "open: the tree decider's dense forms and its n0^2 LP tableau (the memory guard stops it undecided)"]
 fn tree_forms_sized_by_the_file() {
     let (n0, n2) = (20_000usize, 200usize);
     let mut s = 7u64;
