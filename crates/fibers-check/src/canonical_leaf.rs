@@ -5,15 +5,21 @@
 //! network in x: `g(x) = Σ_k v_k σ(z_k(x)) + b3` with `z_k` affine. Layer-2 neurons with a phase
 //! on the path (fixed by an LP-dual bound or split earlier) contribute `v_k z_k` (active) or
 //! nothing (inactive) to the affine part. Every other `z_k` is written canonically: a constant
-//! `z_k = e` contributes `v_k max(e, 0)`; otherwise, with `c` the first nonzero linear
-//! coefficient, `σ(z_k) = |c| σ(z_k / c)` when `c > 0` and `= |c| σ(z_k / c) + z_k` when `c < 0`
-//! (because `σ(−y) = σ(y) − y`). Summing the jumps `|c| v_k` per hyperplane `z_k / c` gives the
-//! canonical data: an affine map plus a jump vector per normalised hyperplane. The checker
-//! recomputes this data for both networks from the parameters and the path and requires it to
-//! be equal (zero jumps dropped). The layer-2 pre-activations are kept as integer numerators over
-//! one denominator per neuron and updated from leaf to leaf (only the layer-1 phases that changed). Then both restricted networks are the same function on all of
-//! `R^{n0}`, hence `f_A = f_B` on P. No multiplier is involved: the LP-fixed phases are ordinary
-//! `fix` nodes above the leaf, checked there.
+//! `z_k = e` contributes `v_k max(e, 0)`; otherwise `z_k = t·h` with `t > 0` rational and `h`
+//! the primitive integer form (coprime entries) whose first nonzero linear coefficient is
+//! positive, and `σ(z_k) = t σ(h)` when `z_k`'s first nonzero linear coefficient is positive,
+//! `= t σ(h) + z_k` when it is negative (because `σ(−y) = σ(y) − y`). Summing the jumps `t v_k`
+//! per hyperplane `h` gives the canonical data: an affine map plus a jump vector per hyperplane.
+//! (Dividing by the first coefficient instead, as docs/certificates.md states it, only rescales
+//! each hyperplane's jumps by a positive number: the comparison accepts the same leaves.)
+//!
+//! The checker adds the data of A and subtracts those of B, all multiplied by one positive
+//! integer `D = D1·E` fixed by the denominators of the parameters, so that every number is an
+//! integer: `D1·z_k` has integer entries and `E·v_k` too. The leaf is accepted iff the result
+//! is zero. Then both restricted networks are the same function on all of `R^{n0}`, hence
+//! `f_A = f_B` on P. The numerators `D1·z_k` are updated from leaf to leaf (only the layer-1
+//! phases that changed). No multiplier is involved: the LP-fixed phases are ordinary `fix`
+//! nodes above the leaf, checked there.
 
 use crate::tree::Path;
 use crate::types::{NeuronId, Phase, Rejection, Side};
@@ -21,79 +27,93 @@ use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
 use std::collections::HashMap;
 
-type Affine = Vec<Rational>;
-
-/// The affine part (one form per output) and the jump vector of every normalised hyperplane.
-type Data = (Vec<Affine>, HashMap<Affine, Vec<Rational>>);
+/// An affine form on `R^{n0}` with integer entries: `n0` coefficients, then the constant.
+type Affine = Vec<Integer>;
 
 fn id(side: Side, layer: u8, index: usize) -> NeuronId {
     NeuronId { side, layer, index }
 }
 
-/// `acc += v ⊗ z` (each output `o` gets `v_o · z`).
-fn add_outer(acc: &mut [Affine], v: &[Rational], z: &[Rational]) {
-    for (f, vo) in acc.iter_mut().zip(v) {
-        if vo.is_zero() {
-            continue;
-        }
+/// The least common multiple of the denominators of `xs`.
+fn common_denominator<'a>(xs: impl Iterator<Item = &'a Rational>) -> Integer {
+    xs.fold(Integer::one(), |d, x| {
+        let q = x.denom();
+        (&d * &q).div_exact(&d.gcd(&q))
+    })
+}
+
+/// `d · x`, an integer when `d` is a multiple of the denominator of `x`.
+fn times(x: &Rational, d: &Integer) -> Integer {
+    x.numer() * d.div_exact(&x.denom())
+}
+
+/// `gcd(a, b) ≥ 0`, in machine words when both fit (the common case, and much faster).
+fn gcd(a: &Integer, b: &Integer) -> Integer {
+    let word = |n: &Integer| n.to_i64().map(i64::unsigned_abs);
+    let (Some(mut x), Some(mut y)) = (word(a), word(b)) else {
+        return a.gcd(b);
+    };
+    while y != 0 {
+        (x, y) = (y, x % y);
+    }
+    Integer::from(x)
+}
+
+/// `acc += w ⊗ z` (each output `o` gets `w_o · z`).
+fn add_outer(acc: &mut [Affine], w: &[Integer], z: &[Integer]) {
+    for (f, wo) in acc.iter_mut().zip(w) {
         for (a, c) in f.iter_mut().zip(z) {
-            if !c.is_zero() {
-                *a += vo * c;
-            }
+            *a += wo * c;
         }
     }
 }
 
-/// Layer-2 pre-activations of one network as integer numerators over a fixed denominator per
-/// neuron, `z_k = (b2_k d_k + Σ_{j active} d_k w2_kj (w1_j, b1_j)) / d_k`, kept for the layer-1
+/// One network's layer-2 pre-activations as integer forms `D1·z_k`, kept for the layer-1
 /// phases of the last leaf (consecutive leaves of a depth-first walk differ in few phases).
 struct Tables {
-    /// Neurons with a nonzero outgoing column: index, column, `d_k`.
-    neurons: Vec<(usize, Vec<Rational>, Integer)>,
-    /// `d_k w2_kj (w1_j, b1_j)` per neuron above and layer-1 neuron (`None` when `w2_kj = 0`).
-    tab: Vec<Vec<Option<Affine1>>>,
+    /// Neurons with a nonzero outgoing column: index and `±E·v_k` (`+` for A, `−` for B).
+    neurons: Vec<(usize, Vec<Integer>)>,
+    /// `D1·w2_kj·(w1_j, b1_j)` per neuron above and layer-1 neuron (`None` when `w2_kj = 0`).
+    tab: Vec<Vec<Option<Affine>>>,
     active: Vec<bool>,
-    cur: Vec<Affine1>,
+    /// `D1·z_k` for the phases in `active`.
+    cur: Vec<Affine>,
+    /// `±D·b3`.
+    b3: Vec<Integer>,
 }
 
-/// An affine form with integer entries.
-type Affine1 = Vec<Integer>;
-
 impl Tables {
-    fn new(n: &Network) -> Self {
+    /// `D1 = l1·l2` with `l1` a common denominator of `(W1, b1)` and `l2` of `(W2, b2)`.
+    fn new(n: &Network, [l1, l2, e]: &[Integer; 3], sign: i64) -> Self {
         let (arch, n0) = (n.arch(), n.arch().n0);
         let mut t = Tables {
             neurons: Vec::new(),
             tab: Vec::new(),
             active: vec![false; arch.n1],
             cur: Vec::new(),
+            b3: n
+                .b3()
+                .iter()
+                .map(|c| times(c, &(l1 * l2 * e)) * Integer::from(sign))
+                .collect(),
         };
         for k in 0..arch.n2 {
-            let v: Vec<Rational> = (0..arch.n3).map(|o| n.w3()[o][k].clone()).collect();
-            if v.iter().all(Rational::is_zero) {
+            let w: Vec<Integer> = (0..arch.n3)
+                .map(|o| times(&n.w3()[o][k], e) * Integer::from(sign))
+                .collect();
+            if w.iter().all(Integer::is_zero) {
                 continue;
             }
-            let prods: Vec<Option<Affine>> = (0..arch.n1)
-                .map(|j| {
-                    let w = &n.w2()[k][j];
-                    let f = n.w1()[j].iter().chain([&n.b1()[j]]);
-                    (!w.is_zero()).then(|| f.map(|c| w * c).collect())
-                })
-                .collect();
-            let mut d = n.b2()[k].denom();
-            for x in prods.iter().flatten().flatten() {
-                let q = x.denom();
-                d = (&d * &q).div_exact(&d.gcd(&q));
-            }
-            let scale = |x: &Rational| x.numer() * d.div_exact(&x.denom());
-            let mut base = vec![Integer::zero(); n0 + 1];
-            base[n0] = scale(&n.b2()[k]);
-            let row = prods
-                .iter()
-                .map(|f| f.as_ref().map(|f| f.iter().map(scale).collect()));
+            let row = (0..arch.n1).map(|j| {
+                let w2 = times(&n.w2()[k][j], l2);
+                let f = n.w1()[j].iter().chain([&n.b1()[j]]);
+                (!w2.is_zero()).then(|| f.map(|c| &w2 * times(c, l1)).collect())
+            });
             t.tab.push(row.collect());
+            let mut base = vec![Integer::zero(); n0 + 1];
+            base[n0] = times(&n.b2()[k], l2) * l1;
             t.cur.push(base);
-            t.neurons.push((k, v, d));
+            t.neurons.push((k, w));
         }
         t
     }
@@ -103,6 +123,8 @@ impl Tables {
 pub(crate) struct Cache<'n> {
     nets: [&'n Network; 2],
     tables: Option<[Tables; 2]>,
+    /// Jump vectors by hyperplane, reused from leaf to leaf.
+    jumps: HashMap<Affine, Vec<Integer>>,
 }
 
 impl<'n> Cache<'n> {
@@ -111,23 +133,38 @@ impl<'n> Cache<'n> {
         Cache {
             nets: [a, b],
             tables: None,
+            jumps: HashMap::new(),
         }
     }
 
     /// Checks a `"canonical"` leaf: equal canonical data of A and B restricted to the path.
     pub(crate) fn check(&mut self, path: &Path) -> Result<(), Rejection> {
         let [a, b] = self.nets;
-        let [ta, tb] = self
-            .tables
-            .get_or_insert_with(|| [Tables::new(a), Tables::new(b)]);
-        let (fa, ja) = data(path, Side::A, a, ta)?;
-        let (fb, jb) = data(path, Side::B, b, tb)?;
-        if let Some(o) = (0..fa.len()).find(|&o| fa[o] != fb[o]) {
+        let [ta, tb] = self.tables.get_or_insert_with(|| {
+            let den = |layers: [(&[Vec<Rational>], &[Rational]); 2]| {
+                common_denominator(
+                    layers
+                        .into_iter()
+                        .flat_map(|(w, b)| w.iter().flatten().chain(b)),
+                )
+            };
+            let s = [
+                den([(a.w1(), a.b1()), (b.w1(), b.b1())]),
+                den([(a.w2(), a.b2()), (b.w2(), b.b2())]),
+                den([(a.w3(), a.b3()), (b.w3(), b.b3())]),
+            ];
+            [Tables::new(a, &s, 1), Tables::new(b, &s, -1)]
+        });
+        let mut affine = vec![vec![Integer::zero(); path.n0() + 1]; a.arch().n3];
+        self.jumps.clear();
+        add_data(path, Side::A, ta, &mut affine, &mut self.jumps)?;
+        add_data(path, Side::B, tb, &mut affine, &mut self.jumps)?;
+        if let Some(o) = (0..affine.len()).find(|&o| affine[o].iter().any(|x| !x.is_zero())) {
             return Err(Rejection(format!(
                 "leaf \"canonical\": the affine parts of f_a and f_b differ (output {o})"
             )));
         }
-        if ja != jb {
+        if self.jumps.values().flatten().any(|x| !x.is_zero()) {
             return Err(Rejection(
                 "leaf \"canonical\": f_a and f_b have different hyperplanes or jumps".into(),
             ));
@@ -136,10 +173,20 @@ impl<'n> Cache<'n> {
     }
 }
 
-/// The canonical data of one network restricted to the path's polyhedron.
-fn data(path: &Path, side: Side, n: &Network, t: &mut Tables) -> Result<Data, Rejection> {
-    let (n0, arch) = (path.n0(), n.arch());
-    for j in 0..arch.n1 {
+/// Adds `D` times one network's canonical data on the path's polyhedron (with the sign of the
+/// side, carried by the table's outgoing weights) to `affine` and `jumps`.
+fn add_data(
+    path: &Path,
+    side: Side,
+    t: &mut Tables,
+    affine: &mut [Affine],
+    jumps: &mut HashMap<Affine, Vec<Integer>>,
+) -> Result<(), Rejection> {
+    let n0 = path.n0();
+    for (f, c) in affine.iter_mut().zip(&t.b3) {
+        f[n0] += c;
+    }
+    for j in 0..t.active.len() {
         let on = match path.phase_of(id(side, 1, j)) {
             Some(p) => p == Phase::Active,
             None => match t.tab.iter().position(|r| r[j].is_some()) {
@@ -165,44 +212,36 @@ fn data(path: &Path, side: Side, n: &Network, t: &mut Tables) -> Result<Data, Re
             }
         }
     }
-    let mut affine: Vec<Affine> = (0..arch.n3)
-        .map(|o| {
-            let mut f = vec![Rational::zero(); n0 + 1];
-            f[n0] = n.b3()[o].clone();
-            f
-        })
-        .collect();
-    let mut jumps: HashMap<Affine, Vec<Rational>> = HashMap::new();
-    for ((k, v, d), num) in t.neurons.iter().zip(&t.cur) {
-        let k = *k;
-        let to_q = |x: &Integer| Rational::new(x.clone(), d.clone()).expect("d > 0");
-        let z: Affine = num.iter().map(to_q).collect();
-        match path.phase_of(id(side, 2, k)) {
+    for ((k, w), z) in t.neurons.iter().zip(&t.cur) {
+        match path.phase_of(id(side, 2, *k)) {
             Some(Phase::Inactive) => continue,
             Some(Phase::Active) => {
-                add_outer(&mut affine, v, &z);
+                add_outer(affine, w, z);
                 continue;
             }
             None => {}
         }
-        let Some(c) = z[..n0].iter().find(|c| !c.is_zero()).cloned() else {
-            if z[n0].is_positive() {
-                add_outer(&mut affine, v, &z);
+        let Some(c) = z[..n0].iter().find(|c| !c.is_zero()) else {
+            if z[n0].signum() > 0 {
+                add_outer(affine, w, z);
             }
             continue;
         };
-        if c.is_negative() {
-            add_outer(&mut affine, v, &z);
-        }
-        let key: Affine = z.iter().map(|x| x / &c).collect();
-        let abs = c.abs();
+        // z = (g / D1)·(±h) with g > 0 the gcd of the entries of z (nonzero as c is).
+        let g = z.iter().fold(Integer::zero(), |g, x| gcd(&g, x));
+        let signed_g = if c.signum() < 0 {
+            add_outer(affine, w, z);
+            -&g
+        } else {
+            g.clone()
+        };
+        let h: Affine = z.iter().map(|x| x.div_exact(&signed_g)).collect();
         let jump = jumps
-            .entry(key)
-            .or_insert_with(|| vec![Rational::zero(); arch.n3]);
-        for (j, vo) in jump.iter_mut().zip(v) {
-            *j += vo * &abs;
+            .entry(h)
+            .or_insert_with(|| vec![Integer::zero(); w.len()]);
+        for (j, wo) in jump.iter_mut().zip(w) {
+            *j += wo * &g;
         }
     }
-    jumps.retain(|_, j| j.iter().any(|x| !x.is_zero()));
-    Ok((affine, jumps))
+    Ok(())
 }

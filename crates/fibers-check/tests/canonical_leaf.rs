@@ -16,11 +16,15 @@ fn net(w1: i64, w2: &str, b3: i64) -> Network {
 }
 
 fn cert(a: &Network, b: &Network, nodes: Value) -> fibers_check::Certificate {
+    let arch = |n: &Network| {
+        let a = n.arch();
+        [a.n0, a.n1, a.n2, a.n3]
+    };
     let v = json!({
         "format": "fibers-certificate", "version": 1, "verdict": "equivalent",
         "networks": {
-            "a": {"sha256": network_hash(a), "architecture": [1, 1, 1, 1]},
-            "b": {"sha256": network_hash(b), "architecture": [1, 1, 1, 1]}
+            "a": {"sha256": network_hash(a), "architecture": arch(a)},
+            "b": {"sha256": network_hash(b), "architecture": arch(b)}
         },
         "proof": {"steps": [{"kind": "branch-tree", "nodes": nodes}]}
     });
@@ -96,4 +100,30 @@ fn canonical_leaf_with_bounds_key_is_malformed() {
                              "nodes": [{"id": 0, "leaf": "canonical", "bounds": []}]}]}
     });
     assert!(certificate_from_str(&v.to_string(), "test").is_err());
+}
+
+/// `u = σ(w1 x)` feeding two layer-2 neurons `z = (w2[0] u, w2[1] u)`, output `w3 · σ(z)`.
+fn two(w1: i64, w2: [i64; 2], w3: [&str; 2]) -> Network {
+    let v = json!({"architecture": [1, 1, 2, 1], "layers": [
+        {"weight": [[w1]], "bias": [0]},
+        {"weight": [[w2[0]], [w2[1]]], "bias": [0, 0]},
+        {"weight": [[w3[0], w3[1]]], "bias": [0]}]});
+    network_from_str(&v.to_string(), "test").expect("valid network")
+}
+
+#[test]
+fn canonical_leaves_fold_opposite_and_rescaled_hyperplanes() {
+    // On the cell x > 0, A is σ(x) − σ(−x) and B is (1/6)σ(6x) − (1/4)σ(−4x) (B's layer-1
+    // neuron is 2x): in both the jumps on the hyperplane x = 0 cancel and the negative
+    // normals leave the affine part x.
+    let a = two(1, [1, -1], ["1", "-1"]);
+    let b = two(2, [3, -2], ["1/6", "-1/4"]);
+    assert_eq!(
+        check(&cert(&a, &b, nodes()), &a, &b, NO_HASH),
+        Ok(Verdict::Equivalent)
+    );
+    // A jump left over (and a different affine part): rejected.
+    let bad = two(2, [3, -2], ["1/6", "-1/5"]);
+    let r = check(&cert(&a, &bad, nodes()), &a, &bad, NO_HASH);
+    assert!(r.is_err(), "{r:?}");
 }

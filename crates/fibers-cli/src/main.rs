@@ -36,6 +36,10 @@ struct Cli {
     /// such as `9e999` (docs/resources.md).
     #[arg(long, global = true, value_name = "N", default_value_t = fibers_exact::DEFAULT_MAX_DIGITS)]
     max_digits: usize,
+    /// Memory limit of the branch tree's affine forms, in bytes; past it the decision stops
+    /// undecided (exit 3) (docs/resources.md).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = fibers_tree::DEFAULT_MAX_MEMORY)]
+    max_memory: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -90,6 +94,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     load::set_options(cli.keys.as_deref(), cli.zero_bias, floats)?;
     fibers_net::json::set_max_file_size(cli.max_file_size);
     fibers_exact::set_max_digits(cli.max_digits);
+    fibers_tree::set_max_memory(cli.max_memory);
     match cli.command {
         Command::Eval(a) => commands::eval::run(&a),
         Command::Equiv(a) => commands::equiv::run(&a),

@@ -333,7 +333,7 @@ fn constant_layer_one_certificates_check() {
 /// itself by `--method tree` took over 2 GB and more than 10 minutes. Run with
 /// `cargo test -p fibers-cli --test resources -- --ignored`.
 #[test]
-#[ignore = "open: dense affine forms in the tree decider"]
+#[ignore = "open: the tree decider's dense forms and its n0^2 LP tableau (the memory guard stops it undecided)"]
 fn tree_forms_sized_by_the_file() {
     let (n0, n2) = (20_000usize, 200usize);
     let mut s = 7u64;
@@ -370,4 +370,43 @@ fn tree_forms_sized_by_the_file() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("equivalent"), "{out}");
+}
+
+/// Past `--max-memory` the branch tree stops undecided (exit 3, one line naming the option),
+/// before it allocates (issue 15).
+#[test]
+fn tree_memory_limit_is_undecided() {
+    let n0 = 300usize;
+    let w1: Vec<String> = (0..n0).map(|i| ((i % 3) as i64 - 1).to_string()).collect();
+    let net = format!(
+        r#"{{"architecture":[{n0},1,3,1],"layers":[{{"weight":[[{}]],"bias":[1]}},{{"weight":[[1],[2],[-1]],"bias":[-1,-3,2]}},{{"weight":[[1,-1,2]],"bias":[0]}}]}}"#,
+        w1.join(",")
+    );
+    let dir = std::env::temp_dir().join(format!("fibers-resources-mem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("wide.json"), net).expect("write");
+    let (code, out, err) = run_capped(
+        &dir,
+        &[
+            "equiv",
+            "wide.json",
+            "wide.json",
+            "--method",
+            "tree",
+            "--max-memory",
+            "100000",
+        ],
+    );
+    let (code2, out2, err2) = run_capped(
+        &dir,
+        &["equiv", "wide.json", "wide.json", "--method", "tree"],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(
+        err.contains("undecided") && err.contains("--max-memory"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(code2, 0, "{out2}{err2}");
 }

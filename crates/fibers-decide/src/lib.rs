@@ -302,11 +302,19 @@ pub fn decide_with_progress(
             // A budget stop is final only for the last procedure of the chain; otherwise the
             // next one gets its turn (auto: the regions' budget ran out, the tree runs).
             Step::Decided(d) if matches!(d.outcome, Outcome::Undecided) && i + 1 < chain.len() => {
-                reasons.push(format!(
-                    "{}: node budget exhausted ({} nodes)",
-                    p.name(),
-                    d.stats.nodes
-                ));
+                reasons.push(if d.stats.out_of_memory {
+                    format!(
+                        "{}: memory limit reached ({} bytes; raise it with --max-memory)",
+                        p.name(),
+                        fibers_tree::max_memory()
+                    )
+                } else {
+                    format!(
+                        "{}: node budget exhausted ({} nodes)",
+                        p.name(),
+                        d.stats.nodes
+                    )
+                });
             }
             Step::Decided(mut d) => {
                 d.fallback = joined(&reasons);

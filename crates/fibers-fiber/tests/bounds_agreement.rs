@@ -29,7 +29,10 @@ fn collect(dir: &Path, out: &mut Vec<(String, Network)>) {
     for p in entries {
         if p.is_dir() {
             // fixtures/repro: adversarial inputs of the resource tests, not networks to analyse.
-            if p.file_name().is_some_and(|n| n != "repro") {
+            // fixtures/near: trained float32 networks of the near-equivalence tests; the moons
+            // network (2, 16, 8, 1) has 299 linear regions and its exhaustive fundim alone takes
+            // minutes, which this CI test cannot afford (`fibers fundim --exhaustive` runs it).
+            if p.file_name().is_some_and(|n| n != "repro" && n != "near") {
                 collect(&p, out);
             }
         } else if p.extension().is_some_and(|e| e == "json") {

@@ -60,7 +60,8 @@ pub enum Outcome {
         /// The certificate carrying the witness.
         certificate: Certificate,
     },
-    /// The node budget ran out.
+    /// The node budget or the memory limit ([`max_memory`]; `stats.out_of_memory` says
+    /// which) ran out.
     Undecided,
 }
 
@@ -94,6 +95,25 @@ impl std::fmt::Display for DecideError {
 }
 
 impl std::error::Error for DecideError {}
+
+/// The default of [`max_memory`]: 2 GiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 2 << 30;
+
+static MAX_MEMORY: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_MEMORY);
+
+/// The memory limit of the branch tree in bytes (the CLI's `--max-memory`): the search holds
+/// its affine forms densely (`n0 + 1` exact entries each, counted as
+/// [`tree::BYTES_PER_ENTRY`] bytes), and it stops undecided (`Outcome::Undecided` with
+/// `stats.out_of_memory`), never with a verdict, before those forms would need more.
+pub fn max_memory() -> u64 {
+    MAX_MEMORY.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Sets [`max_memory`] for the whole process (searches started afterwards use it).
+pub fn set_max_memory(bytes: u64) {
+    MAX_MEMORY.store(bytes, std::sync::atomic::Ordering::Relaxed);
+}
 
 /// The name and version written into certificates.
 pub const PRODUCER: &str = concat!("fibers-tree ", env!("CARGO_PKG_VERSION"));
@@ -243,7 +263,7 @@ pub fn run(
             found_by: Some("search"),
             stats,
         }),
-        Err(tree::Stop::Budget) => Ok(TreeReport {
+        Err(tree::Stop::Budget | tree::Stop::Memory) => Ok(TreeReport {
             outcome: Outcome::Undecided,
             found_by: None,
             stats,

@@ -19,6 +19,7 @@ use fibers_exact::lp::{solve, LinearProgram, LpOutcome};
 use fibers_exact::{Matrix, Rational};
 use fibers_net::Network;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// At most this many known points of the current polyhedron are kept.
 const MAX_SAMPLES: usize = 24;
@@ -40,6 +41,9 @@ pub struct Stats {
     pub lps: u64,
     /// Points at which both networks were evaluated looking for a witness.
     pub probes: u64,
+    /// Whether the search stopped because its dense affine forms would have outgrown the
+    /// memory limit ([`crate::max_memory`]); the outcome is then undecided.
+    pub out_of_memory: bool,
 }
 
 /// Why the search stopped early.
@@ -48,9 +52,18 @@ pub(crate) enum Stop {
     Witness(Vec<Rational>),
     /// The node budget ran out.
     Budget,
+    /// The dense forms would outgrow the memory limit ([`crate::max_memory`]).
+    Memory,
     /// An internal inconsistency (a bug), never a verdict.
     Internal(String),
 }
+
+/// The bytes one dense entry (an exact rational) is counted for by the memory guard: the
+/// value itself plus the heap of its numerator and denominator.
+pub const BYTES_PER_ENTRY: u64 = 96;
+
+/// The bytes one entry of an LP tableau (an exact integer) is counted for.
+pub const LP_BYTES_PER_ENTRY: u64 = 32;
 
 type Affine = Vec<Rational>;
 
@@ -128,14 +141,19 @@ pub fn layer1_cells(
     let stats = search.stats.clone();
     let r = r.map_err(|e| match e {
         Stop::Witness(x) => CellStop::Witness(x),
-        Stop::Budget => CellStop::Budget,
+        Stop::Budget | Stop::Memory => CellStop::Budget,
         Stop::Internal(m) => CellStop::Internal(m),
     });
     (r, stats)
 }
 
+/// A direction key (see [`direction_key`]), interned: its number and the one dense copy of it
+/// (shared by every parallel pre-activation, its path row and the direction index, which is
+/// keyed by the number, so a lookup costs no pass over the `n0` coordinates).
+type Key = (u64, Rc<Vec<Rational>>);
+
 /// The direction key of a pre-activation (`None` if constant); `p` and `−p` share it.
-type DirKeys = Option<Vec<Rational>>;
+type DirKeys = Option<Key>;
 
 /// A neuron the search may decide.
 #[derive(Clone, Copy, Debug)]
@@ -160,14 +178,19 @@ pub(crate) struct Search<'a> {
     split_row: Vec<bool>,
     /// Normalised linear part of each row (`None` for a constant row), for finding parallel
     /// pre-activations without LPs.
-    row_keys: Vec<Option<Vec<Rational>>>,
+    row_keys: Vec<Option<Key>>,
     /// Rows by normalised linear part.
-    dir_index: HashMap<Vec<Rational>, Vec<usize>>,
+    dir_index: HashMap<u64, Vec<usize>>,
+    /// The direction keys in use, by content (entries no longer referenced are dropped now
+    /// and then).
+    interner: HashMap<Rc<Vec<Rational>>, u64>,
+    /// The number of the next new direction key.
+    next_key: u64,
     /// Known points of the current polyhedron (LP optima and probe points).
     samples: Vec<Vec<Rational>>,
     /// Pre-activation of each ordinal on the current path, when computed (layer-2 entries
     /// are cleared whenever a layer-1 phase changes).
-    cache: Vec<Option<Affine>>,
+    cache: Vec<Option<Rc<Affine>>>,
     /// Path row of each decided ordinal.
     row_of: Vec<usize>,
     /// Per ordinal, when computed: the direction key of its pre-activation (layer-2 entries
@@ -179,6 +202,10 @@ pub(crate) struct Search<'a> {
     /// Whether LP points are evaluated on both networks (off in [`layer1_cells`], whose
     /// closer finds witnesses exactly).
     probe_lps: bool,
+    /// Sample points held by the pending frames of the work list.
+    stacked_samples: usize,
+    /// The memory limit in bytes ([`crate::max_memory`] when the search starts).
+    max_memory: u64,
 }
 
 fn side_index(s: Side) -> usize {
@@ -289,6 +316,8 @@ impl<'a> Search<'a> {
             split_row: Vec::new(),
             row_keys: Vec::new(),
             dir_index: HashMap::new(),
+            interner: HashMap::new(),
+            next_key: 0,
             samples: Vec::new(),
             cache: vec![None; count],
             row_of: vec![usize::MAX; count],
@@ -297,7 +326,38 @@ impl<'a> Search<'a> {
             stats: Stats::default(),
             max_nodes,
             probe_lps: true,
+            stacked_samples: 0,
+            max_memory: crate::max_memory(),
         }
+    }
+
+    /// The dense vectors of `n0 + 1` entries the search holds now (cached pre-activations,
+    /// interned direction keys, path rows, samples, pending samples), plus `extra` more.
+    fn dense_vectors(&self, extra: usize) -> u64 {
+        let cached = self.cache.iter().filter(|c| c.is_some()).count();
+        let keyed = self.interner.len();
+        (cached + keyed + self.rows.len() + self.samples.len() + self.stacked_samples + extra)
+            as u64
+    }
+
+    /// The memory guard: stops (undecided, never a verdict) when the dense forms, with
+    /// `extra` more vectors, would need more than the memory limit.
+    fn check_memory(&mut self, extra: usize) -> Result<(), Stop> {
+        self.check_memory_with(extra, 0)
+    }
+
+    /// [`Search::check_memory`] with `extra_bytes` more (an LP's tableau).
+    fn check_memory_with(&mut self, extra: usize, extra_bytes: u64) -> Result<(), Stop> {
+        let bytes = self
+            .dense_vectors(extra)
+            .saturating_mul(self.n0 as u64 + 1)
+            .saturating_mul(BYTES_PER_ENTRY)
+            .saturating_add(extra_bytes);
+        if bytes > self.max_memory {
+            self.stats.out_of_memory = true;
+            return Err(Stop::Memory);
+        }
+        Ok(())
     }
 
     fn phase_of(&self, id: NeuronId) -> Option<Phase> {
@@ -353,14 +413,59 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// [`Search::preactivation`] of an ordinal, cached along the path.
-    fn pre(&mut self, o: usize) -> Option<Affine> {
+    /// [`Search::preactivation`] of an ordinal, cached along the path (shared, not copied).
+    fn pre(&mut self, o: usize) -> Option<Rc<Affine>> {
         if let Some(f) = &self.cache[o] {
-            return Some(f.clone());
+            return Some(Rc::clone(f));
         }
-        let f = self.preactivation(self.order[o].id)?;
-        self.cache[o] = Some(f.clone());
+        let f = Rc::new(self.preactivation(self.order[o].id)?);
+        self.cache[o] = Some(Rc::clone(&f));
         Some(f)
+    }
+
+    /// The direction key of an ordinal's pre-activation `p`, cached with it.
+    fn key_of(&mut self, o: usize, p: &Affine) -> DirKeys {
+        if self.keys[o].is_none() {
+            let k = direction_key(&p[..self.n0]).map(|k| self.intern(k));
+            self.keys[o] = Some(k);
+        }
+        self.keys[o].clone().flatten()
+    }
+
+    /// The interned copy of a direction key.
+    fn intern(&mut self, key: Vec<Rational>) -> Key {
+        if let Some((k, &id)) = self.interner.get_key_value(&key) {
+            return (id, Rc::clone(k));
+        }
+        if self.interner.len() >= 2 * (self.order.len() + self.rows.len()) + 64 {
+            // Keep the keys still referenced by a cached form or a path row.
+            self.interner.retain(|k, _| Rc::strong_count(k) > 1);
+        }
+        let id = self.next_key;
+        self.next_key += 1;
+        let k = Rc::new(key);
+        self.interner.insert(Rc::clone(&k), id);
+        (id, k)
+    }
+
+    /// Whether every layer-1 neuron feeding ordinal `o` has a phase (so its pre-activation is
+    /// affine here), without building the form.
+    fn available(&self, o: usize) -> bool {
+        let id = self.order[o].id;
+        if id.layer == 1 {
+            return true;
+        }
+        let n = self.nets[side_index(id.side)];
+        n.w2()[id.index].iter().enumerate().all(|(j, w)| {
+            w.is_zero()
+                || self
+                    .phase_of(NeuronId {
+                        side: id.side,
+                        layer: 1,
+                        index: j,
+                    })
+                    .is_some()
+        })
     }
 
     /// A free certificate for a layer-2 neuron from the signs of its weights: on the path,
@@ -404,41 +509,64 @@ impl<'a> Search<'a> {
         None
     }
 
+    /// The output forms of network `s` on the current path. Each is first summed in layer-1
+    /// coordinates (`b3 + Σ_k w3_k (b2_k + Σ_j w2_kj y_j)` over the active neurons, sparse:
+    /// at most `n2 · n1` products), then expanded once per layer-1 neuron it involves (one
+    /// pass over `n0` per such neuron, not one per active layer-2 neuron).
     fn output_forms(&self, s: usize) -> Vec<Affine> {
         let n = self.nets[s];
         let arch = n.arch();
-        let mut out: Vec<Affine> = (0..arch.n3)
-            .map(|o| {
-                let mut f = vec![Rational::zero(); self.n0 + 1];
-                f[self.n0] = n.b3()[o].clone();
-                f
+        let side = if s == 0 { Side::A } else { Side::B };
+        let active2: Vec<usize> = (0..arch.n2)
+            .filter(|&k| {
+                self.phase_of(NeuronId {
+                    side,
+                    layer: 2,
+                    index: k,
+                }) == Some(Phase::Active)
             })
             .collect();
-        for k in 0..arch.n2 {
-            let id = NeuronId {
-                side: if s == 0 { Side::A } else { Side::B },
-                layer: 2,
-                index: k,
-            };
-            if self.phase_of(id) != Some(Phase::Active) {
-                continue;
-            }
-            let z = self
-                .preactivation(id)
-                .expect("decided neuron has decided inputs");
-            for (o, f) in out.iter_mut().enumerate() {
-                let v = &n.w3()[o][k];
-                if v.is_zero() {
-                    continue;
-                }
-                for (acc, c) in f.iter_mut().zip(&z) {
-                    if !c.is_zero() {
-                        *acc += v * c;
+        let active1: Vec<bool> = (0..arch.n1)
+            .map(|j| {
+                self.phase_of(NeuronId {
+                    side,
+                    layer: 1,
+                    index: j,
+                }) == Some(Phase::Active)
+            })
+            .collect();
+        (0..arch.n3)
+            .map(|o| {
+                let mut constant = n.b3()[o].clone();
+                let mut coef = vec![Rational::zero(); arch.n1];
+                for &k in &active2 {
+                    let v = &n.w3()[o][k];
+                    if v.is_zero() {
+                        continue;
+                    }
+                    constant += v * &n.b2()[k];
+                    for (j, w) in n.w2()[k].iter().enumerate() {
+                        if active1[j] && !w.is_zero() {
+                            coef[j] += v * w;
+                        }
                     }
                 }
-            }
-        }
-        out
+                let mut f = vec![Rational::zero(); self.n0 + 1];
+                for (j, c) in coef.iter().enumerate() {
+                    if c.is_zero() {
+                        continue;
+                    }
+                    for (acc, w) in f.iter_mut().zip(n.w1()[j].iter()) {
+                        if !w.is_zero() {
+                            *acc += c * w;
+                        }
+                    }
+                    constant += c * &n.b1()[j];
+                }
+                f[self.n0] = constant;
+                f
+            })
+            .collect()
     }
 
     fn truncate(&mut self, len: usize) {
@@ -451,7 +579,7 @@ impl<'a> Search<'a> {
                 self.clear_layer2_cache();
             }
             self.split_row.pop();
-            if let Some(key) = self.row_keys.pop().expect("aligned") {
+            if let Some((key, _)) = self.row_keys.pop().expect("aligned") {
                 if let Some(v) = self.dir_index.get_mut(&key) {
                     v.pop();
                     if v.is_empty() {
@@ -467,12 +595,10 @@ impl<'a> Search<'a> {
             Phase::Active => neg(p),
             Phase::Inactive => p.clone(),
         };
-        let key = direction_key(&row[..self.n0]);
-        if let Some(k) = &key {
-            self.dir_index
-                .entry(k.clone())
-                .or_default()
-                .push(self.rows.len());
+        // The key of `row = ±p` is that of `p` (signed normalisation).
+        let key = self.key_of(ordinal, p);
+        if let Some((k, _)) = &key {
+            self.dir_index.entry(*k).or_default().push(self.rows.len());
         }
         self.row_keys.push(key);
         self.row_of[ordinal] = self.rows.len();
@@ -532,15 +658,11 @@ impl<'a> Search<'a> {
     }
 
     /// [`Search::cheap_phase`] with the direction keys of `p` known (`None`: `p` constant).
-    fn cheap_phase_keyed(
-        &self,
-        p: &Affine,
-        key: Option<&Vec<Rational>>,
-    ) -> Option<(Phase, Sparse)> {
+    fn cheap_phase_keyed(&self, p: &Affine, key: Option<u64>) -> Option<(Phase, Sparse)> {
         let Some(key) = key else {
             return self.cheap_phase(p);
         };
-        self.parallel_phase(p, self.dir_index.get(key).into_iter().flatten())
+        self.parallel_phase(p, self.dir_index.get(&key).into_iter().flatten())
     }
 
     /// Free certificates: a constant pre-activation, or one parallel to a path row.
@@ -557,8 +679,8 @@ impl<'a> Search<'a> {
                 Vec::new(),
             ));
         }
-        let key = direction_key(&p[..n])?;
-        self.parallel_phase(p, self.dir_index.get(&key).into_iter().flatten())
+        let key = self.interner.get(&direction_key(&p[..n])?)?;
+        self.parallel_phase(p, self.dir_index.get(key).into_iter().flatten())
     }
 
     /// A free certificate from a path row parallel to `p` among `candidates`: rows whose
@@ -599,6 +721,15 @@ impl<'a> Search<'a> {
     /// only; multipliers in the outcome are mapped back to path row indices (as sparse
     /// vectors by [`Search::mapped`]). Returns the outcome and the row indices used.
     fn lp_max(&mut self, form: &Affine) -> Result<(LpOutcome, Vec<usize>), Stop> {
+        // The LP copies its rows into a matrix (and its answer), and the simplex of
+        // `fibers_exact::lp` works on the dual: a tableau of `n0` rows of `rows + n0 + 1`
+        // integers (quadratic in `n0`: the one cost here that the forms do not bound).
+        let used = self.split_row.iter().filter(|&&s| s).count();
+        let n0 = self.n0 as u64;
+        let tableau = n0
+            .saturating_mul(n0 + used as u64 + 2)
+            .saturating_mul(LP_BYTES_PER_ENTRY);
+        self.check_memory_with(used + 4, tableau)?;
         self.stats.lps += 1;
         lp_max_over_split_rows(&self.rows, &self.split_row, self.n0, form).map_err(Stop::Internal)
     }
@@ -694,13 +825,16 @@ impl<'a> Search<'a> {
     ) -> Result<BranchTree, Stop> {
         // Work list of (slot for the node, path length, decision to add on entry).
         let mut stack: Vec<Frame> = vec![(Slot::Root, 0, None, std::mem::take(&mut self.samples))];
+        self.stacked_samples = stack[0].3.len();
         let mut last_report = 0u64;
         while let Some((slot, depth, entry, samples)) = stack.pop() {
+            self.stacked_samples -= samples.len();
             self.truncate(depth);
             self.samples = samples;
+            self.check_memory(1)?;
             if let Some((o, phase)) = entry {
                 let p = self
-                    .preactivation(self.order[o].id)
+                    .pre(o)
                     .ok_or_else(|| Stop::Internal("split neuron lost its inputs".into()))?;
                 self.push_decision(o, &p, phase, true);
             }
@@ -733,15 +867,13 @@ impl<'a> Search<'a> {
                     if self.phase[o].is_some() {
                         continue;
                     }
+                    self.check_memory(2)?;
                     let Some(p) = self.pre(o) else {
                         continue;
                     };
-                    if self.keys[o].is_none() {
-                        self.keys[o] = Some(direction_key(&p[..self.n0]));
-                    }
-                    let keys = self.keys[o].as_ref().and_then(Option::as_ref);
+                    let keys = self.key_of(o, &p);
                     if let Some((phase, cert)) = self
-                        .cheap_phase_keyed(&p, keys)
+                        .cheap_phase_keyed(&p, keys.map(|k| k.0))
                         .or_else(|| self.orthant_phase(o))
                     {
                         slot = self.fix(o, &p, phase, cert, slot)?;
@@ -751,9 +883,8 @@ impl<'a> Search<'a> {
                 }
             }
             // The next neuron in order whose pre-activation is affine here.
-            let next = (0..self.order.len()).find(|&o| {
-                self.phase[o].is_none() && self.preactivation(self.order[o].id).is_some()
-            });
+            let next =
+                (0..self.order.len()).find(|&o| self.phase[o].is_none() && self.available(o));
             let Some(o) = next else {
                 if let Some(u) = self.phase.iter().position(Option::is_none) {
                     return Err(Stop::Internal(format!(
@@ -843,6 +974,7 @@ impl<'a> Search<'a> {
                 act.push(x);
             }
         }
+        self.stacked_samples += act.len() + inact.len();
         stack.push((Slot::Inactive(id), depth, Some((o, Phase::Inactive)), inact));
         stack.push((Slot::Active(id), depth, Some((o, Phase::Active)), act));
         Ok(())

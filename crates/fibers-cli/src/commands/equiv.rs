@@ -215,6 +215,13 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             outln!("certificate: {} (passes the checker)", p.display())?;
         }
     }
+    if cert.is_none() && report.stats.out_of_memory {
+        return Err(CliError::Undecided(format!(
+            "undecided: the branch tree's dense forms and LP tableaux would need more than the memory \
+             limit of {} bytes (raise it with --max-memory)",
+            fibers_tree::max_memory()
+        )));
+    }
     if cert.is_none() {
         return Err(CliError::Undecided(format!(
             "undecided: the node budget ({}) ran out",
