@@ -24,7 +24,9 @@ use fibers_check::{BranchTree, Leaf, NeuronId, Node, Phase, Side, Sparse};
 use fibers_exact::lp::LpOutcome;
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
-use fibers_tree::tree::{lp_max_over_split_rows, Cell, CellClose, CellCloser, CellStop, Stats};
+use fibers_tree::tree::{
+    attach, lp_max_over_split_rows, Cell, CellClose, CellCloser, CellStop, Slot, Stats,
+};
 use std::collections::HashMap;
 
 /// At most this many known points of the current polyhedron are kept.
@@ -124,14 +126,6 @@ fn primitive(v: &[Rational], n: usize) -> Option<(Vec<Integer>, Rational)> {
     let prim: Vec<Integer> = ints.iter().map(|c| c.div_exact(&g)).collect();
     let f = Rational::from(g) / lq;
     Some((prim, f))
-}
-
-/// Where a new node's id must be written.
-#[derive(Clone, Copy)]
-enum Slot {
-    Root,
-    Active(usize),
-    Inactive(usize),
 }
 
 /// A bound on a direction class from a path row: `u ≤ value` (upper) or `u ≥ value`, with
@@ -264,21 +258,7 @@ impl Search {
     }
 
     fn new_node(&mut self, node: Node, slot: Slot) -> Result<usize, CellStop> {
-        let id = self.nodes.len();
-        self.nodes.push(node);
-        match slot {
-            Slot::Root => {}
-            Slot::Active(p) => {
-                if let Node::Split { active, .. } = &mut self.nodes[p] {
-                    *active = id;
-                }
-            }
-            Slot::Inactive(p) => {
-                if let Node::Split { inactive, .. } = &mut self.nodes[p] {
-                    *inactive = id;
-                }
-            }
-        }
+        let id = attach(&mut self.nodes, node, slot);
         self.stats.nodes += 1;
         if self.max_nodes.is_some_and(|m| self.stats.nodes > m) {
             return Err(CellStop::Budget);

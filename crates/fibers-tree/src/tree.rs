@@ -67,12 +67,36 @@ pub const LP_BYTES_PER_ENTRY: u64 = 32;
 
 type Affine = Vec<Rational>;
 
-/// Where a new node's id must be written.
+/// Where a new node's id must be written: the root, or the active or inactive child of the
+/// split node with the given id.
 #[derive(Clone, Copy)]
-enum Slot {
+pub enum Slot {
+    /// The tree's root (id 0).
     Root,
+    /// The active child of this split node.
     Active(usize),
+    /// The inactive child of this split node.
     Inactive(usize),
+}
+
+/// Appends `node` to the node list and writes its id into `slot`; returns the id.
+pub fn attach(nodes: &mut Vec<Node>, node: Node, slot: Slot) -> usize {
+    let id = nodes.len();
+    nodes.push(node);
+    match slot {
+        Slot::Root => {}
+        Slot::Active(p) => {
+            if let Node::Split { active, .. } = &mut nodes[p] {
+                *active = id;
+            }
+        }
+        Slot::Inactive(p) => {
+            if let Node::Split { inactive, .. } = &mut nodes[p] {
+                *inactive = id;
+            }
+        }
+    }
+    id
 }
 
 /// A pending node: where its id goes, the path length at its parent, the decision (neuron
@@ -612,21 +636,7 @@ impl<'a> Search<'a> {
     }
 
     fn new_node(&mut self, node: Node, slot: Slot) -> Result<usize, Stop> {
-        let id = self.nodes.len();
-        self.nodes.push(node);
-        match slot {
-            Slot::Root => {}
-            Slot::Active(p) => {
-                if let Node::Split { active, .. } = &mut self.nodes[p] {
-                    *active = id;
-                }
-            }
-            Slot::Inactive(p) => {
-                if let Node::Split { inactive, .. } = &mut self.nodes[p] {
-                    *inactive = id;
-                }
-            }
-        }
+        let id = attach(&mut self.nodes, node, slot);
         self.stats.nodes += 1;
         if self.max_nodes.is_some_and(|m| self.stats.nodes > m) {
             return Err(Stop::Budget);
