@@ -20,12 +20,13 @@
 //! stops crossing the polyhedron, so the tree has about one fix per (split, hyperplane missed
 //! by one side) instead of one per (cell, hyperplane decided after the cell's last split).
 
-use fibers_check::{BranchTree, Leaf, NeuronId, Node, Phase, Side, Sparse};
+use fibers_check::{BranchTree, NeuronId, Node, Phase, Side, Sparse};
 use fibers_exact::lp::LpOutcome;
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
 use fibers_tree::tree::{
-    attach, lp_max_over_split_rows, Cell, CellClose, CellCloser, CellStop, Slot, Stats,
+    attach, canonical_chain, lp_max_over_split_rows, Cell, CellClose, CellCloser, CellStop, Slot,
+    Stats,
 };
 use std::collections::HashMap;
 
@@ -624,18 +625,10 @@ impl Search {
         };
         match closer(&cell) {
             CellClose::Canonical(fixes) => {
-                for (neuron, phase, bound) in fixes {
-                    let id = self.nodes.len();
-                    let node = Node::Fix {
-                        neuron,
-                        phase,
-                        bound,
-                        next: id + 1,
-                    };
+                for node in canonical_chain(fixes, self.nodes.len()) {
                     self.new_node(node, slot)?;
                     slot = Slot::Root;
                 }
-                self.new_node(Node::Leaf(Leaf::Canonical), slot)?;
                 Ok(())
             }
             CellClose::Witness(x) => Err(CellStop::Witness(x)),

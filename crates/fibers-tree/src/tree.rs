@@ -79,6 +79,25 @@ pub enum Slot {
     Inactive(usize),
 }
 
+/// The nodes that close a cell by its canonical data, in order: one fix node per LP-fixed
+/// neuron, each pointing at the next, then the canonical leaf. `first` is the id the first of
+/// them gets (they are appended one after another).
+pub fn canonical_chain(
+    fixes: Vec<(NeuronId, Phase, Sparse)>,
+    first: usize,
+) -> impl Iterator<Item = Node> {
+    let fixes = fixes
+        .into_iter()
+        .enumerate()
+        .map(move |(k, (neuron, phase, bound))| Node::Fix {
+            neuron,
+            phase,
+            bound,
+            next: first + k + 1,
+        });
+    fixes.chain(std::iter::once(Node::Leaf(Leaf::Canonical)))
+}
+
 /// Appends `node` to the node list and writes its id into `slot`; returns the id.
 pub fn attach(nodes: &mut Vec<Node>, node: Node, slot: Slot) -> usize {
     let id = nodes.len();
@@ -1009,18 +1028,10 @@ impl<'a> Search<'a> {
         };
         match closer(&cell) {
             CellClose::Canonical(fixes) => {
-                for (neuron, phase, bound) in fixes {
-                    let id = self.nodes.len();
-                    let node = Node::Fix {
-                        neuron,
-                        phase,
-                        bound,
-                        next: id + 1,
-                    };
+                for node in canonical_chain(fixes, self.nodes.len()) {
                     self.new_node(node, slot)?;
                     slot = Slot::Root;
                 }
-                self.new_node(Node::Leaf(Leaf::Canonical), slot)?;
                 Ok(())
             }
             CellClose::Witness(x) => Err(Stop::Witness(x)),
