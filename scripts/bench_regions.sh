@@ -33,7 +33,8 @@ fi
 PY=$VENV/bin/python
 
 # Seeded pairs: A with small integer weights; B = A with both hidden layers permuted and
-# positively rescaled; the near miss perturbs one layer-2 weight of B by 1/1000.
+# positively rescaled; the near miss perturbs one layer-2 weight of B by 1/1000; "mv" pairs
+# (A2, MV) are equivalent without being a relabelling (see the comment in `gen`).
 gen() { # n0 n1 n2 n3 seed
   python3 - "$@" "$DIR" <<'PY'
 import json, random, sys
@@ -61,11 +62,41 @@ NM = [(BW1, Bb1), ([r[:] for r in BW2], Bb2), (BW3, list(b3))]
 NM[1][0][0][0] += F(1, 1000)
 def dump(net, name):
     s = lambda x: str(x) if x.denominator != 1 else int(x)
-    d = {"architecture": [n0, n1, n2, n3],
+    d = {"architecture": [n0, len(net[0][0]), len(net[1][0]), n3],
          "layers": [{"weight": [[s(x) for x in r] for r in W], "bias": [s(x) for x in b]} for W, b in net]}
     json.dump(d, open(f"{out}/{name}", "w"))
 tag = f"{n0}-{n1}-{n2}-{n3}"
 dump(A, f"{tag}-a.json"); dump(B, f"{tag}-eq.json"); dump(NM, f"{tag}-nm.json")
+# "mv": an equivalent pair that is not a relabelling. A2 = A with layer-2 neurons 0 and 1
+# always active (nonnegative rows, positive biases: layer-1 outputs are >= 0). MV is A2 after
+# (i) moving neuron 0's bias into b3 (it stays active), (ii) a linear block change between
+# the two always-active neurons (row0 += row1 / 2, bias0 += bias1 / 2, col1 -= col0 / 2), (iii) splitting layer-1
+# neuron 0 into two positive multiples (1 and 2) sharing its outgoing column (1/3, 2/3), then
+# relabelled like B (the split copy goes last in layer 1).
+if n2 >= 2:
+    W2a = [r[:] for r in W2]; b2a = b2[:]
+    for k in (0, 1):
+        W2a[k] = [F(rng.randint(1, 5)) for _ in range(n1)]; b2a[k] = F(rng.randint(1, 5))
+    A2 = [(W1, b1), (W2a, b2a), (W3, b3)]
+    M2 = [r[:] for r in W2a]; m2 = b2a[:]; M3 = [r[:] for r in W3]; m3 = b3[:]
+    for o in range(n3):
+        m3[o] += M3[o][0] * m2[0]
+    m2[0] = F(0)
+    al = F(1, 2)
+    M2[0] = [x + al * y for x, y in zip(M2[0], M2[1])]; m2[0] += al * m2[1]
+    for o in range(n3):
+        M3[o][1] -= al * M3[o][0]
+    # split layer-1 neuron 0: copies with factors 1 and 2, outgoing columns 1/3 and (2/3)/2
+    M1 = [r[:] for r in W1] + [[2 * w for w in W1[0]]]; m1 = b1[:] + [2 * b1[0]]
+    M2 = [[r[0] / 3] + r[1:] + [r[0] / 3] for r in M2]
+    q1 = list(range(n1 + 1)); rng.shuffle(q1); q2 = list(range(n2)); rng.shuffle(q2)
+    t1 = [F(rng.randint(1, 4), rng.randint(1, 3)) for _ in range(n1 + 1)]
+    t2 = [F(rng.randint(1, 4), rng.randint(1, 3)) for _ in range(n2)]
+    CW1 = [[t1[i] * w for w in M1[q1[i]]] for i in range(n1 + 1)]; cb1 = [t1[i] * m1[q1[i]] for i in range(n1 + 1)]
+    CW2 = [[t2[k] * M2[q2[k]][q1[i]] / t1[i] for i in range(n1 + 1)] for k in range(n2)]
+    cb2 = [t2[k] * m2[q2[k]] for k in range(n2)]
+    CW3 = [[M3[o][q2[k]] / t2[k] for k in range(n2)] for o in range(n3)]
+    dump(A2, f"{tag}-a2.json"); dump([(CW1, cb1), (CW2, cb2), (CW3, m3)], f"{tag}-mv.json")
 PY
 }
 
@@ -122,8 +153,9 @@ for arch in "2 6 6 1" "4 8 8 1" "6 8 8 1" "2 32 32 1" "2 64 64 1" "3 32 32 2" "1
   set -- $arch
   gen "$@" 7
   tag="$1-$2-$3-$4"
-  for kind in eq nm; do
+  for kind in eq nm mv; do
     a=$DIR/$tag-a.json; b=$DIR/$tag-$kind.json
+    if [ "$kind" = mv ]; then a=$DIR/$tag-a2.json; fi
     r=$(run "$FIBERS" equiv "$a" "$b" --method regions); rv=$(verdict)
     read -r di ci <<<"$(inproc "$a" "$b")"
     t=$(run "$FIBERS" equiv "$a" "$b" --method tree); tv=$(verdict)
