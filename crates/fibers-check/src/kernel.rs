@@ -1,7 +1,8 @@
 //! The checker: recomputes every claim of a certificate from the two networks.
 //!
 //! [`check`] handles the verdict, the witness and the chain of steps, and hands each step to
-//! the module of its kind: [`crate::tree`] (branch trees) or [`crate::bottleneck`]. A new step
+//! the module of its kind: [`crate::tree`] (branch trees), [`crate::bottleneck`] or
+//! [`crate::normal_form`]. A new step
 //! kind is one more variant of [`StepBody`] and one more arm in the `match` below.
 
 use crate::network_hash;
@@ -123,6 +124,10 @@ pub fn check(
                     }
                     StepBody::Bottleneck(s) => crate::bottleneck::check_step(s, current, target)
                         .map_err(|r| Rejection(format!("proof.steps[{i}]: {}", r.0)))?,
+                    StepBody::NormalForm(n) => {
+                        crate::normal_form::check_step(n, current, target)
+                            .map_err(|r| Rejection(format!("proof.steps[{i}]: {}", r.0)))?
+                    }
                 }
                 current = target;
             }

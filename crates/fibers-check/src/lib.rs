@@ -12,14 +12,15 @@
 //!
 //! Modules, in dependency order (no cycle): [`types`] (the data), [`read`] and [`write`] (JSON,
 //! apart), [`tree`] and [`bottleneck`] (one checker per step kind; [`canonical_leaf`] checks the `"canonical"` leaves of a
-//! branch tree), [`kernel`] (verdicts, the
+//! branch tree; [`normal_form`] checks `"normal-form"` steps), [`kernel`] (verdicts, the
 //! witness, the chain of steps, dispatch by kind). The trusted base is `types`, `read`,
-//! `kernel`, `tree`, `canonical_leaf`, `bottleneck` and this file, with what they use of `fibers-exact` and
+//! `kernel`, `tree`, `canonical_leaf`, `bottleneck`, `normal_form` and this file, with what they use of `fibers-exact` and
 //! `fibers-net`; `write` is the producer's and `fibers check --dump` prints through it.
 
 pub mod bottleneck;
 pub mod canonical_leaf;
 pub mod kernel;
+pub mod normal_form;
 pub mod read;
 pub mod tree;
 pub mod types;
@@ -30,8 +31,9 @@ pub use kernel::{check, CheckOptions};
 pub use read::{certificate_from_str, certificate_from_value};
 pub use tree::check_branch_tree;
 pub use types::{
-    BranchTree, Certificate, Leaf, NetworkInfo, NeuronId, Node, OutputBound, Phase, Proof,
-    Rejection, Side, Sparse, Step, StepBody, Verdict, Witness, FORMAT, VERSION,
+    BranchTree, Certificate, Layer2Member, Leaf, Member, NetworkInfo, NeuronId, Node, NormalForm,
+    OutputBound, Phase, Proof, Rejection, Side, Sparse, Step, StepBody, Verdict, Witness, FORMAT,
+    VERSION,
 };
 pub use write::{certificate_to_string, certificate_to_value, node_to_value};
 

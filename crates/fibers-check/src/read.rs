@@ -273,11 +273,13 @@ impl Reader<'_> {
                 StepBody::BranchTree(BranchTree { nodes })
             }
             k if KINDS.contains(&k) => StepBody::Bottleneck(read_step(k, m, self.source, place)?),
+            "normal-form" => StepBody::NormalForm(normal_form(m, self.source, place)?),
             other => {
                 return Err(self.err(
                     &kp,
                     format!(
-                        "unknown step kind {other:?} (this checker knows \"branch-tree\", {})",
+                        "unknown step kind {other:?} (this checker knows \"branch-tree\", \
+                         \"normal-form\", {})",
                         KINDS.map(|k| format!("\"{k}\"")).join(", ")
                     ),
                 ))
@@ -643,6 +645,92 @@ fn read_step(
             format!("not a bottleneck step kind: {other:?}"),
         )),
     }
+}
+
+/// One class list and the members of both networks: `{"classes": [[..], ..], "a": [..],
+/// "b": [..]}`, a member being `{"class": j, "scale": s}` or (when `roles`) `"linear"`/`"dead"`.
+type Layer = (Vec<Vec<Rational>>, [Vec<Layer2Member>; 2]);
+
+fn nf_layer(v: &Value, roles: bool, source: &str, place: &str) -> Result<Layer, LoadError> {
+    let m = v.as_object().ok_or_else(|| {
+        err(
+            source,
+            place,
+            "expected an object with \"classes\", \"a\", \"b\"",
+        )
+    })?;
+    allowed(m, &["classes", "a", "b"], source, place)?;
+    let list = |key: &str| -> Result<&Vec<Value>, LoadError> {
+        let p = format!("{place}.{key}");
+        m.get(key)
+            .ok_or_else(|| err(source, place, format!("missing key \"{key}\"")))?
+            .as_array()
+            .ok_or_else(|| err(source, &p, "expected an array"))
+    };
+    let classes = list("classes")?
+        .iter()
+        .enumerate()
+        .map(|(j, r)| vector_from_value(r, source, &format!("{place}.classes[{j}]")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let member = |v: &Value, p: &str| -> Result<Layer2Member, LoadError> {
+        match v {
+            Value::String(s) if roles && s == "linear" => Ok(Layer2Member::Linear),
+            Value::String(s) if roles && s == "dead" => Ok(Layer2Member::Dead),
+            Value::Object(o) => {
+                allowed(o, &["class", "scale"], source, p)?;
+                let get = |k: &str| {
+                    o.get(k)
+                        .ok_or_else(|| err(source, p, format!("missing key \"{k}\"")))
+                };
+                Ok(Layer2Member::Class(Member {
+                    class: index(get("class")?, source, &format!("{p}.class"))?,
+                    scale: rational_from_value(get("scale")?, source, &format!("{p}.scale"))?,
+                }))
+            }
+            _ => Err(err(
+                source,
+                p,
+                if roles {
+                    "expected {\"class\": j, \"scale\": s}, \"linear\" or \"dead\""
+                } else {
+                    "expected {\"class\": j, \"scale\": s}"
+                },
+            )),
+        }
+    };
+    let members = |key: &str| -> Result<Vec<Layer2Member>, LoadError> {
+        list(key)?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| member(v, &format!("{place}.{key}[{i}]")))
+            .collect()
+    };
+    Ok((classes, [members("a")?, members("b")?]))
+}
+
+/// Reads a `"normal-form"` step (`m` is the step object).
+fn normal_form(m: &Map<String, Value>, source: &str, place: &str) -> Result<NormalForm, LoadError> {
+    allowed(m, &["kind", "network", "layer1", "layer2"], source, place)?;
+    let get = |k: &str| {
+        m.get(k)
+            .ok_or_else(|| err(source, place, format!("missing key \"{k}\"")))
+    };
+    let (layer1, [a1, b1]) = nf_layer(get("layer1")?, false, source, &format!("{place}.layer1"))?;
+    let (layer2, layer2_of) = nf_layer(get("layer2")?, true, source, &format!("{place}.layer2"))?;
+    let plain = |v: Vec<Layer2Member>| -> Vec<Member> {
+        v.into_iter()
+            .filter_map(|m| match m {
+                Layer2Member::Class(m) => Some(m),
+                _ => None, // not read without `roles`
+            })
+            .collect()
+    };
+    Ok(NormalForm {
+        layer1,
+        layer1_of: [plain(a1), plain(b1)],
+        layer2,
+        layer2_of,
+    })
 }
 
 #[cfg(test)]

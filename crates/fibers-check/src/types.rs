@@ -212,6 +212,8 @@ pub enum StepBody {
     /// The bottleneck kinds (`relabel`, `canonical-data`, `hidden-shift`, `one-dimensional`,
     /// `constant`): see [`crate::bottleneck`].
     Bottleneck(BottleneckStep),
+    /// `"kind": "normal-form"`: equal symmetry normal forms, see [`crate::normal_form`].
+    NormalForm(NormalForm),
 }
 
 impl StepBody {
@@ -220,6 +222,7 @@ impl StepBody {
         match self {
             StepBody::BranchTree(_) => "branch-tree",
             StepBody::Bottleneck(b) => b.kind(),
+            StepBody::NormalForm(_) => "normal-form",
         }
     }
 }
@@ -309,6 +312,42 @@ impl BottleneckStep {
             BottleneckStep::Constant => "constant",
         }
     }
+}
+
+/// A neuron's class in a [`NormalForm`]: its parameters are `scale` (> 0) times the class
+/// representative.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// Index of the representative.
+    pub class: usize,
+    /// The positive factor.
+    pub scale: Rational,
+}
+
+/// What a [`NormalForm`] says about one layer-2 neuron.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Layer2Member {
+    /// Every entry of its row in class coordinates is `≥ 0`: always active.
+    Linear,
+    /// Every entry of its row in class coordinates is `≤ 0`: always 0.
+    Dead,
+    /// Its row is a positive multiple of a layer-2 representative.
+    Class(Member),
+}
+
+/// The `"normal-form"` step (docs/theory.md §11, Proposition 11.8): layer-1 and layer-2 class
+/// representatives shared by both networks and each neuron's class. Index 0 of `layer1_of` and
+/// `layer2_of` is the step's source (`a`), index 1 its target (`b`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NormalForm {
+    /// Layer-1 representatives `(w*, b*)` (`n0 + 1` entries each).
+    pub layer1: Vec<Vec<Rational>>,
+    /// The class of every layer-1 neuron, per network.
+    pub layer1_of: [Vec<Member>; 2],
+    /// Layer-2 representatives in class coordinates (`layer1.len() + 1` entries each).
+    pub layer2: Vec<Vec<Rational>>,
+    /// The class (or `linear`, `dead`) of every layer-2 neuron, per network.
+    pub layer2_of: [Vec<Layer2Member>; 2],
 }
 
 /// Why a certificate does not prove its verdict (one line).

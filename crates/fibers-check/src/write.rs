@@ -1,6 +1,7 @@
 //! Writing a certificate as JSON (the producer's side; the checker never reads this back).
 
 use crate::types::*;
+use fibers_exact::Rational;
 use fibers_net::json::{network_to_value, rational_to_value, vector_to_value};
 use serde_json::{Map, Value};
 
@@ -96,6 +97,7 @@ pub fn certificate_to_value(c: &Certificate) -> Value {
                         );
                     }
                     StepBody::Bottleneck(b) => write_step(b, &mut sm),
+                    StepBody::NormalForm(n) => write_normal_form(n, &mut sm),
                 }
                 Value::Object(sm)
             })
@@ -156,6 +158,7 @@ fn is_node(v: &Value) -> bool {
     v.get("id").is_some()
         || v.get("output").is_some()
         || (v.get("weight").is_some() && v.get("bias").is_some())
+        || (v.get("class").is_some() && v.get("scale").is_some())
 }
 
 /// the caller).
@@ -188,4 +191,34 @@ fn write_step(s: &BottleneckStep, m: &mut Map<String, Value>) {
 
 fn relabeling_to_value(r: &Relabeling) -> Value {
     serde_json::json!({"order": r.order, "scale": vector_to_value(&r.scale)})
+}
+
+fn write_normal_form(n: &NormalForm, m: &mut Map<String, Value>) {
+    let member =
+        |m: &Member| serde_json::json!({"class": m.class, "scale": rational_to_value(&m.scale)});
+    let classes =
+        |c: &[Vec<Rational>]| Value::Array(c.iter().map(|r| vector_to_value(r)).collect());
+    let [a1, b1] = &n.layer1_of;
+    m.insert(
+        "layer1".into(),
+        serde_json::json!({
+            "classes": classes(&n.layer1),
+            "a": a1.iter().map(member).collect::<Vec<_>>(),
+            "b": b1.iter().map(member).collect::<Vec<_>>(),
+        }),
+    );
+    let role = |m: &Layer2Member| match m {
+        Layer2Member::Linear => Value::from("linear"),
+        Layer2Member::Dead => Value::from("dead"),
+        Layer2Member::Class(c) => member(c),
+    };
+    let [a2, b2] = &n.layer2_of;
+    m.insert(
+        "layer2".into(),
+        serde_json::json!({
+            "classes": classes(&n.layer2),
+            "a": a2.iter().map(role).collect::<Vec<_>>(),
+            "b": b2.iter().map(role).collect::<Vec<_>>(),
+        }),
+    );
 }

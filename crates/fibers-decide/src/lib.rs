@@ -11,6 +11,8 @@
 //! in by adding a [`Procedure`] variant, its arm in [`Procedure::run`], and its place in
 //! [`Method::procedures`].
 
+pub mod normal_form;
+
 use fibers_check::Certificate;
 use fibers_exact::Rational;
 use fibers_net::json::vector_to_value;
