@@ -53,7 +53,10 @@ fn main() {
             std::hint::black_box(normal_form(&a, &b));
         });
         let hashing = micros(|| {
-            std::hint::black_box((fibers_check::network_info(&a), fibers_check::network_info(&b)));
+            std::hint::black_box((
+                fibers_check::network_info(&a),
+                fibers_check::network_info(&b),
+            ));
         });
         match certificate(&a, &b) {
             None => println!("| {label} | gave-up | {producer:.1} | {hashing:.1} | - | - |"),

@@ -370,3 +370,124 @@ pub fn random_symmetry(net: &Network, rng: &mut Lcg, allow_widen: bool) -> (Netw
     }
     (random_permute(net, rng), "permute")
 }
+
+/// The network with the given `(weight rows, bias)` of each layer, its architecture read
+/// from the shapes.
+fn from_layers(n0: usize, layers: [(Vec<Vec<Rational>>, Vec<Rational>); 3]) -> Network {
+    let arch = Architecture::new(n0, layers[0].1.len(), layers[1].1.len(), layers[2].1.len());
+    let layers = layers.map(|(weight, bias)| Layer { weight, bias });
+    Network::new(arch, layers).expect("consistent shapes")
+}
+
+/// **Split of a layer-1 neuron**: neuron `i` gets a copy `μ·(w_i, b_i)` (`μ > 0`, appended as
+/// neuron `n1`) with a random outgoing column `u`, and `W2[:, i] −= μ u`, so that
+/// `σ(z_i) W2[:, i]` is unchanged. The result has `n1 + 1` layer-1 neurons. Panics unless `μ > 0`.
+pub fn split_layer1(net: &Network, i: usize, mu: &Rational, rng: &mut Lcg) -> Network {
+    assert!(mu.is_positive(), "the split factor must be positive");
+    let (mut w1, mut b1) = (net.w1().to_vec(), net.b1().to_vec());
+    w1.push(w1[i].iter().map(|x| mu * x).collect());
+    b1.push(mu * &b1[i]);
+    let mut w2 = net.w2().to_vec();
+    for row in &mut w2 {
+        let u = rng.nonzero();
+        row[i] = &row[i] - &(mu * &u);
+        row.push(u);
+    }
+    from_layers(
+        net.arch().n0,
+        [
+            (w1, b1),
+            (w2, net.b2().to_vec()),
+            (net.w3().to_vec(), net.b3().to_vec()),
+        ],
+    )
+}
+
+/// Appends a layer-1 neuron that is 0 everywhere (`w = 0`, bias `≤ 0`: zero with probability
+/// 1/2) with a random outgoing column: `f` is unchanged. The result has `n1 + 1` layer-1 neurons.
+pub fn add_dead_layer1(net: &Network, rng: &mut Lcg) -> Network {
+    let (mut w1, mut b1) = (net.w1().to_vec(), net.b1().to_vec());
+    w1.push(vec![Rational::zero(); net.arch().n0]);
+    b1.push(if rng.coin() {
+        Rational::zero()
+    } else {
+        -rng.positive()
+    });
+    let mut w2 = net.w2().to_vec();
+    for row in &mut w2 {
+        row.push(rng.nonzero());
+    }
+    from_layers(
+        net.arch().n0,
+        [
+            (w1, b1),
+            (w2, net.b2().to_vec()),
+            (net.w3().to_vec(), net.b3().to_vec()),
+        ],
+    )
+}
+
+/// **Split of a layer-2 neuron** (M6 appending a neuron): neuron `k` gets a copy `μ·(w_k, β_k)`
+/// (`μ > 0`, appended as neuron `n2`) with a random outgoing column `t`, and `v_k −= μ t`. The
+/// result has `n2 + 1` layer-2 neurons. Panics unless `μ > 0`.
+pub fn split_layer2(net: &Network, k: usize, mu: &Rational, rng: &mut Lcg) -> Network {
+    assert!(mu.is_positive(), "the split factor must be positive");
+    let (mut w2, mut b2) = (net.w2().to_vec(), net.b2().to_vec());
+    w2.push(w2[k].iter().map(|x| mu * x).collect());
+    b2.push(mu * &b2[k]);
+    let mut w3 = net.w3().to_vec();
+    for row in &mut w3 {
+        let t = rng.nonzero();
+        row[k] = &row[k] - &(mu * &t);
+        row.push(t);
+    }
+    from_layers(
+        net.arch().n0,
+        [
+            (net.w1().to_vec(), net.b1().to_vec()),
+            (w2, b2),
+            (w3, net.b3().to_vec()),
+        ],
+    )
+}
+
+/// The moves the symmetry normal form (docs/theory.md §11, Proposition 11.8) recognises by
+/// construction, chosen by [`random_syntactic_symmetry`].
+pub const SYNTACTIC_MOVES: [&str; 8] = [
+    "permute",
+    "scale",
+    "split-layer1",
+    "dead-layer1",
+    "split-layer2",
+    "dead-change",
+    "linear-block",
+    "widen-layer2",
+];
+
+/// Applies one random move of [`SYNTACTIC_MOVES`] (a permutation when the chosen move does not
+/// apply); returns the new network and the move's name. Hidden widths may grow.
+pub fn random_syntactic_symmetry(net: &Network, rng: &mut Lcg) -> (Network, &'static str) {
+    let a = net.arch();
+    let name = SYNTACTIC_MOVES[rng.below(SYNTACTIC_MOVES.len())];
+    let r = match name {
+        "permute" => Some(random_permute(net, rng)),
+        "scale" => Some(random_positive_scaling(net, rng)),
+        "split-layer1" if a.n1 > 0 => {
+            let i = rng.below(a.n1);
+            Some(split_layer1(net, i, &rng.positive(), rng))
+        }
+        "dead-layer1" => Some(add_dead_layer1(net, rng)),
+        "split-layer2" if a.n2 > 0 => {
+            let k = rng.below(a.n2);
+            Some(split_layer2(net, k, &rng.positive(), rng))
+        }
+        "dead-change" => dead_change(net, rng),
+        "linear-block" => linear_block_change(net, rng),
+        "widen-layer2" => Some(widen_layer2(net, 1)),
+        _ => None,
+    };
+    match r {
+        Some(n) => (n, name),
+        None => (random_permute(net, rng), "permute"),
+    }
+}

@@ -1,0 +1,222 @@
+//! The symmetry normal form (docs/theory.md §11, Proposition 11.8) against its moves, the
+//! region-wise decision, near misses, and random mutations of its certificates.
+//!
+//! - every pair made by a chain of the moves it recognises by construction (permutations,
+//!   positive scalings, splits of a layer-1 or layer-2 neuron, dead or zero neurons, changes of
+//!   dead neurons and of the always-active block) gets a certificate, and it checks;
+//! - whenever it answers, the region-wise decision (`fibers_regions::run`) says equivalent
+//!   (random pairs, wide architectures, `n3 ≥ 2`, different hidden widths);
+//! - it never answers on a near miss the region-wise decision finds not equivalent;
+//! - random mutations of its certificates are rejected or still prove the true verdict.
+
+use fibers_check::{check, Certificate, CheckOptions, Verdict};
+use fibers_decide::normal_form::{certificate, normal_form};
+use fibers_exact::Rational;
+use fibers_net::json::read_network;
+use fibers_net::{Architecture, Network};
+use fibers_regions::{run, Outcome, TreeOptions};
+use fibers_testkit::moves::*;
+use fibers_testkit::mutations::assert_mutations_rejected_or_true;
+use std::collections::BTreeMap;
+
+type Arch = (usize, usize, usize, usize);
+
+fn arch((n0, n1, n2, n3): Arch) -> Architecture {
+    Architecture::new(n0, n1, n2, n3)
+}
+
+/// A random network whose layer-2 neurons are crossing, linear, dead or null (mostly crossing).
+fn base(rng: &mut Lcg, t: Arch) -> Network {
+    let roles: Vec<Role> = (0..t.2)
+        .map(|_| match rng.below(8) {
+            0..=3 => Role::Crossing,
+            4 | 5 => Role::Linear,
+            6 => Role::Dead,
+            _ => Role::Null,
+        })
+        .collect();
+    random_network_with_roles(rng, arch(t), &roles)
+}
+
+/// `a` after a chain of `len` random moves of [`SYNTACTIC_MOVES`], and the moves' names.
+fn chain(a: &Network, len: usize, rng: &mut Lcg) -> (Network, Vec<&'static str>) {
+    let (mut b, mut names) = (a.clone(), Vec::new());
+    for _ in 0..len {
+        let (n, name) = random_syntactic_symmetry(&b, rng);
+        b = n;
+        names.push(name);
+    }
+    (b, names)
+}
+
+fn regions_equivalent(a: &Network, b: &Network) -> bool {
+    match run(a, b, &TreeOptions::default(), &mut |_| {})
+        .expect("the regions run")
+        .outcome
+    {
+        Outcome::Equivalent { .. } => true,
+        Outcome::NotEquivalent { .. } => false,
+        Outcome::Undecided => panic!("no budget is set"),
+    }
+}
+
+fn checks(c: &Certificate, a: &Network, b: &Network) {
+    assert_eq!(
+        check(c, a, b, CheckOptions::default()),
+        Ok(Verdict::Equivalent)
+    );
+}
+
+const ARCHS: [Arch; 8] = [
+    (1, 1, 1, 1),
+    (1, 2, 3, 1),
+    (2, 3, 3, 1),
+    (2, 4, 3, 2),
+    (3, 3, 4, 3),
+    (2, 8, 8, 1),
+    (4, 6, 8, 2),
+    (2, 16, 12, 2),
+];
+
+#[test]
+fn answers_on_every_chain_of_syntactic_symmetries() {
+    let mut rng = Lcg::new(1311);
+    let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut pairs = 0;
+    for t in ARCHS {
+        for len in 1..=5 {
+            let a = base(&mut rng, t);
+            let (b, names) = chain(&a, len, &mut rng);
+            let c = certificate(&a, &b)
+                .unwrap_or_else(|| panic!("no normal form at {t:?} after {names:?}"));
+            checks(&c, &a, &b);
+            // Symmetric in A and B.
+            let back = certificate(&b, &a).expect("the reverse pair too");
+            checks(&back, &b, &a);
+            for n in names {
+                *used.entry(n).or_default() += 1;
+            }
+            pairs += 1;
+        }
+    }
+    eprintln!("{pairs} pairs; moves used: {used:?}");
+    for m in SYNTACTIC_MOVES {
+        assert!(used.contains_key(m), "move {m} never applied");
+    }
+}
+
+#[test]
+fn whenever_it_answers_the_regions_say_equivalent() {
+    let mut rng = Lcg::new(2026);
+    let (mut answered, mut total) = (0, 0);
+    let archs: [Arch; 6] = [
+        (1, 2, 2, 1),
+        (2, 3, 3, 1),
+        (2, 4, 4, 2),
+        (3, 4, 3, 2),
+        (2, 10, 8, 2),
+        (2, 16, 16, 1),
+    ];
+    for i in 0..100 {
+        let t = archs[i % archs.len()];
+        let a = base(&mut rng, t);
+        let (mut b, _) = chain(&a, 1 + rng.below(4), &mut rng);
+        match rng.below(4) {
+            // A near miss: one parameter of B moved.
+            0 => {
+                let idx = rng.below(b.params().len());
+                b = perturb(&b, idx, &Rational::ratio(1, 1000));
+            }
+            // An independent partner of other hidden widths.
+            1 => b = base(&mut rng, (t.0, t.1 + 1, t.2.max(2) - 1, t.3)),
+            _ => {}
+        }
+        total += 1;
+        if let Some(c) = certificate(&a, &b) {
+            answered += 1;
+            checks(&c, &a, &b);
+            assert!(
+                regions_equivalent(&a, &b),
+                "normal form answered on a non-equivalent pair at {t:?}"
+            );
+        }
+    }
+    eprintln!("normal form answered on {answered} of {total} pairs; the regions agreed on all");
+    assert!(answered * 2 > total, "only {answered} of {total} answered");
+}
+
+#[test]
+fn never_answers_on_near_misses() {
+    let mut rng = Lcg::new(77);
+    let (mut different, mut tried) = (0, 0);
+    for t in [
+        (1, 2, 2, 1),
+        (2, 3, 3, 1),
+        (2, 4, 4, 2),
+        (3, 5, 4, 1),
+        (2, 8, 8, 2),
+    ] {
+        for _ in 0..6 {
+            let a = base(&mut rng, t);
+            let (b, _) = chain(&a, 2, &mut rng);
+            let idx = rng.below(b.params().len());
+            let near = perturb(&b, idx, &Rational::ratio(1, 1000));
+            tried += 1;
+            if regions_equivalent(&a, &near) {
+                continue; // the parameter of a dead or null neuron: still a symmetry
+            }
+            different += 1;
+            assert!(
+                normal_form(&a, &near).is_none(),
+                "answered on a near miss at {t:?} (parameter {idx})"
+            );
+        }
+        // The output bias always changes f.
+        let a = base(&mut rng, t);
+        let (b, _) = chain(&a, 2, &mut rng);
+        let last = b.params().len() - 1;
+        assert!(normal_form(&a, &perturb(&b, last, &Rational::one())).is_none());
+    }
+    eprintln!("{different} of {tried} near misses not equivalent; the normal form gave up on all");
+    assert!(different * 2 > tried);
+}
+
+#[test]
+fn random_mutations_of_its_certificates_are_rejected_or_still_true() {
+    let mut rng = Lcg::new(4242);
+    let mut cases: Vec<(Network, Network, Verdict)> = Vec::new();
+    for t in [(2, 3, 3, 1), (1, 2, 3, 2), (3, 4, 4, 1)] {
+        let a = base(&mut rng, t);
+        let (b, _) = chain(&a, 3, &mut rng);
+        cases.push((a, b, Verdict::Equivalent));
+    }
+    assert_mutations_rejected_or_true(
+        &cases,
+        |a, b| certificate(a, b).expect("a normal form"),
+        &mut rng,
+        60,
+    );
+}
+
+/// The fixture pairs: wherever the normal form answers, the regions say equivalent.
+#[test]
+fn fixture_pairs_agree_with_the_regions() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pairs");
+    let mut answered = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("fixtures") {
+        let p = entry.expect("entry").path();
+        if !p.is_dir() {
+            continue;
+        }
+        let a = read_network(&p.join("a.json")).expect("a");
+        let b = read_network(&p.join("b.json")).expect("b");
+        if let Some(c) = certificate(&a, &b) {
+            checks(&c, &a, &b);
+            assert!(regions_equivalent(&a, &b), "{}", p.display());
+            answered.push(p.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    answered.sort();
+    eprintln!("normal form answered on {answered:?}");
+    assert!(answered.contains(&"permuted-scaled".to_string()));
+}
