@@ -6,11 +6,11 @@
 //! ```
 //!
 //! Prints one line per pair: the verdict of the normal form (`equivalent` or `gave-up`), then
-//! median microseconds of the producer (`normal_form`), of hashing both networks
+//! median microseconds of the producer (`normal_form`, and its exact-rational path alone), of hashing both networks
 //! (`network_info`), and of the checker with the hash comparison off and on.
 
 use fibers_check::{check, CheckOptions};
-use fibers_decide::normal_form::{certificate, normal_form};
+use fibers_decide::normal_form::{certificate, normal_form, rational_normal_form};
 use fibers_net::json::read_network;
 use std::time::Instant;
 
@@ -33,8 +33,8 @@ fn main() {
         eprintln!("usage: time_normal_form A.json B.json [A.json B.json ...]");
         std::process::exit(2);
     }
-    println!("| pair | verdict | producer (µs) | hashing A and B (µs) | check, no hashes (µs) | check with hashes (µs) |");
-    println!("| --- | --- | ---: | ---: | ---: | ---: |");
+    println!("| pair | verdict | producer (µs) | producer, rational path (µs) | hashing A and B (µs) | check, no hashes (µs) | check with hashes (µs) |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
     for pair in args.chunks(2) {
         let read = |p: &str| {
             read_network(std::path::Path::new(p)).unwrap_or_else(|e| {
@@ -52,6 +52,9 @@ fn main() {
         let producer = micros(|| {
             std::hint::black_box(normal_form(&a, &b));
         });
+        let rational = micros(|| {
+            std::hint::black_box(rational_normal_form(&a, &b));
+        });
         let hashing = micros(|| {
             std::hint::black_box((
                 fibers_check::network_info(&a),
@@ -59,7 +62,9 @@ fn main() {
             ));
         });
         match certificate(&a, &b) {
-            None => println!("| {label} | gave-up | {producer:.1} | {hashing:.1} | - | - |"),
+            None => println!(
+                "| {label} | gave-up | {producer:.1} | {rational:.1} | {hashing:.1} | - | - |"
+            ),
             Some(c) => {
                 let no_hash = CheckOptions {
                     check_hashes: false,
@@ -72,7 +77,7 @@ fn main() {
                     std::hint::black_box(check(&c, &a, &b, CheckOptions::default()).ok());
                 });
                 println!(
-                    "| {label} | {} | {producer:.1} | {hashing:.1} | {chk:.1} | {chk_h:.1} |",
+                    "| {label} | {} | {producer:.1} | {rational:.1} | {hashing:.1} | {chk:.1} | {chk_h:.1} |",
                     v.as_str()
                 );
             }

@@ -64,7 +64,22 @@ struct Reduced {
 }
 
 /// The `"normal-form"` step from `a` to `b` when their symmetry normal forms agree, else `None`.
+///
+/// Computed in machine integers ([`small`]) when every number fits, else in exact rationals;
+/// both give the same answer.
 pub fn normal_form(a: &Network, b: &Network) -> Option<NormalForm> {
+    let (aa, ab) = (a.arch(), b.arch());
+    if aa.n0 != ab.n0 || aa.n3 != ab.n3 {
+        return None;
+    }
+    match small::normal_form(a, b) {
+        Ok(nf) => nf,
+        Err(small::Overflow) => rational_normal_form(a, b),
+    }
+}
+
+/// [`normal_form`] in exact rationals (no size limit).
+pub fn rational_normal_form(a: &Network, b: &Network) -> Option<NormalForm> {
     let (aa, ab) = (a.arch(), b.arch());
     if aa.n0 != ab.n0 || aa.n3 != ab.n3 {
         return None;
@@ -150,8 +165,12 @@ pub fn normal_form(a: &Network, b: &Network) -> Option<NormalForm> {
 /// The one-step `equivalent` certificate of [`normal_form`] (with the networks' hashes), or
 /// `None` when the normal forms differ.
 pub fn certificate(a: &Network, b: &Network) -> Option<Certificate> {
-    let nf = normal_form(a, b)?;
-    Some(Certificate {
+    Some(certificate_of(a, b, normal_form(a, b)?))
+}
+
+/// The one-step `equivalent` certificate carrying `nf` (with the networks' hashes).
+pub fn certificate_of(a: &Network, b: &Network, nf: NormalForm) -> Certificate {
+    Certificate {
         verdict: Verdict::Equivalent,
         a: network_info(a),
         b: network_info(b),
@@ -163,5 +182,299 @@ pub fn certificate(a: &Network, b: &Network) -> Option<Certificate> {
             }],
         }),
         producer: Some(PRODUCER.to_string()),
-    })
+    }
+}
+
+/// The normal form in `i128` arithmetic, every operation checked: each network's layer-2 rows
+/// are kept as integer vectors `D·r_k` (one positive integer `D` per network), classes are keyed
+/// by primitive integer vectors, and the comparisons are cross-multiplied. Any overflow gives
+/// up ([`Overflow`]) for the rational path.
+pub mod small {
+    use fibers_check::{Layer2Member, Member, NormalForm};
+    use fibers_exact::Rational;
+    use fibers_net::Network;
+    use std::collections::HashMap;
+
+    /// A number did not fit.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Overflow;
+
+    type R<T> = Result<T, Overflow>;
+
+    /// `x` as (numerator, positive denominator).
+    fn ratio(x: &Rational) -> R<(i128, i128)> {
+        if x.is_zero() {
+            return Ok((0, 1));
+        }
+        let n = x.numer().to_i64().ok_or(Overflow)?;
+        let d = if x.is_integer() {
+            1
+        } else {
+            x.denom().to_i64().ok_or(Overflow)?
+        };
+        Ok((n.into(), d.into()))
+    }
+
+    fn gcd(a: i128, b: i128) -> i128 {
+        let (mut x, mut y) = (a.unsigned_abs(), b.unsigned_abs());
+        while y != 0 {
+            (x, y) = (y, x % y);
+        }
+        x as i128 // ≤ max(|a|, |b|) < 2^127 (see `fits`)
+    }
+
+    fn lcm(a: i128, b: i128) -> R<i128> {
+        if a == b || b == 1 {
+            return Ok(a);
+        }
+        mul(a / gcd(a, b), b)
+    }
+
+    /// Every value stays in `(−2^127, 2^127)`, so absolute values and gcds fit in `i128`.
+    fn fits(x: Option<i128>) -> R<i128> {
+        x.filter(|&x| x != i128::MIN).ok_or(Overflow)
+    }
+
+    fn mul(a: i128, b: i128) -> R<i128> {
+        fits(a.checked_mul(b))
+    }
+
+    fn add(a: i128, b: i128) -> R<i128> {
+        fits(a.checked_add(b))
+    }
+
+    /// `v = g · key` with `key` primitive (entries coprime; zero for the zero vector) and
+    /// `g ≥ 0`.
+    fn primitive(mut v: Vec<i128>) -> (Vec<i128>, i128) {
+        let g = v.iter().fold(0, |g, &x| gcd(g, x));
+        if g > 1 {
+            for x in &mut v {
+                *x /= g;
+            }
+        }
+        (v, g)
+    }
+
+    /// Primitive keys and their class indices.
+    #[derive(Default)]
+    struct Classes {
+        reps: Vec<Vec<i128>>,
+        index: HashMap<Vec<i128>, usize>,
+    }
+
+    impl Classes {
+        fn class(&mut self, key: Vec<i128>) -> usize {
+            let next = self.reps.len();
+            *self.index.entry(key).or_insert_with_key(|k| {
+                self.reps.push(k.clone());
+                next
+            })
+        }
+    }
+
+    fn rational(n: i128, d: i128) -> Rational {
+        let q = |x: i128| match i64::try_from(x) {
+            Ok(x) => Rational::from(x),
+            Err(_) => x.to_string().parse().expect("an integer"),
+        };
+        if d == 1 {
+            q(n)
+        } else {
+            &q(n) / &q(d)
+        }
+    }
+
+    /// A layer-2 neuron's role: linear, dead, or (class, `g`) with the row `g·key`.
+    enum Role {
+        Linear,
+        Dead,
+        Class(usize, i128),
+    }
+
+    /// One network after layer 1: the scales `g_i / l_i` of its layer-1 neurons and their
+    /// classes.
+    struct Layer1 {
+        class: Vec<usize>,
+        scale: Vec<(i128, i128)>,
+    }
+
+    fn layer1(net: &Network, classes: &mut Classes) -> R<Layer1> {
+        let n1 = net.arch().n1;
+        let mut out = Layer1 {
+            class: Vec::with_capacity(n1),
+            scale: Vec::with_capacity(n1),
+        };
+        for (w, b) in net.w1().iter().zip(net.b1()) {
+            let q: Vec<(i128, i128)> = w.iter().chain([b]).map(ratio).collect::<R<_>>()?;
+            let l = q.iter().try_fold(1, |l, &(_, d)| lcm(l, d))?;
+            let v = q.iter().map(|&(n, d)| mul(n, l / d)).collect::<R<_>>()?;
+            let (key, g) = primitive(v);
+            let scale = if g == 0 {
+                (1, 1)
+            } else {
+                let c = gcd(g, l);
+                (g / c, l / c)
+            };
+            out.class.push(classes.class(key));
+            out.scale.push(scale);
+        }
+        Ok(out)
+    }
+
+    /// One network reduced: roles, and the merged output columns and linear part as integer
+    /// numerators over the positive denominator `den`.
+    struct Reduced {
+        roles: Vec<Role>,
+        /// `D` with rows `D·r_k`, and `den = D·D3`.
+        d: i128,
+        den: i128,
+        columns: Vec<Vec<i128>>,
+        linear: Vec<Vec<i128>>,
+    }
+
+    fn reduce(net: &Network, l1: &Layer1, dead: &[bool], classes: &mut Classes) -> R<Reduced> {
+        let (arch, m1) = (net.arch(), dead.len());
+        // D = D1·D2: D1 clears the layer-1 scales, D2 the layer-2 parameters.
+        let d1 = l1.scale.iter().try_fold(1, |l, &(_, d)| lcm(l, d))?;
+        let s: Vec<i128> = l1
+            .scale
+            .iter()
+            .map(|&(n, d)| mul(n, d1 / d))
+            .collect::<R<_>>()?;
+        let w2: Vec<Vec<(i128, i128)>> = net
+            .w2()
+            .iter()
+            .zip(net.b2())
+            .map(|(r, b)| r.iter().chain([b]).map(ratio).collect())
+            .collect::<R<_>>()?;
+        let d2 = w2.iter().flatten().try_fold(1, |l, &(_, d)| lcm(l, d))?;
+        let d = mul(d1, d2)?;
+        let w3: Vec<Vec<(i128, i128)>> = net
+            .w3()
+            .iter()
+            .zip(net.b3())
+            .map(|(r, b)| r.iter().chain([b]).map(ratio).collect())
+            .collect::<R<_>>()?;
+        let d3 = w3.iter().flatten().try_fold(1, |l, &(_, d)| lcm(l, d))?;
+        let w3: Vec<Vec<i128>> = w3
+            .iter()
+            .map(|r| r.iter().map(|&(n, q)| mul(n, d3 / q)).collect())
+            .collect::<R<_>>()?;
+        let den = mul(d, d3)?;
+        let mut out = Reduced {
+            roles: Vec::with_capacity(arch.n2),
+            d,
+            den,
+            columns: Vec::new(),
+            linear: vec![vec![0; m1 + 1]; arch.n3],
+        };
+        for (lin, w) in out.linear.iter_mut().zip(&w3) {
+            lin[m1] = mul(w[arch.n2], d)?;
+        }
+        let mut crossing = Vec::new();
+        for (k, r) in w2.iter().enumerate() {
+            let mut row = vec![0i128; m1 + 1];
+            for (i, &(n, q)) in r[..arch.n1].iter().enumerate() {
+                let j = l1.class[i];
+                if n != 0 && !dead[j] {
+                    row[j] = add(row[j], mul(s[i], mul(n, d2 / q)?)?)?;
+                }
+            }
+            let (n, q) = r[arch.n1];
+            row[m1] = mul(mul(n, d2 / q)?, d1)?;
+            let role = if row.iter().all(|&x| x <= 0) {
+                Role::Dead
+            } else if row.iter().all(|&x| x >= 0) {
+                for (lin, w) in out.linear.iter_mut().zip(&w3) {
+                    if w[k] != 0 {
+                        for (acc, &x) in lin.iter_mut().zip(&row) {
+                            *acc = add(*acc, mul(w[k], x)?)?;
+                        }
+                    }
+                }
+                Role::Linear
+            } else {
+                let (key, g) = primitive(row);
+                let l = classes.class(key);
+                crossing.push((l, g, k));
+                Role::Class(l, g)
+            };
+            out.roles.push(role);
+        }
+        out.columns = vec![vec![0; arch.n3]; classes.reps.len()];
+        for (l, g, k) in crossing {
+            for (acc, w) in out.columns[l].iter_mut().zip(&w3) {
+                *acc = add(*acc, mul(g, w[k])?)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// `x / dx == y / dy` for positive `dx`, `dy`.
+    fn same(x: &[i128], dx: i128, y: &[i128], dy: i128) -> R<bool> {
+        for (&p, &q) in x.iter().zip(y) {
+            if mul(p, dy)? != mul(q, dx)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The normal form of `a` and `b` (same `n0` and `n3`): `Ok(None)` when they differ,
+    /// `Err(Overflow)` when a number does not fit in `i128`.
+    pub fn normal_form(a: &Network, b: &Network) -> R<Option<NormalForm>> {
+        let n0 = a.arch().n0;
+        let mut c1 = Classes::default();
+        let (la, lb) = (layer1(a, &mut c1)?, layer1(b, &mut c1)?);
+        let dead: Vec<bool> = c1
+            .reps
+            .iter()
+            .map(|r| r[..n0].iter().all(|&x| x == 0) && r[n0] <= 0)
+            .collect();
+        let mut c2 = Classes::default();
+        let mut ra = reduce(a, &la, &dead, &mut c2)?;
+        let rb = reduce(b, &lb, &dead, &mut c2)?;
+        ra.columns.resize(c2.reps.len(), vec![0; a.arch().n3]);
+        let pairs = ra.columns.iter().zip(&rb.columns);
+        for (x, y) in pairs.chain(ra.linear.iter().zip(&rb.linear)) {
+            if !same(x, ra.den, y, rb.den)? {
+                return Ok(None);
+            }
+        }
+        let reps = |c: &Classes| -> Vec<Vec<Rational>> {
+            c.reps
+                .iter()
+                .map(|r| r.iter().map(|&x| rational(x, 1)).collect())
+                .collect()
+        };
+        let members1 = |l: &Layer1| -> Vec<Member> {
+            l.class
+                .iter()
+                .zip(&l.scale)
+                .map(|(&class, &(n, d))| Member {
+                    class,
+                    scale: rational(n, d),
+                })
+                .collect()
+        };
+        let members2 = |r: &Reduced| -> Vec<Layer2Member> {
+            r.roles
+                .iter()
+                .map(|role| match *role {
+                    Role::Linear => Layer2Member::Linear,
+                    Role::Dead => Layer2Member::Dead,
+                    Role::Class(class, g) => Layer2Member::Class(Member {
+                        class,
+                        scale: rational(g, r.d),
+                    }),
+                })
+                .collect()
+        };
+        Ok(Some(NormalForm {
+            layer1: reps(&c1),
+            layer1_of: [members1(&la), members1(&lb)],
+            layer2: reps(&c2),
+            layer2_of: [members2(&ra), members2(&rb)],
+        }))
+    }
 }

@@ -10,7 +10,9 @@
 //! - random mutations of its certificates are rejected or still prove the true verdict.
 
 use fibers_check::{check, Certificate, CheckOptions, Verdict};
-use fibers_decide::normal_form::{certificate, normal_form};
+use fibers_decide::normal_form::{
+    certificate, certificate_of, normal_form, rational_normal_form, small,
+};
 use fibers_exact::Rational;
 use fibers_net::json::read_network;
 use fibers_net::{Architecture, Network};
@@ -219,4 +221,42 @@ fn fixture_pairs_agree_with_the_regions() {
     answered.sort();
     eprintln!("normal form answered on {answered:?}");
     assert!(answered.contains(&"permuted-scaled".to_string()));
+}
+
+/// The machine-integer path and the rational path answer alike; the rational path takes over
+/// when numbers do not fit.
+#[test]
+fn the_integer_and_rational_paths_agree() {
+    let mut rng = Lcg::new(99);
+    let (mut same, mut answered) = (0, 0);
+    for i in 0..60 {
+        let t = ARCHS[i % ARCHS.len()];
+        let a = base(&mut rng, t);
+        let (mut b, _) = chain(&a, 1 + rng.below(3), &mut rng);
+        if rng.coin() {
+            let idx = rng.below(b.params().len());
+            b = perturb(&b, idx, &Rational::ratio(1, 1000));
+        }
+        let fast = small::normal_form(&a, &b).expect("small numbers fit");
+        let slow = rational_normal_form(&a, &b);
+        assert_eq!(fast.is_some(), slow.is_some(), "at {t:?}");
+        same += 1;
+        if let (Some(f), Some(s)) = (fast, slow) {
+            answered += 1;
+            checks(&certificate_of(&a, &b, f), &a, &b);
+            checks(&certificate_of(&a, &b, s), &a, &b);
+        }
+    }
+    eprintln!("{same} pairs, both paths answered on {answered}");
+    // Scaled by 2^80 (layer 1) and 2^-80 (layer 2): no longer machine integers.
+    let a = base(&mut rng, (2, 4, 4, 1));
+    let (b, _) = chain(&a, 2, &mut rng);
+    let big = Rational::from(2).pow(80).unwrap();
+    let mut huge = b.clone();
+    for i in 0..b.arch().n1 {
+        huge = scale_layer1(&huge, i, &big);
+    }
+    assert_eq!(small::normal_form(&a, &huge), Err(small::Overflow));
+    let c = certificate(&a, &huge).expect("the rational path answers");
+    checks(&c, &a, &huge);
 }
