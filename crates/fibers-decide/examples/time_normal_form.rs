@@ -7,7 +7,8 @@
 //!
 //! Prints one line per pair: the verdict of the normal form (`equivalent` or `gave-up`), then
 //! median microseconds of the producer (`normal_form`, and its exact-rational path alone), of hashing both networks
-//! (`network_info`), and of the checker with the hash comparison off and on.
+//! (`network_info`), and of the checker with the hash comparison off and on. With the
+//! environment variable `PRODUCER_ONLY` set it runs only the producer, for a profiler.
 
 use fibers_check::{check, CheckOptions};
 use fibers_decide::normal_form::{certificate, normal_form, rational_normal_form};
@@ -52,6 +53,14 @@ fn main() {
         let producer = micros(|| {
             std::hint::black_box(normal_form(&a, &b));
         });
+        if std::env::var_os("PRODUCER_ONLY").is_some() {
+            // For profiling: the producer alone, for about 2 s.
+            let t = Instant::now();
+            while t.elapsed().as_secs_f64() < 2.0 {
+                std::hint::black_box(normal_form(&a, &b));
+            }
+            continue;
+        }
         let rational = micros(|| {
             std::hint::black_box(rational_normal_form(&a, &b));
         });

@@ -217,10 +217,25 @@ pub mod small {
 
     fn gcd(a: i128, b: i128) -> i128 {
         let (mut x, mut y) = (a.unsigned_abs(), b.unsigned_abs());
+        if let (Ok(mut x), Ok(mut y)) = (u64::try_from(x), u64::try_from(y)) {
+            while y != 0 {
+                (x, y) = (y, x % y); // in hardware: the common case
+            }
+            return x.into();
+        }
         while y != 0 {
             (x, y) = (y, x % y);
         }
         x as i128 // ≤ max(|a|, |b|) < 2^127 (see `fits`)
+    }
+
+    /// `l / d` for a multiple `l` of `d > 0` (no division in the common case `d = 1`).
+    fn over(l: i128, d: i128) -> i128 {
+        if d == 1 {
+            l
+        } else {
+            l / d
+        }
     }
 
     fn lcm(a: i128, b: i128) -> R<i128> {
@@ -272,8 +287,21 @@ pub mod small {
         }
     }
 
+    /// The integers `−SMALL..=SMALL` as rationals, made once (making a rational from an integer
+    /// reduces it, which costs more than a copy).
+    const SMALL: i128 = 64;
+
+    fn small_rationals() -> &'static [Rational] {
+        static TABLE: std::sync::OnceLock<Vec<Rational>> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| (-SMALL..=SMALL).map(|x| Rational::from(x as i64)).collect())
+    }
+
+    /// `n / d` for `d > 0`.
     fn rational(n: i128, d: i128) -> Rational {
+        let c = gcd(n, d);
+        let (n, d) = (n / c, d / c);
         let q = |x: i128| match i64::try_from(x) {
+            _ if (-SMALL..=SMALL).contains(&x) => small_rationals()[(x + SMALL) as usize].clone(),
             Ok(x) => Rational::from(x),
             Err(_) => x.to_string().parse().expect("an integer"),
         };
@@ -307,7 +335,10 @@ pub mod small {
         for (w, b) in net.w1().iter().zip(net.b1()) {
             let q: Vec<(i128, i128)> = w.iter().chain([b]).map(ratio).collect::<R<_>>()?;
             let l = q.iter().try_fold(1, |l, &(_, d)| lcm(l, d))?;
-            let v = q.iter().map(|&(n, d)| mul(n, l / d)).collect::<R<_>>()?;
+            let v = q
+                .iter()
+                .map(|&(n, d)| mul(n, over(l, d)))
+                .collect::<R<_>>()?;
             let (key, g) = primitive(v);
             let scale = if g == 0 {
                 (1, 1)
@@ -339,7 +370,7 @@ pub mod small {
         let s: Vec<i128> = l1
             .scale
             .iter()
-            .map(|&(n, d)| mul(n, d1 / d))
+            .map(|&(n, d)| mul(n, over(d1, d)))
             .collect::<R<_>>()?;
         let w2: Vec<Vec<(i128, i128)>> = net
             .w2()
@@ -358,7 +389,7 @@ pub mod small {
         let d3 = w3.iter().flatten().try_fold(1, |l, &(_, d)| lcm(l, d))?;
         let w3: Vec<Vec<i128>> = w3
             .iter()
-            .map(|r| r.iter().map(|&(n, q)| mul(n, d3 / q)).collect())
+            .map(|r| r.iter().map(|&(n, q)| mul(n, over(d3, q))).collect())
             .collect::<R<_>>()?;
         let den = mul(d, d3)?;
         let mut out = Reduced {
@@ -377,11 +408,11 @@ pub mod small {
             for (i, &(n, q)) in r[..arch.n1].iter().enumerate() {
                 let j = l1.class[i];
                 if n != 0 && !dead[j] {
-                    row[j] = add(row[j], mul(s[i], mul(n, d2 / q)?)?)?;
+                    row[j] = add(row[j], mul(s[i], mul(n, over(d2, q))?)?)?;
                 }
             }
             let (n, q) = r[arch.n1];
-            row[m1] = mul(mul(n, d2 / q)?, d1)?;
+            row[m1] = mul(mul(n, over(d2, q))?, d1)?;
             let role = if row.iter().all(|&x| x <= 0) {
                 Role::Dead
             } else if row.iter().all(|&x| x >= 0) {
