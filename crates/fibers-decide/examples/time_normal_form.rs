@@ -30,7 +30,7 @@ fn micros(mut f: impl FnMut()) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.is_empty() || args.len() % 2 != 0 {
+    if args.is_empty() || !args.len().is_multiple_of(2) {
         eprintln!("usage: time_normal_form A.json B.json [A.json B.json ...]");
         std::process::exit(2);
     }

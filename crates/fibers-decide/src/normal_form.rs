@@ -154,7 +154,7 @@ pub fn rational_normal_form(a: &Network, b: &Network) -> Option<NormalForm> {
         })
         .collect();
     let same = reduced[0].columns == reduced[1].columns && reduced[0].linear == reduced[1].linear;
-    same.then(|| NormalForm {
+    same.then_some(NormalForm {
         layer1: l1.reps,
         layer1_of,
         layer2: l2.reps,
