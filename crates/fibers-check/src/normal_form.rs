@@ -3,7 +3,8 @@
 //!
 //! Layer 1: every neuron `i` claims `(W1[i], b1[i]) = c_i (w*_j, b*_j)` with `c_i > 0`, so
 //! `σ(z_i) = c_i σ(z*_j)`; merging the columns of layer 2 per class gives its pre-activation
-//! `W~2 σ(z*) + b2`, where a class with `w* = 0, b* ≤ 0` (always 0) gets a zero column. Layer 2,
+//! `W~2 σ(z*) + b2`, where a constant class (`w* = 0`) gets a zero column and its neurons add
+//! `W2[:, i] σ(b1[i])` to the bias column instead. Layer 2,
 //! with rows `r_k = (W~2[k, :], b2[k])` acting on `(σ(z*), 1) ≥ 0`: a `linear` row has every entry
 //! `≥ 0` (so `σ` is the identity on it) and adds `W3[:, k] r_k` to the linear part; a `dead` row
 //! has every entry `≤ 0` (so it outputs 0); any other row claims `r_k = d_k r*_l` with `d_k > 0`
@@ -91,9 +92,14 @@ fn reduce(nf: &NormalForm, side: usize, net: &Network) -> Result<Reduced, Reject
         let place = format!("layer1.{name}[{i}]");
         let rep = representative(m, &nf.layer1, "layer-1", &place)?;
         check_multiple(net.w1()[i].iter().chain([&net.b1()[i]]), m, rep, &place)?;
-        let (w, b) = rep.split_at(arch.n0);
-        if w.iter().all(Rational::is_zero) && !b[0].is_positive() {
-            continue; // σ(z*) = 0 everywhere: a zero column
+        if rep[..arch.n0].iter().all(Rational::is_zero) {
+            // A constant class: σ(z_i) = σ(b1[i]) goes into the bias column.
+            if net.b1()[i].is_positive() {
+                for (r, w2) in rows.iter_mut().zip(net.w2()) {
+                    r[m1] += &w2[i] * &net.b1()[i];
+                }
+            }
+            continue;
         }
         for (r, w2) in rows.iter_mut().zip(net.w2()) {
             r[m.class] += &m.scale * &w2[i];
@@ -148,7 +154,12 @@ fn reduce(nf: &NormalForm, side: usize, net: &Network) -> Result<Reduced, Reject
 
 /// Checks a `"normal-form"` step from `a` (its source) to `b` (its target).
 pub fn check_step(nf: &NormalForm, a: &Network, b: &Network) -> Result<(), Rejection> {
-    let n0 = a.arch().n0;
+    let (aa, ab) = (a.arch(), b.arch());
+    // More classes than neurons are never needed (and would let a short file cost much).
+    if nf.layer1.len() > aa.n1 + ab.n1 || nf.layer2.len() > aa.n2 + ab.n2 {
+        return reject("more classes than the networks have neurons".into());
+    }
+    let n0 = aa.n0;
     if let Some(j) = nf.layer1.iter().position(|r| r.len() != n0 + 1) {
         return reject(format!(
             "layer1.classes[{j}] has {} entries, expected n0 + 1 = {}",

@@ -255,3 +255,32 @@ fn bad_shapes_are_refused_by_the_reader_naming_the_place() {
         assert!(e.message.contains(&format!("missing key \"{key}\"")), "{e}");
     }
 }
+
+/// A constant layer-1 class (`w* = 0`): its neurons add `W2[:, i] σ(b1[i])` to the bias column.
+#[test]
+fn a_constant_layer1_class_goes_into_the_bias() {
+    let a = net(json!({"architecture": [1, 1, 1, 1], "layers": [
+        {"weight": [[0]], "bias": [2]},
+        {"weight": [[1]], "bias": [0]},
+        {"weight": [[1]], "bias": [1]}]}));
+    let b = |b3: i64| {
+        net(json!({"architecture": [1, 1, 1, 1], "layers": [
+            {"weight": [[0]], "bias": [0]},
+            {"weight": [[0]], "bias": [0]},
+            {"weight": [[0]], "bias": [b3]}]}))
+    };
+    let step = |role_a: &str| {
+        json!({"kind": "normal-form",
+            "layer1": {"classes": [[0, 1], [0, 0]],
+                       "a": [{"class": 0, "scale": 2}], "b": [{"class": 1, "scale": 1}]},
+            "layer2": {"classes": [], "a": [role_a], "b": ["dead"]}})
+    };
+    assert_eq!(verdict(&a, &b(3), step("linear")), Ok(()));
+    let e = verdict(&a, &b(2), step("linear")).unwrap_err();
+    assert!(e.contains("the linear parts differ (output 0"), "{e}");
+    let e = verdict(&a, &b(3), step("dead")).unwrap_err();
+    assert!(
+        e.contains("layer2.a[0] is \"dead\" but entry 2 of its row is positive"),
+        "{e}"
+    );
+}

@@ -94,10 +94,16 @@ pub fn rational_normal_form(a: &Network, b: &Network) -> Option<NormalForm> {
             .collect::<Vec<_>>()
     });
     let m1 = l1.reps.len();
-    let dead1: Vec<bool> = l1
+    // A constant class (w* = 0): its σ(b*), folded into the bias.
+    let constant1: Vec<Option<Rational>> = l1
         .reps
         .iter()
-        .map(|r| r[..n0].iter().all(Rational::is_zero) && !r[n0].is_positive())
+        .map(|r| {
+            r[..n0]
+                .iter()
+                .all(Rational::is_zero)
+                .then(|| r[n0].max_ref(&Rational::zero()).clone())
+        })
         .collect();
     // Layer 2 in class coordinates.
     let mut l2 = Classes::default();
@@ -112,12 +118,15 @@ pub fn rational_normal_form(a: &Network, b: &Network) -> Option<NormalForm> {
         let mut columns: Vec<(usize, Rational, usize)> = Vec::new(); // (class, scale, neuron)
         for (k, w2) in net.w2().iter().enumerate() {
             let mut row = vec![Rational::zero(); m1 + 1];
+            row[m1] = net.b2()[k].clone();
             for (m, w) in layer1_of[s].iter().zip(w2) {
-                if !dead1[m.class] && !w.is_zero() {
-                    row[m.class] += &m.scale * w;
+                match &constant1[m.class] {
+                    _ if w.is_zero() => {}
+                    None => row[m.class] += &m.scale * w,
+                    Some(c) if c.is_positive() => row[m1] += &(&m.scale * w) * c,
+                    Some(_) => {}
                 }
             }
-            row[m1] = net.b2()[k].clone();
             let role = if row.iter().all(|x| !x.is_positive()) {
                 Layer2Member::Dead
             } else if row.iter().all(|x| !x.is_negative()) {
@@ -363,8 +372,14 @@ pub mod small {
         linear: Vec<Vec<i128>>,
     }
 
-    fn reduce(net: &Network, l1: &Layer1, dead: &[bool], classes: &mut Classes) -> R<Reduced> {
-        let (arch, m1) = (net.arch(), dead.len());
+    /// `constant[j]`: for a class with `w* = 0`, `σ(b*)` (its neurons go into the bias).
+    fn reduce(
+        net: &Network,
+        l1: &Layer1,
+        constant: &[Option<i128>],
+        classes: &mut Classes,
+    ) -> R<Reduced> {
+        let (arch, m1) = (net.arch(), constant.len());
         // D = D1·D2: D1 clears the layer-1 scales, D2 the layer-2 parameters.
         let d1 = l1.scale.iter().try_fold(1, |l, &(_, d)| lcm(l, d))?;
         let s: Vec<i128> = l1
@@ -405,14 +420,18 @@ pub mod small {
         let mut crossing = Vec::new();
         for (k, r) in w2.iter().enumerate() {
             let mut row = vec![0i128; m1 + 1];
-            for (i, &(n, q)) in r[..arch.n1].iter().enumerate() {
-                let j = l1.class[i];
-                if n != 0 && !dead[j] {
-                    row[j] = add(row[j], mul(s[i], mul(n, over(d2, q))?)?)?;
-                }
-            }
             let (n, q) = r[arch.n1];
             row[m1] = mul(mul(n, over(d2, q))?, d1)?;
+            for (i, &(n, q)) in r[..arch.n1].iter().enumerate() {
+                let j = l1.class[i];
+                let (j, c) = match constant[j] {
+                    None => (j, 1),
+                    Some(c) => (m1, c),
+                };
+                if n != 0 && c != 0 {
+                    row[j] = add(row[j], mul(mul(s[i], mul(n, over(d2, q))?)?, c)?)?;
+                }
+            }
             let role = if row.iter().all(|&x| x <= 0) {
                 Role::Dead
             } else if row.iter().all(|&x| x >= 0) {
@@ -457,14 +476,14 @@ pub mod small {
         let n0 = a.arch().n0;
         let mut c1 = Classes::default();
         let (la, lb) = (layer1(a, &mut c1)?, layer1(b, &mut c1)?);
-        let dead: Vec<bool> = c1
+        let constant: Vec<Option<i128>> = c1
             .reps
             .iter()
-            .map(|r| r[..n0].iter().all(|&x| x == 0) && r[n0] <= 0)
+            .map(|r| r[..n0].iter().all(|&x| x == 0).then(|| r[n0].max(0)))
             .collect();
         let mut c2 = Classes::default();
-        let mut ra = reduce(a, &la, &dead, &mut c2)?;
-        let rb = reduce(b, &lb, &dead, &mut c2)?;
+        let mut ra = reduce(a, &la, &constant, &mut c2)?;
+        let rb = reduce(b, &lb, &constant, &mut c2)?;
         ra.columns.resize(c2.reps.len(), vec![0; a.arch().n3]);
         let pairs = ra.columns.iter().zip(&rb.columns);
         for (x, y) in pairs.chain(ra.linear.iter().zip(&rb.linear)) {

@@ -260,3 +260,39 @@ fn the_integer_and_rational_paths_agree() {
     let c = certificate(&a, &huge).expect("the rational path answers");
     checks(&c, &a, &huge);
 }
+
+/// Degenerate networks: no hidden neurons, a constant layer 1, everything dead.
+#[test]
+fn degenerate_and_constant_networks() {
+    let constant = |t: Arch, b3: i64| {
+        let mut n = Network::zeros(arch(t));
+        n.layer_mut(3).bias = vec![Rational::from(b3); t.3];
+        n
+    };
+    let mut rng = Lcg::new(5);
+    let empty = constant((2, 0, 0, 2), 3);
+    // A constant layer 1 (w = 0, b = 2) feeding a linear layer-2 neuron: f = 2·1·1 + 1 = 3.
+    let mut lin = constant((2, 1, 1, 2), 1);
+    lin.layer_mut(1).bias[0] = Rational::from(2);
+    lin.layer_mut(2).weight[0][0] = Rational::one();
+    lin.layer_mut(3).weight[0][0] = Rational::one();
+    lin.layer_mut(3).weight[1][0] = Rational::one();
+    for (a, b) in [
+        (empty.clone(), constant((2, 3, 2, 2), 3)),
+        (
+            empty.clone(),
+            add_dead_layer1(&constant((2, 2, 2, 2), 3), &mut rng),
+        ),
+        (empty.clone(), lin.clone()),
+        (lin.clone(), widen_layer2(&lin, 2)),
+    ] {
+        let c = certificate(&a, &b).expect("a normal form");
+        checks(&c, &a, &b);
+        assert!(regions_equivalent(&a, &b));
+    }
+    assert!(certificate(&empty, &constant((2, 1, 1, 2), 4)).is_none());
+    assert!(
+        certificate(&empty, &constant((3, 0, 0, 2), 3)).is_none(),
+        "other n0"
+    );
+}
