@@ -109,8 +109,6 @@ fn answers_on_every_chain_of_syntactic_symmetries() {
 
 #[test]
 fn whenever_it_answers_the_regions_say_equivalent() {
-    let mut rng = Lcg::new(2026);
-    let (mut answered, mut total) = (0, 0);
     let archs: [Arch; 6] = [
         (1, 2, 2, 1),
         (2, 3, 3, 1),
@@ -119,7 +117,33 @@ fn whenever_it_answers_the_regions_say_equivalent() {
         (2, 10, 8, 2),
         (2, 16, 16, 1),
     ];
-    for i in 0..100 {
+    differential(2026, &archs, 100);
+}
+
+/// The differential test on 2000 pairs, wider (a few minutes in release):
+/// `cargo test --release -p fibers-decide --test normal_form -- --ignored`.
+#[test]
+#[ignore]
+fn sweep_against_the_regions() {
+    let archs: [Arch; 8] = [
+        (1, 3, 3, 1),
+        (2, 5, 4, 2),
+        (3, 6, 6, 3),
+        (2, 12, 10, 2),
+        (4, 8, 8, 1),
+        (2, 24, 24, 1),
+        (6, 6, 8, 2),
+        (3, 16, 12, 2),
+    ];
+    differential(7, &archs, 2000);
+}
+
+/// `count` random pairs (symmetric chains, near misses, independent partners of other widths):
+/// whenever the normal form answers, its certificate checks and the regions say equivalent.
+fn differential(seed: u64, archs: &[Arch], count: usize) {
+    let mut rng = Lcg::new(seed);
+    let (mut answered, mut total) = (0, 0);
+    for i in 0..count {
         let t = archs[i % archs.len()];
         let a = base(&mut rng, t);
         let (mut b, _) = chain(&a, 1 + rng.below(4), &mut rng);
