@@ -177,6 +177,14 @@ pub fn certificate(a: &Network, b: &Network) -> Option<Certificate> {
     Some(certificate_of(a, b, normal_form(a, b)?))
 }
 
+/// [`certificate`] as a procedure of a chain: the certificate, or why it gives up.
+pub fn run(a: &Network, b: &Network) -> Result<Certificate, String> {
+    certificate(a, b).ok_or_else(|| {
+        "normal-form: the symmetry normal forms differ (docs/theory.md §11, Proposition 11.8)"
+            .to_string()
+    })
+}
+
 /// The one-step `equivalent` certificate carrying `nf` (with the networks' hashes).
 pub fn certificate_of(a: &Network, b: &Network, nf: NormalForm) -> Certificate {
     Certificate {
