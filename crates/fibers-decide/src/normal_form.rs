@@ -21,11 +21,25 @@ use std::collections::HashMap;
 /// The name and version written into normal-form certificates.
 pub const PRODUCER: &str = concat!("fibers-decide normal-form ", env!("CARGO_PKG_VERSION"));
 
+/// A row as a hash-map key: exact equality, hashed by each entry's numerator and denominator
+/// in machine words (the rationals' own hash expands a continued fraction, which costs more).
+#[derive(PartialEq, Eq)]
+struct Key(Vec<Rational>);
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        for x in &self.0 {
+            let (n, d) = (x.numer(), x.denom());
+            (n.to_i64(), n.bits(), d.to_i64(), d.bits()).hash(h);
+        }
+    }
+}
+
 /// Representatives (a list and an index by value), grown as neurons are classified.
 #[derive(Default)]
 struct Classes {
     reps: Vec<Vec<Rational>>,
-    index: HashMap<Vec<Rational>, usize>,
+    index: HashMap<Key, usize>,
 }
 
 impl Classes {
@@ -44,14 +58,10 @@ impl Classes {
             }
         };
         let next = self.reps.len();
-        let class = match self.index.get(&key) {
-            Some(&c) => c,
-            None => {
-                self.index.insert(key.clone(), next);
-                self.reps.push(key);
-                next
-            }
-        };
+        let class = *self.index.entry(Key(key)).or_insert_with_key(|k| {
+            self.reps.push(k.0.clone());
+            next
+        });
         Member { class, scale }
     }
 }
@@ -240,10 +250,22 @@ pub mod small {
             }
             return x.into();
         }
-        while y != 0 {
-            (x, y) = (y, x % y);
+        // Binary gcd: a software 128-bit remainder is slow, shifts are not.
+        if x == 0 || y == 0 {
+            return (x | y) as i128;
         }
-        x as i128 // ≤ max(|a|, |b|) < 2^127 (see `fits`)
+        let shift = (x | y).trailing_zeros();
+        x >>= x.trailing_zeros();
+        loop {
+            y >>= y.trailing_zeros();
+            if x > y {
+                std::mem::swap(&mut x, &mut y);
+            }
+            y -= x;
+            if y == 0 {
+                return (x << shift) as i128; // ≤ max(|a|, |b|) < 2^127 (see `fits`)
+            }
+        }
     }
 
     /// `l / d` for a multiple `l` of `d > 0` (no division in the common case `d = 1`).
