@@ -18,7 +18,7 @@ use fibers_net::json::read_network;
 use fibers_net::{Architecture, Network};
 use fibers_regions::{run, Outcome, TreeOptions};
 use fibers_testkit::moves::*;
-use fibers_testkit::mutations::assert_mutations_rejected_or_true;
+use fibers_testkit::mutations::{assert_mutations_rejected_or_true, mutate, NO_HASH};
 use std::collections::BTreeMap;
 
 type Arch = (usize, usize, usize, usize);
@@ -222,6 +222,66 @@ fn random_mutations_of_its_certificates_are_rejected_or_still_true() {
         &mut rng,
         60,
     );
+}
+
+/// A certificate for (A, B), and every mutation of it, presented with a near miss B' that the
+/// regions find not equivalent to A: always refused or rejected. Besides the random mutations,
+/// every layer-2 label is replaced by `"linear"`, `"dead"` and each other class in turn.
+#[test]
+fn certificates_and_their_mutations_are_rejected_for_a_near_miss() {
+    let mut rng = Lcg::new(515);
+    let (mut presented, mut cases) = (0, 0);
+    for t in [(2, 3, 3, 1), (1, 2, 3, 2), (3, 4, 4, 1), (2, 6, 5, 2)] {
+        for _ in 0..4 {
+            let a = base(&mut rng, t);
+            let (b, _) = chain(&a, 3, &mut rng);
+            let idx = rng.below(b.params().len());
+            let near = perturb(&b, idx, &Rational::ratio(1, 1000));
+            if regions_equivalent(&a, &near) {
+                continue;
+            }
+            cases += 1;
+            let v = fibers_check::certificate_to_value(&certificate(&a, &b).expect("answers"));
+            let mut variants: Vec<serde_json::Value> =
+                (0..40).map(|_| mutate(&v, &mut rng).0).collect();
+            variants.push(v.clone());
+            let steps = "/proof/steps/0/layer2";
+            for side in ["a", "b"] {
+                let n = v
+                    .pointer(&format!("{steps}/{side}"))
+                    .unwrap()
+                    .as_array()
+                    .unwrap()
+                    .len();
+                let m2 = v
+                    .pointer(&format!("{steps}/classes"))
+                    .unwrap()
+                    .as_array()
+                    .unwrap()
+                    .len();
+                for k in 0..n {
+                    let mut labels = vec![serde_json::json!("linear"), serde_json::json!("dead")];
+                    labels.extend((0..m2).map(|l| serde_json::json!({"class": l, "scale": 1})));
+                    for label in labels {
+                        let mut w = v.clone();
+                        *w.pointer_mut(&format!("{steps}/{side}/{k}")).unwrap() = label;
+                        variants.push(w);
+                    }
+                }
+            }
+            for w in variants {
+                presented += 1;
+                if let Ok(c) = fibers_check::certificate_from_value(&w, "mutated") {
+                    assert!(
+                        check(&c, &a, &near, NO_HASH).is_err(),
+                        "a normal-form certificate accepted for a near miss at {t:?}"
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("{presented} certificates presented with {cases} near misses: all rejected");
+    assert!(cases >= 8);
 }
 
 /// The fixture pairs: wherever the normal form answers, the regions say equivalent.
