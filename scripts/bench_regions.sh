@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark of the region-wise decision (docs/theory.md §11) against the branch tree and z3,
-# in one run, on equivalent pairs (permutation + positive scaling) and near misses.
+# Benchmark of the default decision (`equiv`, method auto: the symmetry normal form, the
+# bottleneck fast path, then the region-wise decision of docs/theory.md §11) and of the
+# region-wise decision alone against the branch tree and z3, in one run, on equivalent pairs
+# (permutation + positive scaling), near misses, and equivalent pairs that are not a relabelling.
 #
 #   scripts/bench_regions.sh [TIMEOUT_SECONDS]      (default 60 s per run)
 #
@@ -10,7 +12,8 @@
 # and how the cost of `--method regions` grows with n1 at n0 = 2 and with n0 at n1 = 8.
 # Whole commands include process start, parsing and (for `fibers equiv`) the checker's
 # re-verification of the certificate; "in-process" columns are the median over REPS runs of
-# `fibers_regions::run` alone and of the checker alone (the `time_regions` example), and the
+# `fibers_regions::run` alone and of the checker alone (the `time_regions` example), of
+# `fibers_decide::decide` with method auto (the `time_decide` example), and the
 # seconds z3 spends in `check()` alone (no Python start, no import, no encoding).
 #
 #   REPS=3 scripts/bench_regions.sh 20
@@ -21,8 +24,10 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 REPS=${REPS:-3}
 cargo build --release -q -p fibers-cli
 cargo build --release -q -p fibers-regions --example time_regions
+cargo build --release -q -p fibers-decide --example time_decide
 FIBERS=$CARGO_TARGET_DIR/release/fibers
 INPROC=$CARGO_TARGET_DIR/release/examples/time_regions
+INAUTO=$CARGO_TARGET_DIR/release/examples/time_decide
 DIR=$CARGO_TARGET_DIR/bench-regions
 mkdir -p "$DIR"
 VENV=$CARGO_TARGET_DIR/z3-venv
@@ -138,6 +143,12 @@ inproc() { # a b
   out=$(timeout "$((TIMEOUT * REPS))" "$INPROC" "$1" "$2" "$REPS" 2>/dev/null || true)
   if [ -n "$out" ]; then echo "$out" | awk '{printf "%.6f %.6f", $3, $6}'; else echo "- -"; fi
 }
+# The default decision (`--method auto`) in-process: "PROCEDURE DECIDE CHECK", or "- - -".
+inauto() { # a b
+  local out
+  out=$(timeout "$((TIMEOUT * REPS))" "$INAUTO" "$1" "$2" "$REPS" 2>/dev/null || true)
+  if [ -n "$out" ]; then echo "$out" | awk '{printf "%s %.6f %.6f", $3, $5, $8}'; else echo "- - -"; fi
+}
 # Seconds z3 spent in check() on the last z3 run, or "-".
 z3check() {
   local v
@@ -147,8 +158,8 @@ z3check() {
 
 echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores."
 echo
-echo "| architecture | pair | regions (s) | decide, in-process (s) | check, in-process (s) | tree (s) | z3 (s) | z3 check() (s) | verdict | z3 / regions, whole commands | z3 check() / regions decide, in-process |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
+echo "| architecture | pair | auto (s) | decided by | auto decide, in-process (s) | auto check, in-process (s) | regions (s) | regions decide, in-process (s) | regions check, in-process (s) | tree (s) | z3 (s) | z3 check() (s) | verdict | z3 / auto, whole commands | z3 check() / auto decide | z3 check() / regions decide |"
+echo "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"
 for arch in "2 6 6 1" "4 8 8 1" "6 8 8 1" "2 32 32 1" "2 64 64 1" "3 32 32 2" "10 8 20 2"; do
   set -- $arch
   gen "$@" 7
@@ -156,13 +167,16 @@ for arch in "2 6 6 1" "4 8 8 1" "6 8 8 1" "2 32 32 1" "2 64 64 1" "3 32 32 2" "1
   for kind in eq nm mv; do
     a=$DIR/$tag-a.json; b=$DIR/$tag-$kind.json
     if [ "$kind" = mv ]; then a=$DIR/$tag-a2.json; fi
+    u=$(run "$FIBERS" equiv "$a" "$b"); uv=$(verdict)
+    read -r up ud uc <<<"$(inauto "$a" "$b")"
     r=$(run "$FIBERS" equiv "$a" "$b" --method regions); rv=$(verdict)
     read -r di ci <<<"$(inproc "$a" "$b")"
     t=$(run "$FIBERS" equiv "$a" "$b" --method tree); tv=$(verdict)
     z=$(run_z3 "$a" "$b"); zv=$(verdict); zc=$(z3check)
-    if [ "$tv" != "-" ] && [ "$tv" != "$rv" ]; then echo "DISAGREEMENT regions/tree on $tag $kind"; exit 1; fi
-    if [ "$zv" != "-" ] && [ "$zv" != "$rv" ]; then echo "DISAGREEMENT regions/z3 on $tag $kind"; exit 1; fi
-    echo "| ($1, $2, $3, $4) | $kind | $r | $di | $ci | $t | $z | $zc | $rv | $(ratio "$z" "$r") | $(ratio "$zc" "$di") |"
+    if [ "$rv" != "-" ] && [ "$rv" != "$uv" ]; then echo "DISAGREEMENT auto/regions on $tag $kind"; exit 1; fi
+    if [ "$tv" != "-" ] && [ "$tv" != "$uv" ]; then echo "DISAGREEMENT auto/tree on $tag $kind"; exit 1; fi
+    if [ "$zv" != "-" ] && [ "$zv" != "$uv" ]; then echo "DISAGREEMENT auto/z3 on $tag $kind"; exit 1; fi
+    echo "| ($1, $2, $3, $4) | $kind | $u | $up | $ud | $uc | $r | $di | $ci | $t | $z | $zc | $uv | $(ratio "$z" "$u") | $(ratio "$zc" "$ud") | $(ratio "$zc" "$di") |"
   done
 done
 
