@@ -120,7 +120,8 @@ fn whenever_it_answers_the_regions_say_equivalent() {
     differential(2026, &archs, 100);
 }
 
-/// The differential test on 2000 pairs, wider (a few minutes in release):
+/// The differential test on 2000 pairs, wider (18 minutes in a debug build on the loaded 2-core
+/// machine; 1091 answered, all confirmed):
 /// `cargo test --release -p fibers-decide --test normal_form -- --ignored`.
 #[test]
 #[ignore]
