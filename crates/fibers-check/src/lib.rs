@@ -42,9 +42,9 @@ use sha2::{Digest, Sha256};
 /// ([`fibers_net::json::network_to_string`]): equal for files that differ only in layout or
 /// in how the same numbers are written.
 pub fn network_hash(net: &Network) -> String {
-    let mut text = String::new();
+    let mut text = Vec::new();
     fibers_net::json::write_network(net, &mut text);
-    let digest = Sha256::digest(text.as_bytes());
+    let digest = Sha256::digest(&text);
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::with_capacity(2 * digest.len());
     for b in digest {

@@ -1,7 +1,7 @@
 //! Exact evaluation in machine integers, for networks whose parameters are small fractions.
 //!
 //! [`IntNetwork`] holds each layer over one common denominator per layer: `W_l = P_l / D_l`,
-//! `b_l = q_l / D_l` with integer `P_l`, `q_l` (`i128`). At an input `x = X / d` (integer `X`,
+//! `b_l = q_l / D_l` with integer `P_l`, `q_l` (`i64`; values are `i128`). At an input `x = X / d` (integer `X`,
 //! `d > 0`) the pre-activations of layer `l` are integers over `D_1 ⋯ D_l d`, and since every
 //! denominator is positive, `σ` acts on the numerators alone:
 //!
@@ -22,10 +22,10 @@ use fibers_exact::{Integer, Rational};
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct IntLayer {
     /// Row-major numerators, `rows × cols`.
-    weight: Vec<i128>,
-    bias: Vec<i128>,
+    weight: Vec<i64>,
+    bias: Vec<i64>,
     cols: usize,
-    den: i128,
+    den: i64,
 }
 
 /// A network held in machine integers (see the module documentation).
@@ -45,7 +45,7 @@ pub struct IntOutput {
     pub den: i128,
 }
 
-fn gcd(mut a: u128, mut b: u128) -> u128 {
+fn gcd(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
@@ -54,18 +54,23 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
 
 fn int_layer(l: &Layer, cols: usize) -> Option<IntLayer> {
     // Parts of every entry, and the least common multiple of the denominators.
-    let mut den: i128 = 1;
+    let mut den: i64 = 1;
     let mut parts = Vec::with_capacity(l.weight.len() * cols + l.bias.len());
     for r in l.weight.iter().flatten().chain(&l.bias) {
         let (p, q) = r.to_i64_parts()?;
-        let q = i128::from(q);
-        if den % q != 0 {
-            let g = gcd(den as u128, q as u128) as i128;
+        if q != 1 && den % q != 0 {
+            let g = gcd(den as u64, q as u64) as i64;
             den = den.checked_mul(q / g)?;
         }
-        parts.push((i128::from(p), q));
+        parts.push((p, q));
     }
-    let scaled = |&(p, q): &(i128, i128)| p.checked_mul(den / q);
+    let scaled = |&(p, q): &(i64, i64)| {
+        if q == 1 {
+            p.checked_mul(den)
+        } else {
+            p.checked_mul(den / q)
+        }
+    };
     let (w, b) = parts.split_at(l.weight.len() * cols);
     Some(IntLayer {
         weight: w.iter().map(scaled).collect::<Option<_>>()?,
@@ -75,6 +80,14 @@ fn int_layer(l: &Layer, cols: usize) -> Option<IntLayer> {
     })
 }
 
+/// `w · x`, checked (without the slow 128-bit overflow test when `x` fits in 64 bits).
+fn mul(w: i64, x: i128) -> Option<i128> {
+    match i64::try_from(x) {
+        Ok(x) => Some(i128::from(w) * i128::from(x)),
+        Err(_) => i128::from(w).checked_mul(x),
+    }
+}
+
 impl IntLayer {
     /// `weight · x + bias · scale` into `out`, every step checked; with `relu`, negative
     /// values of `x` count as zero.
@@ -82,10 +95,10 @@ impl IntLayer {
         out.clear();
         for (i, &b) in self.bias.iter().enumerate() {
             let row = &self.weight[i * self.cols..(i + 1) * self.cols];
-            let mut acc = b.checked_mul(scale)?;
+            let mut acc = mul(b, scale)?;
             for (&w, &xi) in row.iter().zip(x) {
                 if w != 0 && (xi > 0 || (!relu && xi != 0)) {
-                    acc = acc.checked_add(w.checked_mul(xi)?)?;
+                    acc = acc.checked_add(mul(w, xi)?)?;
                 }
             }
             out.push(acc);
@@ -95,9 +108,9 @@ impl IntLayer {
 }
 
 impl IntNetwork {
-    /// The integer form of `net`, or `None` when a parameter's numerator or denominator does
-    /// not fit in `i64` or a layer's common denominator (or their product) does not fit in
-    /// `i128`. Costs one pass over the parameters.
+    /// The integer form of `net`, or `None` when a parameter's numerator or denominator, a
+    /// layer's common denominator or a numerator over it does not fit in `i64`, or the product
+    /// of the three denominators does not fit in `i128`. Costs one pass over the parameters.
     pub fn new(net: &Network) -> Option<Self> {
         let a = net.arch();
         let layers = [
@@ -105,9 +118,9 @@ impl IntNetwork {
             int_layer(net.layer(2), a.n1)?,
             int_layer(net.layer(3), a.n2)?,
         ];
-        let d1 = layers[0].den;
-        let d12 = d1.checked_mul(layers[1].den)?;
-        let d123 = d12.checked_mul(layers[2].den)?;
+        let d1 = i128::from(layers[0].den);
+        let d12 = d1.checked_mul(i128::from(layers[1].den))?;
+        let d123 = d12.checked_mul(i128::from(layers[2].den))?;
         Some(IntNetwork {
             layers,
             dens: [d1, d12, d123],

@@ -464,60 +464,65 @@ pub fn network_to_value(net: &Network) -> Value {
 /// The network as pretty-printed JSON text (one row of a weight matrix per line). This text is
 /// canonical: certificates store its SHA-256 (`fibers_check::network_hash`).
 pub fn network_to_string(net: &Network) -> String {
-    let mut s = String::new();
-    write_network(net, &mut s);
-    s
+    let mut bytes = Vec::new();
+    write_network(net, &mut bytes);
+    String::from_utf8(bytes).expect("the writer writes ASCII")
 }
 
-/// Appends [`network_to_string`]'s text to `out` (numbers that fit in 64 bits are written
-/// without big-integer formatting).
-pub fn write_network(net: &Network, out: &mut String) {
-    use std::fmt::Write;
+/// Appends the bytes of [`network_to_string`]'s text (ASCII) to `out`, numbers that fit in
+/// 64 bits without big-integer formatting.
+pub fn write_network(net: &Network, out: &mut Vec<u8>) {
     let a = net.arch();
     out.reserve(96 + 4 * a.param_count());
-    let row = |out: &mut String, v: &[Rational]| {
-        out.push('[');
+    let mut digits = itoa::Buffer::new();
+    let row = |out: &mut Vec<u8>, v: &[Rational], digits: &mut itoa::Buffer| {
+        out.push(b'[');
         for (k, r) in v.iter().enumerate() {
             if k > 0 {
-                out.push(',');
+                out.push(b',');
             }
-            write_number(r, out);
+            write_number(r, out, digits);
         }
-        out.push(']');
+        out.push(b']');
     };
-    let _ = write!(
-        out,
-        "{{\n  \"architecture\": [{}, {}, {}, {}],\n  \"layers\": [\n",
-        a.n0, a.n1, a.n2, a.n3
-    );
+    out.extend_from_slice(b"{\n  \"architecture\": [");
+    for (i, n) in [a.n0, a.n1, a.n2, a.n3].into_iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b", ");
+        }
+        out.extend_from_slice(digits.format(n).as_bytes());
+    }
+    out.extend_from_slice(b"],\n  \"layers\": [\n");
     for (i, l) in net.layers().iter().enumerate() {
-        out.push_str("    {\"weight\": [");
+        out.extend_from_slice(b"    {\"weight\": [");
         for (k, r) in l.weight.iter().enumerate() {
             if k > 0 {
-                out.push_str(",\n                ");
+                out.extend_from_slice(b",\n                ");
             }
-            row(out, r);
+            row(out, r, &mut digits);
         }
-        out.push_str("],\n     \"bias\": ");
-        row(out, &l.bias);
-        out.push('}');
-        out.push_str(if i < 2 { ",\n" } else { "\n" });
+        out.extend_from_slice(b"],\n     \"bias\": ");
+        row(out, &l.bias, &mut digits);
+        out.extend_from_slice(if i < 2 { b"},\n" } else { b"}\n" });
     }
-    out.push_str("  ]\n}\n");
+    out.extend_from_slice(b"  ]\n}\n");
 }
 
 /// Appends the compact JSON text of [`rational_to_value`]`(r)`.
-fn write_number(r: &Rational, out: &mut String) {
-    use std::fmt::Write;
+fn write_number(r: &Rational, out: &mut Vec<u8>, digits: &mut itoa::Buffer) {
     match r.to_i64_parts() {
-        Some((p, 1)) => {
-            let _ = write!(out, "{p}");
-        }
+        Some((p, 1)) => out.extend_from_slice(digits.format(p).as_bytes()),
         Some((p, q)) => {
-            let _ = write!(out, "\"{p}/{q}\"");
+            out.push(b'"');
+            out.extend_from_slice(digits.format(p).as_bytes());
+            out.push(b'/');
+            out.extend_from_slice(digits.format(q).as_bytes());
+            out.push(b'"');
         }
-        None => out.push_str(
-            &serde_json::to_string(&rational_to_value(r)).expect("a number is serialisable"),
+        None => out.extend_from_slice(
+            serde_json::to_string(&rational_to_value(r))
+                .expect("a number is serialisable")
+                .as_bytes(),
         ),
     }
 }

@@ -1,34 +1,66 @@
-//! temp
+//! In-process timing of the pieces before the search of every complete decision (release):
+//! `cargo run --release -p fibers-tree --example time_probe -- A.json B.json [REPS]` prints,
+//! in microseconds per call (the fastest of 20 batches of REPS / 20 calls, default 2000): the hash of each network
+//! (`fibers_check::network_hash`), the canonical text of B alone, `pair_info`, the integer
+//! form of B (`IntNetwork::new`), the shared `probe`, one rational evaluation of both
+//! networks at the first probe point (the fallback's cost), and the witness certificate.
+
+use fibers_net::int_eval::IntNetwork;
 use fibers_net::Network;
 use std::time::Instant;
 
+/// Microseconds per call: the fastest of 20 batches of `reps / 20` calls (the machine is
+/// shared; the minimum is the least disturbed).
 fn per<T>(reps: u32, mut f: impl FnMut() -> T) -> f64 {
-    let t = Instant::now();
-    for _ in 0..reps {
-        std::hint::black_box(f());
-    }
-    t.elapsed().as_secs_f64() / reps as f64 * 1e6
+    let batch = reps.div_ceil(20).max(1);
+    (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..batch {
+                std::hint::black_box(f());
+            }
+            t.elapsed().as_secs_f64() / f64::from(batch) * 1e6
+        })
+        .fold(f64::INFINITY, f64::min)
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let load = |p: &str| fibers_net::json::read_network(std::path::Path::new(p)).unwrap();
+    if args.len() < 3 {
+        eprintln!("usage: time_probe A.json B.json [REPS]");
+        std::process::exit(2);
+    }
+    let load = |p: &str| {
+        fibers_net::json::read_network(std::path::Path::new(p)).unwrap_or_else(|e| {
+            eprintln!("{e}");
+            std::process::exit(2)
+        })
+    };
     let (a, b): (Network, Network) = (load(&args[1]), load(&args[2]));
-    let reps = 2000;
-    let ha = per(reps, || fibers_check::network_hash(&a));
-    let hb = per(reps, || fibers_check::network_hash(&b));
-    let ts = per(reps, || fibers_net::json::network_to_string(&b));
-    let pi = per(reps, || fibers_tree::pair_info(&a, &b).unwrap());
-    let pts = fibers_tree::probe_points(a.arch().n0, 24, 1);
-    let pp = per(reps, || fibers_tree::probe_points(a.arch().n0, 24, 1));
-    let k = pts.iter().position(|x| a.eval(x) != b.eval(x));
-    let ev = per(reps / 10, || {
-        pts.iter().map(|x| (a.eval(x), b.eval(x))).count()
-    }) / pts.len() as f64;
-    let info = fibers_tree::pair_info(&a, &b).unwrap();
-    let wc = per(reps, || fibers_tree::witness_certificate(&info, &a, &b, pts[0].clone(), "x"));
+    let reps: u32 = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(2000).max(1);
+    let opts = fibers_tree::TreeOptions::default();
+    let hash_a = per(reps, || fibers_check::network_hash(&a));
+    let hash_b = per(reps, || fibers_check::network_hash(&b));
+    let text_b = per(reps, || fibers_net::json::network_to_string(&b));
+    let info_t = per(reps, || fibers_tree::pair_info(&a, &b).expect("widths agree"));
+    let int_b = per(reps, || IntNetwork::new(&b));
+    let probe = per(reps, || fibers_tree::probe(&a, &b, &opts));
+    let report = fibers_tree::probe(&a, &b, &opts);
+    let x0 = fibers_tree::probe_points(a.arch().n0, 0, 1).remove(0);
+    let eval = per(reps.div_ceil(10), || (a.eval(&x0), b.eval(&x0)));
+    let info = fibers_tree::pair_info(&a, &b).expect("widths agree");
+    let cert = per(reps, || {
+        report
+            .witness
+            .clone()
+            .map(|w| fibers_tree::probe_certificate(&info, w, "x"))
+    });
     println!(
-        "hash_a {ha:.2} hash_b {hb:.2} (text_b {ts:.2}) pair_info {pi:.2} points {pp:.2} eval_pair/pt {ev:.2} witness_cert {wc:.2} first_diff {k:?} of {} µs",
-        pts.len()
+        "hash_a {hash_a:.2} hash_b {hash_b:.2} text_b {text_b:.2} pair_info {info_t:.2} \
+         int_b {int_b:.2} probe {probe:.2} ({} points, {} in integers, witness {}) \
+         rational_eval_pair {eval:.2} certificate {cert:.2} µs",
+        report.points,
+        report.integer_points,
+        report.witness.is_some()
     );
 }
