@@ -91,12 +91,19 @@ fn mul(w: i64, x: i128) -> Option<i128> {
 impl IntLayer {
     /// `weight · x + bias · scale` into `out`, every step checked; with `relu`, negative
     /// values of `x` count as zero.
-    fn apply(&self, x: &[i128], scale: i128, relu: bool, out: &mut Vec<i128>) -> Option<()> {
+    fn apply<T: Copy + Into<i128>>(
+        &self,
+        x: &[T],
+        scale: i128,
+        relu: bool,
+        out: &mut Vec<i128>,
+    ) -> Option<()> {
         out.clear();
         for (i, &b) in self.bias.iter().enumerate() {
             let row = &self.weight[i * self.cols..(i + 1) * self.cols];
             let mut acc = mul(b, scale)?;
             for (&w, &xi) in row.iter().zip(x) {
+                let xi: i128 = xi.into();
                 if w != 0 && (xi > 0 || (!relu && xi != 0)) {
                     acc = acc.checked_add(mul(w, xi)?)?;
                 }
@@ -134,9 +141,8 @@ impl IntNetwork {
             return None;
         }
         let d = i128::from(d);
-        let x: Vec<i128> = x.iter().map(|&v| i128::from(v)).collect();
         let (mut y, mut z, mut o) = (Vec::new(), Vec::new(), Vec::new());
-        self.layers[0].apply(&x, d, false, &mut y)?;
+        self.layers[0].apply(x, d, false, &mut y)?;
         self.layers[1].apply(&y, self.dens[0].checked_mul(d)?, true, &mut z)?;
         self.layers[2].apply(&z, self.dens[1].checked_mul(d)?, true, &mut o)?;
         Some(IntOutput {
@@ -218,7 +224,11 @@ mod tests {
         (1usize..4, 0usize..5, 0usize..5, 1usize..3, any::<bool>()).prop_flat_map(
             |(n0, n1, n2, n3, mixed)| {
                 let arch = Architecture::new(n0, n1, n2, n3);
-                let entry = if mixed { number().boxed() } else { small().boxed() };
+                let entry = if mixed {
+                    number().boxed()
+                } else {
+                    small().boxed()
+                };
                 proptest::collection::vec(entry, arch.param_count())
                     .prop_map(move |p| Network::from_params(arch, &p).expect("length"))
             },
@@ -227,10 +237,7 @@ mod tests {
 
     fn point(n0: usize) -> impl Strategy<Value = (Vec<i64>, i64)> {
         (
-            proptest::collection::vec(
-                prop_oneof![4 => -30i64..=30, 1 => any::<i64>()],
-                n0,
-            ),
+            proptest::collection::vec(prop_oneof![4 => -30i64..=30, 1 => any::<i64>()], n0),
             prop_oneof![3 => 1i64..=4, 1 => 1i64..=i64::MAX],
         )
     }
@@ -272,22 +279,31 @@ mod tests {
         let arch = Architecture::new(1, 1, 1, 1);
         let mut net = Network::zeros(arch);
         for l in 1..=3 {
-            net.layer_mut(l).weight[0][0] = Rational::new(Integer::one(), Integer::pow2(62)).unwrap();
+            net.layer_mut(l).weight[0][0] =
+                Rational::new(Integer::one(), Integer::pow2(62)).unwrap();
         }
         assert!(IntNetwork::new(&net).is_none());
         net.layer_mut(3).weight[0][0] = Rational::one();
         let int = IntNetwork::new(&net).expect("fits");
         let x = [i64::MAX];
         let exact = net.eval(&[Rational::from(i64::MAX)]);
-        match int.eval(&x, 1) {
-            Some(out) => assert_eq!(out.to_rationals(), exact),
-            None => {}
+        if let Some(out) = int.eval(&x, 1) {
+            assert_eq!(out.to_rationals(), exact);
         }
     }
 
     #[test]
     fn i128_to_integer() {
-        for v in [0, 1, -1, i128::from(i64::MIN) - 1, i128::MAX, i128::MIN, 1 << 64, -(1 << 64)] {
+        for v in [
+            0,
+            1,
+            -1,
+            i128::from(i64::MIN) - 1,
+            i128::MAX,
+            i128::MIN,
+            1 << 64,
+            -(1 << 64),
+        ] {
             assert_eq!(integer_from_i128(v).to_string(), v.to_string());
         }
     }

@@ -605,8 +605,7 @@ mod tests {
             (-1000i64..=1000).prop_map(Rational::from),
             edge.clone().prop_map(Rational::from),
             (any::<i64>(), 1i64..=i64::MAX).prop_map(|(p, q)| Rational::ratio(p, q)),
-            (edge, prop_oneof![Just(i64::MAX), 2i64..=9])
-                .prop_map(|(p, q)| Rational::ratio(p, q)),
+            (edge, prop_oneof![Just(i64::MAX), 2i64..=9]).prop_map(|(p, q)| Rational::ratio(p, q)),
             (any::<i64>(), 0u32..200, any::<bool>()).prop_map(|(p, k, up)| {
                 let (p, s) = (Integer::from(p), Integer::pow2(k));
                 if up {
@@ -616,7 +615,8 @@ mod tests {
                 }
             }),
             // Just past the i64 range: 2^63 and -2^63 - 1, also as denominators.
-            prop_oneof![Just(63u32), Just(64)].prop_map(|k| Rational::from_integer(Integer::pow2(k))),
+            prop_oneof![Just(63u32), Just(64)]
+                .prop_map(|k| Rational::from_integer(Integer::pow2(k))),
             Just(Rational::from_integer(-Integer::pow2(63) - Integer::one())),
             Just(Rational::new(Integer::one(), Integer::pow2(63)).expect("nonzero")),
         ]

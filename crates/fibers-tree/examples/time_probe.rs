@@ -37,12 +37,18 @@ fn main() {
         })
     };
     let (a, b): (Network, Network) = (load(&args[1]), load(&args[2]));
-    let reps: u32 = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(2000).max(1);
+    let reps: u32 = args
+        .get(3)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(2000)
+        .max(1);
     let opts = fibers_tree::TreeOptions::default();
     let hash_a = per(reps, || fibers_check::network_hash(&a));
     let hash_b = per(reps, || fibers_check::network_hash(&b));
     let text_b = per(reps, || fibers_net::json::network_to_string(&b));
-    let info_t = per(reps, || fibers_tree::pair_info(&a, &b).expect("widths agree"));
+    let info_t = per(reps, || {
+        fibers_tree::pair_info(&a, &b).expect("widths agree")
+    });
     let int_b = per(reps, || IntNetwork::new(&b));
     let probe = per(reps, || fibers_tree::probe(&a, &b, &opts));
     let report = fibers_tree::probe(&a, &b, &opts);

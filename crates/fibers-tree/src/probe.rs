@@ -29,7 +29,10 @@ pub struct ProbePoint {
 impl ProbePoint {
     /// The coordinates as exact rationals.
     pub fn to_rationals(&self) -> Vec<Rational> {
-        self.num.iter().map(|&p| Rational::ratio(p, self.den)).collect()
+        self.num
+            .iter()
+            .map(|&p| Rational::ratio(p, self.den))
+            .collect()
     }
 }
 

@@ -59,7 +59,11 @@ fn probe_agrees_with_rational_evaluation() {
             1 => perturb(&sym, index, &Rational::ratio(1, 1000)),
             2 => perturb(&a, index, &Rational::ratio(-3, 7)),
             // Past i64 (the conversion refuses): rationals throughout.
-            3 => set(&sym, index, Rational::from_integer(Integer::pow2(70) + Integer::one())),
+            3 => set(
+                &sym,
+                index,
+                Rational::from_integer(Integer::pow2(70) + Integer::one()),
+            ),
             // Converts, but products overflow i128 at some point (the fallback mid-probe).
             _ => set(
                 &set(&sym, index, Rational::from(i64::MAX - 3)),
@@ -89,5 +93,8 @@ fn probe_agrees_with_rational_evaluation() {
         }
     }
     assert!(witnesses > 100, "{witnesses} witnesses");
-    assert!(integer > 1000 && fallback > 200, "{integer} integer, {fallback} rational");
+    assert!(
+        integer > 1000 && fallback > 200,
+        "{integer} integer, {fallback} rational"
+    );
 }
