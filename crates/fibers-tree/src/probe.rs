@@ -129,6 +129,60 @@ impl ProbeRng {
     }
 }
 
+/// `x` over one common denominator in machine integers (`None` when it does not fit).
+pub fn integer_point(x: &[Rational]) -> Option<ProbePoint> {
+    let parts: Vec<(i64, i64)> = x
+        .iter()
+        .map(Rational::to_i64_parts)
+        .collect::<Option<_>>()?;
+    let mut den: i64 = 1;
+    for &(_, q) in &parts {
+        if den % q != 0 {
+            den = den.checked_mul(q / gcd(den, q))?;
+        }
+    }
+    let num = parts
+        .iter()
+        .map(|&(p, q)| p.checked_mul(den / q))
+        .collect::<Option<_>>()?;
+    Some(ProbePoint { num, den })
+}
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs()
+}
+
+/// Two networks with their integer forms (when both exist): exact tests of `f_A(x) ≠ f_B(x)`
+/// at any rational point, in machine integers when the numbers fit, else with rationals.
+pub struct PairEval<'a> {
+    nets: [&'a Network; 2],
+    ints: Option<(IntNetwork, IntNetwork)>,
+}
+
+impl<'a> PairEval<'a> {
+    /// Converts both networks once (`O(params)`).
+    pub fn new(a: &'a Network, b: &'a Network) -> Self {
+        PairEval {
+            nets: [a, b],
+            ints: IntNetwork::new(a).zip(IntNetwork::new(b)),
+        }
+    }
+
+    /// Whether `f_A(x) ≠ f_B(x)`, exactly.
+    pub fn differs(&self, x: &[Rational]) -> bool {
+        let fast = || {
+            let (ia, ib) = self.ints.as_ref()?;
+            let p = integer_point(x)?;
+            let (oa, ob) = (ia.eval(&p.num, p.den)?, ib.eval(&p.num, p.den)?);
+            Some(!oa.same(&ob)?)
+        };
+        fast().unwrap_or_else(|| self.nets[0].eval(x) != self.nets[1].eval(x))
+    }
+}
+
 /// A probe point where A and B differ, with both exact outputs (`Network::eval` of each).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProbeWitness {

@@ -98,3 +98,53 @@ fn probe_agrees_with_rational_evaluation() {
         "{integer} integer, {fallback} rational"
     );
 }
+
+/// `PairEval::differs` (machine integers when the point and the networks fit) is the rational
+/// comparison at points of every kind: probe points, fractions with large denominators, and
+/// coordinates past 64 bits.
+#[test]
+fn pair_eval_agrees_with_rational_evaluation() {
+    use fibers_tree::probe::{integer_point, PairEval};
+    let mut rng = Lcg::new(31);
+    let (mut differ, mut same, mut fit) = (0, 0, 0);
+    for i in 0..120 {
+        let arch = Architecture::new(1 + i % 4, 1 + i % 5, 1 + i % 3, 1 + i % 2);
+        let a = random_network(&mut rng, arch);
+        let sym = random_positive_scaling(&random_permute(&a, &mut rng), &mut rng);
+        let b = if i % 2 == 0 {
+            sym
+        } else {
+            perturb(
+                &sym,
+                rng.below(arch.param_count()),
+                &Rational::ratio(1, 997),
+            )
+        };
+        let pair = PairEval::new(&a, &b);
+        for k in 0..12 {
+            let x: Vec<Rational> = (0..arch.n0)
+                .map(|_| match k % 4 {
+                    0 => Rational::ratio(rng.range(-9, 9), rng.range(1, 6)),
+                    1 => Rational::ratio(rng.range(-9, 9), rng.range(1, 1 << 40)),
+                    2 => {
+                        Rational::from_integer(Integer::pow2(65) * Integer::from(rng.range(-3, 3)))
+                    }
+                    _ => Rational::ratio(rng.range(-(1 << 61), 1 << 61), rng.range(1, 1 << 61)),
+                })
+                .collect();
+            if let Some(p) = integer_point(&x) {
+                assert_eq!(p.to_rationals(), x);
+                fit += 1;
+            }
+            let want = a.eval(&x) != b.eval(&x);
+            assert_eq!(pair.differs(&x), want, "pair {i} point {x:?}");
+            if want {
+                differ += 1;
+            } else {
+                same += 1;
+            }
+        }
+    }
+    assert!(differ > 100 && same > 100, "{differ} differ, {same} same");
+    assert!(fit > 500 && fit < 1400, "{fit} points in machine integers");
+}
