@@ -12,7 +12,7 @@
 //! [`tree::layer1_cells`] exposes the same splitting restricted to the layer-1 neurons, down to
 //! the cells of the joint layer-1 arrangement (docs/theory.md §11); `fibers-regions` walks the
 //! cells with a search of its own and is tested against this one (one leaf per cell). [`pair_info`],
-//! the exact [`probe`] (lazy points, evaluated in machine integers when they fit) and
+//! the exact [`probe()`] (lazy points, evaluated in machine integers when they fit) and
 //! [`witness_certificate`] / [`probe_certificate`] are shared with it.
 
 pub mod probe;
@@ -152,7 +152,7 @@ pub fn witness_certificate(
     )
 }
 
-/// The certificate of a witness whose outputs are known already (a [`probe`]'s, which are
+/// The certificate of a witness whose outputs are known already (a [`probe()`]'s, which are
 /// `Network::eval`'s exactly), written by `producer`.
 pub fn probe_certificate(
     info: &(NetworkInfo, NetworkInfo),
