@@ -5,9 +5,11 @@
 //! A hidden neuron `i` of layer 1 is scaled by `c_i = 1 / |first nonzero entry of (W1_i, b1_i)|`
 //! (its outgoing column of `W2` divided by `c_i`), so its incoming key `(W1_i, b1_i) c_i` has a
 //! first nonzero entry `±1`. A layer-2 neuron `k` is scaled by `d_k = 1 / max |r_{k,i}|` over
-//! the entries of its (layer-1-normalised) row `r_k` on the first class of equal layer-1 keys
-//! where the row is nonzero (else `1 / |b2_k|`, else 1), its `W3` column divided by `d_k`. Both
-//! choices depend only on the neuron's data and on the layer-1 keys, not on the labelling.
+//! the entries of its (layer-1-normalised) row `r_k` on the first class of equal nonzero
+//! layer-1 keys where the row is nonzero (else `1 / |b2_k|`, else `max |W3 column|`, else 1),
+//! its `W3` column divided by `d_k`. A layer-1 neuron with zero incoming weights and bias
+//! (always 0) is scaled last, so that its outgoing column has largest `|entry|` 1. Every choice
+//! depends only on the neuron's data and on the layer-1 keys, not on the labelling.
 //!
 //! The neurons are then ordered by a colour refinement on the two layers: layer-1 neurons are
 //! coloured by their keys, layer-2 neurons by `(b2_k d_k, W3 column / d_k)`, and each colour
@@ -162,7 +164,10 @@ impl<'n> Form<'n> {
         }
         let col1 = ranks(&in1);
         // Neurons with a zero key (always 0) get their factor from the outgoing column below.
-        let zero_key: Vec<bool> = in1.iter().map(|k| k.iter().all(Rational::is_zero)).collect();
+        let zero_key: Vec<bool> = in1
+            .iter()
+            .map(|k| k.iter().all(Rational::is_zero))
+            .collect();
         // Layer 2: rows r_k = W2_k / c (entrywise), then d_k = 1 / m_k with m_k the largest
         // |r_k| on the first layer-1 class (by key, zero key left out) where r_k is nonzero;
         // else |b2_k|; else 1 / max |W3 column|; else 1.
@@ -194,9 +199,7 @@ impl<'n> Form<'n> {
             let m = best
                 .map(|(_, m)| m)
                 .or_else(|| first_nonzero_abs([net.b2()[k].clone()]))
-                .or_else(|| {
-                    max_abs((0..a.n3).map(|q| &net.w3()[q][k])).and_then(|x| x.recip())
-                })
+                .or_else(|| max_abs((0..a.n3).map(|q| &net.w3()[q][k])).and_then(|x| x.recip()))
                 .unwrap_or_else(|| one.clone());
             let row: Vec<Rational> = if m == one {
                 r

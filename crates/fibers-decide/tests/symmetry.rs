@@ -7,7 +7,7 @@
 //! printed (`-- --nocapture`).
 
 use fibers_check::{
-    certificate_from_value, certificate_to_value, check, CheckOptions, Certificate, Verdict,
+    certificate_from_value, certificate_to_value, check, Certificate, CheckOptions, Verdict,
 };
 use fibers_decide::{decide, symmetry, DecideOptions, Method, Outcome, Procedure};
 use fibers_exact::Rational;
@@ -248,7 +248,11 @@ fn symmetry_agrees_with_tree_and_regions_on_the_pair_families() {
         total += 1;
         if symmetric(&a, &b).is_some() {
             answered += 1;
-            assert_eq!(verdict(&a, &b, Method::Tree), Verdict::Equivalent, "seed {seed}");
+            assert_eq!(
+                verdict(&a, &b, Method::Tree),
+                Verdict::Equivalent,
+                "seed {seed}"
+            );
             assert_eq!(verdict(&a, &b, Method::Regions), Verdict::Equivalent);
         }
     }
