@@ -33,22 +33,137 @@ use std::cmp::Ordering;
 /// The name and version written into symmetry certificates.
 pub const PRODUCER: &str = concat!("fibers-decide symmetry ", env!("CARGO_PKG_VERSION"));
 
+/// The numbers the normal form is computed with: exact rationals ([`Rational`]), or the small
+/// fractions of [`Small`] when every entry fits (a hundred times faster; any overflow falls
+/// back to [`Rational`]). Operations return `None` on overflow.
+trait Num: Clone + Ord + Eq + Sized {
+    fn of(r: &Rational) -> Option<Self>;
+    fn to_rational(&self) -> Rational;
+    fn one() -> Self;
+    fn is_zero(&self) -> bool;
+    fn is_one(&self) -> bool;
+    fn abs(&self) -> Self;
+    fn mul(&self, o: &Self) -> Option<Self>;
+    /// `self / o` for `o ≠ 0`.
+    fn div(&self, o: &Self) -> Option<Self>;
+}
+
+impl Num for Rational {
+    fn of(r: &Rational) -> Option<Self> {
+        Some(r.clone())
+    }
+    fn to_rational(&self) -> Rational {
+        self.clone()
+    }
+    fn one() -> Self {
+        Rational::one()
+    }
+    fn is_zero(&self) -> bool {
+        Rational::is_zero(self)
+    }
+    fn is_one(&self) -> bool {
+        *self == 1
+    }
+    fn abs(&self) -> Self {
+        Rational::abs(self)
+    }
+    fn mul(&self, o: &Self) -> Option<Self> {
+        Some(self * o)
+    }
+    fn div(&self, o: &Self) -> Option<Self> {
+        Some(self / o)
+    }
+}
+
+/// A fraction `n / d` in lowest terms with `d > 0` and `|n|, d < 2^62` (so cross products fit
+/// an `i128` and negation never overflows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Small {
+    n: i64,
+    d: i64,
+}
+
+const SMALL_LIMIT: i64 = 1 << 62;
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+impl Small {
+    fn new(n: i64, d: i64) -> Option<Small> {
+        (n.abs() < SMALL_LIMIT && d > 0 && d < SMALL_LIMIT).then_some(Small { n, d })
+    }
+}
+
+impl Ord for Small {
+    fn cmp(&self, o: &Self) -> Ordering {
+        (i128::from(self.n) * i128::from(o.d)).cmp(&(i128::from(o.n) * i128::from(self.d)))
+    }
+}
+
+impl PartialOrd for Small {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Num for Small {
+    fn of(r: &Rational) -> Option<Self> {
+        Small::new(r.numer().to_i64()?, r.denom().to_i64()?)
+    }
+    fn to_rational(&self) -> Rational {
+        Rational::ratio(self.n, self.d)
+    }
+    fn one() -> Self {
+        Small { n: 1, d: 1 }
+    }
+    fn is_zero(&self) -> bool {
+        self.n == 0
+    }
+    fn is_one(&self) -> bool {
+        self.n == 1 && self.d == 1
+    }
+    fn abs(&self) -> Self {
+        Small {
+            n: self.n.abs(),
+            d: self.d,
+        }
+    }
+    fn mul(&self, o: &Self) -> Option<Self> {
+        if self.n == 0 || o.n == 0 {
+            return Some(Small { n: 0, d: 1 });
+        }
+        let (g1, g2) = (gcd(self.n, o.d), gcd(o.n, self.d));
+        let n = (self.n / g1).checked_mul(o.n / g2)?;
+        let d = (self.d / g2).checked_mul(o.d / g1)?;
+        Small::new(n, d)
+    }
+    fn div(&self, o: &Self) -> Option<Self> {
+        let (n, d) = if o.n < 0 { (-o.d, -o.n) } else { (o.d, o.n) };
+        self.mul(&Small { n, d })
+    }
+}
+
 /// A network's data normalised neuron by neuron (in its own labelling), with the canonical
 /// order of each layer.
-struct Form<'n> {
-    net: &'n Network,
+struct Form<N> {
     /// `c_i` of each layer-1 neuron (the factor applied to its incoming weights).
-    c1: Vec<Rational>,
+    c1: Vec<N>,
     /// `(W1_i, b1_i) c_i`.
-    in1: Vec<Vec<Rational>>,
+    in1: Vec<Vec<N>>,
     /// `d_k` of each layer-2 neuron.
-    d2: Vec<Rational>,
+    d2: Vec<N>,
     /// `W2[k][i] d_k / c_i`.
-    w2: Vec<Vec<Rational>>,
+    w2: Vec<Vec<N>>,
     /// `b2_k d_k`.
-    b2: Vec<Rational>,
+    b2: Vec<N>,
     /// `W3[q][k] / d_k`, by `k` then `q`.
-    out2: Vec<Vec<Rational>>,
+    out2: Vec<Vec<N>>,
     /// Canonical position `p` → neuron.
     order1: Vec<usize>,
     order2: Vec<usize>,
@@ -76,10 +191,10 @@ fn classes(col: &[usize]) -> usize {
 /// One refinement of the colours `col` of one layer by the colours `other` of the other layer
 /// and the weights `entry(i, k)` between them. Only neurons in classes of size > 1 compute a
 /// signature.
-fn refine<'a>(
+fn refine<'a, N: Ord + 'a>(
     col: &[usize],
     other: &[usize],
-    entry: impl Fn(usize, usize) -> &'a Rational,
+    entry: impl Fn(usize, usize) -> &'a N,
 ) -> Vec<usize> {
     let mut size = vec![0usize; classes(col)];
     for &c in col {
@@ -88,12 +203,12 @@ fn refine<'a>(
     if size.iter().all(|&s| s <= 1) {
         return col.to_vec();
     }
-    let keys: Vec<(usize, Vec<(usize, &Rational)>)> = col
+    let keys: Vec<(usize, Vec<(usize, &N)>)> = col
         .iter()
         .enumerate()
         .map(|(i, &c)| {
             let sig = if size[c] > 1 {
-                let mut v: Vec<(usize, &Rational)> = other
+                let mut v: Vec<(usize, &N)> = other
                     .iter()
                     .enumerate()
                     .map(|(k, &o)| (o, entry(i, k)))
@@ -131,43 +246,56 @@ fn individualise(col: &mut [usize]) -> bool {
 }
 
 /// The largest absolute value, `None` when all are zero.
-fn max_abs<'a>(v: impl IntoIterator<Item = &'a Rational>) -> Option<Rational> {
-    v.into_iter()
-        .filter(|x| !x.is_zero())
-        .map(|x| x.abs())
-        .max()
+fn max_abs<'a, N: Num + 'a>(v: impl IntoIterator<Item = &'a N>) -> Option<N> {
+    v.into_iter().filter(|x| !x.is_zero()).map(N::abs).max()
 }
 
-fn first_nonzero_abs(v: impl IntoIterator<Item = Rational>) -> Option<Rational> {
-    v.into_iter().find(|x| !x.is_zero()).map(|x| x.abs())
+/// `x · f`, skipping the product when `f = 1`.
+fn times<N: Num>(x: &N, f: &N) -> Option<N> {
+    if f.is_one() {
+        Some(x.clone())
+    } else {
+        x.mul(f)
+    }
 }
 
-impl<'n> Form<'n> {
-    fn new(net: &'n Network) -> Self {
+/// `x / f`, skipping the quotient when `f = 1`.
+fn over<N: Num>(x: &N, f: &N) -> Option<N> {
+    if f.is_one() {
+        Some(x.clone())
+    } else {
+        x.div(f)
+    }
+}
+
+impl<N: Num> Form<N> {
+    /// The normal form, `None` on overflow of `N`.
+    fn new(net: &Network) -> Option<Self> {
         let a = net.arch();
-        let one = Rational::one();
+        let conv = |v: &[Rational]| v.iter().map(N::of).collect::<Option<Vec<N>>>();
+        let one = N::one();
         // Layer 1: c_i = 1 / |first nonzero of (W1_i, b1_i)|.
         let mut c1 = Vec::with_capacity(a.n1);
         let mut inv1 = Vec::with_capacity(a.n1);
         let mut in1 = Vec::with_capacity(a.n1);
         for i in 0..a.n1 {
-            let row = net.w1()[i].iter().chain([&net.b1()[i]]);
-            let s = first_nonzero_abs(row.clone().cloned()).unwrap_or_else(|| one.clone());
-            let key: Vec<Rational> = if s == one {
-                row.cloned().collect()
-            } else {
-                row.map(|x| x / &s).collect()
-            };
+            let mut row = conv(&net.w1()[i])?;
+            row.push(N::of(&net.b1()[i])?);
+            let s = row
+                .iter()
+                .find(|x| !x.is_zero())
+                .map_or_else(|| one.clone(), N::abs);
+            let key = row
+                .iter()
+                .map(|x| over(x, &s))
+                .collect::<Option<Vec<N>>>()?;
             in1.push(key);
-            c1.push(s.recip().expect("nonzero"));
+            c1.push(one.div(&s)?);
             inv1.push(s);
         }
         let col1 = ranks(&in1);
         // Neurons with a zero key (always 0) get their factor from the outgoing column below.
-        let zero_key: Vec<bool> = in1
-            .iter()
-            .map(|k| k.iter().all(Rational::is_zero))
-            .collect();
+        let zero_key: Vec<bool> = in1.iter().map(|k| k.iter().all(N::is_zero)).collect();
         // Layer 2: rows r_k = W2_k / c (entrywise), then d_k = 1 / m_k with m_k the largest
         // |r_k| on the first layer-1 class (by key, zero key left out) where r_k is nonzero;
         // else |b2_k|; else 1 / max |W3 column|; else 1.
@@ -176,12 +304,16 @@ impl<'n> Form<'n> {
         let mut b2 = Vec::with_capacity(a.n2);
         let mut out2 = Vec::with_capacity(a.n2);
         for k in 0..a.n2 {
-            let r: Vec<Rational> = net.w2()[k]
+            let r = net.w2()[k]
                 .iter()
                 .zip(&inv1)
-                .map(|(w, s)| if s == &one { w.clone() } else { w * s })
-                .collect();
-            let mut best: Option<(usize, Rational)> = None;
+                .map(|(w, s)| times(&N::of(w)?, s))
+                .collect::<Option<Vec<N>>>()?;
+            let bias = N::of(&net.b2()[k])?;
+            let out = (0..a.n3)
+                .map(|q| N::of(&net.w3()[q][k]))
+                .collect::<Option<Vec<N>>>()?;
+            let mut best: Option<(usize, N)> = None;
             for (i, x) in r.iter().enumerate() {
                 if x.is_zero() || zero_key[i] {
                     continue;
@@ -196,49 +328,35 @@ impl<'n> Form<'n> {
                     },
                 };
             }
-            let m = best
-                .map(|(_, m)| m)
-                .or_else(|| first_nonzero_abs([net.b2()[k].clone()]))
-                .or_else(|| max_abs((0..a.n3).map(|q| &net.w3()[q][k])).and_then(|x| x.recip()))
-                .unwrap_or_else(|| one.clone());
-            let row: Vec<Rational> = if m == one {
-                r
-            } else {
-                r.iter().map(|x| x / &m).collect()
+            let m = match best {
+                Some((_, m)) => m,
+                None if !bias.is_zero() => bias.abs(),
+                None => match max_abs(&out) {
+                    Some(x) => one.div(&x)?,
+                    None => one.clone(),
+                },
             };
-            w2.push(row);
-            b2.push(if m == one {
-                net.b2()[k].clone()
-            } else {
-                &net.b2()[k] / &m
-            });
+            w2.push(r.iter().map(|x| over(x, &m)).collect::<Option<Vec<N>>>()?);
+            b2.push(over(&bias, &m)?);
             out2.push(
-                (0..a.n3)
-                    .map(|q| {
-                        let v = &net.w3()[q][k];
-                        if m == one {
-                            v.clone()
-                        } else {
-                            v * &m
-                        }
-                    })
-                    .collect::<Vec<Rational>>(),
+                out.iter()
+                    .map(|v| times(v, &m))
+                    .collect::<Option<Vec<N>>>()?,
             );
-            d2.push(m.recip().expect("nonzero"));
+            d2.push(one.div(&m)?);
         }
         // Zero-key layer-1 neurons: the largest |entry| of the outgoing column becomes 1.
         for i in (0..a.n1).filter(|&i| zero_key[i]) {
-            if let Some(t) = max_abs(w2.iter().map(|row: &Vec<Rational>| &row[i])) {
-                if t != one {
+            if let Some(t) = max_abs(w2.iter().map(|row: &Vec<N>| &row[i])) {
+                if !t.is_one() {
                     for row in w2.iter_mut() {
-                        row[i] = &row[i] / &t;
+                        row[i] = row[i].div(&t)?;
                     }
                     c1[i] = t;
                 }
             }
         }
         let mut form = Form {
-            net,
             c1,
             in1,
             d2,
@@ -249,12 +367,12 @@ impl<'n> Form<'n> {
             order2: Vec::new(),
         };
         form.order(col1);
-        form
+        Some(form)
     }
 
     /// Colour refinement and individualisation down to one neuron per colour; sets the orders.
     fn order(&mut self, mut col1: Vec<usize>) {
-        let keys2: Vec<(&Rational, &Vec<Rational>)> = self.b2.iter().zip(&self.out2).collect();
+        let keys2: Vec<(&N, &Vec<N>)> = self.b2.iter().zip(&self.out2).collect();
         let mut col2 = ranks(&keys2);
         let w2 = &self.w2;
         loop {
@@ -283,11 +401,10 @@ impl<'n> Form<'n> {
         self.order2 = order2;
     }
 
-    /// Whether the two normal forms are the same network.
-    fn same_as(&self, o: &Form) -> bool {
+    /// Whether the two normal forms are the same (output biases compared by the caller).
+    fn same_as(&self, o: &Form<N>) -> bool {
         let (p1, q1, p2, q2) = (&self.order1, &o.order1, &self.order2, &o.order2);
-        self.net.b3() == o.net.b3()
-            && p1.iter().zip(q1).all(|(&i, &j)| self.in1[i] == o.in1[j])
+        p1.iter().zip(q1).all(|(&i, &j)| self.in1[i] == o.in1[j])
             && p2.iter().zip(q2).all(|(&k, &l)| {
                 self.b2[k] == o.b2[l]
                     && self.out2[k] == o.out2[l]
@@ -297,6 +414,39 @@ impl<'n> Form<'n> {
                         .all(|(&i, &j)| self.w2[k][i] == o.w2[l][j])
             })
     }
+}
+
+/// The relabelling from A to B when their normal forms in `N` agree; `Ok(None)` on overflow.
+fn relabeling_in<N: Num>(
+    a: &Network,
+    b: &Network,
+) -> Result<Option<(Relabeling, Relabeling)>, String> {
+    let (Some(fa), Some(fb)) = (Form::<N>::new(a), Form::<N>::new(b)) else {
+        return Ok(None);
+    };
+    if !fa.same_as(&fb) {
+        return Err(
+            "symmetry: the normal forms under hidden permutations and positive scalings differ"
+                .into(),
+        );
+    }
+    // N = M_A(A) = M_B(B), so B = M_B⁻¹ M_A (A): B's neuron j (at canonical position p) is A's
+    // neuron at position p, scaled by c^A / c^B.
+    let compose = |pa: &[usize], pb: &[usize], sa: &[N], sb: &[N]| {
+        let mut order = vec![0; pa.len()];
+        let mut scale = vec![Rational::zero(); pa.len()];
+        for (&i, &j) in pa.iter().zip(pb) {
+            order[j] = i;
+            scale[j] = match sa[i].div(&sb[j]) {
+                Some(x) => x.to_rational(),
+                None => &sa[i].to_rational() / &sb[j].to_rational(),
+            };
+        }
+        Relabeling { order, scale }
+    };
+    let r1 = compose(&fa.order1, &fb.order1, &fa.c1, &fb.c1);
+    let r2 = compose(&fa.order2, &fb.order2, &fa.d2, &fb.d2);
+    Ok(Some((r1, r2)))
 }
 
 /// The relabelling from `a` to `b` when `a` and `b` have the same normal form under hidden
@@ -312,27 +462,10 @@ pub fn relabeling(a: &Network, b: &Network) -> Result<(Relabeling, Relabeling), 
     if a.b3() != b.b3() {
         return Err("symmetry: the output biases differ".into());
     }
-    let (fa, fb) = (Form::new(a), Form::new(b));
-    if !fa.same_as(&fb) {
-        return Err(
-            "symmetry: the normal forms under hidden permutations and positive scalings differ"
-                .into(),
-        );
+    if let Some(r) = relabeling_in::<Small>(a, b)? {
+        return Ok(r);
     }
-    // N = M_A(A) = M_B(B), so B = M_B⁻¹ M_A (A): B's neuron j (at canonical position p) is A's
-    // neuron at position p, scaled by c^A / c^B.
-    let compose = |n: usize, pa: &[usize], pb: &[usize], sa: &[Rational], sb: &[Rational]| {
-        let mut order = vec![0; n];
-        let mut scale = vec![Rational::zero(); n];
-        for (&i, &j) in pa.iter().zip(pb) {
-            order[j] = i;
-            scale[j] = &sa[i] / &sb[j];
-        }
-        Relabeling { order, scale }
-    };
-    let r1 = compose(aa.n1, &fa.order1, &fb.order1, &fa.c1, &fb.c1);
-    let r2 = compose(aa.n2, &fa.order2, &fb.order2, &fa.d2, &fb.d2);
-    Ok((r1, r2))
+    Ok(relabeling_in::<Rational>(a, b)?.expect("rationals do not overflow"))
 }
 
 /// The certificate of equivalence made of one `relabel` step from `a` to `b`.
@@ -366,6 +499,19 @@ pub fn run(a: &Network, b: &Network) -> Result<Certificate, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_fractions_are_exact_or_overflow() {
+        let x = Small::of(&Rational::ratio(-6, 4)).unwrap();
+        assert_eq!(x, Small { n: -3, d: 2 });
+        let y = Small::of(&Rational::ratio(10, -9)).unwrap();
+        assert_eq!(x.mul(&y).unwrap().to_rational(), Rational::ratio(5, 3));
+        assert_eq!(x.div(&y).unwrap().to_rational(), Rational::ratio(27, 20));
+        assert!(x < y.abs() && y < x.abs());
+        let big = Small::new((1 << 61) + 1, 1).unwrap();
+        assert!(big.mul(&big).is_none());
+        assert!(Small::of(&"18446744073709551617".parse().unwrap()).is_none());
+    }
 
     #[test]
     fn ranks_are_dense_and_ordered() {

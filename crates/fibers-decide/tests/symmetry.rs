@@ -340,3 +340,24 @@ fn symmetry_method_alone_is_undecided_off_the_orbit() {
     let d = decide(&a, &b, &DecideOptions::default()).unwrap();
     assert_eq!(d.verdict(), "not-equivalent");
 }
+
+/// Entries beyond machine words (and products that overflow them) take the exact rational
+/// path: the same answers.
+#[test]
+fn large_numbers_take_the_rational_path() {
+    let mut rng = Lcg::new(1306);
+    for (t, big) in [
+        ((2, 4, 3, 1), "123456789012345678901234567/7"),
+        ((3, 5, 4, 2), "3074457345618258602"),
+        ((2, 3, 3, 1), "1/3074457345618258602"),
+    ] {
+        let mut n = random_network(&mut rng, arch(t));
+        let v: Rational = big.parse().expect("a number");
+        n.layer_mut(2).weight[1][2] = v.clone();
+        n.layer_mut(1).weight[0][1] = v;
+        let m = moved(&n, &mut rng);
+        assert!(symmetric(&n, &m).is_some(), "{t:?}");
+        let bad = perturb(&m, 1, &Rational::ratio(1, 5));
+        assert!(symmetry::run(&n, &bad).is_err());
+    }
+}
