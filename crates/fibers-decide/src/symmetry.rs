@@ -24,10 +24,10 @@
 //! Cost: `O(n1 n0 + n2 n1 + n3 n2)` rational operations to normalise, and sorting; no LP, no
 //! evaluation.
 
-use fibers_check::bottleneck::{BottleneckStep, Relabeling};
+use fibers_check::bottleneck::{BottleneckStep, ReduceMap, Relabeling};
 use fibers_check::{network_info, Certificate, Proof, Step, StepBody, Verdict};
 use fibers_exact::Rational;
-use fibers_net::Network;
+use fibers_net::{Architecture, Layer, Network};
 use std::cmp::Ordering;
 
 /// The name and version written into symmetry certificates.
@@ -167,6 +167,9 @@ struct Form<N> {
     /// Canonical position `p` → neuron.
     order1: Vec<usize>,
     order2: Vec<usize>,
+    /// Whether two layer-1 neurons have the same key, or two layer-2 neurons the same
+    /// normalised row and bias (candidates for merging, see [`reduce`]).
+    dup: bool,
 }
 
 /// Dense ranks of `keys` (equal keys, equal ranks; ranks ordered like the keys).
@@ -365,7 +368,10 @@ impl<N: Num> Form<N> {
             out2,
             order1: Vec::new(),
             order2: Vec::new(),
+            dup: false,
         };
+        let rows2: Vec<(&Vec<N>, &N)> = form.w2.iter().zip(&form.b2).collect();
+        form.dup = classes(&col1) < a.n1 || classes(&ranks(&rows2)) < a.n2;
         form.order(col1);
         Some(form)
     }
@@ -416,19 +422,24 @@ impl<N: Num> Form<N> {
     }
 }
 
+/// Why two normal forms do not give a relabelling: the reason, and whether one of the networks
+/// has neurons to merge.
+type Miss = (String, bool);
+
 /// The relabelling from A to B when their normal forms in `N` agree; `Ok(None)` on overflow.
 fn relabeling_in<N: Num>(
     a: &Network,
     b: &Network,
-) -> Result<Option<(Relabeling, Relabeling)>, String> {
+) -> Result<Option<(Relabeling, Relabeling)>, Miss> {
     let (Some(fa), Some(fb)) = (Form::<N>::new(a), Form::<N>::new(b)) else {
         return Ok(None);
     };
     if !fa.same_as(&fb) {
-        return Err(
+        return Err((
             "symmetry: the normal forms under hidden permutations and positive scalings differ"
                 .into(),
-        );
+            fa.dup || fb.dup,
+        ));
     }
     // N = M_A(A) = M_B(B), so B = M_B⁻¹ M_A (A): B's neuron j (at canonical position p) is A's
     // neuron at position p, scaled by c^A / c^B.
@@ -449,18 +460,16 @@ fn relabeling_in<N: Num>(
     Ok(Some((r1, r2)))
 }
 
-/// The relabelling from `a` to `b` when `a` and `b` have the same normal form under hidden
-/// permutations and positive scalings (layer 1, layer 2); `Err(reason)` otherwise, or when the
-/// normal form cannot tell some neurons apart in the same way for both networks.
-pub fn relabeling(a: &Network, b: &Network) -> Result<(Relabeling, Relabeling), String> {
+fn relabeling_or_miss(a: &Network, b: &Network) -> Result<(Relabeling, Relabeling), Miss> {
     let (aa, ab) = (a.arch(), b.arch());
     if aa != ab {
-        return Err(format!(
-            "symmetry: architectures {aa} and {ab} differ (no relabelling)"
+        return Err((
+            format!("symmetry: architectures {aa} and {ab} differ (no relabelling)"),
+            true,
         ));
     }
     if a.b3() != b.b3() {
-        return Err("symmetry: the output biases differ".into());
+        return Err(("symmetry: the output biases differ".into(), false));
     }
     if let Some(r) = relabeling_in::<Small>(a, b)? {
         return Ok(r);
@@ -468,32 +477,187 @@ pub fn relabeling(a: &Network, b: &Network) -> Result<(Relabeling, Relabeling), 
     Ok(relabeling_in::<Rational>(a, b)?.expect("rationals do not overflow"))
 }
 
+/// The relabelling from `a` to `b` when `a` and `b` have the same normal form under hidden
+/// permutations and positive scalings (layer 1, layer 2); `Err(reason)` otherwise, or when the
+/// normal form cannot tell some neurons apart in the same way for both networks.
+pub fn relabeling(a: &Network, b: &Network) -> Result<(Relabeling, Relabeling), String> {
+    relabeling_or_miss(a, b).map_err(|(why, _)| why)
+}
+
+/// Which neurons a reduction removes: `(silent layer-1, kept layer-1, kept layer-2)`, from
+/// signs and zeros only (no arithmetic). Silent: `W1_i = 0`, `b1_i ≤ 0`. A layer-2 neuron is
+/// removed when its `W3` column is 0 or it is dead (`b2 ≤ 0`, `W2[k][i] ≤ 0` at every
+/// non-silent `i`); a layer-1 neuron when it is silent or feeds no kept layer-2 neuron.
+fn removals(net: &Network) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
+    let a = net.arch();
+    let silent: Vec<bool> = (0..a.n1)
+        .map(|i| net.w1()[i].iter().all(Rational::is_zero) && !net.b1()[i].is_positive())
+        .collect();
+    let keep2: Vec<bool> = (0..a.n2)
+        .map(|k| {
+            let no_out = (0..a.n3).all(|q| net.w3()[q][k].is_zero());
+            let dead = !net.b2()[k].is_positive()
+                && (0..a.n1).all(|i| silent[i] || !net.w2()[k][i].is_positive());
+            !no_out && !dead
+        })
+        .collect();
+    let keep1: Vec<bool> = (0..a.n1)
+        .map(|i| !silent[i] && (0..a.n2).any(|k| keep2[k] && !net.w2()[k][i].is_zero()))
+        .collect();
+    (silent, keep1, keep2)
+}
+
+fn normalised(v: &[Rational]) -> (Vec<Rational>, Rational) {
+    let s = v
+        .iter()
+        .find(|x| !x.is_zero())
+        .map_or_else(Rational::one, Rational::abs);
+    (v.iter().map(|x| x / &s).collect(), s)
+}
+
+/// The reduction of `net` checked by the `reduce` step kind: removable neurons removed (see
+/// [`removals`]), then layer-1 neurons with equal keys `(W1_i, b1_i) / |first nonzero|` merged
+/// (their outgoing columns added with the factors), then layer-2 neurons whose rows through
+/// that merge, with the bias, are positive multiples of one another. The reduced network and
+/// the two maps (a hidden layer may end with no neurons); `None` when nothing is removed or
+/// merged.
+pub fn reduce(net: &Network) -> Option<(Network, ReduceMap, ReduceMap)> {
+    let a = net.arch();
+    let (_, keep1, keep2) = removals(net);
+    let mut keys1: std::collections::BTreeMap<Vec<Rational>, usize> = Default::default();
+    let mut rows1: Vec<Vec<Rational>> = Vec::new();
+    let mut map1: ReduceMap = vec![None; a.n1];
+    for i in (0..a.n1).filter(|&i| keep1[i]) {
+        let inc: Vec<Rational> = net.w1()[i].iter().chain([&net.b1()[i]]).cloned().collect();
+        let (key, f) = normalised(&inc);
+        let j = *keys1.entry(key.clone()).or_insert_with(|| {
+            rows1.push(key);
+            rows1.len() - 1
+        });
+        map1[i] = Some((j, f));
+    }
+    let mut keys2: std::collections::BTreeMap<Vec<Rational>, usize> = Default::default();
+    let mut rows2: Vec<Vec<Rational>> = Vec::new();
+    let mut outs: Vec<Vec<Rational>> = Vec::new();
+    let mut map2: ReduceMap = vec![None; a.n2];
+    for k in (0..a.n2).filter(|&k| keep2[k]) {
+        let mut row = vec![Rational::zero(); rows1.len() + 1];
+        for (i, e) in map1.iter().enumerate() {
+            if let Some((j, f)) = e {
+                row[*j] += &(&net.w2()[k][i] * f);
+            }
+        }
+        row[rows1.len()] = net.b2()[k].clone();
+        let (key, mu) = normalised(&row);
+        let l = *keys2.entry(key.clone()).or_insert_with(|| {
+            rows2.push(key);
+            outs.push(vec![Rational::zero(); a.n3]);
+            rows2.len() - 1
+        });
+        for (q, o) in outs[l].iter_mut().enumerate() {
+            *o += &(&net.w3()[q][k] * &mu);
+        }
+        map2[k] = Some((l, mu));
+    }
+    let (m1, m2) = (rows1.len(), rows2.len());
+    if m1 == a.n1 && m2 == a.n2 {
+        return None;
+    }
+    let arch = Architecture::new(a.n0, m1, m2, a.n3);
+    let split = |rows: Vec<Vec<Rational>>| {
+        let (mut w, mut b) = (Vec::new(), Vec::new());
+        for mut r in rows {
+            b.push(r.pop().expect("bias"));
+            w.push(r);
+        }
+        Layer { weight: w, bias: b }
+    };
+    let l3 = Layer {
+        weight: (0..a.n3)
+            .map(|q| outs.iter().map(|o| o[q].clone()).collect())
+            .collect(),
+        bias: net.b3().to_vec(),
+    };
+    let r = Network::new(arch, [split(rows1), split(rows2), l3]).expect("shapes agree");
+    Some((r, map1, map2))
+}
+
 /// The certificate of equivalence made of one `relabel` step from `a` to `b`.
 pub fn certificate(a: &Network, b: &Network, r1: Relabeling, r2: Relabeling) -> Certificate {
+    chain_certificate(a, b, vec![relabel_step(None, r1, r2)])
+}
+
+fn relabel_step(network: Option<Network>, r1: Relabeling, r2: Relabeling) -> Step {
+    Step {
+        network,
+        body: StepBody::Bottleneck(BottleneckStep::Relabel {
+            layer1: Some(r1),
+            layer2: Some(r2),
+        }),
+    }
+}
+
+fn chain_certificate(a: &Network, b: &Network, steps: Vec<Step>) -> Certificate {
     Certificate {
         verdict: Verdict::Equivalent,
         a: network_info(a),
         b: network_info(b),
         witness: None,
-        proof: Some(Proof {
-            steps: vec![Step {
-                network: None,
-                body: StepBody::Bottleneck(BottleneckStep::Relabel {
-                    layer1: Some(r1),
-                    layer2: Some(r2),
-                }),
-            }],
-        }),
+        proof: Some(Proof { steps }),
         producer: Some(PRODUCER.to_string()),
     }
 }
 
 /// The symmetry fast path: a certificate of equivalence when B is A up to hidden permutations
-/// and positive scalings (found by the normal forms); `Err(reason)` otherwise (never a
+/// and positive scalings (found by the normal forms: one `relabel` step), or when the
+/// [`reduce`]d networks are (a chain `A → R_A → R_B ← B` of `reduce`, `relabel`, `reduce`
+/// steps, a reduction left out when it changes nothing); `Err(reason)` otherwise (never a
 /// `not-equivalent` verdict).
 pub fn run(a: &Network, b: &Network) -> Result<Certificate, String> {
-    let (r1, r2) = relabeling(a, b)?;
-    Ok(certificate(a, b, r1, r2))
+    let why = match relabeling_or_miss(a, b) {
+        Ok((r1, r2)) => return Ok(certificate(a, b, r1, r2)),
+        Err((why, dup)) => {
+            let removes = |n: &Network| {
+                let (_, k1, k2) = removals(n);
+                k1.contains(&false) || k2.contains(&false)
+            };
+            if !dup && !removes(a) && !removes(b) {
+                return Err(why);
+            }
+            why
+        }
+    };
+    let (ra, rb) = (reduce(a), reduce(b));
+    if ra.is_none() && rb.is_none() {
+        return Err(why);
+    }
+    let na = ra.as_ref().map_or(a, |r| &r.0);
+    let nb = rb.as_ref().map_or(b, |r| &r.0);
+    let (r1, r2) =
+        relabeling(na, nb).map_err(|e| format!("{e} (also after removing and merging neurons)"))?;
+    let mut steps = Vec::new();
+    if let Some((n, layer1, layer2)) = ra {
+        steps.push(Step {
+            network: Some(n),
+            body: StepBody::Bottleneck(BottleneckStep::Reduce {
+                layer1,
+                layer2,
+                forward: true,
+            }),
+        });
+    }
+    steps.push(relabel_step(rb.as_ref().map(|r| r.0.clone()), r1, r2));
+    if let Some((_, layer1, layer2)) = rb {
+        steps.push(Step {
+            network: None,
+            body: StepBody::Bottleneck(BottleneckStep::Reduce {
+                layer1,
+                layer2,
+                forward: false,
+            }),
+        });
+    }
+    Ok(chain_certificate(a, b, steps))
 }
 
 #[cfg(test)]

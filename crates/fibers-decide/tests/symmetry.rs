@@ -197,7 +197,7 @@ fn symmetry_answers_on_every_permutation_and_scaling_and_agrees_with_regions() {
 #[test]
 fn symmetry_gives_up_on_near_misses() {
     let mut rng = Lcg::new(1302);
-    let (mut misses, mut gave_up) = (0, 0);
+    let (mut misses, mut gave_up, mut refuted) = (0, 0, 0);
     for round in 0..6 {
         for t in REFEREED.iter().chain(LARGE.iter()) {
             let a = arch(*t);
@@ -213,8 +213,12 @@ fn symmetry_gives_up_on_near_misses() {
                 // was checked); the regions must agree.
                 Some(_) => assert_eq!(verdict(&n, &bad, Method::Regions), Verdict::Equivalent),
             }
-            // On generic networks a perturbed weight always leaves the orbit.
-            if round % 3 == 0 {
+            // A near miss the regions find inequivalent: the symmetry path gave up.
+            if REFEREED.contains(t)
+                && t.1 <= 6
+                && verdict(&n, &bad, Method::Regions) == Verdict::NotEquivalent
+            {
+                refuted += 1;
                 assert!(
                     symmetry::run(&n, &bad).is_err(),
                     "{t:?}: answered on a near miss"
@@ -229,8 +233,13 @@ fn symmetry_gives_up_on_near_misses() {
             }
         }
     }
-    eprintln!("symmetry gave up on {gave_up} of {misses} near misses");
-    assert_eq!(gave_up, misses, "every near miss left the orbit here");
+    // The others are equivalent (a perturbed weight of a removable neuron), with a checked
+    // certificate and the regions agreeing.
+    eprintln!(
+        "symmetry gave up on {gave_up} of {misses} near misses ({refuted} refuted by the \
+         regions, all given up)"
+    );
+    assert!(gave_up * 10 >= misses * 9, "{gave_up} of {misses}");
 }
 
 /// Differential agreement on the seeded pair families (symmetry moves, perturbations,
@@ -360,4 +369,220 @@ fn large_numbers_take_the_rational_path() {
         let bad = perturb(&m, 1, &Rational::ratio(1, 5));
         assert!(symmetry::run(&n, &bad).is_err());
     }
+}
+
+/// A pair `(A, B)` with the same function where B differs from a relabelling of A by
+/// removable neurons (changed freely) or by a neuron split into positive multiples (a
+/// different hidden width); `kind` picks which.
+fn reducible_pair(rng: &mut Lcg, a: Architecture, kind: usize) -> (Network, Network) {
+    let mut n = random_network(rng, a);
+    let (i, k) = (rng.below(a.n1), rng.below(a.n2));
+    let mut m;
+    match kind % 5 {
+        // A layer-2 neuron with a zero W3 column: its row and bias are free.
+        0 => {
+            for row in n.layer_mut(3).weight.iter_mut() {
+                row[k] = Rational::zero();
+            }
+            m = n.clone();
+            m.layer_mut(2).weight[k] = (0..a.n1).map(|_| rng.nonzero()).collect();
+            m.layer_mut(2).bias[k] = rng.nonzero();
+        }
+        // A dead layer-2 neuron (row and bias ≤ 0): another dead row, any W3 column.
+        1 => {
+            for x in n.layer_mut(2).weight[k].iter_mut() {
+                *x = -x.abs();
+            }
+            n.layer_mut(2).bias[k] = -rng.positive();
+            m = n.clone();
+            m.layer_mut(2).weight[k] = (0..a.n1).map(|_| -rng.positive()).collect();
+            for row in m.layer_mut(3).weight.iter_mut() {
+                row[k] = rng.nonzero();
+            }
+        }
+        // A layer-1 neuron feeding nothing: its incoming weights are free.
+        2 => {
+            for row in n.layer_mut(2).weight.iter_mut() {
+                row[i] = Rational::zero();
+            }
+            m = n.clone();
+            m.layer_mut(1).weight[i] = (0..a.n0).map(|_| rng.nonzero()).collect();
+            m.layer_mut(1).bias[i] = rng.nonzero();
+        }
+        // Layer-1 neuron i split into itself and a positive multiple sharing its column.
+        3 => {
+            let lam = rng.positive();
+            let arch = Architecture::new(a.n0, a.n1 + 1, a.n2, a.n3);
+            let mut s = Network::zeros(arch);
+            for j in 0..a.n1 {
+                s.layer_mut(1).weight[j] = n.w1()[j].clone();
+                s.layer_mut(1).bias[j] = n.b1()[j].clone();
+            }
+            s.layer_mut(1).weight[a.n1] = n.w1()[i].iter().map(|x| x * &lam).collect();
+            s.layer_mut(1).bias[a.n1] = &n.b1()[i] * &lam;
+            let third = Rational::ratio(1, 3);
+            for kk in 0..a.n2 {
+                for j in 0..a.n1 {
+                    s.layer_mut(2).weight[kk][j] = n.w2()[kk][j].clone();
+                }
+                s.layer_mut(2).weight[kk][i] = &n.w2()[kk][i] * &third;
+                s.layer_mut(2).weight[kk][a.n1] = &(&n.w2()[kk][i] * &Rational::ratio(2, 3)) / &lam;
+                s.layer_mut(2).bias[kk] = n.b2()[kk].clone();
+            }
+            s.layer_mut(3).weight = n.w3().to_vec();
+            s.layer_mut(3).bias = n.b3().to_vec();
+            m = s;
+        }
+        // Layer-2 neuron k split into itself and a positive multiple sharing its W3 column.
+        _ => {
+            let mu = rng.positive();
+            let arch = Architecture::new(a.n0, a.n1, a.n2 + 1, a.n3);
+            let mut s = Network::zeros(arch);
+            s.layer_mut(1).weight = n.w1().to_vec();
+            s.layer_mut(1).bias = n.b1().to_vec();
+            for kk in 0..a.n2 {
+                s.layer_mut(2).weight[kk] = n.w2()[kk].clone();
+                s.layer_mut(2).bias[kk] = n.b2()[kk].clone();
+            }
+            s.layer_mut(2).weight[a.n2] = n.w2()[k].iter().map(|x| x * &mu).collect();
+            s.layer_mut(2).bias[a.n2] = &n.b2()[k] * &mu;
+            for q in 0..a.n3 {
+                for kk in 0..a.n2 {
+                    s.layer_mut(3).weight[q][kk] = n.w3()[q][kk].clone();
+                }
+                let v = &n.w3()[q][k] * &Rational::ratio(1, 4);
+                s.layer_mut(3).weight[q][k] = v.clone();
+                s.layer_mut(3).weight[q][a.n2] = &(&v * &Rational::from(3)) / &mu;
+            }
+            s.layer_mut(3).bias = n.b3().to_vec();
+            m = s;
+        }
+    }
+    let m = moved(&m, rng);
+    (n, m)
+}
+
+/// The reductions: removable neurons changed freely and neurons split into positive
+/// multiples are recognised (a `reduce`, `relabel`, `reduce` chain the checker accepts), the
+/// regions agree, and near misses of these pairs give up.
+#[test]
+fn symmetry_answers_after_removing_and_merging_neurons() {
+    let mut rng = Lcg::new(1307);
+    let (mut pairs, mut answered, mut reduce_steps) = (0, 0, 0);
+    let (mut gave_up, mut refuted) = (0, 0);
+    for t in REFEREED.iter().take(13) {
+        for kind in 0..5 {
+            let (n, m) = reducible_pair(&mut rng, arch(*t), kind);
+            pairs += 1;
+            let what = format!("{t:?} kind {kind}");
+            let c = symmetric(&n, &m).unwrap_or_else(|| {
+                panic!(
+                    "{what}: gave up: {:?}\nA = {}\nB = {}",
+                    symmetry::run(&n, &m).err(),
+                    fibers_net::json::network_to_string(&n),
+                    fibers_net::json::network_to_string(&m)
+                )
+            });
+            answered += 1;
+            reduce_steps += fibers_check::certificate_to_string(&c)
+                .matches("\"reduce\"")
+                .count();
+            assert_eq!(
+                verdict(&n, &m, Method::Regions),
+                Verdict::Equivalent,
+                "{what}"
+            );
+            // A near miss: one output weight of B changed.
+            let d = m.arch().param_count();
+            let bad = perturb(&m, d - 1 - m.arch().n3, &Rational::ratio(1, 7));
+            let rv = verdict(&n, &bad, Method::Regions);
+            match symmetric(&n, &bad) {
+                Some(_) => assert_eq!(rv, Verdict::Equivalent, "{what}: near miss"),
+                None => gave_up += (rv == Verdict::NotEquivalent) as usize,
+            }
+            refuted += (rv == Verdict::NotEquivalent) as usize;
+        }
+    }
+    eprintln!(
+        "symmetry answered on {answered} of {pairs} reducible pairs ({reduce_steps} reduce \
+         steps); gave up on {gave_up} of {refuted} near misses the regions refute"
+    );
+    assert_eq!(gave_up, refuted);
+    assert!(reduce_steps >= pairs, "{reduce_steps} reduce steps");
+}
+
+#[test]
+fn tampered_reduce_certificates_are_rejected() {
+    let mut rng = Lcg::new(1308);
+    let mut cases = Vec::new();
+    for (t, kind) in [
+        ((2, 4, 3, 1), 0),
+        ((2, 3, 4, 2), 1),
+        ((3, 4, 3, 1), 2),
+        ((2, 3, 3, 1), 3),
+        ((1, 3, 3, 2), 4),
+    ] {
+        let (a, b) = reducible_pair(&mut rng, arch(t), kind);
+        let cert = symmetric(&a, &b).expect("answers");
+        let v = certificate_to_value(&cert);
+        // Every reduce step: a map entry sent elsewhere or removed, a factor doubled, the
+        // direction flipped: each rejected (or refused by the reader).
+        for s in 0..v["proof"]["steps"].as_array().unwrap().len() {
+            if v["proof"]["steps"][s]["kind"] != "reduce" {
+                continue;
+            }
+            for layer in ["layer1", "layer2"] {
+                let entries = v["proof"]["steps"][s][layer].as_array().unwrap().len();
+                for e in 0..entries {
+                    let mut w = v.clone();
+                    let entry = &mut w["proof"]["steps"][s][layer][e];
+                    let tampered = match entry.clone() {
+                        Value::Null => continue,
+                        Value::Array(p) => {
+                            let f: Rational = match &p[1] {
+                                Value::String(t) => t.parse().unwrap(),
+                                x => x.to_string().parse().unwrap(),
+                            };
+                            [
+                                Value::Null,
+                                serde_json::json!([p[0], (&f * &Rational::from(2)).to_string()]),
+                            ]
+                        }
+                        _ => unreachable!(),
+                    };
+                    for t in tampered {
+                        let was_null_ok = t.is_null();
+                        *w.pointer_mut(&format!("/proof/steps/{s}/{layer}/{e}"))
+                            .unwrap() = t;
+                        if let Ok(c) = certificate_from_value(&w, "tampered") {
+                            // Removing a neuron whose contribution is really zero is harmless.
+                            if check(&c, &a, &b, NO_HASHES).is_ok() {
+                                assert!(was_null_ok, "a doubled factor was accepted");
+                            }
+                        }
+                    }
+                }
+            }
+            let mut w = v.clone();
+            let d = &mut w["proof"]["steps"][s]["direction"];
+            *d = Value::from(if d == "forward" {
+                "backward"
+            } else {
+                "forward"
+            });
+            let c = certificate_from_value(&w, "tampered").expect("well formed");
+            assert!(check(&c, &a, &b, NO_HASHES).is_err(), "direction flipped");
+        }
+        // The certificate for a near miss of B: rejected.
+        let d = b.arch().param_count();
+        let bad = perturb(&b, d - 1 - b.arch().n3, &Rational::ratio(1, 3));
+        assert!(check(&cert, &a, &bad, NO_HASHES).is_err());
+        cases.push((a, b, Verdict::Equivalent));
+    }
+    assert_mutations_rejected_or_true(
+        &cases,
+        |a, b| symmetry::run(a, b).expect("answers"),
+        &mut rng,
+        60,
+    );
 }
