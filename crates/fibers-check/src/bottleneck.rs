@@ -549,6 +549,58 @@ mod tests {
     }
 
     #[test]
+    fn reduce_checks_every_claim_from_the_weights() {
+        // Layer 1: neuron 1 = 2 × neuron 0, neuron 2 silent. Layer 2: neuron 1 dead, neuron 2
+        // has a zero W3 column.
+        let s = net(r#"{"architecture": [1, 3, 3, 1], "layers": [
+            {"weight": [[1], [2], [0]], "bias": [-1, -2, 0]},
+            {"weight": [[1, 1, 5], [-1, 0, 7], [3, 3, 3]], "bias": [1, -1, 2]},
+            {"weight": [[2, 4, 0]], "bias": [1]}]}"#);
+        // f_s(x) = 2 σ(σ(x−1) + 2σ(x−1) + 1) + 1 = 2 σ(3σ(x−1) + 1) + 1.
+        let r = net(r#"{"architecture": [1, 1, 1, 1], "layers": [
+            {"weight": [[1]], "bias": [-1]}, {"weight": [[3]], "bias": [1]},
+            {"weight": [[2]], "bias": [1]}]}"#);
+        let one = Rational::one;
+        let step = |l1: ReduceMap, l2: ReduceMap, forward| BottleneckStep::Reduce {
+            layer1: l1,
+            layer2: l2,
+            forward,
+        };
+        let good = || {
+            (
+                vec![Some((0, one())), Some((0, Rational::from(2))), None],
+                vec![Some((0, one())), None, None],
+            )
+        };
+        let (l1, l2) = good();
+        assert!(check_step(&step(l1.clone(), l2.clone(), true), &s, &r).is_ok());
+        assert!(check_step(&step(l1.clone(), l2.clone(), false), &r, &s).is_ok());
+        assert!(check_step(&step(l1.clone(), l2.clone(), false), &s, &r).is_err());
+        // A wrong factor, a live neuron removed, a layer-2 neuron that is not dead removed.
+        let mut bad1 = l1.clone();
+        bad1[1] = Some((0, one()));
+        assert!(check_step(&step(bad1, l2.clone(), true), &s, &r).is_err());
+        let mut bad1 = l1.clone();
+        bad1[0] = None;
+        assert!(check_step(&step(bad1, l2.clone(), true), &s, &r).is_err());
+        let mut bad2 = l2.clone();
+        bad2[0] = None;
+        assert!(check_step(&step(l1.clone(), bad2, true), &s, &r).is_err());
+        // A positive W2 entry on a live layer-1 neuron: layer-2 neuron 1 is not dead.
+        let mut s2 = s.clone();
+        s2.layer_mut(2).weight[1][1] = Rational::ratio(1, 2);
+        assert!(check_step(&step(l1, l2, true), &s2, &r).is_err());
+        // Everything removed: a network with empty hidden layers and the same output bias.
+        let z = net(r#"{"architecture": [1, 0, 0, 1], "layers": [
+            {"weight": [], "bias": []}, {"weight": [], "bias": []},
+            {"weight": [[]], "bias": [1]}]}"#);
+        let mut dead = s.clone();
+        dead.layer_mut(3).weight[0][0] = Rational::zero();
+        assert!(check_step(&step(vec![None; 3], vec![None; 3], true), &dead, &z).is_ok());
+        assert!(check_step(&step(vec![None; 3], vec![None; 3], true), &s, &z).is_err());
+    }
+
+    #[test]
     fn constant_layer_one_is_a_constant_function() {
         // W1 = 0, b1 = 1: f = σ(1 − 1/2) = 1/2 although G(u) = σ(u − 1/2) is not constant.
         let a = net(r#"{"architecture": [1, 1, 1, 1], "layers": [

@@ -21,8 +21,13 @@
 //! prove equivalence (the step is checked by `fibers_check` like any other): this procedure
 //! never answers `not-equivalent`.
 //!
-//! Cost: `O(n1 n0 + n2 n1 + n3 n2)` rational operations to normalise, and sorting; no LP, no
-//! evaluation.
+//! When the normal forms differ and one network has removable neurons (silent, feeding
+//! nothing, zero `W3` column, dead) or neurons with equal keys, both are [`reduce`]d first and
+//! the reduced networks compared: a chain of `reduce`, `relabel`, `reduce` steps.
+//!
+//! Cost: `O(n1 n0 + n2 n1 + n3 n2)` operations to normalise, on machine-word fractions when
+//! every entry and product fits (exact; any overflow redoes the work in rationals), and
+//! sorting; no LP, no evaluation.
 
 use fibers_check::bottleneck::{BottleneckStep, ReduceMap, Relabeling};
 use fibers_check::{network_info, Certificate, Proof, Step, StepBody, Verdict};
