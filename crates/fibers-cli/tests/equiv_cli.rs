@@ -203,11 +203,12 @@ fn regions_method_and_auto_fallback_to_regions() {
     assert!(out.contains("method: regions"), "{out}");
     let o = fibers(&["check", &c, &a, &b]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // auto: the fast path gives up (n1 > n0), the regions decide.
+    // auto: the symmetry path removes the dead neuron and relabels (before the fast path,
+    // which gives up at n1 > n0, and the regions).
     let o = fibers(&["equiv", &a, &b, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["method"], "regions");
-    assert!(v["fallback"].is_string());
+    assert_eq!(v["method"], "symmetry");
+    assert!(v.get("fallback").is_none(), "{v}");
     // A near miss: a witness from the regions.
     let (a, b) = pair("wide-perturbed");
     let o = fibers(&["equiv", &a, &b, "--method", "regions"]);

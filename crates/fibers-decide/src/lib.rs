@@ -390,9 +390,26 @@ mod tests {
         (read("a.json"), read("b.json"))
     }
 
+    /// A wide equivalent pair out of the symmetry path's reach: a compensated flip (M5).
+    fn flipped() -> (Network, Network) {
+        let (a, _) = pair("wide-permuted-dead");
+        let b = fibers_testkit::moves::flip_compensated(&a, 0);
+        (a, b)
+    }
+
+    #[test]
+    fn auto_runs_the_symmetry_path_first() {
+        // A dead neuron changed and both layers permuted: removed, then relabelled.
+        let (a, b) = pair("wide-permuted-dead");
+        let d = decide(&a, &b, &DecideOptions::default()).unwrap();
+        assert_eq!(d.verdict(), "equivalent");
+        assert_eq!(d.procedure, Some(Procedure::Symmetry));
+        assert!(d.fallback.is_none());
+    }
+
     #[test]
     fn auto_runs_the_regions_off_the_fast_path() {
-        let (a, b) = pair("wide-permuted-dead");
+        let (a, b) = flipped();
         let d = decide(&a, &b, &DecideOptions::default()).unwrap();
         assert_eq!(d.verdict(), "equivalent");
         assert_eq!(d.procedure, Some(Procedure::Regions));
@@ -402,7 +419,7 @@ mod tests {
 
     #[test]
     fn the_tree_runs_only_when_the_regions_stop_on_the_budget() {
-        let (a, b) = pair("wide-permuted-dead");
+        let (a, b) = flipped();
         let opts = DecideOptions {
             max_nodes: Some(1),
             ..DecideOptions::default()

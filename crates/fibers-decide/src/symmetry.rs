@@ -48,6 +48,8 @@ trait Num: Clone + Ord + Eq + Sized {
     fn is_zero(&self) -> bool;
     fn is_one(&self) -> bool;
     fn abs(&self) -> Self;
+    fn zero() -> Self;
+    fn add(&self, o: &Self) -> Option<Self>;
     fn mul(&self, o: &Self) -> Option<Self>;
     /// `self / o` for `o ≠ 0`.
     fn div(&self, o: &Self) -> Option<Self>;
@@ -71,6 +73,12 @@ impl Num for Rational {
     }
     fn abs(&self) -> Self {
         Rational::abs(self)
+    }
+    fn zero() -> Self {
+        Rational::zero()
+    }
+    fn add(&self, o: &Self) -> Option<Self> {
+        Some(self + o)
     }
     fn mul(&self, o: &Self) -> Option<Self> {
         Some(self * o)
@@ -138,6 +146,17 @@ impl Num for Small {
             n: self.n.abs(),
             d: self.d,
         }
+    }
+    fn zero() -> Self {
+        Small { n: 0, d: 1 }
+    }
+    fn add(&self, o: &Self) -> Option<Self> {
+        let g = gcd(self.d, o.d);
+        let (da, db) = (self.d / g, o.d / g);
+        let n = self.n.checked_mul(db)?.checked_add(o.n.checked_mul(da)?)?;
+        let d = da.checked_mul(o.d)?;
+        let h = gcd(n, d).max(1);
+        Small::new(n / h, d / h)
     }
     fn mul(&self, o: &Self) -> Option<Self> {
         if self.n == 0 || o.n == 0 {
@@ -512,12 +531,80 @@ fn removals(net: &Network) -> (Vec<bool>, Vec<bool>, Vec<bool>) {
     (silent, keep1, keep2)
 }
 
-fn normalised(v: &[Rational]) -> (Vec<Rational>, Rational) {
-    let s = v
-        .iter()
-        .find(|x| !x.is_zero())
-        .map_or_else(Rational::one, Rational::abs);
-    (v.iter().map(|x| x / &s).collect(), s)
+/// `v / |first nonzero of v|` and that factor (1 when `v = 0`); `None` on overflow.
+fn normalised<N: Num>(v: &[N]) -> Option<(Vec<N>, N)> {
+    let s = v.iter().find(|x| !x.is_zero()).map_or_else(N::one, N::abs);
+    Some((v.iter().map(|x| over(x, &s)).collect::<Option<_>>()?, s))
+}
+
+/// A reduced network's data in `N` before it becomes a [`Network`].
+struct Reduced<N> {
+    rows1: Vec<Vec<N>>,
+    rows2: Vec<Vec<N>>,
+    outs: Vec<Vec<N>>,
+    map1: Vec<Option<(usize, N)>>,
+    map2: Vec<Option<(usize, N)>>,
+}
+
+/// [`reduce`] in `N`: `None` on overflow.
+fn reduce_in<N: Num>(net: &Network, keep1: &[bool], keep2: &[bool]) -> Option<Reduced<N>> {
+    let a = net.arch();
+    let mut keys1: std::collections::BTreeMap<Vec<N>, usize> = Default::default();
+    let mut rows1: Vec<Vec<N>> = Vec::new();
+    let mut map1: Vec<Option<(usize, N)>> = vec![None; a.n1];
+    for i in (0..a.n1).filter(|&i| keep1[i]) {
+        let mut inc = net.w1()[i].iter().map(N::of).collect::<Option<Vec<N>>>()?;
+        inc.push(N::of(&net.b1()[i])?);
+        let (key, f) = normalised(&inc)?;
+        let j = match keys1.get(&key) {
+            Some(&j) => j,
+            None => {
+                keys1.insert(key.clone(), rows1.len());
+                rows1.push(key);
+                rows1.len() - 1
+            }
+        };
+        map1[i] = Some((j, f));
+    }
+    let mut keys2: std::collections::BTreeMap<Vec<N>, usize> = Default::default();
+    let mut rows2: Vec<Vec<N>> = Vec::new();
+    let mut outs: Vec<Vec<N>> = Vec::new();
+    let mut map2: Vec<Option<(usize, N)>> = vec![None; a.n2];
+    for k in (0..a.n2).filter(|&k| keep2[k]) {
+        let mut row: Vec<Option<N>> = vec![None; rows1.len()];
+        for (i, e) in map1.iter().enumerate() {
+            if let Some((j, f)) = e {
+                let x = times(&N::of(&net.w2()[k][i])?, f)?;
+                row[*j] = Some(match &row[*j] {
+                    None => x,
+                    Some(y) => y.add(&x)?,
+                });
+            }
+        }
+        let mut row: Vec<N> = row.into_iter().map(|x| x.unwrap_or_else(N::zero)).collect();
+        row.push(N::of(&net.b2()[k])?);
+        let (key, mu) = normalised(&row)?;
+        let l = match keys2.get(&key) {
+            Some(&l) => l,
+            None => {
+                keys2.insert(key.clone(), rows2.len());
+                rows2.push(key);
+                outs.push(vec![N::zero(); a.n3]);
+                rows2.len() - 1
+            }
+        };
+        for (q, o) in outs[l].iter_mut().enumerate() {
+            *o = o.add(&times(&N::of(&net.w3()[q][k])?, &mu)?)?;
+        }
+        map2[k] = Some((l, mu));
+    }
+    Some(Reduced {
+        rows1,
+        rows2,
+        outs,
+        map1,
+        map2,
+    })
 }
 
 /// The reduction of `net` checked by the `reduce` step kind: removable neurons removed (see
@@ -529,62 +616,44 @@ fn normalised(v: &[Rational]) -> (Vec<Rational>, Rational) {
 pub fn reduce(net: &Network) -> Option<(Network, ReduceMap, ReduceMap)> {
     let a = net.arch();
     let (_, keep1, keep2) = removals(net);
-    let mut keys1: std::collections::BTreeMap<Vec<Rational>, usize> = Default::default();
-    let mut rows1: Vec<Vec<Rational>> = Vec::new();
-    let mut map1: ReduceMap = vec![None; a.n1];
-    for i in (0..a.n1).filter(|&i| keep1[i]) {
-        let inc: Vec<Rational> = net.w1()[i].iter().chain([&net.b1()[i]]).cloned().collect();
-        let (key, f) = normalised(&inc);
-        let j = *keys1.entry(key.clone()).or_insert_with(|| {
-            rows1.push(key);
-            rows1.len() - 1
-        });
-        map1[i] = Some((j, f));
+    match reduce_in::<Small>(net, &keep1, &keep2) {
+        Some(r) => finish(net, r),
+        None => finish(
+            net,
+            reduce_in::<Rational>(net, &keep1, &keep2).expect("rationals do not overflow"),
+        ),
     }
-    let mut keys2: std::collections::BTreeMap<Vec<Rational>, usize> = Default::default();
-    let mut rows2: Vec<Vec<Rational>> = Vec::new();
-    let mut outs: Vec<Vec<Rational>> = Vec::new();
-    let mut map2: ReduceMap = vec![None; a.n2];
-    for k in (0..a.n2).filter(|&k| keep2[k]) {
-        let mut row = vec![Rational::zero(); rows1.len() + 1];
-        for (i, e) in map1.iter().enumerate() {
-            if let Some((j, f)) = e {
-                row[*j] += &(&net.w2()[k][i] * f);
-            }
-        }
-        row[rows1.len()] = net.b2()[k].clone();
-        let (key, mu) = normalised(&row);
-        let l = *keys2.entry(key.clone()).or_insert_with(|| {
-            rows2.push(key);
-            outs.push(vec![Rational::zero(); a.n3]);
-            rows2.len() - 1
-        });
-        for (q, o) in outs[l].iter_mut().enumerate() {
-            *o += &(&net.w3()[q][k] * &mu);
-        }
-        map2[k] = Some((l, mu));
-    }
-    let (m1, m2) = (rows1.len(), rows2.len());
-    if m1 == a.n1 && m2 == a.n2 {
-        return None;
-    }
+    .filter(|(r, _, _)| {
+        let b = r.arch();
+        (b.n1, b.n2) != (a.n1, a.n2)
+    })
+}
+
+fn finish<N: Num>(net: &Network, r: Reduced<N>) -> Option<(Network, ReduceMap, ReduceMap)> {
+    let a = net.arch();
+    let (m1, m2) = (r.rows1.len(), r.rows2.len());
     let arch = Architecture::new(a.n0, m1, m2, a.n3);
-    let split = |rows: Vec<Vec<Rational>>| {
+    let split = |rows: Vec<Vec<N>>| {
         let (mut w, mut b) = (Vec::new(), Vec::new());
-        for mut r in rows {
-            b.push(r.pop().expect("bias"));
-            w.push(r);
+        for mut row in rows {
+            b.push(row.pop().expect("bias").to_rational());
+            w.push(row.iter().map(N::to_rational).collect());
         }
         Layer { weight: w, bias: b }
     };
     let l3 = Layer {
         weight: (0..a.n3)
-            .map(|q| outs.iter().map(|o| o[q].clone()).collect())
+            .map(|q| r.outs.iter().map(|o| o[q].to_rational()).collect())
             .collect(),
         bias: net.b3().to_vec(),
     };
-    let r = Network::new(arch, [split(rows1), split(rows2), l3]).expect("shapes agree");
-    Some((r, map1, map2))
+    let map = |m: Vec<Option<(usize, N)>>| -> ReduceMap {
+        m.into_iter()
+            .map(|e| e.map(|(j, f)| (j, f.to_rational())))
+            .collect()
+    };
+    let n = Network::new(arch, [split(r.rows1), split(r.rows2), l3]).expect("shapes agree");
+    Some((n, map(r.map1), map(r.map2)))
 }
 
 /// The certificate of equivalence made of one `relabel` step from `a` to `b`.
@@ -677,6 +746,8 @@ mod tests {
         assert_eq!(x.mul(&y).unwrap().to_rational(), Rational::ratio(5, 3));
         assert_eq!(x.div(&y).unwrap().to_rational(), Rational::ratio(27, 20));
         assert!(x < y.abs() && y < x.abs());
+        assert_eq!(x.add(&y).unwrap().to_rational(), Rational::ratio(-47, 18));
+        assert_eq!(x.add(&x.abs()).unwrap(), Small::zero());
         let big = Small::new((1 << 61) + 1, 1).unwrap();
         assert!(big.mul(&big).is_none());
         assert!(Small::of(&"18446744073709551617".parse().unwrap()).is_none());

@@ -369,6 +369,13 @@ fn large_numbers_take_the_rational_path() {
         let bad = perturb(&m, 1, &Rational::ratio(1, 5));
         assert!(symmetry::run(&n, &bad).is_err());
     }
+    // Reductions too: a split neuron next to a huge positive scaling.
+    let huge: Rational = "98765432109876543210987/3".parse().expect("a number");
+    for kind in 0..5 {
+        let (n, m) = reducible_pair(&mut rng, arch((2, 4, 3, 2)), kind);
+        let n = scale_layer1(&n, 0, &huge);
+        assert!(symmetric(&n, &m).is_some(), "kind {kind}");
+    }
 }
 
 /// A pair `(A, B)` with the same function where B differs from a relabelling of A by

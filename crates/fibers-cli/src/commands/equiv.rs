@@ -203,9 +203,14 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         if report.procedure.is_none() {
             // Every procedure gave up (the reason is printed above): no search ran.
         } else if report.procedure == Some(fibers::Procedure::Symmetry) {
+            let kinds: Vec<&str> = cert
+                .and_then(|c| c.proof.as_ref())
+                .map(|p| p.steps.iter().map(|s| s.body.kind()).collect())
+                .unwrap_or_default();
             outln!(
-                "search: none (decided by the fast path: the symmetry normal forms agree, one \
-                 relabel step, no branch tree)"
+                "search: none (decided by the fast path: the symmetry normal forms agree; steps: \
+                 {}; no branch tree)",
+                kinds.join(", ")
             )?;
         } else if !searched {
             outln!("search: none (decided by the fast path, no branch tree)")?;
