@@ -270,6 +270,8 @@ def test_budget_exhausted_message(cli):
 def test_equiv_fast_method(pair):
     a, b = os.path.join(pair, "a.json"), os.path.join(pair, "b.json")
     auto = fibers.equiv(a, b)
+    if auto.method == "symmetry":
+        pytest.skip("decided by the symmetry normal forms, before the fast path")
     if auto.fallback is None:
         v = fibers.equiv(a, b, method="fast")
         assert (v.verdict, v.method) == (auto.verdict, auto.method)
