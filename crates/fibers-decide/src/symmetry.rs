@@ -583,7 +583,13 @@ fn reduce_in<N: Num>(net: &Network, keep1: &[bool], keep2: &[bool]) -> Option<Re
         }
         let mut row: Vec<N> = row.into_iter().map(|x| x.unwrap_or_else(N::zero)).collect();
         row.push(N::of(&net.b2()[k])?);
-        let (key, mu) = normalised(&row)?;
+        // Scaled by the largest |entry| (not the first nonzero one, whose place depends on the
+        // order of the layer-1 rows), so the reduced data do not depend on the labelling.
+        let mu = max_abs(&row).unwrap_or_else(N::one);
+        let key = row
+            .iter()
+            .map(|x| over(x, &mu))
+            .collect::<Option<Vec<N>>>()?;
         let l = match keys2.get(&key) {
             Some(&l) => l,
             None => {
@@ -610,11 +616,11 @@ fn reduce_in<N: Num>(net: &Network, keep1: &[bool], keep2: &[bool]) -> Option<Re
 /// The reduction of `net` checked by the `reduce` step kind: removable neurons removed (see
 /// [`removals`]), then layer-1 neurons with equal keys `(W1_i, b1_i) / |first nonzero|` merged
 /// (their outgoing columns added with the factors), then layer-2 neurons whose rows through
-/// that merge, with the bias, are positive multiples of one another. The reduced network and
+/// that merge, with the bias, are positive multiples of one another (rows scaled to largest
+/// `|entry|` 1). The reduced network and
 /// the two maps (a hidden layer may end with no neurons); `None` when nothing is removed or
 /// merged.
 pub fn reduce(net: &Network) -> Option<(Network, ReduceMap, ReduceMap)> {
-    let a = net.arch();
     let (_, keep1, keep2) = removals(net);
     match reduce_in::<Small>(net, &keep1, &keep2) {
         Some(r) => finish(net, r),
@@ -623,15 +629,69 @@ pub fn reduce(net: &Network) -> Option<(Network, ReduceMap, ReduceMap)> {
             reduce_in::<Rational>(net, &keep1, &keep2).expect("rationals do not overflow"),
         ),
     }
-    .filter(|(r, _, _)| {
-        let b = r.arch();
-        (b.n1, b.n2) != (a.n1, a.n2)
-    })
 }
 
+impl<N: Num> Reduced<N> {
+    /// Data of the reduced network that a relabelling keeps (the reduced network is the same
+    /// up to permutations for networks related by hidden permutations and positive
+    /// scalings): the sorted layer-1 rows, and the sorted layer-2 rows each with its weights
+    /// sorted, its bias and its `W3` column.
+    fn invariant(&self) -> (Vec<Vec<N>>, Vec<Vec<N>>) {
+        let mut r1 = self.rows1.clone();
+        r1.sort();
+        let mut r2: Vec<Vec<N>> = self
+            .rows2
+            .iter()
+            .zip(&self.outs)
+            .map(|(row, out)| {
+                let (bias, w) = row.split_last().expect("bias");
+                let mut v = w.to_vec();
+                v.sort();
+                v.push(bias.clone());
+                v.extend(out.iter().cloned());
+                v
+            })
+            .collect();
+        r2.sort();
+        (r1, r2)
+    }
+}
+
+/// The reductions of `a` and `b` for [`run`]: `Err(())` when their invariants already show
+/// that the reduced networks are not relabellings of each other.
+#[allow(clippy::type_complexity)]
+fn reductions(
+    a: &Network,
+    b: &Network,
+) -> Result<
+    (
+        Option<(Network, ReduceMap, ReduceMap)>,
+        Option<(Network, ReduceMap, ReduceMap)>,
+    ),
+    (),
+> {
+    let (ra, rb) = (removals(a), removals(b));
+    match (
+        reduce_in::<Small>(a, &ra.1, &ra.2),
+        reduce_in::<Small>(b, &rb.1, &rb.2),
+    ) {
+        (Some(x), Some(y)) => {
+            if x.invariant() != y.invariant() {
+                return Err(());
+            }
+            Ok((finish(a, x), finish(b, y)))
+        }
+        _ => Ok((reduce(a), reduce(b))),
+    }
+}
+
+/// The reduced network and the maps, `None` when nothing was removed or merged.
 fn finish<N: Num>(net: &Network, r: Reduced<N>) -> Option<(Network, ReduceMap, ReduceMap)> {
     let a = net.arch();
     let (m1, m2) = (r.rows1.len(), r.rows2.len());
+    if (m1, m2) == (a.n1, a.n2) {
+        return None;
+    }
     let arch = Architecture::new(a.n0, m1, m2, a.n3);
     let split = |rows: Vec<Vec<N>>| {
         let (mut w, mut b) = (Vec::new(), Vec::new());
@@ -701,7 +761,9 @@ pub fn run(a: &Network, b: &Network) -> Result<Certificate, String> {
             why
         }
     };
-    let (ra, rb) = (reduce(a), reduce(b));
+    let Ok((ra, rb)) = reductions(a, b) else {
+        return Err(format!("{why} (also after removing and merging neurons)"));
+    };
     if ra.is_none() && rb.is_none() {
         return Err(why);
     }
