@@ -92,7 +92,8 @@ pub enum Procedure {
     /// when the budget runs out in a chain where another procedure follows.
     Regions,
     /// The symmetry normal forms ([`symmetry`]): equal normal forms under hidden permutations
-    /// and positive scalings give one `relabel` step; otherwise it gives up (never
+    /// and positive scalings give one `relabel` step (with `reduce` steps around it when
+    /// removable or duplicate neurons had to go first); otherwise it gives up (never
     /// `not-equivalent`). Its reason for giving up is reported only when no procedure decides.
     Symmetry,
 }
