@@ -127,7 +127,8 @@ impl PartialOrd for Small {
 
 impl Num for Small {
     fn of(r: &Rational) -> Option<Self> {
-        Small::new(r.numer().to_i64()?, r.denom().to_i64()?)
+        let (n, d) = r.to_i64_parts()?;
+        Small::new(n, d)
     }
     fn to_rational(&self) -> Rational {
         Rational::ratio(self.n, self.d)
