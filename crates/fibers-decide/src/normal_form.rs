@@ -29,8 +29,10 @@ struct Key(Vec<Rational>);
 impl std::hash::Hash for Key {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         for x in &self.0 {
-            let (n, d) = (x.numer(), x.denom());
-            (n.to_i64(), n.bits(), d.to_i64(), d.bits()).hash(h);
+            match x.to_i64_parts() {
+                Some(p) => p.hash(h),
+                None => (x.numer().bits(), x.denom().bits()).hash(h),
+            }
         }
     }
 }
@@ -230,15 +232,7 @@ pub mod small {
 
     /// `x` as (numerator, positive denominator).
     fn ratio(x: &Rational) -> R<(i128, i128)> {
-        if x.is_zero() {
-            return Ok((0, 1));
-        }
-        let n = x.numer().to_i64().ok_or(Overflow)?;
-        let d = if x.is_integer() {
-            1
-        } else {
-            x.denom().to_i64().ok_or(Overflow)?
-        };
+        let (n, d) = x.to_i64_parts().ok_or(Overflow)?;
         Ok((n.into(), d.into()))
     }
 
