@@ -354,6 +354,21 @@ fn feasibility_answer<T: Entry>(
 ///
 /// Panics when the shapes do not fit.
 pub fn solve_i128(m: usize, n: usize, a: &[i128], b: &[i128], c: &[i128]) -> Option<LpOutcome> {
+    solve_i128_near(m, n, a, b, c, None)
+}
+
+/// [`solve_i128`] with a candidate point `num / den` (`den > 0`) of `{A x ≤ b}`: when the
+/// program is unbounded and the candidate is feasible (checked here, exactly), it is the
+/// feasible point of the answer, which saves the second program that finds one. Otherwise
+/// the same as [`solve_i128`].
+pub fn solve_i128_near(
+    m: usize,
+    n: usize,
+    a: &[i128],
+    b: &[i128],
+    c: &[i128],
+    point: Option<(&[i128], i128)>,
+) -> Option<LpOutcome> {
     assert!(
         a.len() == m * n && b.len() == m && c.len() == n,
         "lp::solve_i128: shapes do not fit"
@@ -376,13 +391,28 @@ pub fn solve_i128(m: usize, n: usize, a: &[i128], b: &[i128], c: &[i128]) -> Opt
         DualResult::Farkas(v) => LpOutcome::Infeasible {
             farkas: to_rationals(&v),
         },
-        DualResult::DualInfeasible(ray) => match feasible_point_i128(m, n, a, b)? {
-            Ok(x) => LpOutcome::Unbounded {
-                x,
-                ray: to_rationals(&ray),
-            },
-            Err(farkas) => LpOutcome::Infeasible { farkas },
-        },
+        DualResult::DualInfeasible(ray) => {
+            let known = point.filter(|(num, den)| feasible_i128(m, n, a, b, num, *den));
+            let x = match known {
+                Some((num, den)) => Ok(num
+                    .iter()
+                    .map(|v| {
+                        ratio(
+                            &crate::lp_tableau::integer_from_i128(*v),
+                            &crate::lp_tableau::integer_from_i128(den),
+                        )
+                    })
+                    .collect()),
+                None => feasible_point_i128(m, n, a, b)?,
+            };
+            match x {
+                Ok(x) => LpOutcome::Unbounded {
+                    x,
+                    ray: to_rationals(&ray),
+                },
+                Err(farkas) => LpOutcome::Infeasible { farkas },
+            }
+        }
     };
     #[cfg(debug_assertions)]
     {
@@ -395,6 +425,23 @@ pub fn solve_i128(m: usize, n: usize, a: &[i128], b: &[i128], c: &[i128]) -> Opt
         debug_assert!(crate::lp_certificate::check_outcome(&lp, &outcome));
     }
     Some(outcome)
+}
+
+/// Whether `A (num / den) ≤ b` (`false` on overflow, or unless `den > 0`).
+fn feasible_i128(m: usize, n: usize, a: &[i128], b: &[i128], num: &[i128], den: i128) -> bool {
+    if den <= 0 || num.len() != n {
+        return false;
+    }
+    (0..m).all(|j| {
+        let mut acc: Option<i128> = Some(0);
+        for (aj, x) in a[j * n..(j + 1) * n].iter().zip(num) {
+            acc = acc.and_then(|s| s.checked_add(aj.checked_mul(*x)?));
+        }
+        match (acc, b[j].checked_mul(den)) {
+            (Some(lhs), Some(rhs)) => lhs <= rhs,
+            _ => false,
+        }
+    })
 }
 
 #[cfg(test)]
