@@ -283,12 +283,6 @@ fn optimum<T: Entry>(r: &DualResult<T>) -> Option<(Vec<Rational>, Vec<Rational>,
     Some((x, y, ratio(&value_num.to_integer(), &xd)))
 }
 
-fn to_rationals<T: Entry>(v: &[T]) -> Vec<Rational> {
-    v.iter()
-        .map(|x| Rational::from_integer(x.to_integer()))
-        .collect()
-}
-
 /// The dual system of the feasibility program of [`feasible_point`] for integer data
 /// (`a` row-major `m × n`): `maximize -t subject to A x - t·1 ≤ b, -t ≤ 0`.
 fn feasibility_system(m: usize, n: usize, a: &[i128], b: &[i128]) -> System<i128> {
@@ -326,8 +320,43 @@ pub fn feasible_point_i128(
         a.len() == m * n && b.len() == m,
         "lp::feasible_point_i128: shapes do not fit"
     );
-    let r = solve_dual(&feasibility_system(m, n, a, b)).ok()?;
-    Some(feasibility_answer(&r, m, n))
+    Some(match feasibility_i128(m, n, a, b)? {
+        Ok(x) => Ok(x.to_rational()),
+        Err(y) => Err(y.to_rational()),
+    })
+}
+
+/// The feasibility program of [`feasible_point`] in `i128`: a point, or Farkas multipliers.
+fn feasibility_i128(
+    m: usize,
+    n: usize,
+    a: &[i128],
+    b: &[i128],
+) -> Option<Result<IntVector, IntVector>> {
+    let DualResult::Optimal {
+        mut x_num,
+        x_den,
+        mut y_num,
+        y_den,
+        value_num,
+    } = solve_dual(&feasibility_system(m, n, a, b)).ok()?
+    else {
+        // x = 0 with t = max(0, -min b) is feasible, and -t ≤ 0 bounds the objective.
+        unreachable!("the auxiliary feasibility program is feasible and bounded")
+    };
+    Some(if value_num == 0 {
+        x_num.truncate(n);
+        Ok(IntVector {
+            num: x_num,
+            den: x_den,
+        })
+    } else {
+        y_num.truncate(m);
+        Err(IntVector {
+            num: y_num,
+            den: y_den,
+        })
+    })
 }
 
 fn feasibility_answer<T: Entry>(
@@ -347,6 +376,78 @@ fn feasibility_answer<T: Entry>(
     }
 }
 
+/// A rational vector as `i128` numerators over one positive `i128` denominator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntVector {
+    /// Numerators.
+    pub num: Vec<i128>,
+    /// The common denominator (positive).
+    pub den: i128,
+}
+
+impl IntVector {
+    /// The vector as rationals.
+    pub fn to_rational(&self) -> Vec<Rational> {
+        let den = crate::lp_tableau::integer_from_i128(self.den);
+        self.num
+            .iter()
+            .map(|v| ratio(&crate::lp_tableau::integer_from_i128(*v), &den))
+            .collect()
+    }
+}
+
+/// [`LpOutcome`] in machine integers, as [`solve_i128_exact`] gives it: the same certificates,
+/// each vector over a common denominator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LpOutcomeI128 {
+    /// An optimal point, optimal dual multipliers, and the value `value.0 / value.1`
+    /// (`value.1 > 0`).
+    Optimal {
+        /// An optimal point.
+        x: IntVector,
+        /// Optimal dual multipliers, one per constraint.
+        dual: IntVector,
+        /// The optimal value as (numerator, positive denominator).
+        value: (i128, i128),
+    },
+    /// Farkas multipliers, one per constraint.
+    Infeasible {
+        /// Non-negative multipliers.
+        farkas: IntVector,
+    },
+    /// A feasible point and an improving recession direction.
+    Unbounded {
+        /// A feasible point.
+        x: IntVector,
+        /// The direction (integers).
+        ray: Vec<i128>,
+    },
+}
+
+impl LpOutcomeI128 {
+    /// The same outcome over the rationals.
+    pub fn to_rational(&self) -> LpOutcome {
+        let int = |v: i128| crate::lp_tableau::integer_from_i128(v);
+        match self {
+            LpOutcomeI128::Optimal { x, dual, value } => LpOutcome::Optimal {
+                x: x.to_rational(),
+                dual: dual.to_rational(),
+                value: ratio(&int(value.0), &int(value.1)),
+            },
+            LpOutcomeI128::Infeasible { farkas } => LpOutcome::Infeasible {
+                farkas: farkas.to_rational(),
+            },
+            LpOutcomeI128::Unbounded { x, ray } => LpOutcome::Unbounded {
+                x: x.to_rational(),
+                ray: ray
+                    .iter()
+                    .map(|v| Rational::from_integer(int(*v)))
+                    .collect(),
+            },
+        }
+    }
+}
+
 /// [`solve`] for integer data in `i128`: `maximize c·x subject to A x ≤ b` with `a` row-major
 /// `m × n`. Returns `None` when an intermediate value overflows `i128` (the caller then uses
 /// [`solve`] on the same data); otherwise exactly the outcome [`solve`] gives on that data
@@ -357,10 +458,7 @@ pub fn solve_i128(m: usize, n: usize, a: &[i128], b: &[i128], c: &[i128]) -> Opt
     solve_i128_near(m, n, a, b, c, None)
 }
 
-/// [`solve_i128`] with a candidate point `num / den` (`den > 0`) of `{A x ≤ b}`: when the
-/// program is unbounded and the candidate is feasible (checked here, exactly), it is the
-/// feasible point of the answer, which saves the second program that finds one. Otherwise
-/// the same as [`solve_i128`].
+/// [`solve_i128_exact`] over the rationals.
 pub fn solve_i128_near(
     m: usize,
     n: usize,
@@ -369,6 +467,23 @@ pub fn solve_i128_near(
     c: &[i128],
     point: Option<(&[i128], i128)>,
 ) -> Option<LpOutcome> {
+    Some(solve_i128_exact(m, n, a, b, c, point)?.to_rational())
+}
+
+/// [`solve_i128`] with the answer left in machine integers, and with a candidate point
+/// `num / den` (`den > 0`) of `{A x ≤ b}`: when the program is unbounded and the candidate is
+/// feasible (checked here, exactly), it is the feasible point of the answer, which saves the
+/// second program that finds one. `None` on overflow.
+///
+/// Panics when the shapes do not fit.
+pub fn solve_i128_exact(
+    m: usize,
+    n: usize,
+    a: &[i128],
+    b: &[i128],
+    c: &[i128],
+    point: Option<(&[i128], i128)>,
+) -> Option<LpOutcomeI128> {
     assert!(
         a.len() == m * n && b.len() == m && c.len() == n,
         "lp::solve_i128: shapes do not fit"
@@ -384,33 +499,38 @@ pub fn solve_i128_near(
         cost_scale: 1,
     };
     let outcome = match solve_dual(&sys).ok()? {
-        r @ DualResult::Optimal { .. } => {
-            let (x, dual, value) = optimum(&r).expect("optimal");
-            LpOutcome::Optimal { x, dual, value }
-        }
-        DualResult::Farkas(v) => LpOutcome::Infeasible {
-            farkas: to_rationals(&v),
+        DualResult::Optimal {
+            x_num,
+            x_den,
+            y_num,
+            y_den,
+            value_num,
+        } => LpOutcomeI128::Optimal {
+            x: IntVector {
+                num: x_num,
+                den: x_den,
+            },
+            dual: IntVector {
+                num: y_num,
+                den: y_den,
+            },
+            value: (value_num, x_den),
+        },
+        DualResult::Farkas(v) => LpOutcomeI128::Infeasible {
+            farkas: IntVector { num: v, den: 1 },
         },
         DualResult::DualInfeasible(ray) => {
             let known = point.filter(|(num, den)| feasible_i128(m, n, a, b, num, *den));
             let x = match known {
-                Some((num, den)) => Ok(num
-                    .iter()
-                    .map(|v| {
-                        ratio(
-                            &crate::lp_tableau::integer_from_i128(*v),
-                            &crate::lp_tableau::integer_from_i128(den),
-                        )
-                    })
-                    .collect()),
-                None => feasible_point_i128(m, n, a, b)?,
+                Some((num, den)) => Ok(IntVector {
+                    num: num.to_vec(),
+                    den,
+                }),
+                None => feasibility_i128(m, n, a, b)?,
             };
             match x {
-                Ok(x) => LpOutcome::Unbounded {
-                    x,
-                    ray: to_rationals(&ray),
-                },
-                Err(farkas) => LpOutcome::Infeasible { farkas },
+                Ok(x) => LpOutcomeI128::Unbounded { x, ray },
+                Err(farkas) => LpOutcomeI128::Infeasible { farkas },
             }
         }
     };
@@ -422,7 +542,10 @@ pub fn solve_i128_near(
                 .collect()
         };
         let lp = LinearProgram::new(Matrix::new(m, n, q(a)), q(b), q(c));
-        debug_assert!(crate::lp_certificate::check_outcome(&lp, &outcome));
+        debug_assert!(crate::lp_certificate::check_outcome(
+            &lp,
+            &outcome.to_rational()
+        ));
     }
     Some(outcome)
 }

@@ -21,7 +21,7 @@
 //! by one side) instead of one per (cell, hyperplane decided after the cell's last split).
 
 use fibers_check::{BranchTree, NeuronId, Node, Phase, Side, Sparse};
-use fibers_exact::lp::{solve_i128_near, LpOutcome};
+use fibers_exact::lp::{solve_i128_exact, IntVector, LpOutcome, LpOutcomeI128};
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
 use fibers_tree::tree::{
@@ -52,31 +52,79 @@ struct Hyp {
     factor: Vec<Rational>,
 }
 
-/// A known point of the current polyhedron, with its coordinates over a common denominator in
-/// machine integers when they fit.
+/// A known point of the current polyhedron: its coordinates over a common denominator in
+/// machine integers when they fit, else (or also) as rationals.
 #[derive(Clone)]
 struct Sample {
-    x: Vec<Rational>,
+    x: Option<Vec<Rational>>,
     small: Option<(Vec<i128>, i128)>,
+}
+
+/// Entries of a sample's machine-integer form stay below `2^SAMPLE_BITS`.
+const SAMPLE_BITS: u32 = 60;
+
+fn fits_sample(v: i128) -> bool {
+    v.unsigned_abs() < 1u128 << SAMPLE_BITS
+}
+
+fn gcd_i128(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs()
 }
 
 impl Sample {
     fn new(x: Vec<Rational>) -> Self {
         let small = (|| {
-            let mut den = Integer::one();
+            let mut parts = Vec::with_capacity(x.len());
+            let mut den: i128 = 1;
             for c in &x {
-                let d = c.denom();
-                den = (&den * &d).div_exact(&den.gcd(&d));
+                let (p, q) = (i128::from(c.numer().to_i64()?), i128::from(c.denom().to_i64()?));
+                den = den.checked_mul(q / gcd_i128(den, q))?;
+                if !fits_sample(den) {
+                    return None;
+                }
+                parts.push((p, q));
             }
-            let dq = Rational::from(den.clone());
-            let fit = |v: &Integer| (v.bits() <= 60).then(|| v.to_i64().map(i128::from))?;
-            let num = x
-                .iter()
-                .map(|c| fit(&(c * &dq).numer()))
+            let num = parts
+                .into_iter()
+                .map(|(p, q)| p.checked_mul(den / q).filter(|v| fits_sample(*v)))
                 .collect::<Option<Vec<_>>>()?;
-            Some((num, fit(&den)?))
+            Some((num, den))
         })();
-        Sample { x, small }
+        Sample { x: Some(x), small }
+    }
+
+    /// The point `v.num / v.den` (`v.den > 0`), reduced, with no rationals when it fits.
+    fn from_int(v: IntVector) -> Self {
+        let g = v.num.iter().fold(v.den, |g, x| gcd_i128(g, *x));
+        let (num, den): (Vec<i128>, i128) = if g > 1 {
+            (v.num.iter().map(|x| x / g).collect(), v.den / g)
+        } else {
+            (v.num, v.den)
+        };
+        if fits_sample(den) && num.iter().all(|x| fits_sample(*x)) {
+            Sample {
+                x: None,
+                small: Some((num, den)),
+            }
+        } else {
+            Sample::new(IntVector { num, den }.to_rational())
+        }
+    }
+
+    /// The coordinates as rationals.
+    fn rational(&self) -> Vec<Rational> {
+        match (&self.x, &self.small) {
+            (Some(x), _) => x.clone(),
+            (None, Some((num, den))) => IntVector {
+                num: num.clone(),
+                den: *den,
+            }
+            .to_rational(),
+            (None, None) => unreachable!("a sample has one of its forms"),
+        }
     }
 }
 
@@ -92,7 +140,7 @@ fn sign_at(h: &Hyp, s: &Sample) -> i32 {
             return a.signum() as i32;
         }
     }
-    eval_affine(&h.q, &s.x).signum()
+    eval_affine(&h.q, &s.rational()).signum()
 }
 
 fn eval_affine(f: &[Rational], x: &[Rational]) -> Rational {
@@ -448,33 +496,49 @@ impl Search {
             .iter()
             .find_map(|s| s.small.as_ref())
             .map(|(num, den)| (num.as_slice(), *den));
-        let outcome = solve_i128_near(used.len(), n, &a, &b, &c, point)?;
-        let mapped = |v: &[Rational]| -> Sparse {
-            v.iter()
+        let outcome = solve_i128_exact(used.len(), n, &a, &b, &c, point)?;
+        let mapped = |v: &IntVector| -> Sparse {
+            v.num
+                .iter()
                 .zip(&used)
-                .filter(|(y, _)| !y.is_zero())
-                .map(|(y, &(i, hi, mi))| (i, y / &self.hyps[hi].members[mi].2))
+                .filter(|(y, _)| **y != 0)
+                .map(|(y, &(i, hi, mi))| {
+                    let y = Rational::new(int(*y), int(v.den)).expect("positive denominator");
+                    (i, y / &self.hyps[hi].members[mi].2)
+                })
                 .collect()
         };
         Some(match outcome {
-            LpOutcome::Optimal { x, dual, value } => {
-                let constant = Rational::from(i64::try_from(sign * form[n]).ok()?);
-                if value + constant <= Rational::zero() {
+            LpOutcomeI128::Optimal { x, dual, value } => {
+                // max form = value.0 / value.1; the form's constant is sign·form[n].
+                let top = value
+                    .0
+                    .checked_add((sign * form[n]).checked_mul(value.1)?)?;
+                if top <= 0 {
                     Ok(Some(mapped(&dual)))
                 } else {
-                    add_sample(samples, x);
+                    add(samples, Sample::from_int(x));
                     Ok(None)
                 }
             }
-            LpOutcome::Unbounded { x, ray } => {
-                let far: Vec<Rational> = x.iter().zip(&ray).map(|(a, d)| a + d).collect();
-                if !samples.iter().any(|s| s.x == x) {
-                    add_sample(samples, x);
+            LpOutcomeI128::Unbounded { x, ray } => {
+                let far = IntVector {
+                    num: x
+                        .num
+                        .iter()
+                        .zip(&ray)
+                        .map(|(a, d)| a.checked_add(d.checked_mul(x.den)?))
+                        .collect::<Option<Vec<_>>>()?,
+                    den: x.den,
+                };
+                let known = point.is_some_and(|(num, den)| num == x.num.as_slice() && den == x.den);
+                if !known {
+                    add(samples, Sample::from_int(x));
                 }
-                add_sample(samples, far);
+                add(samples, Sample::from_int(far));
                 Ok(None)
             }
-            LpOutcome::Infeasible { farkas } => Err(mapped(&farkas)),
+            LpOutcomeI128::Infeasible { farkas } => Err(mapped(&farkas)),
         })
     }
 
@@ -726,10 +790,21 @@ impl Search {
 }
 
 fn add_sample(samples: &mut Vec<Sample>, x: Vec<Rational>) {
+    add(samples, Sample::new(x));
+}
+
+fn add(samples: &mut Vec<Sample>, s: Sample) {
     if samples.len() >= MAX_SAMPLES {
         samples.remove(0);
     }
-    samples.push(Sample::new(x));
+    samples.push(s);
+}
+
+fn int(v: i128) -> Integer {
+    match i64::try_from(v) {
+        Ok(s) => Integer::from(s),
+        Err(_) => v.to_string().parse().expect("an i128 is an integer"),
+    }
 }
 
 /// The cells of the joint layer-1 arrangement of `a` and `b` as a branch tree whose leaves
