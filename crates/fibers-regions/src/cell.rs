@@ -9,7 +9,7 @@
 //! affine difference), and checked by exact evaluation of both networks.
 
 use fibers_check::{NeuronId, Phase, Side, Sparse};
-use fibers_exact::lp::{solve, LinearProgram, LpOutcome};
+use fibers_exact::lp::{solve, solve_i128_exact, LinearProgram, LpOutcome, LpOutcomeI128};
 use fibers_exact::{Integer, Matrix, Rational};
 use fibers_net::Network;
 use fibers_tree::tree::{Cell, CellClose};
@@ -515,6 +515,72 @@ impl<'a> Closer<'a> {
         Err("no witness next to a differing hyperplane".into())
     }
 
+    /// The second step of the closer in machine integers: every differing hyperplane must
+    /// miss the interior of the cell (decided by `i128` LPs over the cell's split rows, each
+    /// scaled to a primitive integer row), its neurons are fixed and folded in, and the data
+    /// must then agree. Returns the fixes, or `None` when anything else happens (a crossing
+    /// differing hyperplane, differing affine parts, an overflow), and the rational path
+    /// decides.
+    fn small_fixes(&mut self, cell: &Cell) -> Option<Vec<(NeuronId, Phase, Sparse)>> {
+        let n = self.n0;
+        let (sa, sb) = (self.tables[0].small.as_ref()?, self.tables[1].small.as_ref()?);
+        let (keys, _) = small::differing(sa, sb)?;
+        if keys.is_empty() {
+            return None;
+        }
+        let rows = int_rows(cell)?;
+        if rows.used.is_empty() {
+            return None;
+        }
+        let mut fixed = [vec![None; sa.len()], vec![None; sb.len()]];
+        let mut fixes = Vec::new();
+        let mut lps = 0;
+        for key in &keys {
+            // `key ≤ 0` on the cell (sign −1) or `key ≥ 0` (sign +1), with multipliers for the
+            // stored rows.
+            lps += 1;
+            let (sign, y) = match rows.upper(key, 1, n)? {
+                Some(y) => (-1, y),
+                None => {
+                    lps += 1;
+                    (1, rows.upper(key, -1, n)??)
+                }
+            };
+            for (s, net) in [sa, sb].into_iter().enumerate() {
+                for i in 0..net.len() {
+                    let Some((k, g)) = net.key(i) else { continue };
+                    if k != *key {
+                        continue;
+                    }
+                    // z = (g / d) · key: its sign on the cell is sign(g)·sign; the row of the
+                    // phase is (|g| / d)·(±key) ≤ 0, proved by (|g| / d)·y.
+                    let active = (g > 0) == (sign > 0);
+                    let phase = if active {
+                        Phase::Active
+                    } else {
+                        Phase::Inactive
+                    };
+                    let t = &self.tables[s];
+                    let scale =
+                        Rational::new(int(g.abs()), t.den[i].clone()).expect("positive");
+                    let bound: Sparse = y.iter().map(|(r, v)| (*r, v * &scale)).collect();
+                    fixed[s][i] = Some(active);
+                    fixes.push((
+                        NeuronId {
+                            side: side(s),
+                            layer: 2,
+                            index: t.neurons[i].0,
+                        },
+                        phase,
+                        bound,
+                    ));
+                }
+            }
+        }
+        self.stats.lps += lps;
+        small::identical_fixed(sa, &fixed[0], sb, &fixed[1])?.then_some(fixes)
+    }
+
     /// Closes one cell.
     pub fn close(&mut self, cell: &Cell) -> CellClose {
         match self.try_close(cell) {
@@ -528,10 +594,20 @@ impl<'a> Closer<'a> {
         self.tables[0].update(&cell.phases[0])?;
         self.tables[1].update(&cell.phases[1])?;
         if let (Some(sa), Some(sb)) = (&self.tables[0].small, &self.tables[1].small) {
-            if small::identical(sa, sb) == Some(true) {
-                self.stats.identity += 1;
-                self.stats.small += 1;
-                return Ok(CellClose::Canonical(Vec::new()));
+            match small::identical(sa, sb) {
+                Some(true) => {
+                    self.stats.identity += 1;
+                    self.stats.small += 1;
+                    return Ok(CellClose::Canonical(Vec::new()));
+                }
+                Some(false) => {
+                    if let Some(fixes) = self.small_fixes(cell) {
+                        self.stats.with_fixes += 1;
+                        self.stats.fixes += fixes.len() as u64;
+                        return Ok(CellClose::Canonical(fixes));
+                    }
+                }
+                None => {}
             }
         }
         let ta = self.terms(0, cell)?;
@@ -609,5 +685,103 @@ impl<'a> Closer<'a> {
             return Err("the witness of a cell does not separate the networks".into());
         }
         Ok(CellClose::Witness(x))
+    }
+}
+
+fn int(v: i128) -> Integer {
+    match i64::try_from(v) {
+        Ok(s) => Integer::from(s),
+        Err(_) => v.to_string().parse().expect("an i128 is an integer"),
+    }
+}
+
+/// The split rows of a cell as primitive integer rows `λᵢ · rowᵢ` (`λᵢ > 0`), row-major, with
+/// the right-hand sides of `A x ≤ b`.
+struct IntRows {
+    a: Vec<i128>,
+    b: Vec<i128>,
+    /// Per row: its index among the cell's rows and `λᵢ`.
+    used: Vec<(usize, Rational)>,
+}
+
+/// Entries of [`IntRows`] stay below `2^62`.
+const ROW_BITS: u32 = 62;
+
+fn int_rows(cell: &Cell) -> Option<IntRows> {
+    let n = cell.n0;
+    let mut rows = IntRows {
+        a: Vec::new(),
+        b: Vec::new(),
+        used: Vec::new(),
+    };
+    for (i, row) in cell.rows.iter().enumerate() {
+        if !cell.split_row[i] {
+            continue;
+        }
+        let mut parts = Vec::with_capacity(n + 1);
+        let mut den: i128 = 1;
+        for c in row {
+            let (p, q) = (
+                i128::from(c.numer().to_i64()?),
+                i128::from(c.denom().to_i64()?),
+            );
+            den = den.checked_mul(q / gcd(den, q))?;
+            parts.push((p, q));
+        }
+        let num: Vec<i128> = parts
+            .into_iter()
+            .map(|(p, q)| p.checked_mul(den / q))
+            .collect::<Option<_>>()?;
+        let g = num.iter().fold(0, |g, x| gcd(g, *x));
+        if g == 0 {
+            continue; // a zero row says nothing
+        }
+        let num: Vec<i128> = num.iter().map(|x| x / g).collect();
+        if num.iter().any(|x| x.unsigned_abs() >= 1u128 << ROW_BITS) {
+            return None;
+        }
+        rows.a.extend_from_slice(&num[..n]);
+        rows.b.push(-num[n]);
+        rows.used
+            .push((i, Rational::new(int(den), int(g)).expect("nonzero gcd")));
+    }
+    Some(rows)
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs()
+}
+
+impl IntRows {
+    /// Multipliers (for the cell's rows) proving `sign · key ≤ 0` on the cell, `Some(None)` if
+    /// it is positive somewhere, `None` on overflow or an empty cell.
+    fn upper(&self, key: &[i128], sign: i128, n: usize) -> Option<Option<Sparse>> {
+        let c: Vec<i128> = key[..n].iter().map(|x| sign * x).collect();
+        let m = self.used.len();
+        match solve_i128_exact(m, n, &self.a, &self.b, &c, None)? {
+            LpOutcomeI128::Optimal { dual, value, .. } => {
+                let top = value.0.checked_add((sign * key[n]).checked_mul(value.1)?)?;
+                if top > 0 {
+                    return Some(None);
+                }
+                let den = int(dual.den);
+                Some(Some(
+                    dual.num
+                        .iter()
+                        .zip(&self.used)
+                        .filter(|(y, _)| **y != 0)
+                        .map(|(y, (i, lambda))| {
+                            let y = Rational::new(int(*y), den.clone()).expect("positive");
+                            (*i, y * lambda)
+                        })
+                        .collect(),
+                ))
+            }
+            LpOutcomeI128::Unbounded { .. } => Some(None),
+            LpOutcomeI128::Infeasible { .. } => None,
+        }
     }
 }
