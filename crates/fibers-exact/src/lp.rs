@@ -238,7 +238,11 @@ fn rational_system(a: &Matrix, b: &[Rational], c: &[Rational]) -> System<Integer
     let (mut cols, mut cs, mut mus) = (Vec::new(), Vec::new(), Vec::new());
     for (i, ci) in c.iter().enumerate() {
         let mu = common_denominator((0..m).map(|j| a.get(j, i)).chain(std::iter::once(ci)));
-        cols.push((0..m).map(|j| scaled_to_integer(a.get(j, i), &mu)).collect());
+        cols.push(
+            (0..m)
+                .map(|j| scaled_to_integer(a.get(j, i), &mu))
+                .collect(),
+        );
         cs.push(scaled_to_integer(ci, &mu));
         mus.push(mu);
     }
@@ -248,7 +252,9 @@ fn rational_system(a: &Matrix, b: &[Rational], c: &[Rational]) -> System<Integer
         cols,
         c: cs,
         mu: mus,
-        b: b.iter().map(|x| scaled_to_integer(x, &cost_scale)).collect(),
+        b: b.iter()
+            .map(|x| scaled_to_integer(x, &cost_scale))
+            .collect(),
         cost_scale,
     }
 }
@@ -262,7 +268,9 @@ fn ratio(num: &Integer, den: &Integer) -> Rational {
 }
 
 fn integers(v: &[Integer]) -> Vec<Rational> {
-    v.iter().map(|x| Rational::from_integer(x.clone())).collect()
+    v.iter()
+        .map(|x| Rational::from_integer(x.clone()))
+        .collect()
 }
 
 /// The rational form of an optimal dual result: `(x, y, value)`.

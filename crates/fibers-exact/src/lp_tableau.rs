@@ -594,8 +594,12 @@ mod tests {
     }
 
     fn arb_system() -> impl Strategy<Value = (usize, usize, Vec<i64>, Vec<i64>, Vec<i64>, u32)> {
-        (0usize..=5, 0usize..=8, prop_oneof![3 => Just(0u32), 1 => 0u32..=60]).prop_flat_map(
-            |(n, m, big)| {
+        (
+            0usize..=5,
+            0usize..=8,
+            prop_oneof![3 => Just(0u32), 1 => 0u32..=60],
+        )
+            .prop_flat_map(|(n, m, big)| {
                 (
                     Just(m),
                     Just(n),
@@ -604,8 +608,7 @@ mod tests {
                     prop::collection::vec(-3i64..=3, n),
                     Just(big),
                 )
-            },
-        )
+            })
     }
 
     proptest! {

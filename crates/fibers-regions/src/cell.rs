@@ -169,6 +169,8 @@ pub struct CellStats {
     pub small: u64,
     /// Cells closed after LP fixes.
     pub with_fixes: u64,
+    /// Of these, cells closed after fixes found in machine integers.
+    pub small_fixes: u64,
     /// Layer-2 neurons fixed by LP-dual bounds.
     pub fixes: u64,
     /// Linear programs solved.
@@ -523,7 +525,10 @@ impl<'a> Closer<'a> {
     /// decides.
     fn small_fixes(&mut self, cell: &Cell) -> Option<Vec<(NeuronId, Phase, Sparse)>> {
         let n = self.n0;
-        let (sa, sb) = (self.tables[0].small.as_ref()?, self.tables[1].small.as_ref()?);
+        let (sa, sb) = (
+            self.tables[0].small.as_ref()?,
+            self.tables[1].small.as_ref()?,
+        );
         let (keys, _) = small::differing(sa, sb)?;
         if keys.is_empty() {
             return None;
@@ -561,8 +566,7 @@ impl<'a> Closer<'a> {
                         Phase::Inactive
                     };
                     let t = &self.tables[s];
-                    let scale =
-                        Rational::new(int(g.abs()), t.den[i].clone()).expect("positive");
+                    let scale = Rational::new(int(g.abs()), t.den[i].clone()).expect("positive");
                     let bound: Sparse = y.iter().map(|(r, v)| (*r, v * &scale)).collect();
                     fixed[s][i] = Some(active);
                     fixes.push((
@@ -603,6 +607,7 @@ impl<'a> Closer<'a> {
                 Some(false) => {
                     if let Some(fixes) = self.small_fixes(cell) {
                         self.stats.with_fixes += 1;
+                        self.stats.small_fixes += 1;
                         self.stats.fixes += fixes.len() as u64;
                         return Ok(CellClose::Canonical(fixes));
                     }

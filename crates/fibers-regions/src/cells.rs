@@ -80,7 +80,10 @@ impl Sample {
             let mut parts = Vec::with_capacity(x.len());
             let mut den: i128 = 1;
             for c in &x {
-                let (p, q) = (i128::from(c.numer().to_i64()?), i128::from(c.denom().to_i64()?));
+                let (p, q) = (
+                    i128::from(c.numer().to_i64()?),
+                    i128::from(c.denom().to_i64()?),
+                );
                 den = den.checked_mul(q / gcd_i128(den, q))?;
                 if !fits_sample(den) {
                     return None;
