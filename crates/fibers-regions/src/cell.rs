@@ -552,7 +552,7 @@ impl<'a> Closer<'a> {
                 }
             };
             for (s, net) in [sa, sb].into_iter().enumerate() {
-                for i in 0..net.len() {
+                for (i, fix) in fixed[s].iter_mut().enumerate() {
                     let Some((k, g)) = net.key(i) else { continue };
                     if k != *key {
                         continue;
@@ -568,7 +568,7 @@ impl<'a> Closer<'a> {
                     let t = &self.tables[s];
                     let scale = Rational::new(int(g.abs()), t.den[i].clone()).expect("positive");
                     let bound: Sparse = y.iter().map(|(r, v)| (*r, v * &scale)).collect();
-                    fixed[s][i] = Some(active);
+                    *fix = Some(active);
                     fixes.push((
                         NeuronId {
                             side: side(s),
