@@ -558,6 +558,53 @@ pub fn solve_i128_exact(
     Some(outcome)
 }
 
+/// The optimum of `maximize c·x subject to A x ≤ b` (integer data, `a` row-major `m × n`) with
+/// its dual multipliers, in `i128`: `Some(Some((dual, value)))` with `value` as (numerator,
+/// positive denominator), `Some(None)` when the program has no optimum (infeasible or
+/// unbounded, not told apart, so that no second program is solved), `None` on overflow. The
+/// multipliers are those of [`solve_i128`]: `dual ≥ 0`, `Aᵀ dual = c`, `b·dual = value`, so
+/// `c·x ≤ value` on the set.
+///
+/// Panics when the shapes do not fit.
+pub fn optimum_i128(
+    m: usize,
+    n: usize,
+    a: &[i128],
+    b: &[i128],
+    c: &[i128],
+) -> Option<Option<(IntVector, (i128, i128))>> {
+    assert!(
+        a.len() == m * n && b.len() == m && c.len() == n,
+        "lp::optimum_i128: shapes do not fit"
+    );
+    let sys = System {
+        m,
+        cols: (0..n)
+            .map(|i| (0..m).map(|j| a[j * n + i]).collect())
+            .collect(),
+        c: c.to_vec(),
+        mu: vec![1; n],
+        b: b.to_vec(),
+        cost_scale: 1,
+    };
+    Some(match solve_dual(&sys).ok()? {
+        DualResult::Optimal {
+            y_num,
+            y_den,
+            value_num,
+            x_den,
+            ..
+        } => Some((
+            IntVector {
+                num: y_num,
+                den: y_den,
+            },
+            (value_num, x_den),
+        )),
+        DualResult::Farkas(_) | DualResult::DualInfeasible(_) => None,
+    })
+}
+
 /// Whether `A (num / den) ≤ b` (`false` on overflow, or unless `den > 0`).
 fn feasible_i128(m: usize, n: usize, a: &[i128], b: &[i128], num: &[i128], den: i128) -> bool {
     if den <= 0 || num.len() != n {

@@ -3,8 +3,8 @@
 //! wrong answer) on overflow, and a certificate that passes its checker either way.
 
 use fibers_exact::lp::{
-    feasible_point, feasible_point_i128, solve, solve_i128, solve_i128_exact, LinearProgram,
-    LpOutcome,
+    feasible_point, feasible_point_i128, optimum_i128, solve, solve_i128, solve_i128_exact,
+    IntVector, LinearProgram, LpOutcome,
 };
 use fibers_exact::lp_certificate::check_outcome;
 use fibers_exact::{Matrix, Rational};
@@ -64,7 +64,18 @@ proptest! {
             prop_assert_eq!(&fast, &exact);
         }
         if let Some(fast) = solve_i128_exact(m, n, &a, &b, &c, None) {
-            prop_assert_eq!(fast.to_rational(), exact);
+            prop_assert_eq!(fast.to_rational(), exact.clone());
+        }
+        if let Some(opt) = optimum_i128(m, n, &a, &b, &c) {
+            match (opt, &exact) {
+                (Some((y, (vn, vd))), LpOutcome::Optimal { dual, value, .. }) => {
+                    prop_assert_eq!(&y.to_rational(), dual);
+                    let v = IntVector { num: vec![vn], den: vd }.to_rational();
+                    prop_assert_eq!(&v[0], value);
+                }
+                (None, o) => prop_assert!(!o.is_optimal()),
+                (Some(_), o) => prop_assert!(false, "an optimum where solve says {:?}", o),
+            }
         }
     }
 

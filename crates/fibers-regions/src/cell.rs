@@ -7,9 +7,14 @@
 //! affine part; if the data still differ, a witness is built next to a differing hyperplane that
 //! meets the interior of P (or, when only the affine parts differ, at an LP optimum of the
 //! affine difference), and checked by exact evaluation of both networks.
+//!
+//! The first two steps run in machine integers when everything fits (`small.rs` for the
+//! canonical data; the cell's split rows scaled to primitive integer rows and `i128` LPs for the
+//! fixes, their multipliers scaled back to the stored rows); the rational path runs otherwise,
+//! and always for witnesses.
 
 use fibers_check::{NeuronId, Phase, Side, Sparse};
-use fibers_exact::lp::{solve, solve_i128_exact, LinearProgram, LpOutcome, LpOutcomeI128};
+use fibers_exact::lp::{optimum_i128, solve, LinearProgram, LpOutcome};
 use fibers_exact::{Integer, Matrix, Rational};
 use fibers_net::Network;
 use fibers_tree::tree::{Cell, CellClose};
@@ -523,16 +528,21 @@ impl<'a> Closer<'a> {
     /// must then agree. Returns the fixes, or `None` when anything else happens (a crossing
     /// differing hyperplane, differing affine parts, an overflow), and the rational path
     /// decides.
-    fn small_fixes(&mut self, cell: &Cell) -> Option<Vec<(NeuronId, Phase, Sparse)>> {
+    fn small_fixes(
+        &mut self,
+        cell: &Cell,
+        keys: &[Vec<i128>],
+    ) -> Option<Vec<(NeuronId, Phase, Sparse)>> {
         let n = self.n0;
         let (sa, sb) = (
             self.tables[0].small.as_ref()?,
             self.tables[1].small.as_ref()?,
         );
-        let (keys, _) = small::differing(sa, sb)?;
         if keys.is_empty() {
             return None;
         }
+        let neuron_keys: [Vec<Option<(Vec<i128>, i128)>>; 2] =
+            [sa, sb].map(|net| (0..net.len()).map(|i| net.key(i)).collect());
         let rows = int_rows(cell)?;
         if rows.used.is_empty() {
             return None;
@@ -540,7 +550,7 @@ impl<'a> Closer<'a> {
         let mut fixed = [vec![None; sa.len()], vec![None; sb.len()]];
         let mut fixes = Vec::new();
         let mut lps = 0;
-        for key in &keys {
+        for key in keys {
             // `key ≤ 0` on the cell (sign −1) or `key ≥ 0` (sign +1), with multipliers for the
             // stored rows.
             lps += 1;
@@ -551,10 +561,13 @@ impl<'a> Closer<'a> {
                     (1, rows.upper(key, -1, n)??)
                 }
             };
-            for (s, net) in [sa, sb].into_iter().enumerate() {
-                for (i, fix) in fixed[s].iter_mut().enumerate() {
-                    let Some((k, g)) = net.key(i) else { continue };
-                    if k != *key {
+            for (s, fixed_s) in fixed.iter_mut().enumerate() {
+                for (i, fix) in fixed_s.iter_mut().enumerate() {
+                    let Some((k, g)) = &neuron_keys[s][i] else {
+                        continue;
+                    };
+                    let g = *g;
+                    if k != key {
                         continue;
                     }
                     // z = (g / d) · key: its sign on the cell is sign(g)·sign; the row of the
@@ -598,14 +611,14 @@ impl<'a> Closer<'a> {
         self.tables[0].update(&cell.phases[0])?;
         self.tables[1].update(&cell.phases[1])?;
         if let (Some(sa), Some(sb)) = (&self.tables[0].small, &self.tables[1].small) {
-            match small::identical(sa, sb) {
-                Some(true) => {
+            match small::differing(sa, sb) {
+                Some((keys, true)) if keys.is_empty() => {
                     self.stats.identity += 1;
                     self.stats.small += 1;
                     return Ok(CellClose::Canonical(Vec::new()));
                 }
-                Some(false) => {
-                    if let Some(fixes) = self.small_fixes(cell) {
+                Some((keys, _)) => {
+                    if let Some(fixes) = self.small_fixes(cell, &keys) {
                         self.stats.with_fixes += 1;
                         self.stats.small_fixes += 1;
                         self.stats.fixes += fixes.len() as u64;
@@ -762,12 +775,13 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 
 impl IntRows {
     /// Multipliers (for the cell's rows) proving `sign · key ≤ 0` on the cell, `Some(None)` if
-    /// it is positive somewhere, `None` on overflow or an empty cell.
+    /// there are none (the form is positive somewhere, or unbounded), `None` on overflow.
     fn upper(&self, key: &[i128], sign: i128, n: usize) -> Option<Option<Sparse>> {
         let c: Vec<i128> = key[..n].iter().map(|x| sign * x).collect();
         let m = self.used.len();
-        match solve_i128_exact(m, n, &self.a, &self.b, &c, None)? {
-            LpOutcomeI128::Optimal { dual, value, .. } => {
+        // No optimum (empty or unbounded): no proof.
+        match optimum_i128(m, n, &self.a, &self.b, &c)? {
+            Some((dual, value)) => {
                 let top = value.0.checked_add((sign * key[n]).checked_mul(value.1)?)?;
                 if top > 0 {
                     return Some(None);
@@ -785,8 +799,7 @@ impl IntRows {
                         .collect(),
                 ))
             }
-            LpOutcomeI128::Unbounded { .. } => Some(None),
-            LpOutcomeI128::Infeasible { .. } => None,
+            None => Some(None),
         }
     }
 }

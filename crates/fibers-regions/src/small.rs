@@ -6,9 +6,11 @@
 //! `v_k σ(z_k) = (V_k / D) σ(num_k)` with `V_k = D v_k / d_k` integral. Hyperplanes are keyed
 //! by the primitive integer vector of `num_k` with a positive leading coefficient, the jump is
 //! `Σ V_k |lead(num_k)|`, and A and B are compared by cross-multiplication. Every operation is
-//! checked: an overflow gives `None` and the caller falls back to the rational path. This test
-//! can only answer "the data are identical" (the checker recomputes them); a difference is left
-//! to the rational path, which builds the fixes or the witness.
+//! checked: an overflow gives `None` and the caller falls back to the rational path. The
+//! tests here answer "the data are identical" and, for the closer's second step, which
+//! hyperplanes carry differing jumps ([`differing`]) and whether the data agree once given
+//! neurons are folded into the affine part ([`identical_fixed`]); a cell they cannot close is
+//! left to the rational path, which builds the witness (the checker recomputes everything).
 
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
@@ -274,12 +276,6 @@ pub(crate) fn identical_fixed(
     fb: &[Option<bool>],
 ) -> Option<bool> {
     compare(a.data(fa)?, a.dd, b.data(fb)?, b.dd)
-}
-
-/// Whether the canonical data of the two restricted networks are identical; `None` when the
-/// integers overflow (then nothing is known).
-pub(crate) fn identical(a: &SmallNet, b: &SmallNet) -> Option<bool> {
-    compare(a.data(&[])?, a.dd, b.data(&[])?, b.dd)
 }
 
 type Data = (Vec<i128>, Vec<Jump>);
