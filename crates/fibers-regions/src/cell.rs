@@ -72,9 +72,21 @@ impl Tables {
         let n0 = arch.n0;
         let (mut neurons, mut den, mut tab, mut cur) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // Layer 1 as (numerator, denominator) pairs, when they fit (then the tables are built
+        // in machine integers, to the same values).
+        let l1: Option<Vec<Vec<(i128, i128)>>> = (0..arch.n1)
+            .map(|j| n.w1()[j].iter().chain([&n.b1()[j]]).map(parts).collect())
+            .collect();
         for k in 0..arch.n2 {
             let v: Vec<Rational> = (0..arch.n3).map(|o| n.w3()[o][k].clone()).collect();
             if v.iter().all(Rational::is_zero) {
+                continue;
+            }
+            if let Some((t, base, d)) = l1.as_ref().and_then(|l1| small_tables(n, k, l1)) {
+                tab.push(t);
+                cur.push(base);
+                den.push(d);
+                neurons.push((k, v));
                 continue;
             }
             let prods: Vec<Option<Vec<Rational>>> = (0..arch.n1)
@@ -163,6 +175,65 @@ impl Tables {
         }
         Ok(())
     }
+}
+
+/// One layer-2 neuron's integer tables: per layer-1 neuron, the base, the denominator.
+type NeuronTables = (Vec<Option<Vec<Integer>>>, Vec<Integer>, Integer);
+
+/// A neuron's primitive hyperplane key and factor (see `small::SmallNet::key`).
+type NeuronKey = Option<(Vec<i128>, i128)>;
+
+/// `x` as (numerator, positive denominator) when both fit in 64 bits.
+fn parts(x: &Rational) -> Option<(i128, i128)> {
+    Some((
+        i128::from(x.numer().to_i64()?),
+        i128::from(x.denom().to_i64()?),
+    ))
+}
+
+/// The integer tables of layer-2 neuron `k` (as in [`Tables::new`]: per layer-1 neuron
+/// `d · w2_kj · (w1_j, b1_j)`, the base `d · b2_k`, and the least common denominator `d`)
+/// computed in machine integers from layer 1 as pairs `l1`; `None` when something does not fit.
+fn small_tables(n: &Network, k: usize, l1: &[Vec<(i128, i128)>]) -> Option<NeuronTables> {
+    let n0 = n.arch().n0;
+    let b2 = parts(&n.b2()[k])?;
+    let mut d = b2.1;
+    let mut prods = Vec::with_capacity(l1.len());
+    for (j, row) in l1.iter().enumerate() {
+        let w = &n.w2()[k][j];
+        if w.is_zero() {
+            prods.push(None);
+            continue;
+        }
+        let (p, q) = parts(w)?;
+        let f = row
+            .iter()
+            .map(|&(r, t)| {
+                let (num, den) = (p.checked_mul(r)?, q.checked_mul(t)?);
+                let g = gcd(num, den);
+                Some((num / g, den / g))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        for &(_, den) in &f {
+            d = d.checked_mul(den / gcd(d, den))?;
+        }
+        prods.push(Some(f));
+    }
+    let scale = |(num, den): (i128, i128)| num.checked_mul(d / den).map(int);
+    let mut base = vec![Integer::zero(); n0 + 1];
+    base[n0] = scale(b2)?;
+    let tab = prods
+        .into_iter()
+        .map(|f| match f {
+            None => Some(None),
+            Some(f) => f
+                .into_iter()
+                .map(scale)
+                .collect::<Option<Vec<_>>>()
+                .map(Some),
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((tab, base, int(d)))
 }
 
 /// Counters of the closer.
@@ -541,7 +612,7 @@ impl<'a> Closer<'a> {
         if keys.is_empty() {
             return None;
         }
-        let neuron_keys: [Vec<Option<(Vec<i128>, i128)>>; 2] =
+        let neuron_keys: [Vec<NeuronKey>; 2] =
             [sa, sb].map(|net| (0..net.len()).map(|i| net.key(i)).collect());
         let rows = int_rows(cell)?;
         if rows.used.is_empty() {
