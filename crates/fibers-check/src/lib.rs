@@ -42,9 +42,16 @@ use sha2::{Digest, Sha256};
 /// ([`fibers_net::json::network_to_string`]): equal for files that differ only in layout or
 /// in how the same numbers are written.
 pub fn network_hash(net: &Network) -> String {
-    let text = fibers_net::json::network_to_string(net);
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = Vec::new();
+    fibers_net::json::write_network(net, &mut text);
+    let digest = Sha256::digest(&text);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(2 * digest.len());
+    for b in digest {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    hex
 }
 
 /// The [`NetworkInfo`] of a network (hash and architecture).
@@ -53,5 +60,29 @@ pub fn network_info(net: &Network) -> NetworkInfo {
     NetworkInfo {
         sha256: network_hash(net),
         architecture: [a.n0, a.n1, a.n2, a.n3],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fibers_exact::Rational;
+
+    /// The hash is the lower-case hex SHA-256 of the canonical text, as it always was (a
+    /// certificate written before the fast writer still names its networks).
+    #[test]
+    fn network_hash_is_the_sha256_of_the_canonical_text() {
+        let mut rng = fibers_net::random::Lcg::new(7);
+        for _ in 0..20 {
+            let arch = fibers_net::Architecture::new(2, 3, 2, 1);
+            let mut net = fibers_net::random::random_network(arch, &mut rng);
+            net.layer_mut(2).weight[0][0] = Rational::ratio(-7, 1000);
+            let text = fibers_net::json::network_to_string(&net);
+            let old: String = Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(network_hash(&net), old);
+        }
     }
 }

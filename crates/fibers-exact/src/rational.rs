@@ -298,6 +298,22 @@ impl Rational {
     }
 }
 
+impl Rational {
+    /// Numerator and (positive) denominator as machine integers when both fit in `i64`,
+    /// read without allocating (the fast paths of exact evaluation and writing use it).
+    pub fn to_i64_parts(&self) -> Option<(i64, i64)> {
+        #[cfg(not(feature = "gmp"))]
+        {
+            use num_traits::ToPrimitive;
+            Some((self.0.numer().to_i64()?, self.0.denom().to_i64()?))
+        }
+        #[cfg(feature = "gmp")]
+        {
+            Some((self.0.numer().to_i64()?, self.0.denom().to_i64()?))
+        }
+    }
+}
+
 impl From<i64> for Rational {
     fn from(v: i64) -> Self {
         Rational::from_integer(Integer::from(v))

@@ -461,27 +461,70 @@ pub fn network_to_value(net: &Network) -> Value {
     serde_json::json!({ "architecture": [a.n0, a.n1, a.n2, a.n3], "layers": layers })
 }
 
-/// The network as pretty-printed JSON text (one row of a weight matrix per line).
+/// The network as pretty-printed JSON text (one row of a weight matrix per line). This text is
+/// canonical: certificates store its SHA-256 (`fibers_check::network_hash`).
 pub fn network_to_string(net: &Network) -> String {
+    let mut bytes = Vec::new();
+    write_network(net, &mut bytes);
+    String::from_utf8(bytes).expect("the writer writes ASCII")
+}
+
+/// Appends the bytes of [`network_to_string`]'s text (ASCII) to `out`, numbers that fit in
+/// 64 bits without big-integer formatting.
+pub fn write_network(net: &Network, out: &mut Vec<u8>) {
     let a = net.arch();
-    let row = |v: &[Rational]| serde_json::to_string(&vector_to_value(v)).expect("serialisable");
-    let mut s = format!(
-        "{{\n  \"architecture\": [{}, {}, {}, {}],\n  \"layers\": [\n",
-        a.n0, a.n1, a.n2, a.n3
-    );
+    out.reserve(96 + 4 * a.param_count());
+    let mut digits = itoa::Buffer::new();
+    let row = |out: &mut Vec<u8>, v: &[Rational], digits: &mut itoa::Buffer| {
+        out.push(b'[');
+        for (k, r) in v.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            write_number(r, out, digits);
+        }
+        out.push(b']');
+    };
+    out.extend_from_slice(b"{\n  \"architecture\": [");
+    for (i, n) in [a.n0, a.n1, a.n2, a.n3].into_iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b", ");
+        }
+        out.extend_from_slice(digits.format(n).as_bytes());
+    }
+    out.extend_from_slice(b"],\n  \"layers\": [\n");
     for (i, l) in net.layers().iter().enumerate() {
-        s.push_str("    {\"weight\": [");
+        out.extend_from_slice(b"    {\"weight\": [");
         for (k, r) in l.weight.iter().enumerate() {
             if k > 0 {
-                s.push_str(",\n                ");
+                out.extend_from_slice(b",\n                ");
             }
-            s.push_str(&row(r));
+            row(out, r, &mut digits);
         }
-        s.push_str(&format!("],\n     \"bias\": {}}}", row(&l.bias)));
-        s.push_str(if i < 2 { ",\n" } else { "\n" });
+        out.extend_from_slice(b"],\n     \"bias\": ");
+        row(out, &l.bias, &mut digits);
+        out.extend_from_slice(if i < 2 { b"},\n" } else { b"}\n" });
     }
-    s.push_str("  ]\n}\n");
-    s
+    out.extend_from_slice(b"  ]\n}\n");
+}
+
+/// Appends the compact JSON text of [`rational_to_value`]`(r)`.
+fn write_number(r: &Rational, out: &mut Vec<u8>, digits: &mut itoa::Buffer) {
+    match r.to_i64_parts() {
+        Some((p, 1)) => out.extend_from_slice(digits.format(p).as_bytes()),
+        Some((p, q)) => {
+            out.push(b'"');
+            out.extend_from_slice(digits.format(p).as_bytes());
+            out.push(b'/');
+            out.extend_from_slice(digits.format(q).as_bytes());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(
+            serde_json::to_string(&rational_to_value(r))
+                .expect("a number is serialisable")
+                .as_bytes(),
+        ),
+    }
 }
 
 /// The string value of `key` at the top level of a JSON object text, read without building the
@@ -514,4 +557,107 @@ pub fn top_level_string(text: &str, key: &str) -> Option<String> {
     serde::Deserializer::deserialize_map(&mut de, Find(key))
         .ok()
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fibers_exact::Integer;
+    use proptest::prelude::*;
+
+    /// The writer before its fast path (every number through `serde_json`): the canonical text
+    /// that certificates hash must not change by a byte.
+    fn reference_to_string(net: &Network) -> String {
+        let a = net.arch();
+        let row =
+            |v: &[Rational]| serde_json::to_string(&vector_to_value(v)).expect("serialisable");
+        let mut s = format!(
+            "{{\n  \"architecture\": [{}, {}, {}, {}],\n  \"layers\": [\n",
+            a.n0, a.n1, a.n2, a.n3
+        );
+        for (i, l) in net.layers().iter().enumerate() {
+            s.push_str("    {\"weight\": [");
+            for (k, r) in l.weight.iter().enumerate() {
+                if k > 0 {
+                    s.push_str(",\n                ");
+                }
+                s.push_str(&row(r));
+            }
+            s.push_str(&format!("],\n     \"bias\": {}}}", row(&l.bias)));
+            s.push_str(if i < 2 { ",\n" } else { "\n" });
+        }
+        s.push_str("  ]\n}\n");
+        s
+    }
+
+    /// Zero, small and extreme integers and fractions of both signs, and numbers past 64 bits.
+    fn number() -> impl Strategy<Value = Rational> {
+        let edge = prop_oneof![
+            Just(0i64),
+            Just(1),
+            Just(-1),
+            Just(i64::MAX),
+            Just(i64::MIN),
+            Just(i64::MIN + 1),
+            any::<i64>(),
+        ];
+        prop_oneof![
+            (-1000i64..=1000).prop_map(Rational::from),
+            edge.clone().prop_map(Rational::from),
+            (any::<i64>(), 1i64..=i64::MAX).prop_map(|(p, q)| Rational::ratio(p, q)),
+            (edge, prop_oneof![Just(i64::MAX), 2i64..=9]).prop_map(|(p, q)| Rational::ratio(p, q)),
+            (any::<i64>(), 0u32..200, any::<bool>()).prop_map(|(p, k, up)| {
+                let (p, s) = (Integer::from(p), Integer::pow2(k));
+                if up {
+                    Rational::from_integer(p * s)
+                } else {
+                    Rational::new(p, s).expect("nonzero")
+                }
+            }),
+            // Just past the i64 range: 2^63 and -2^63 - 1, also as denominators.
+            prop_oneof![Just(63u32), Just(64)]
+                .prop_map(|k| Rational::from_integer(Integer::pow2(k))),
+            Just(Rational::from_integer(-Integer::pow2(63) - Integer::one())),
+            Just(Rational::new(Integer::one(), Integer::pow2(63)).expect("nonzero")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn fast_writer_is_byte_identical(
+            net in (1usize..4, 0usize..4, 0usize..4, 1usize..3).prop_flat_map(|(a, b, c, d)| {
+                let arch = Architecture::new(a, b, c, d);
+                proptest::collection::vec(number(), arch.param_count())
+                    .prop_map(move |p| Network::from_params(arch, &p).expect("length"))
+            })
+        ) {
+            prop_assert_eq!(network_to_string(&net), reference_to_string(&net));
+        }
+    }
+
+    /// Every network among the fixtures (files that are not networks are skipped).
+    #[test]
+    fn fast_writer_is_byte_identical_on_the_fixtures() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut stack = vec![root];
+        let mut seen = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures readable") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(net) = read_network(&path) {
+                    assert_eq!(
+                        network_to_string(&net),
+                        reference_to_string(&net),
+                        "{}",
+                        path.display()
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 30, "only {seen} fixture networks found");
+    }
 }

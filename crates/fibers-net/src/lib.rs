@@ -6,6 +6,7 @@
 
 pub mod architecture;
 pub mod error;
+pub mod int_eval;
 pub mod json;
 pub mod network;
 pub mod pattern;

@@ -50,21 +50,22 @@ pub fn run(
     progress: &mut dyn FnMut(&Stats),
 ) -> Result<TreeReport, DecideError> {
     let info = fibers_tree::pair_info(a, b)?;
-    let points = fibers_tree::probe_points(a.arch().n0, opts.probes, opts.seed);
-    let mut stats = Stats::default();
-    for x in &points {
-        stats.probes += 1;
-        if a.eval(x) != b.eval(x) {
-            return Ok(TreeReport {
-                outcome: Outcome::NotEquivalent {
-                    certificate: witness_certificate(&info, a, b, x.clone()),
-                    witness: x.clone(),
-                },
-                found_by: Some("probe"),
-                stats,
-            });
-        }
+    let probed = fibers_tree::probe(a, b, opts);
+    let stats = Stats {
+        probes: probed.points,
+        ..Stats::default()
+    };
+    if let Some(w) = probed.witness {
+        return Ok(TreeReport {
+            outcome: Outcome::NotEquivalent {
+                witness: w.x.clone(),
+                certificate: fibers_tree::probe_certificate(&info, w, PRODUCER),
+            },
+            found_by: Some("probe"),
+            stats,
+        });
     }
+    let points = fibers_tree::probe_points(a.arch().n0, opts.probes, opts.seed);
     let mut closer = cell::Closer::new(a, b);
     let (result, tree_stats) = cells::layer1_cells(
         a,

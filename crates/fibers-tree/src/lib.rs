@@ -11,9 +11,11 @@
 //!
 //! [`tree::layer1_cells`] exposes the same splitting restricted to the layer-1 neurons, down to
 //! the cells of the joint layer-1 arrangement (docs/theory.md §11); `fibers-regions` walks the
-//! cells with a search of its own and is tested against this one (one leaf per cell). [`pair_info`]
-//! and [`witness_certificate`] are shared with it.
+//! cells with a search of its own and is tested against this one (one leaf per cell). [`pair_info`],
+//! the exact [`probe()`] (lazy points, evaluated in machine integers when they fit) and
+//! [`witness_certificate`] / [`probe_certificate`] are shared with it.
 
+pub mod probe;
 pub mod tree;
 
 use fibers_check::{
@@ -21,7 +23,7 @@ use fibers_check::{
 };
 use fibers_exact::Rational;
 use fibers_net::Network;
-use itertools::iproduct;
+pub use probe::{probe, probe_points, ProbeReport, ProbeWitness, PROBE_ENTRIES};
 pub use tree::Stats;
 
 /// Options of [`run`].
@@ -118,61 +120,6 @@ pub fn set_max_memory(bytes: u64) {
 /// The name and version written into certificates.
 pub const PRODUCER: &str = concat!("fibers-tree ", env!("CARGO_PKG_VERSION"));
 
-/// The most coordinates all probe points together hold (besides the origin): probing costs
-/// `n0` per point, and a file need not pay for a wide input layer (`[10000, 0, 0, 1]` is 133
-/// bytes), so `2 n0 + count` points of width `n0` are cut down to fit (docs/resources.md).
-pub const PROBE_ENTRIES: usize = 1 << 20;
-
-/// The points evaluated before the search: the origin, `±e_i`, and `count` seeded points with
-/// small integer and half-integer coordinates. Beyond the origin, at most [`PROBE_ENTRIES`]
-/// coordinates in all: for a wide input the `±e_i` of the first coordinates only, then as many
-/// seeded points as fit (the probes only seed the search; the tree decides either way).
-pub fn probe_points(n0: usize, count: usize, seed: u64) -> Vec<Vec<Rational>> {
-    let fit = PROBE_ENTRIES / n0.max(1);
-    let units = n0.min(fit / 2);
-    let count = count.min(fit - 2 * units);
-    let mut pts = vec![vec![Rational::zero(); n0]];
-    pts.extend(iproduct!(0..units, [1, -1]).map(|(i, s)| {
-        let mut e = vec![Rational::zero(); n0];
-        e[i] = Rational::from(s);
-        e
-    }));
-    let mut rng = ProbeRng::new(seed);
-    for _ in 0..count {
-        pts.push(
-            (0..n0)
-                .map(|_| Rational::ratio(rng.range(-12, 12), rng.range(1, 2)))
-                .collect(),
-        );
-    }
-    pts
-}
-
-/// The seeded generator of the probe points: a 64-bit linear congruential generator (Knuth's
-/// MMIX constants), high halves of two steps per draw.
-struct ProbeRng(u64);
-
-impl ProbeRng {
-    fn new(seed: u64) -> Self {
-        let mut g = ProbeRng(seed ^ 0x9E37_79B9_7F4A_7C15);
-        g.next_u64();
-        g
-    }
-    fn next_u64(&mut self) -> u64 {
-        let mut half = || {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            self.0 >> 32
-        };
-        (half() << 32) | half()
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next_u64() % (hi - lo + 1) as u64) as i64
-    }
-}
-
 /// The certificate headers of a pair, after checking that the input and output widths agree
 /// (the start of every complete decision: the tree, and the region-wise decision).
 pub fn pair_info(a: &Network, b: &Network) -> Result<(NetworkInfo, NetworkInfo), DecideError> {
@@ -193,14 +140,33 @@ pub fn witness_certificate(
     x: Vec<Rational>,
     producer: &str,
 ) -> Certificate {
+    let (output_a, output_b) = (a.eval(&x), b.eval(&x));
+    probe_certificate(
+        info,
+        ProbeWitness {
+            x,
+            output_a,
+            output_b,
+        },
+        producer,
+    )
+}
+
+/// The certificate of a witness whose outputs are known already (a [`probe()`]'s, which are
+/// `Network::eval`'s exactly), written by `producer`.
+pub fn probe_certificate(
+    info: &(NetworkInfo, NetworkInfo),
+    w: ProbeWitness,
+    producer: &str,
+) -> Certificate {
     Certificate {
         verdict: Verdict::NotEquivalent,
         a: info.0.clone(),
         b: info.1.clone(),
         witness: Some(Witness {
-            output_a: Some(a.eval(&x)),
-            output_b: Some(b.eval(&x)),
-            x,
+            output_a: Some(w.output_a),
+            output_b: Some(w.output_b),
+            x: w.x,
         }),
         proof: None,
         producer: Some(producer.to_string()),
@@ -218,20 +184,23 @@ pub fn run(
 ) -> Result<TreeReport, DecideError> {
     let info = pair_info(a, b)?;
     let witness_cert = |x: Vec<Rational>| witness_certificate(&info, a, b, x, PRODUCER);
-    let mut search = tree::Search::new(a, b, opts.max_nodes);
-    let points = probe_points(a.arch().n0, opts.probes, opts.seed);
-    for x in &points {
-        if let Err(tree::Stop::Witness(x)) = search.probe(x) {
-            return Ok(TreeReport {
-                outcome: Outcome::NotEquivalent {
-                    certificate: witness_cert(x.clone()),
-                    witness: x,
-                },
-                found_by: Some("probe"),
-                stats: search.stats.clone(),
-            });
-        }
+    let probed = probe(a, b, opts);
+    if let Some(w) = probed.witness {
+        return Ok(TreeReport {
+            outcome: Outcome::NotEquivalent {
+                witness: w.x.clone(),
+                certificate: probe_certificate(&info, w, PRODUCER),
+            },
+            found_by: Some("probe"),
+            stats: Stats {
+                probes: probed.points,
+                ..Stats::default()
+            },
+        });
     }
+    let mut search = tree::Search::new(a, b, opts.max_nodes);
+    search.stats.probes += probed.points;
+    let points = probe_points(a.arch().n0, opts.probes, opts.seed);
     search.seed_samples(points);
     let result = search.run(progress);
     let stats = search.stats.clone();
@@ -269,26 +238,5 @@ pub fn run(
             stats,
         }),
         Err(tree::Stop::Internal(m)) => Err(DecideError::Internal(m)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Narrow inputs keep every probe; a wide input (that a file need not pay for) gets the
-    /// origin plus at most `PROBE_ENTRIES` coordinates in all (issue 15).
-    #[test]
-    fn probe_points_fit_the_budget() {
-        assert_eq!(probe_points(3, 24, 1).len(), 1 + 6 + 24);
-        for n0 in [10_000, 1 << 20] {
-            let pts = probe_points(n0, 24, 1);
-            assert!(
-                !pts.is_empty() && (pts.len() - 1) * n0 <= PROBE_ENTRIES,
-                "{n0}"
-            );
-            assert!(pts.iter().all(|p| p.len() == n0));
-        }
-        assert_eq!(probe_points(10_000, 24, 1).len(), 1 + 2 * 52);
     }
 }

@@ -206,6 +206,8 @@ struct Neuron {
 
 pub(crate) struct Search<'a> {
     nets: [&'a Network; 2],
+    /// Exact evaluation of both networks, in machine integers when the numbers fit.
+    pair: crate::probe::PairEval<'a>,
     n0: usize,
     order: Vec<Neuron>,
     /// Per ordinal in `order`: its phase on the current path.
@@ -350,6 +352,7 @@ impl<'a> Search<'a> {
         let count = order.len();
         Search {
             nets,
+            pair: crate::probe::PairEval::new(a, b),
             n0: a.arch().n0,
             order,
             phase: vec![None; count],
@@ -790,7 +793,7 @@ impl<'a> Search<'a> {
     /// Evaluates both networks at `x`; a difference is a witness.
     pub(crate) fn probe(&mut self, x: &[Rational]) -> Result<(), Stop> {
         self.stats.probes += 1;
-        if self.nets[0].eval(x) != self.nets[1].eval(x) {
+        if self.pair.differs(x) {
             return Err(Stop::Witness(x.to_vec()));
         }
         Ok(())
