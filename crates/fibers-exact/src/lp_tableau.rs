@@ -32,7 +32,7 @@ pub(crate) trait Entry: Clone + Ord + Sized {
     /// `self /= d` for a `d` known to divide `self`.
     fn divide_exactly_by(&mut self, d: &Self) -> Res<()>;
     /// Non-negative gcd.
-    fn gcd(&self, o: &Self) -> Self;
+    fn gcd(&self, o: &Self) -> Res<Self>;
     fn to_integer(&self) -> Integer;
 }
 
@@ -74,8 +74,8 @@ impl Entry for Integer {
         Integer::divide_exactly_by(self, d);
         Ok(())
     }
-    fn gcd(&self, o: &Self) -> Self {
-        Integer::gcd(self, o)
+    fn gcd(&self, o: &Self) -> Res<Self> {
+        Ok(Integer::gcd(self, o))
     }
     fn to_integer(&self) -> Integer {
         self.clone()
@@ -145,14 +145,13 @@ impl Entry for i128 {
         *self = self.checked_div(*d).ok_or(Overflow)?;
         Ok(())
     }
-    fn gcd(&self, o: &Self) -> Self {
+    fn gcd(&self, o: &Self) -> Res<Self> {
         let (mut a, mut b) = (self.unsigned_abs(), o.unsigned_abs());
         while b != 0 {
             (a, b) = (b, a % b);
         }
-        // Only |i128::MIN| = 2^127 does not fit; it is never a gcd of tableau entries that
-        // passed the checked operations unless an entry is i128::MIN itself.
-        i128::try_from(a).unwrap_or(i128::MAX)
+        // Only 2^127 (from entries equal to i128::MIN) does not fit.
+        i128::try_from(a).map_err(|_| Overflow)
     }
     fn to_integer(&self) -> Integer {
         integer_from_i128(*self)
@@ -252,7 +251,10 @@ enum Stop {
 
 /// The vector divided by the gcd of its entries (all zeros stay zeros).
 fn primitive<T: Entry>(mut v: Vec<T>) -> Res<Vec<T>> {
-    let g = v.iter().fold(T::zero(), |g, x| g.gcd(x));
+    let mut g = T::zero();
+    for x in &v {
+        g = g.gcd(x)?;
+    }
     if !g.is_zero() && g != T::one() {
         for x in v.iter_mut() {
             x.divide_exactly_by(&g)?;

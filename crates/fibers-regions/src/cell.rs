@@ -819,7 +819,7 @@ fn int_rows(cell: &Cell) -> Option<IntRows> {
         }
         let num: Vec<i128> = parts
             .into_iter()
-            .map(|(p, q)| p.checked_mul(den / q))
+            .map(|(p, q)| p.checked_mul(den / q).filter(|v| *v != i128::MIN))
             .collect::<Option<_>>()?;
         let g = num.iter().fold(0, |g, x| gcd(g, *x));
         if g == 0 {
@@ -837,11 +837,14 @@ fn int_rows(cell: &Cell) -> Option<IntRows> {
     Some(rows)
 }
 
-fn gcd(mut a: i128, mut b: i128) -> i128 {
+/// The gcd of `|a|` and `|b|` (`i128::MAX` stands for `2^127`, which only `i128::MIN`
+/// entries give; callers reject entries that large).
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
     while b != 0 {
         (a, b) = (b, a % b);
     }
-    a.abs()
+    i128::try_from(a).unwrap_or(i128::MAX)
 }
 
 impl IntRows {

@@ -67,11 +67,13 @@ fn fits_sample(v: i128) -> bool {
     v.unsigned_abs() < 1u128 << SAMPLE_BITS
 }
 
-fn gcd_i128(mut a: i128, mut b: i128) -> i128 {
+/// The gcd of `|a|` and `|b|`; callers pass at least one value in `(0, 2^127)`, so it fits.
+fn gcd_i128(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
     while b != 0 {
         (a, b) = (b, a % b);
     }
-    a.abs()
+    i128::try_from(a).unwrap_or(i128::MAX)
 }
 
 impl Sample {
