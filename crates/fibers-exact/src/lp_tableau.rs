@@ -31,6 +31,12 @@ pub(crate) trait Entry: Clone + Ord + Sized {
     fn submul(&mut self, a: &Self, b: &Self) -> Res<()>;
     /// `self /= d` for a `d` known to divide `self`.
     fn divide_exactly_by(&mut self, d: &Self) -> Res<()>;
+    /// A positive divisor prepared for many exact divisions.
+    type Divisor;
+    /// Prepares the positive divisor `d`.
+    fn divisor(d: &Self) -> Self::Divisor;
+    /// `self /= d` for a prepared `d` known to divide `self`.
+    fn divide_exactly(&mut self, d: &Self::Divisor) -> Res<()>;
     /// Non-negative gcd.
     fn gcd(&self, o: &Self) -> Res<Self>;
     fn to_integer(&self) -> Integer;
@@ -71,6 +77,14 @@ impl Entry for Integer {
         Ok(())
     }
     fn divide_exactly_by(&mut self, d: &Self) -> Res<()> {
+        Integer::divide_exactly_by(self, d);
+        Ok(())
+    }
+    type Divisor = Integer;
+    fn divisor(d: &Self) -> Integer {
+        d.clone()
+    }
+    fn divide_exactly(&mut self, d: &Integer) -> Res<()> {
         Integer::divide_exactly_by(self, d);
         Ok(())
     }
@@ -145,6 +159,28 @@ impl Entry for i128 {
         *self = self.checked_div(*d).ok_or(Overflow)?;
         Ok(())
     }
+    /// `d = 2^shift · odd`: the shift and the inverse of `odd` modulo `2^128`, so that an exact
+    /// quotient is one shift and one wrapping product (no 128-bit division).
+    type Divisor = ExactDivisor;
+    fn divisor(d: &Self) -> ExactDivisor {
+        debug_assert!(*d > 0, "a positive divisor");
+        let shift = d.trailing_zeros();
+        let odd = d >> shift;
+        // Newton's iteration doubles the correct low bits: 3 → 6 → … → 192 ≥ 128.
+        let mut inv = odd;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2i128.wrapping_sub(odd.wrapping_mul(inv)));
+        }
+        debug_assert_eq!(odd.wrapping_mul(inv), 1);
+        ExactDivisor { d: *d, shift, inv }
+    }
+    fn divide_exactly(&mut self, d: &ExactDivisor) -> Res<()> {
+        debug_assert!(*self % d.d == 0, "inexact division");
+        // The quotient q = x / d fits (|q| ≤ |x|), and x >> shift = q · odd exactly, so
+        // q ≡ (x >> shift) · odd⁻¹ modulo 2^128 is q itself.
+        *self = (*self >> d.shift).wrapping_mul(d.inv);
+        Ok(())
+    }
     fn gcd(&self, o: &Self) -> Res<Self> {
         let (mut a, mut b) = (self.unsigned_abs(), o.unsigned_abs());
         while b != 0 {
@@ -156,6 +192,14 @@ impl Entry for i128 {
     fn to_integer(&self) -> Integer {
         integer_from_i128(*self)
     }
+}
+
+/// A positive `i128` divisor prepared for exact division (see `Entry::divisor`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ExactDivisor {
+    d: i128,
+    shift: u32,
+    inv: i128,
 }
 
 /// The integer form of the dual `min b·y, Aᵀ y = c, y ≥ 0` of `max c·x, A x ≤ b`.
@@ -325,6 +369,7 @@ impl<T: Entry> Tableau<T> {
             .filter(|&j| !pivot_row[j].is_zero())
             .collect();
         let det_is_one = self.det == T::one();
+        let det = T::divisor(&self.det);
         let p_is_det = p == self.det;
         // New row = (row · p - f · pivot_row) / det with f = row[s]; every division is exact.
         for row in self.rows.iter_mut().chain(std::iter::once(&mut self.obj)) {
@@ -338,7 +383,7 @@ impl<T: Entry> Tableau<T> {
                     for x in row.iter_mut().filter(|x| !x.is_zero()) {
                         x.mul_assign(&p)?;
                         if !det_is_one {
-                            x.divide_exactly_by(&self.det)?;
+                            x.divide_exactly(&det)?;
                         }
                     }
                 }
@@ -347,7 +392,7 @@ impl<T: Entry> Tableau<T> {
                 for &j in support.iter().filter(|&&j| j != s) {
                     let mut t = f.mul(&pivot_row[j])?;
                     if !det_is_one {
-                        t.divide_exactly_by(&self.det)?;
+                        t.divide_exactly(&det)?;
                     }
                     row[j].sub_assign(&t)?;
                 }
@@ -360,7 +405,7 @@ impl<T: Entry> Tableau<T> {
                 }
                 if !det_is_one {
                     for x in row.iter_mut().filter(|x| !x.is_zero()) {
-                        x.divide_exactly_by(&self.det)?;
+                        x.divide_exactly(&det)?;
                     }
                 }
             }
@@ -625,6 +670,21 @@ mod tests {
             if let Ok(r) = solve_dual(&small) {
                 prop_assert_eq!(r.to_integer(), exact);
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn exact_division_by_a_prepared_divisor(
+            q in any::<i64>(),
+            d in 1i128..=(1i128 << 40),
+            shift in 0u32..=20,
+        ) {
+            let d = d << shift;
+            let x = i128::from(q) * d;
+            let mut y = x;
+            y.divide_exactly(&i128::divisor(&d)).unwrap();
+            prop_assert_eq!(y, i128::from(q));
         }
     }
 
