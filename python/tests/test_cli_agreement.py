@@ -270,9 +270,32 @@ def test_budget_exhausted_message(cli):
 def test_equiv_fast_method(pair):
     a, b = os.path.join(pair, "a.json"), os.path.join(pair, "b.json")
     auto = fibers.equiv(a, b)
+    if auto.method == "symmetry":
+        pytest.skip("decided by the symmetry normal forms, before the fast path")
     if auto.fallback is None:
         v = fibers.equiv(a, b, method="fast")
         assert (v.verdict, v.method) == (auto.verdict, auto.method)
     else:
         with pytest.raises(fibers.BudgetExhausted, match="the fast path gave up: "):
             fibers.equiv(a, b, method="fast")
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=short)
+def test_equiv_symmetry_and_regions_methods(pair, cli, cli_json):
+    a, b = os.path.join(pair, "a.json"), os.path.join(pair, "b.json")
+    auto = fibers.equiv(a, b)
+    # The region-wise decision alone: the CLI's verdict and method, and auto's verdict.
+    expected = cli_json("equiv", a, b, "--json", "--method", "regions")
+    v = fibers.equiv(a, b, method="regions")
+    assert (v.verdict, v.method) == (expected["verdict"], expected["method"])
+    assert v.verdict == auto.verdict
+    # The symmetry normal forms alone: decide as the CLI does, or give up with its reason.
+    r = cli("equiv", a, b, "--method", "symmetry")
+    if r.returncode == 0:
+        s = fibers.equiv(a, b, method="symmetry")
+        assert s.verdict == "equivalent" == auto.verdict
+        assert fibers.check(s, a, b)
+    else:
+        assert r.returncode == 3
+        with pytest.raises(fibers.BudgetExhausted, match="the symmetry path gave up: "):
+            fibers.equiv(a, b, method="symmetry")

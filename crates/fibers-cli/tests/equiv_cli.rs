@@ -203,14 +203,44 @@ fn regions_method_and_auto_fallback_to_regions() {
     assert!(out.contains("method: regions"), "{out}");
     let o = fibers(&["check", &c, &a, &b]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // auto: the fast path gives up (n1 > n0), the regions decide.
+    // auto: the symmetry path removes the dead neuron and relabels (before the fast path,
+    // which gives up at n1 > n0, and the regions).
     let o = fibers(&["equiv", &a, &b, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["method"], "regions");
-    assert!(v["fallback"].is_string());
+    assert_eq!(v["method"], "symmetry");
+    assert!(v.get("fallback").is_none(), "{v}");
     // A near miss: a witness from the regions.
     let (a, b) = pair("wide-perturbed");
     let o = fibers(&["equiv", &a, &b, "--method", "regions"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o).lines().next(), Some("not equivalent"));
+}
+
+#[test]
+fn symmetry_method_decides_permuted_scaled_pairs_and_is_undecided_otherwise() {
+    let (a, b) = pair("permuted-scaled");
+    let cert = tmp("symmetry.cert.json");
+    let c = cert.display().to_string();
+    let o = fibers(&["equiv", &a, &b, "--method", "symmetry", "--cert", &c]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().next(), Some("equivalent"));
+    assert!(out.contains("method: symmetry"), "{out}");
+    let text = std::fs::read_to_string(&cert).expect("certificate written");
+    assert!(text.contains("\"relabel\""), "{text}");
+    let o = fibers(&["check", &c, &a, &b]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // auto decides the same pair by the symmetry path, without a fallback.
+    let o = fibers(&["equiv", &a, &b, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["method"], "symmetry");
+    assert!(v.get("fallback").is_none(), "{v}");
+    // Off the orbit: undecided (exit 3) with the reason.
+    let (a, b) = pair("wide-perturbed");
+    let o = fibers(&["equiv", &a, &b, "--method", "symmetry"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("symmetry:"), "{}", stderr(&o));
+    // A value that is not a method is bad input.
+    let o = fibers(&["equiv", &a, &b, "--method", "orbit"]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -5,11 +5,15 @@
 //! A [`Method`] names a chain of [`Procedure`]s. Each procedure either decides (a verdict with
 //! its certificate) or gives up with a reason, and the next one runs; the last procedure of
 //! every chain is complete unless a node budget stops it (then the decision is
-//! [`Outcome::Undecided`]). [`Method::Auto`] runs the bottleneck fast path (docs/theory.md §7),
-//! falls back to the region-wise decision (docs/theory.md §11), and runs the branch tree
-//! (docs/theory.md §2) only when the regions stop on the node budget; a further procedure slots
+//! [`Outcome::Undecided`]). [`Method::Auto`] first compares the normal forms of the two
+//! networks under hidden permutations and positive scalings ([`symmetry`], docs/theory.md §5),
+//! then runs the bottleneck fast path (docs/theory.md §7), falls back to the region-wise
+//! decision (docs/theory.md §11), and runs the branch tree (docs/theory.md §2) only when the
+//! regions stop on the node budget; a further procedure slots
 //! in by adding a [`Procedure`] variant, its arm in [`Procedure::run`], and its place in
 //! [`Method::procedures`].
+
+pub mod symmetry;
 
 use fibers_check::Certificate;
 use fibers_exact::Rational;
@@ -21,8 +25,8 @@ use serde_json::{json, Value};
 /// Which procedures [`decide`] runs, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Method {
-    /// The fast path first, the region-wise decision when it cannot finish, the branch tree
-    /// when the regions stop on the node budget.
+    /// The symmetry normal forms first, then the fast path, the region-wise decision when it
+    /// cannot finish, the branch tree when the regions stop on the node budget.
     #[default]
     Auto,
     /// Only the bottleneck fast path (undecided when it gives up).
@@ -31,21 +35,36 @@ pub enum Method {
     Tree,
     /// Only the region-wise decision (undecided when the node budget runs out).
     Regions,
+    /// Only the symmetry normal forms (undecided unless B is A up to hidden permutations and
+    /// positive scalings).
+    Symmetry,
 }
 
 impl Method {
     /// The chain of procedures this method tries, in order.
     pub fn procedures(self) -> &'static [Procedure] {
         match self {
-            Method::Auto => &[Procedure::Fast, Procedure::Regions, Procedure::Tree],
+            Method::Auto => &[
+                Procedure::Symmetry,
+                Procedure::Fast,
+                Procedure::Regions,
+                Procedure::Tree,
+            ],
             Method::Fast => &[Procedure::Fast],
             Method::Tree => &[Procedure::Tree],
             Method::Regions => &[Procedure::Regions],
+            Method::Symmetry => &[Procedure::Symmetry],
         }
     }
 
     /// Every method, for tests that run each on one corpus.
-    pub const ALL: [Method; 4] = [Method::Auto, Method::Fast, Method::Tree, Method::Regions];
+    pub const ALL: [Method; 5] = [
+        Method::Auto,
+        Method::Fast,
+        Method::Tree,
+        Method::Regions,
+        Method::Symmetry,
+    ];
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
@@ -54,6 +73,7 @@ impl Method {
             Method::Fast => "fast",
             Method::Tree => "tree",
             Method::Regions => "regions",
+            Method::Symmetry => "symmetry",
         }
     }
 }
@@ -71,12 +91,18 @@ pub enum Procedure {
     /// networks; complete up to the node budget, and gives up (for the next procedure) only
     /// when the budget runs out in a chain where another procedure follows.
     Regions,
+    /// The symmetry normal forms ([`symmetry`]): equal normal forms under hidden permutations
+    /// and positive scalings give one `relabel` step (with `reduce` steps around it when
+    /// removable or duplicate neurons had to go first); otherwise it gives up (never
+    /// `not-equivalent`). Its reason for giving up is reported only when no procedure decides.
+    Symmetry,
 }
 
 impl Procedure {
-    /// The procedure's name in reports: `"fast"`, `"regions"` or `"tree"`.
+    /// The procedure's name in reports: `"symmetry"`, `"fast"`, `"regions"` or `"tree"`.
     pub fn name(self) -> &'static str {
         match self {
+            Procedure::Symmetry => "symmetry",
             Procedure::Fast => "fast",
             Procedure::Regions => "regions",
             Procedure::Tree => "tree",
@@ -101,6 +127,17 @@ impl Procedure {
         progress: &mut dyn FnMut(&Stats),
     ) -> Result<Step, DecideError> {
         match self {
+            Procedure::Symmetry => Ok(match symmetry::run(a, b) {
+                Ok(certificate) => Step::Decided(Box::new(Decision {
+                    outcome: Outcome::Equivalent { certificate },
+                    method: "symmetry",
+                    procedure: Some(self),
+                    fallback: None,
+                    found_by: None,
+                    stats: Stats::default(),
+                })),
+                Err(reason) => Step::GaveUp(reason),
+            }),
             Procedure::Fast => Ok(match fibers_bottleneck::certified::fast(a, b) {
                 Ok((outcome, method)) => Step::Decided(Box::new(Decision {
                     outcome,
@@ -180,13 +217,14 @@ impl DecideOptions {
 pub struct Decision {
     /// The verdict and its certificate.
     pub outcome: Outcome,
-    /// The path that decided: `"bottleneck"`, `"one-dimensional"`, `"constant"`, `"probe"`
-    /// (fast path), `"regions"` or `"tree"`; the last procedure tried when undecided.
+    /// The path that decided: `"symmetry"`, `"bottleneck"`, `"one-dimensional"`,
+    /// `"constant"`, `"probe"` (fast path), `"regions"` or `"tree"`; the last procedure tried
+    /// when undecided.
     pub method: &'static str,
     /// The procedure that produced the outcome (`None` when every procedure gave up).
     pub procedure: Option<Procedure>,
-    /// Why the procedures before the deciding one gave up (joined by `"; "`); when every one
-    /// gave up, why.
+    /// Why the procedures before the deciding one gave up (joined by `"; "`; the symmetry
+    /// pre-check's reason is left out); when every one gave up, why.
     pub fallback: Option<String>,
     /// Where the branch tree's (or the regions') witness came from (`"probe"`: its initial
     /// points; `"search"`).
@@ -295,6 +333,8 @@ pub fn decide_with_progress(
         )));
     }
     let mut reasons: Vec<String> = Vec::new();
+    // Reasons of the symmetry pre-check: reported only when no procedure decides.
+    let mut quiet: Vec<String> = Vec::new();
     let joined = |r: &[String]| (!r.is_empty()).then(|| r.join("; "));
     let chain = options.method.procedures();
     for (i, p) in chain.iter().enumerate() {
@@ -320,9 +360,12 @@ pub fn decide_with_progress(
                 d.fallback = joined(&reasons);
                 return Ok(*d);
             }
+            Step::GaveUp(r) if *p == Procedure::Symmetry => quiet.push(r),
             Step::GaveUp(r) => reasons.push(r),
         }
     }
+    quiet.append(&mut reasons);
+    let reasons = quiet;
     Ok(Decision {
         outcome: Outcome::Undecided,
         method: chain.last().map_or("fast", |p| p.name()),
@@ -348,9 +391,26 @@ mod tests {
         (read("a.json"), read("b.json"))
     }
 
+    /// A wide equivalent pair out of the symmetry path's reach: a compensated flip (M5).
+    fn flipped() -> (Network, Network) {
+        let (a, _) = pair("wide-permuted-dead");
+        let b = fibers_testkit::moves::flip_compensated(&a, 0);
+        (a, b)
+    }
+
+    #[test]
+    fn auto_runs_the_symmetry_path_first() {
+        // A dead neuron changed and both layers permuted: removed, then relabelled.
+        let (a, b) = pair("wide-permuted-dead");
+        let d = decide(&a, &b, &DecideOptions::default()).unwrap();
+        assert_eq!(d.verdict(), "equivalent");
+        assert_eq!(d.procedure, Some(Procedure::Symmetry));
+        assert!(d.fallback.is_none());
+    }
+
     #[test]
     fn auto_runs_the_regions_off_the_fast_path() {
-        let (a, b) = pair("wide-permuted-dead");
+        let (a, b) = flipped();
         let d = decide(&a, &b, &DecideOptions::default()).unwrap();
         assert_eq!(d.verdict(), "equivalent");
         assert_eq!(d.procedure, Some(Procedure::Regions));
@@ -360,7 +420,7 @@ mod tests {
 
     #[test]
     fn the_tree_runs_only_when_the_regions_stop_on_the_budget() {
-        let (a, b) = pair("wide-permuted-dead");
+        let (a, b) = flipped();
         let opts = DecideOptions {
             max_nodes: Some(1),
             ..DecideOptions::default()

@@ -620,9 +620,12 @@ fn decide_opts(method: &str, max_nodes: Option<u64>) -> PyResult<DecideOptions> 
         "auto" => Method::Auto,
         "fast" => Method::Fast,
         "tree" => Method::Tree,
+        "regions" => Method::Regions,
+        "symmetry" => Method::Symmetry,
         m => {
             return Err(bad(format!(
-                "method: expected \"auto\", \"fast\" or \"tree\", found {m:?}"
+                "method: expected \"auto\", \"symmetry\", \"fast\", \"regions\" or \"tree\", \
+                 found {m:?}"
             )))
         }
     };
@@ -709,6 +712,9 @@ fn equiv(
         Ok(Err(Undecided(why))) => Err(match (method, why) {
             ("fast", Some(why)) => {
                 BudgetExhausted::new_err(format!("undecided: the fast path gave up: {why}"))
+            }
+            ("symmetry", Some(why)) => {
+                BudgetExhausted::new_err(format!("undecided: the symmetry path gave up: {why}"))
             }
             _ => undecided(max_nodes),
         }),

@@ -107,6 +107,7 @@ pub fn run(args: &BatchArgs) -> Result<(), CliError> {
                     MethodArg::Auto => Method::Auto,
                     MethodArg::Tree => Method::Tree,
                     MethodArg::Regions => Method::Regions,
+                    MethodArg::Symmetry => Method::Symmetry,
                 },
                 max_nodes: a.max_nodes,
                 ..DecideOptions::default()

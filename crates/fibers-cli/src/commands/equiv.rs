@@ -24,8 +24,10 @@ pub struct EquivArgs {
     #[arg(long)]
     pub json: bool,
     /// Decision procedure: `tree` is the complete branch tree; `regions` the region-wise
-    /// canonical decision; `auto` tries the bottleneck fast path first, then the regions, then
-    /// the tree if the regions give up (the JSON says which decided and why).
+    /// canonical decision; `symmetry` only compares normal forms under hidden permutations and
+    /// positive scalings; `auto` tries the symmetry normal forms, then the bottleneck fast path,
+    /// then the regions, then the tree if the regions give up (the JSON says which decided and
+    /// why).
     #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
     pub method: MethodArg,
     /// Give up (print `undecided`, exit 3) after this many tree nodes.
@@ -47,14 +49,19 @@ pub struct EquivArgs {
 /// The `--method` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MethodArg {
-    /// The polynomial bottleneck fast path (canonical forms, docs/theory.md §7), falling back to the
-    /// region-wise decision when it cannot finish (and to the branch tree if that gives up).
+    /// The symmetry normal forms, then the polynomial bottleneck fast path (canonical forms,
+    /// docs/theory.md §7), falling back to the region-wise decision when it cannot finish (and
+    /// to the branch tree if that gives up).
     Auto,
     /// The branch tree over neuron phases (docs/theory.md §2).
     Tree,
     /// The region-wise canonical decision (docs/theory.md §11): layer-1 cells, each closed by
     /// comparing the canonical data of the two restricted one-hidden-layer networks.
     Regions,
+    /// Only the symmetry normal forms (moves M1, M2 of docs/theory.md §5): `equivalent` with a
+    /// `relabel` certificate when B is A up to hidden permutations and positive scalings,
+    /// otherwise undecided (exit 3).
+    Symmetry,
 }
 
 /// Loads two networks and checks that their input and output widths agree.
@@ -120,6 +127,7 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
             MethodArg::Auto => Method::Auto,
             MethodArg::Tree => Method::Tree,
             MethodArg::Regions => Method::Regions,
+            MethodArg::Symmetry => Method::Symmetry,
         },
         max_nodes: args.max_nodes,
         ..DecideOptions::default()
@@ -172,7 +180,9 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         };
         outln!("method: {}{found}{short}", report.method)?;
         let regions = report.procedure == Some(fibers::Procedure::Regions);
-        if let Some(f) = &report.fallback {
+        if let (None, Some(f)) = (report.procedure, &report.fallback) {
+            outln!("gave up: {f}")?;
+        } else if let Some(f) = &report.fallback {
             let to = if regions {
                 "the region-wise decision"
             } else {
@@ -190,7 +200,19 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         } else {
             ("branch-tree", "leaves")
         };
-        if !searched {
+        if report.procedure.is_none() {
+            // Every procedure gave up (the reason is printed above): no search ran.
+        } else if report.procedure == Some(fibers::Procedure::Symmetry) {
+            let kinds: Vec<&str> = cert
+                .and_then(|c| c.proof.as_ref())
+                .map(|p| p.steps.iter().map(|s| s.body.kind()).collect())
+                .unwrap_or_default();
+            outln!(
+                "search: none (decided by the fast path: the symmetry normal forms agree; steps: \
+                 {}; no branch tree)",
+                kinds.join(", ")
+            )?;
+        } else if !searched {
             outln!("search: none (decided by the fast path, no branch tree)")?;
         } else if s.nodes == 0 {
             outln!(
@@ -221,6 +243,10 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
              limit of {} bytes (raise it with --max-memory)",
             fibers_tree::max_memory()
         )));
+    }
+    if let (None, None, Some(why)) = (cert, report.procedure, &report.fallback) {
+        // Every procedure gave up (`--method symmetry` off the orbit).
+        return Err(CliError::Undecided(format!("undecided: {why}")));
     }
     if cert.is_none() {
         return Err(CliError::Undecided(format!(
