@@ -35,6 +35,7 @@ pub mod integer;
 pub mod linalg;
 pub mod lp;
 pub mod lp_certificate;
+mod lp_tableau;
 pub mod matrix;
 pub mod modp;
 pub mod rational;

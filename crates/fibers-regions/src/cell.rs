@@ -7,9 +7,14 @@
 //! affine part; if the data still differ, a witness is built next to a differing hyperplane that
 //! meets the interior of P (or, when only the affine parts differ, at an LP optimum of the
 //! affine difference), and checked by exact evaluation of both networks.
+//!
+//! The first two steps run in machine integers when everything fits (`small.rs` for the
+//! canonical data; the cell's split rows scaled to primitive integer rows and `i128` LPs for the
+//! fixes, their multipliers scaled back to the stored rows); the rational path runs otherwise,
+//! and always for witnesses.
 
 use fibers_check::{NeuronId, Phase, Side, Sparse};
-use fibers_exact::lp::{solve, LinearProgram, LpOutcome};
+use fibers_exact::lp::{optimum_i128, solve, LinearProgram, LpOutcome};
 use fibers_exact::{Integer, Matrix, Rational};
 use fibers_net::Network;
 use fibers_tree::tree::{Cell, CellClose};
@@ -67,9 +72,21 @@ impl Tables {
         let n0 = arch.n0;
         let (mut neurons, mut den, mut tab, mut cur) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // Layer 1 as (numerator, denominator) pairs, when they fit (then the tables are built
+        // in machine integers, to the same values).
+        let l1: Option<Vec<Vec<(i128, i128)>>> = (0..arch.n1)
+            .map(|j| n.w1()[j].iter().chain([&n.b1()[j]]).map(parts).collect())
+            .collect();
         for k in 0..arch.n2 {
             let v: Vec<Rational> = (0..arch.n3).map(|o| n.w3()[o][k].clone()).collect();
             if v.iter().all(Rational::is_zero) {
+                continue;
+            }
+            if let Some((t, base, d)) = l1.as_ref().and_then(|l1| small_tables(n, k, l1)) {
+                tab.push(t);
+                cur.push(base);
+                den.push(d);
+                neurons.push((k, v));
                 continue;
             }
             let prods: Vec<Option<Vec<Rational>>> = (0..arch.n1)
@@ -160,6 +177,65 @@ impl Tables {
     }
 }
 
+/// One layer-2 neuron's integer tables: per layer-1 neuron, the base, the denominator.
+type NeuronTables = (Vec<Option<Vec<Integer>>>, Vec<Integer>, Integer);
+
+/// A neuron's primitive hyperplane key and factor (see `small::SmallNet::key`).
+type NeuronKey = Option<(Vec<i128>, i128)>;
+
+/// `x` as (numerator, positive denominator) when both fit in 64 bits.
+fn parts(x: &Rational) -> Option<(i128, i128)> {
+    Some((
+        i128::from(x.numer().to_i64()?),
+        i128::from(x.denom().to_i64()?),
+    ))
+}
+
+/// The integer tables of layer-2 neuron `k` (as in [`Tables::new`]: per layer-1 neuron
+/// `d · w2_kj · (w1_j, b1_j)`, the base `d · b2_k`, and the least common denominator `d`)
+/// computed in machine integers from layer 1 as pairs `l1`; `None` when something does not fit.
+fn small_tables(n: &Network, k: usize, l1: &[Vec<(i128, i128)>]) -> Option<NeuronTables> {
+    let n0 = n.arch().n0;
+    let b2 = parts(&n.b2()[k])?;
+    let mut d = b2.1;
+    let mut prods = Vec::with_capacity(l1.len());
+    for (j, row) in l1.iter().enumerate() {
+        let w = &n.w2()[k][j];
+        if w.is_zero() {
+            prods.push(None);
+            continue;
+        }
+        let (p, q) = parts(w)?;
+        let f = row
+            .iter()
+            .map(|&(r, t)| {
+                let (num, den) = (p.checked_mul(r)?, q.checked_mul(t)?);
+                let g = gcd(num, den);
+                Some((num / g, den / g))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        for &(_, den) in &f {
+            d = d.checked_mul(den / gcd(d, den))?;
+        }
+        prods.push(Some(f));
+    }
+    let scale = |(num, den): (i128, i128)| num.checked_mul(d / den).map(int);
+    let mut base = vec![Integer::zero(); n0 + 1];
+    base[n0] = scale(b2)?;
+    let tab = prods
+        .into_iter()
+        .map(|f| match f {
+            None => Some(None),
+            Some(f) => f
+                .into_iter()
+                .map(scale)
+                .collect::<Option<Vec<_>>>()
+                .map(Some),
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((tab, base, int(d)))
+}
+
 /// Counters of the closer.
 #[derive(Clone, Debug, Default)]
 pub struct CellStats {
@@ -169,6 +245,8 @@ pub struct CellStats {
     pub small: u64,
     /// Cells closed after LP fixes.
     pub with_fixes: u64,
+    /// Of these, cells closed after fixes found in machine integers.
+    pub small_fixes: u64,
     /// Layer-2 neurons fixed by LP-dual bounds.
     pub fixes: u64,
     /// Linear programs solved.
@@ -515,6 +593,82 @@ impl<'a> Closer<'a> {
         Err("no witness next to a differing hyperplane".into())
     }
 
+    /// The second step of the closer in machine integers: every differing hyperplane must
+    /// miss the interior of the cell (decided by `i128` LPs over the cell's split rows, each
+    /// scaled to a primitive integer row), its neurons are fixed and folded in, and the data
+    /// must then agree. Returns the fixes, or `None` when anything else happens (a crossing
+    /// differing hyperplane, differing affine parts, an overflow), and the rational path
+    /// decides.
+    fn small_fixes(
+        &mut self,
+        cell: &Cell,
+        keys: &[Vec<i128>],
+    ) -> Option<Vec<(NeuronId, Phase, Sparse)>> {
+        let n = self.n0;
+        let (sa, sb) = (
+            self.tables[0].small.as_ref()?,
+            self.tables[1].small.as_ref()?,
+        );
+        if keys.is_empty() {
+            return None;
+        }
+        let neuron_keys: [Vec<NeuronKey>; 2] =
+            [sa, sb].map(|net| (0..net.len()).map(|i| net.key(i)).collect());
+        let rows = int_rows(cell)?;
+        if rows.used.is_empty() {
+            return None;
+        }
+        let mut fixed = [vec![None; sa.len()], vec![None; sb.len()]];
+        let mut fixes = Vec::new();
+        let mut lps = 0;
+        for key in keys {
+            // `key ≤ 0` on the cell (sign −1) or `key ≥ 0` (sign +1), with multipliers for the
+            // stored rows.
+            lps += 1;
+            let (sign, y) = match rows.upper(key, 1, n)? {
+                Some(y) => (-1, y),
+                None => {
+                    lps += 1;
+                    (1, rows.upper(key, -1, n)??)
+                }
+            };
+            for (s, fixed_s) in fixed.iter_mut().enumerate() {
+                for (i, fix) in fixed_s.iter_mut().enumerate() {
+                    let Some((k, g)) = &neuron_keys[s][i] else {
+                        continue;
+                    };
+                    let g = *g;
+                    if k != key {
+                        continue;
+                    }
+                    // z = (g / d) · key: its sign on the cell is sign(g)·sign; the row of the
+                    // phase is (|g| / d)·(±key) ≤ 0, proved by (|g| / d)·y.
+                    let active = (g > 0) == (sign > 0);
+                    let phase = if active {
+                        Phase::Active
+                    } else {
+                        Phase::Inactive
+                    };
+                    let t = &self.tables[s];
+                    let scale = Rational::new(int(g.abs()), t.den[i].clone()).expect("positive");
+                    let bound: Sparse = y.iter().map(|(r, v)| (*r, v * &scale)).collect();
+                    *fix = Some(active);
+                    fixes.push((
+                        NeuronId {
+                            side: side(s),
+                            layer: 2,
+                            index: t.neurons[i].0,
+                        },
+                        phase,
+                        bound,
+                    ));
+                }
+            }
+        }
+        self.stats.lps += lps;
+        small::identical_fixed(sa, &fixed[0], sb, &fixed[1])?.then_some(fixes)
+    }
+
     /// Closes one cell.
     pub fn close(&mut self, cell: &Cell) -> CellClose {
         match self.try_close(cell) {
@@ -528,10 +682,21 @@ impl<'a> Closer<'a> {
         self.tables[0].update(&cell.phases[0])?;
         self.tables[1].update(&cell.phases[1])?;
         if let (Some(sa), Some(sb)) = (&self.tables[0].small, &self.tables[1].small) {
-            if small::identical(sa, sb) == Some(true) {
-                self.stats.identity += 1;
-                self.stats.small += 1;
-                return Ok(CellClose::Canonical(Vec::new()));
+            match small::differing(sa, sb) {
+                Some((keys, true)) if keys.is_empty() => {
+                    self.stats.identity += 1;
+                    self.stats.small += 1;
+                    return Ok(CellClose::Canonical(Vec::new()));
+                }
+                Some((keys, _)) => {
+                    if let Some(fixes) = self.small_fixes(cell, &keys) {
+                        self.stats.with_fixes += 1;
+                        self.stats.small_fixes += 1;
+                        self.stats.fixes += fixes.len() as u64;
+                        return Ok(CellClose::Canonical(fixes));
+                    }
+                }
+                None => {}
             }
         }
         let ta = self.terms(0, cell)?;
@@ -609,5 +774,106 @@ impl<'a> Closer<'a> {
             return Err("the witness of a cell does not separate the networks".into());
         }
         Ok(CellClose::Witness(x))
+    }
+}
+
+fn int(v: i128) -> Integer {
+    match i64::try_from(v) {
+        Ok(s) => Integer::from(s),
+        Err(_) => v.to_string().parse().expect("an i128 is an integer"),
+    }
+}
+
+/// The split rows of a cell as primitive integer rows `λᵢ · rowᵢ` (`λᵢ > 0`), row-major, with
+/// the right-hand sides of `A x ≤ b`.
+struct IntRows {
+    a: Vec<i128>,
+    b: Vec<i128>,
+    /// Per row: its index among the cell's rows and `λᵢ`.
+    used: Vec<(usize, Rational)>,
+}
+
+/// Entries of [`IntRows`] stay below `2^62`.
+const ROW_BITS: u32 = 62;
+
+fn int_rows(cell: &Cell) -> Option<IntRows> {
+    let n = cell.n0;
+    let mut rows = IntRows {
+        a: Vec::new(),
+        b: Vec::new(),
+        used: Vec::new(),
+    };
+    for (i, row) in cell.rows.iter().enumerate() {
+        if !cell.split_row[i] {
+            continue;
+        }
+        let mut parts = Vec::with_capacity(n + 1);
+        let mut den: i128 = 1;
+        for c in row {
+            let (p, q) = (
+                i128::from(c.numer().to_i64()?),
+                i128::from(c.denom().to_i64()?),
+            );
+            den = den.checked_mul(q / gcd(den, q))?;
+            parts.push((p, q));
+        }
+        let num: Vec<i128> = parts
+            .into_iter()
+            .map(|(p, q)| p.checked_mul(den / q).filter(|v| *v != i128::MIN))
+            .collect::<Option<_>>()?;
+        let g = num.iter().fold(0, |g, x| gcd(g, *x));
+        if g == 0 {
+            continue; // a zero row says nothing
+        }
+        let num: Vec<i128> = num.iter().map(|x| x / g).collect();
+        if num.iter().any(|x| x.unsigned_abs() >= 1u128 << ROW_BITS) {
+            return None;
+        }
+        rows.a.extend_from_slice(&num[..n]);
+        rows.b.push(-num[n]);
+        rows.used
+            .push((i, Rational::new(int(den), int(g)).expect("nonzero gcd")));
+    }
+    Some(rows)
+}
+
+/// The gcd of `|a|` and `|b|` (`i128::MAX` stands for `2^127`, which only `i128::MIN`
+/// entries give; callers reject entries that large).
+fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    i128::try_from(a).unwrap_or(i128::MAX)
+}
+
+impl IntRows {
+    /// Multipliers (for the cell's rows) proving `sign · key ≤ 0` on the cell, `Some(None)` if
+    /// there are none (the form is positive somewhere, or unbounded), `None` on overflow.
+    fn upper(&self, key: &[i128], sign: i128, n: usize) -> Option<Option<Sparse>> {
+        let c: Vec<i128> = key[..n].iter().map(|x| sign * x).collect();
+        let m = self.used.len();
+        // No optimum (empty or unbounded): no proof.
+        match optimum_i128(m, n, &self.a, &self.b, &c)? {
+            Some((dual, value)) => {
+                let top = value.0.checked_add((sign * key[n]).checked_mul(value.1)?)?;
+                if top > 0 {
+                    return Some(None);
+                }
+                let den = int(dual.den);
+                Some(Some(
+                    dual.num
+                        .iter()
+                        .zip(&self.used)
+                        .filter(|(y, _)| **y != 0)
+                        .map(|(y, (i, lambda))| {
+                            let y = Rational::new(int(*y), den.clone()).expect("positive");
+                            (*i, y * lambda)
+                        })
+                        .collect(),
+                ))
+            }
+            None => Some(None),
+        }
     }
 }

@@ -21,7 +21,7 @@
 //! by one side) instead of one per (cell, hyperplane decided after the cell's last split).
 
 use fibers_check::{BranchTree, NeuronId, Node, Phase, Side, Sparse};
-use fibers_exact::lp::LpOutcome;
+use fibers_exact::lp::{solve_i128_exact, IntVector, LpOutcome, LpOutcomeI128};
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
 use fibers_tree::tree::{
@@ -42,37 +42,94 @@ struct Hyp {
     /// Neurons with pre-activation `σ s H`: (neuron, `σ = +1`?, `s`).
     members: Vec<(NeuronId, bool, Rational)>,
     /// Direction class (primitive linear part) and `H = α (u + γ)` with `u` the class's
-    /// linear form: `α > 0`, `γ`.
+    /// linear form: `α > 0`, and `−γ` (the bound on `u` that `H` gives).
     class: usize,
     alpha: Rational,
-    gamma: Rational,
+    neg_gamma: Rational,
+    /// Per member: its path rows `s·H` (side `H ≤ 0`) and `−s·H` (side `H ≥ 0`).
+    rows: Vec<[Vec<Rational>; 2]>,
+    /// Per member: `s·α`, the factor of its rows against the class's linear form.
+    factor: Vec<Rational>,
 }
 
-/// A known point of the current polyhedron, with its coordinates over a common denominator in
-/// machine integers when they fit.
+/// A known point of the current polyhedron: its coordinates over a common denominator in
+/// machine integers when they fit, else (or also) as rationals.
 #[derive(Clone)]
 struct Sample {
-    x: Vec<Rational>,
+    x: Option<Vec<Rational>>,
     small: Option<(Vec<i128>, i128)>,
+}
+
+/// Entries of a sample's machine-integer form stay below `2^SAMPLE_BITS`.
+const SAMPLE_BITS: u32 = 60;
+
+fn fits_sample(v: i128) -> bool {
+    v.unsigned_abs() < 1u128 << SAMPLE_BITS
+}
+
+/// The gcd of `|a|` and `|b|`; callers pass at least one value in `(0, 2^127)`, so it fits.
+fn gcd_i128(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    i128::try_from(a).unwrap_or(i128::MAX)
 }
 
 impl Sample {
     fn new(x: Vec<Rational>) -> Self {
         let small = (|| {
-            let mut den = Integer::one();
+            let mut parts = Vec::with_capacity(x.len());
+            let mut den: i128 = 1;
             for c in &x {
-                let d = c.denom();
-                den = (&den * &d).div_exact(&den.gcd(&d));
+                let (p, q) = (
+                    i128::from(c.numer().to_i64()?),
+                    i128::from(c.denom().to_i64()?),
+                );
+                den = den.checked_mul(q / gcd_i128(den, q))?;
+                if !fits_sample(den) {
+                    return None;
+                }
+                parts.push((p, q));
             }
-            let dq = Rational::from(den.clone());
-            let fit = |v: &Integer| (v.bits() <= 60).then(|| v.to_i64().map(i128::from))?;
-            let num = x
-                .iter()
-                .map(|c| fit(&(c * &dq).numer()))
+            let num = parts
+                .into_iter()
+                .map(|(p, q)| p.checked_mul(den / q).filter(|v| fits_sample(*v)))
                 .collect::<Option<Vec<_>>>()?;
-            Some((num, fit(&den)?))
+            Some((num, den))
         })();
-        Sample { x, small }
+        Sample { x: Some(x), small }
+    }
+
+    /// The point `v.num / v.den` (`v.den > 0`), reduced, with no rationals when it fits.
+    fn from_int(v: IntVector) -> Self {
+        let g = v.num.iter().fold(v.den, |g, x| gcd_i128(g, *x));
+        let (num, den): (Vec<i128>, i128) = if g > 1 {
+            (v.num.iter().map(|x| x / g).collect(), v.den / g)
+        } else {
+            (v.num, v.den)
+        };
+        if fits_sample(den) && num.iter().all(|x| fits_sample(*x)) {
+            Sample {
+                x: None,
+                small: Some((num, den)),
+            }
+        } else {
+            Sample::new(IntVector { num, den }.to_rational())
+        }
+    }
+
+    /// The coordinates as rationals.
+    fn rational(&self) -> Vec<Rational> {
+        match (&self.x, &self.small) {
+            (Some(x), _) => x.clone(),
+            (None, Some((num, den))) => IntVector {
+                num: num.clone(),
+                den: *den,
+            }
+            .to_rational(),
+            (None, None) => unreachable!("a sample has one of its forms"),
+        }
     }
 }
 
@@ -88,7 +145,7 @@ fn sign_at(h: &Hyp, s: &Sample) -> i32 {
             return a.signum() as i32;
         }
     }
-    eval_affine(&h.q, &s.x).signum()
+    eval_affine(&h.q, &s.rational()).signum()
 }
 
 fn eval_affine(f: &[Rational], x: &[Rational]) -> Rational {
@@ -130,11 +187,12 @@ fn primitive(v: &[Rational], n: usize) -> Option<(Vec<Integer>, Rational)> {
 }
 
 /// A bound on a direction class from a path row: `u ≤ value` (upper) or `u ≥ value`, with
-/// the row equal to `factor · (u − value)` (upper) or `factor · (value − u)` (lower).
+/// the row equal to `factor · (u − value)` (upper) or `factor · (value − u)` (lower), where
+/// `value` is `−γ` of hyperplane `hyp` and `factor` the factor of its member `member`.
 struct ClassBound {
     row: usize,
-    value: Rational,
-    factor: Rational,
+    hyp: usize,
+    member: usize,
 }
 
 /// Per direction class: the path's upper and lower bounds, each entry also holding the index
@@ -156,6 +214,9 @@ struct Search {
     constants: Vec<(NeuronId, Phase, Rational)>,
     rows: Vec<Vec<Rational>>,
     split_row: Vec<bool>,
+    /// Per row: the hyperplane, member and side (`true`: `H ≥ 0`) it comes from (`None` for
+    /// the rows of constant neurons).
+    row_src: Vec<Option<(usize, usize, bool)>>,
     /// Per row: its direction class and whether it is an upper bound (for truncation).
     row_class: Vec<(usize, bool)>,
     classes: Vec<ClassBounds>,
@@ -232,11 +293,21 @@ impl Search {
                         members: Vec::new(),
                         class,
                         alpha,
-                        gamma,
+                        neg_gamma: -&gamma,
+                        rows: Vec::new(),
+                        factor: Vec::new(),
                     });
                     hyps.len() - 1
                 });
                 hyps[i].members.push((id, sigma, s));
+            }
+        }
+        for hyp in &mut hyps {
+            for (_, _, s) in &hyp.members {
+                let down: Vec<Rational> = hyp.q.iter().map(|c| c * s).collect();
+                let up: Vec<Rational> = down.iter().map(|c| -c).collect();
+                hyp.rows.push([down, up]);
+                hyp.factor.push(s * &hyp.alpha);
             }
         }
         let classes = (0..by_class.len())
@@ -248,6 +319,7 @@ impl Search {
             constants,
             rows: Vec::new(),
             split_row: Vec::new(),
+            row_src: Vec::new(),
             row_class: Vec::new(),
             classes,
             phases: [vec![None; a.arch().n1], vec![None; b.arch().n1]],
@@ -270,34 +342,31 @@ impl Search {
     /// Pushes the row of member `m` of hyperplane `h` on the side `H ≥ 0` (`up`) or `H ≤ 0`.
     fn push_row(&mut self, h: usize, m: usize, up: bool, split: bool) -> Phase {
         let hyp = &self.hyps[h];
-        let (id, sigma, s) = &hyp.members[m];
-        // Pre-activation p = σ s H; active iff p ≥ 0 iff (σ = +1) == up. The row is s·H when
-        // H ≤ 0 and −s·H when H ≥ 0.
+        let (id, sigma, _) = &hyp.members[m];
+        // Pre-activation p = σ s H; active iff p ≥ 0 iff (σ = +1) == up.
         let phase = if *sigma == up {
             Phase::Active
         } else {
             Phase::Inactive
         };
-        let t = if up { -s.clone() } else { s.clone() };
-        let row: Vec<Rational> = hyp.q.iter().map(|c| c * &t).collect();
-        // Row = t α (u + γ): an upper bound u ≤ −γ when t > 0, a lower bound u ≥ −γ otherwise.
-        let upper = t.is_positive();
+        // The row is t·H with t = s when H ≤ 0 and t = −s when H ≥ 0: t α (u + γ), an upper
+        // bound u ≤ −γ when t > 0, a lower bound u ≥ −γ otherwise.
+        let row = hyp.rows[m][usize::from(up)].clone();
+        let upper = !up;
         let bound = ClassBound {
             row: self.rows.len(),
-            value: -&hyp.gamma,
-            factor: t.abs() * &hyp.alpha,
+            hyp: h,
+            member: m,
         };
         let class = hyp.class;
+        let hyps = &self.hyps;
         let cb = &mut self.classes[class];
         let list = if upper { &mut cb.upper } else { &mut cb.lower };
         let best = match list.last() {
             Some((_, b)) => {
-                let cur = &list[*b].0.value;
-                let better = if upper {
-                    bound.value < *cur
-                } else {
-                    bound.value > *cur
-                };
+                let cur = &hyps[list[*b].0.hyp].neg_gamma;
+                let value = &hyps[h].neg_gamma;
+                let better = if upper { value < cur } else { value > cur };
                 if better {
                     list.len()
                 } else {
@@ -310,6 +379,7 @@ impl Search {
         self.row_class.push((class, upper));
         self.rows.push(row);
         self.split_row.push(split);
+        self.row_src.push(Some((h, m, up)));
         self.decided.push(*id);
         self.phases[side_index(id.side)][id.index] = Some(phase);
         phase
@@ -319,6 +389,7 @@ impl Search {
         while self.rows.len() > len {
             self.rows.pop();
             self.split_row.pop();
+            self.row_src.pop();
             let (class, upper) = self.row_class.pop().expect("aligned");
             let cb = &mut self.classes[class];
             if upper {
@@ -336,32 +407,43 @@ impl Search {
     fn parallel(&self, h: usize, up: bool) -> Option<Sparse> {
         let hyp = &self.hyps[h];
         let cb = &self.classes[hyp.class];
-        let neg_gamma = -&hyp.gamma;
+        let neg_gamma = &hyp.neg_gamma;
         // H = α (u + γ) ≤ 0 iff u ≤ −γ: from an upper bound u ≤ U with U ≤ −γ, since
         // H = (α / factor) · row + α (U + γ). Symmetrically for H ≥ 0.
         let (b, ok) = if up {
             let (_, i) = cb.lower.last()?;
             let b = &cb.lower[*i].0;
-            (b, b.value >= neg_gamma)
+            (b, self.hyps[b.hyp].neg_gamma >= *neg_gamma)
         } else {
             let (_, i) = cb.upper.last()?;
             let b = &cb.upper[*i].0;
-            (b, b.value <= neg_gamma)
+            (b, self.hyps[b.hyp].neg_gamma <= *neg_gamma)
         };
-        ok.then(|| vec![(b.row, &hyp.alpha / &b.factor)])
+        let factor = &self.hyps[b.hyp].factor[b.member];
+        ok.then(|| vec![(b.row, &hyp.alpha / factor)])
     }
 
-    /// Multipliers proving `form ≤ 0` on the polyhedron (`Ok(Ok(Some))`), or a point where it
-    /// is positive (`Ok(Ok(None))` after adding it to `samples`), or Farkas multipliers of an
-    /// empty polyhedron (`Ok(Err)`).
+    /// Multipliers proving `H ≤ 0` (`neg = false`) or `−H ≤ 0` (`neg = true`) for hyperplane
+    /// `h` on the polyhedron (`Ok(Ok(Some))`), or a point where that form is positive
+    /// (`Ok(Ok(None))` after adding it to `samples`), or Farkas multipliers of an empty
+    /// polyhedron (`Ok(Err)`).
     fn upper(
         &mut self,
-        form: &[Rational],
+        h: usize,
+        neg: bool,
         samples: &mut Vec<Sample>,
     ) -> Result<Result<Option<Sparse>, Sparse>, CellStop> {
-        let n = self.n0;
         self.stats.lps += 1;
-        let (outcome, used) = lp_max_over_split_rows(&self.rows, &self.split_row, n, form)
+        if let Some(r) = self.upper_small(h, neg, samples) {
+            return Ok(r);
+        }
+        let n = self.n0;
+        let form: Vec<Rational> = if neg {
+            self.hyps[h].q.iter().map(|c| -c).collect()
+        } else {
+            self.hyps[h].q.clone()
+        };
+        let (outcome, used) = lp_max_over_split_rows(&self.rows, &self.split_row, n, &form)
             .map_err(CellStop::Internal)?;
         let mapped = |v: &[Rational]| -> Sparse {
             v.iter()
@@ -386,6 +468,82 @@ impl Search {
                 Ok(None)
             }
             LpOutcome::Infeasible { farkas } => Err(mapped(&farkas)),
+        })
+    }
+
+    /// [`Search::upper`] in machine integers: the LP over the split rows written as `±H ≤ 0`
+    /// with the primitive integer `H` of each (the multipliers of a row `±s·H` are those of
+    /// `±H` divided by `s`), with a known point of the polyhedron offered for the unbounded
+    /// case. `None` when something does not fit (the caller then takes the rational path).
+    fn upper_small(
+        &self,
+        h: usize,
+        neg: bool,
+        samples: &mut Vec<Sample>,
+    ) -> Option<Result<Option<Sparse>, Sparse>> {
+        let n = self.n0;
+        let form = self.hyps[h].small.as_ref()?;
+        let sign: i128 = if neg { -1 } else { 1 };
+        let (mut a, mut b, mut used) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, src) in self.row_src.iter().enumerate() {
+            if !self.split_row[i] {
+                continue;
+            }
+            let (hi, mi, up) = (*src)?;
+            let q = self.hyps[hi].small.as_ref()?;
+            let sg: i128 = if up { -1 } else { 1 };
+            a.extend(q[..n].iter().map(|x| sg * x));
+            b.push(-sg * q[n]);
+            used.push((i, hi, mi));
+        }
+        let c: Vec<i128> = form[..n].iter().map(|x| sign * x).collect();
+        let point = samples
+            .iter()
+            .find_map(|s| s.small.as_ref())
+            .map(|(num, den)| (num.as_slice(), *den));
+        let outcome = solve_i128_exact(used.len(), n, &a, &b, &c, point)?;
+        let mapped = |v: &IntVector| -> Sparse {
+            v.num
+                .iter()
+                .zip(&used)
+                .filter(|(y, _)| **y != 0)
+                .map(|(y, &(i, hi, mi))| {
+                    let y = Rational::new(int(*y), int(v.den)).expect("positive denominator");
+                    (i, y / &self.hyps[hi].members[mi].2)
+                })
+                .collect()
+        };
+        Some(match outcome {
+            LpOutcomeI128::Optimal { x, dual, value } => {
+                // max form = value.0 / value.1; the form's constant is sign·form[n].
+                let top = value
+                    .0
+                    .checked_add((sign * form[n]).checked_mul(value.1)?)?;
+                if top <= 0 {
+                    Ok(Some(mapped(&dual)))
+                } else {
+                    add(samples, Sample::from_int(x));
+                    Ok(None)
+                }
+            }
+            LpOutcomeI128::Unbounded { x, ray } => {
+                let far = IntVector {
+                    num: x
+                        .num
+                        .iter()
+                        .zip(&ray)
+                        .map(|(a, d)| a.checked_add(d.checked_mul(x.den)?))
+                        .collect::<Option<Vec<_>>>()?,
+                    den: x.den,
+                };
+                let known = point.is_some_and(|(num, den)| num == x.num.as_slice() && den == x.den);
+                if !known {
+                    add(samples, Sample::from_int(x));
+                }
+                add(samples, Sample::from_int(far));
+                Ok(None)
+            }
+            LpOutcomeI128::Infeasible { farkas } => Err(mapped(&farkas)),
         })
     }
 
@@ -447,6 +605,7 @@ impl Search {
             };
             self.rows.push(row);
             self.split_row.push(false);
+            self.row_src.push(None);
             self.row_class.push((usize::MAX, true));
             self.decided.push(id);
             self.phases[side_index(id.side)][id.index] = Some(phase);
@@ -540,9 +699,8 @@ impl Search {
                 crossing.push(h);
                 continue;
             }
-            let q = self.hyps[h].q.clone();
             if !pos {
-                match self.upper(&q, &mut samples)? {
+                match self.upper(h, false, &mut samples)? {
                     Err(farkas) => {
                         self.new_node(Node::Empty { farkas }, slot)?;
                         return Ok(());
@@ -559,8 +717,7 @@ impl Search {
                 crossing.push(h);
                 continue;
             }
-            let minus: Vec<Rational> = q.iter().map(|c| -c).collect();
-            match self.upper(&minus, &mut samples)? {
+            match self.upper(h, true, &mut samples)? {
                 Err(farkas) => {
                     self.new_node(Node::Empty { farkas }, slot)?;
                     return Ok(());
@@ -638,10 +795,21 @@ impl Search {
 }
 
 fn add_sample(samples: &mut Vec<Sample>, x: Vec<Rational>) {
+    add(samples, Sample::new(x));
+}
+
+fn add(samples: &mut Vec<Sample>, s: Sample) {
     if samples.len() >= MAX_SAMPLES {
         samples.remove(0);
     }
-    samples.push(Sample::new(x));
+    samples.push(s);
+}
+
+fn int(v: i128) -> Integer {
+    match i64::try_from(v) {
+        Ok(s) => Integer::from(s),
+        Err(_) => v.to_string().parse().expect("an i128 is an integer"),
+    }
 }
 
 /// The cells of the joint layer-1 arrangement of `a` and `b` as a branch tree whose leaves

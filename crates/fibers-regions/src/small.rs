@@ -6,9 +6,11 @@
 //! `v_k σ(z_k) = (V_k / D) σ(num_k)` with `V_k = D v_k / d_k` integral. Hyperplanes are keyed
 //! by the primitive integer vector of `num_k` with a positive leading coefficient, the jump is
 //! `Σ V_k |lead(num_k)|`, and A and B are compared by cross-multiplication. Every operation is
-//! checked: an overflow gives `None` and the caller falls back to the rational path. This test
-//! can only answer "the data are identical" (the checker recomputes them); a difference is left
-//! to the rational path, which builds the fixes or the witness.
+//! checked: an overflow gives `None` and the caller falls back to the rational path. The
+//! tests here answer "the data are identical" and, for the closer's second step, which
+//! hyperplanes carry differing jumps ([`differing`]) and whether the data agree once given
+//! neurons are folded into the affine part ([`identical_fixed`]); a cell they cannot close is
+//! left to the rational path, which builds the witness (the checker recomputes everything).
 
 use fibers_exact::{Integer, Rational};
 use fibers_net::Network;
@@ -131,9 +133,23 @@ impl SmallNet {
         }
     }
 
+    /// The number of layer-2 neurons that matter (the length of [`SmallNet::key`]'s range).
+    pub(crate) fn len(&self) -> usize {
+        self.cur.len()
+    }
+
+    /// The hyperplane of neuron `i` (in the order of the tables): the primitive integer key
+    /// with a positive leading coefficient and the factor `g` with `numerator = g · key`;
+    /// `None` for a constant pre-activation.
+    pub(crate) fn key(&self, i: usize) -> Option<(Vec<i128>, i128)> {
+        key_of(&self.cur[i], self.n0)
+    }
+
     /// The canonical data times `D`: affine part (`n3 × (n0 + 1)`, row-major) and the sorted
-    /// (primitive key, jump) pairs with zero jumps dropped. `None` on overflow.
-    fn data(&self) -> Option<(Vec<i128>, Vec<Jump>)> {
+    /// (primitive key, jump) pairs with zero jumps dropped, with the neurons in `fixed`
+    /// (`Some(true)`: active on the cell, `Some(false)`: inactive; empty: none) folded into
+    /// the affine part. `None` on overflow.
+    fn data(&self, fixed: &[Option<bool>]) -> Option<(Vec<i128>, Vec<Jump>)> {
         let (n0, n3) = (self.n0, self.n3);
         let mut affine = vec![0i128; n3 * (n0 + 1)];
         for (o, b) in self.b3.iter().enumerate() {
@@ -152,7 +168,15 @@ impl SmallNet {
             Some(())
         };
         let mut jumps: Vec<Jump> = Vec::new();
-        for (z, v) in self.cur.iter().zip(&self.v) {
+        for (i, (z, v)) in self.cur.iter().zip(&self.v).enumerate() {
+            match fixed.get(i).copied().flatten() {
+                Some(true) => {
+                    add(&mut affine, v, z)?;
+                    continue;
+                }
+                Some(false) => continue,
+                None => {}
+            }
             let Some(c) = z[..n0].iter().copied().find(|c| *c != 0) else {
                 if z[n0] > 0 {
                     add(&mut affine, v, z)?;
@@ -199,16 +223,70 @@ fn same(a: &[i128], da: i128, b: &[i128], db: i128) -> Option<bool> {
     Some(true)
 }
 
-/// Whether the canonical data of the two restricted networks are identical; `None` when the
-/// integers overflow (then nothing is known).
-pub(crate) fn identical(a: &SmallNet, b: &SmallNet) -> Option<bool> {
-    let (fa, ja) = a.data()?;
-    let (fb, jb) = b.data()?;
-    if !same(&fa, a.dd, &fb, b.dd)? || ja.len() != jb.len() {
+/// The primitive key of `z` (positive leading coefficient) and `g` with `z = g · key`.
+fn key_of(z: &[i128], n0: usize) -> Option<(Vec<i128>, i128)> {
+    let c = z[..n0].iter().copied().find(|c| *c != 0)?;
+    let g = z.iter().fold(0u128, |g, x| gcd(g, x.unsigned_abs()));
+    let g = i128::try_from(g).ok()?;
+    let g = if c < 0 { -g } else { g };
+    Some((z.iter().map(|x| x / g).collect(), g))
+}
+
+/// The keys of the hyperplanes whose jumps differ between the restricted networks (sorted),
+/// and whether the affine parts agree; `None` on overflow.
+pub(crate) fn differing(a: &SmallNet, b: &SmallNet) -> Option<(Vec<Vec<i128>>, bool)> {
+    let (fa, ja) = a.data(&[])?;
+    let (fb, jb) = b.data(&[])?;
+    let affine_equal = same(&fa, a.dd, &fb, b.dd)?;
+    let zero = vec![0i128; a.n3];
+    let (mut i, mut j) = (0, 0);
+    let mut keys = Vec::new();
+    while i < ja.len() || j < jb.len() {
+        let order = match (ja.get(i), jb.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (key, va, vb) = match order {
+            std::cmp::Ordering::Less => (&ja[i].0, &ja[i].1, &zero),
+            std::cmp::Ordering::Greater => (&jb[j].0, &zero, &jb[j].1),
+            std::cmp::Ordering::Equal => (&ja[i].0, &ja[i].1, &jb[j].1),
+        };
+        if !same(va, a.dd, vb, b.dd)? {
+            keys.push(key.clone());
+        }
+        match order {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    Some((keys, affine_equal))
+}
+
+/// Whether the canonical data of the two restricted networks are identical once the neurons
+/// in `fa` and `fb` are folded in (see [`SmallNet::data`]); `None` on overflow.
+pub(crate) fn identical_fixed(
+    a: &SmallNet,
+    fa: &[Option<bool>],
+    b: &SmallNet,
+    fb: &[Option<bool>],
+) -> Option<bool> {
+    compare(a.data(fa)?, a.dd, b.data(fb)?, b.dd)
+}
+
+type Data = (Vec<i128>, Vec<Jump>);
+
+fn compare(da: Data, dda: i128, db: Data, ddb: i128) -> Option<bool> {
+    let ((fa, ja), (fb, jb)) = (da, db);
+    if !same(&fa, dda, &fb, ddb)? || ja.len() != jb.len() {
         return Some(false);
     }
     for ((ka, va), (kb, vb)) in ja.iter().zip(&jb) {
-        if ka != kb || !same(va, a.dd, vb, b.dd)? {
+        if ka != kb || !same(va, dda, vb, ddb)? {
             return Some(false);
         }
     }
