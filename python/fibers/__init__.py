@@ -607,8 +607,8 @@ def equiv(
     """Decides exactly whether ``a`` and ``b`` compute the same function on all of R^n0
     (as ``fibers equiv``), with a certificate already re-verified by the checker.
 
-    ``method``: ``"auto"`` (the symmetry normal forms, the bottleneck fast path, then the
-    region-wise decision, then the branch tree), ``"symmetry"`` or ``"fast"`` (one fast path
+    ``method``: ``"auto"`` (exact probe points, the symmetry normal forms, the bottleneck fast
+    path, then the region-wise decision, then the branch tree), ``"symmetry"`` or ``"fast"`` (one fast path
     only; they may give up, raising :class:`BudgetExhausted` with the reason), ``"regions"``
     or ``"tree"``. ``budget``: give up after this many branch-tree nodes; ``timeout``: after this
     many seconds (both raise :class:`BudgetExhausted`). ``progress``: True for a status line

@@ -22,6 +22,9 @@ use fibers_exact::Rational;
 use fibers_net::json::vector_to_value;
 use fibers_net::Network;
 pub use fibers_tree::{probe_points, DecideError, Outcome, Stats, TreeOptions};
+
+/// The name and version written into the certificates of the probe procedure.
+pub const PRODUCER: &str = concat!("fibers-decide probe ", env!("CARGO_PKG_VERSION"));
 use serde_json::{json, Value};
 
 /// Which procedures [`decide`] runs, in order.
@@ -47,6 +50,7 @@ impl Method {
     pub fn procedures(self) -> &'static [Procedure] {
         match self {
             Method::Auto => &[
+                Procedure::Probe,
                 Procedure::Symmetry,
                 Procedure::Fast,
                 Procedure::Regions,
@@ -83,6 +87,11 @@ impl Method {
 /// One decision procedure of a [`Method`]'s chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Procedure {
+    /// Exact evaluation of both networks at the seeded probe points (`fibers_tree::probe`, in
+    /// machine integers while the values fit): a point where they differ is a `not-equivalent`
+    /// certificate; otherwise it gives up quietly (its reason is not reported). First in
+    /// `auto`, so near misses are refuted in microseconds before any normal form is built.
+    Probe,
     /// The polynomial bottleneck fast path: canonical forms and a chain of checkable moves, or
     /// a witness (`fibers_bottleneck::certified`); gives up off its stratum.
     Fast,
@@ -106,6 +115,7 @@ impl Procedure {
     /// The procedure's name in reports: `"symmetry"`, `"fast"`, `"regions"` or `"tree"`.
     pub fn name(self) -> &'static str {
         match self {
+            Procedure::Probe => "probe",
             Procedure::Symmetry => "symmetry",
             Procedure::Fast => "fast",
             Procedure::Regions => "regions",
@@ -131,6 +141,35 @@ impl Procedure {
         progress: &mut dyn FnMut(&Stats),
     ) -> Result<Step, DecideError> {
         match self {
+            Procedure::Probe => {
+                let r = fibers_tree::probe(a, b, &opts.tree());
+                let stats = Stats {
+                    probes: r.points,
+                    ..Stats::default()
+                };
+                Ok(match r.witness {
+                    Some(w) => {
+                        let info = fibers_tree::pair_info(a, b)?;
+                        let witness = w.x.clone();
+                        let certificate = fibers_tree::probe_certificate(&info, w, PRODUCER);
+                        Step::Decided(Box::new(Decision {
+                            outcome: Outcome::NotEquivalent {
+                                certificate,
+                                witness,
+                            },
+                            method: "probe",
+                            procedure: Some(self),
+                            fallback: None,
+                            found_by: Some("probe"),
+                            stats,
+                        }))
+                    }
+                    None => Step::GaveUp(format!(
+                        "probe: no difference at {} seeded points",
+                        r.points
+                    )),
+                })
+            }
             // Relabelling (and reductions) first, then the symmetry normal form (docs/theory.md
             // §11, Proposition 11.8), which also covers splits, dead neurons and changes of the
             // always-active block; the relabelling's reason is kept when both give up.
@@ -369,7 +408,7 @@ pub fn decide_with_progress(
                 d.fallback = joined(&reasons);
                 return Ok(*d);
             }
-            Step::GaveUp(r) if *p == Procedure::Symmetry => quiet.push(r),
+            Step::GaveUp(r) if matches!(p, Procedure::Symmetry | Procedure::Probe) => quiet.push(r),
             Step::GaveUp(r) => reasons.push(r),
         }
     }
@@ -413,6 +452,27 @@ mod tests {
         let (a, b) = pair("wide-permuted-dead");
         let d = decide(&a, &b, &DecideOptions::default()).unwrap();
         assert_eq!(d.verdict(), "equivalent");
+        assert_eq!(d.procedure, Some(Procedure::Symmetry));
+        assert!(d.fallback.is_none());
+    }
+
+    #[test]
+    fn auto_refutes_a_near_miss_at_a_probe_point_first() {
+        let (a, b) = pair("wide-permuted-dead");
+        // The output bias moved by 1/1000: the functions differ everywhere.
+        let last = a.params().len() - 1;
+        let c = fibers_testkit::moves::perturb(&a, last, &Rational::ratio(1, 1000));
+        let d = decide(&a, &c, &DecideOptions::default()).unwrap();
+        let x = d.witness().expect("a witness").to_vec();
+        assert_eq!((d.verdict(), d.method), ("not-equivalent", "probe"));
+        assert_eq!(d.procedure, Some(Procedure::Probe));
+        assert!(d.fallback.is_none() && d.stats.probes >= 1);
+        assert_ne!(a.eval(&x), c.eval(&x));
+        let cert = d.certificate().expect("a certificate");
+        let ok = fibers_check::check(cert, &a, &c, fibers_check::CheckOptions::default());
+        assert_eq!(ok, Ok(fibers_check::Verdict::NotEquivalent));
+        // On an equivalent pair the probe gives up quietly: no reason is reported.
+        let d = decide(&a, &b, &DecideOptions::default()).unwrap();
         assert_eq!(d.procedure, Some(Procedure::Symmetry));
         assert!(d.fallback.is_none());
     }

@@ -91,7 +91,11 @@ fn every_method_gives_the_expected_checked_verdict_on_every_pair() {
                 Ok(want),
                 "{what}: certificate"
             );
-            if method == Method::Auto && d.procedure == Some(Procedure::Symmetry) {
+            if method == Method::Auto && d.procedure == Some(Procedure::Probe) {
+                // Refuted at a probe point before any other procedure ran.
+                assert_eq!(d.verdict(), "not-equivalent", "{what}: probe verdict");
+                assert!(d.fallback.is_none(), "{what}: fallback");
+            } else if method == Method::Auto && d.procedure == Some(Procedure::Symmetry) {
                 // Decided by the symmetry normal forms before the fast path ran.
                 assert!(d.fallback.is_none(), "{what}: fallback");
             } else if method == Method::Auto {

@@ -25,9 +25,10 @@ pub struct EquivArgs {
     pub json: bool,
     /// Decision procedure: `tree` is the complete branch tree; `regions` the region-wise
     /// canonical decision; `symmetry` only compares normal forms under hidden permutations and
-    /// positive scalings; `auto` tries the symmetry normal forms, then the bottleneck fast path,
-    /// then the regions, then the tree if the regions give up (the JSON says which decided and
-    /// why).
+    /// positive scalings; `auto` first evaluates both networks exactly at seeded probe points
+    /// (a difference is the witness), then tries the symmetry normal forms, then the bottleneck
+    /// fast path, then the regions, then the tree if the regions give up (the JSON says which
+    /// decided and why).
     #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
     pub method: MethodArg,
     /// Give up (print `undecided`, exit 3) after this many tree nodes.
@@ -202,6 +203,12 @@ pub fn run(args: &EquivArgs) -> Result<(), CliError> {
         };
         if report.procedure.is_none() {
             // Every procedure gave up (the reason is printed above): no search ran.
+        } else if report.procedure == Some(fibers::Procedure::Probe) {
+            outln!(
+                "search: none (the witness is one of the {} probe points evaluated first, before \
+                 any normal form or search)",
+                s.probes
+            )?;
         } else if report.procedure == Some(fibers::Procedure::Symmetry) {
             let kinds: Vec<&str> = cert
                 .and_then(|c| c.proof.as_ref())
