@@ -1,12 +1,12 @@
 //! Checking the bottleneck step kinds (docs/theory.md §5–§7): `relabel`, `canonical-data`,
-//! `hidden-shift`, `one-dimensional`, `constant`, `reduce`.
+//! `hidden-shift`, `one-dimensional`, `constant`.
 //!
 //! Every check recomputes its claim from the step's two networks; nothing the producer computed
 //! is trusted. The canonical data of `G` on the orthant are recomputed here with code of this
 //! crate only (no dependency on the producer, `fibers-bottleneck`). Proofs: `docs/bottleneck.md`.
 
 use crate::types::Rejection;
-pub use crate::types::{BottleneckStep, ReduceMap, Relabeling};
+pub use crate::types::{BottleneckStep, Relabeling};
 use fibers_exact::Rational;
 use fibers_net::Network;
 use std::collections::BTreeMap;
@@ -356,84 +356,6 @@ fn check_hidden_shift(p: &Network, q: &Network, h: usize, t: &Rational) -> Resul
     Ok(())
 }
 
-/// `reduce`: `r` is `s` with removable neurons removed and positive multiples merged. Each
-/// layer-1 neuron `i` of `s` is removed — it is silent (`W1_i = 0`, `b1_i ≤ 0`: output 0) or
-/// feeds no kept layer-2 neuron — or has `(W1_i, b1_i) = f_i (W1_j, b1_j)` of `r` with `f_i > 0`
-/// (so its output is `f_i` times that of `j`). Each layer-2 neuron `k` is removed — `W3`
-/// column 0, or dead (`b2_k ≤ 0` and `W2[k][i] ≤ 0` for every non-silent `i`: its input is
-/// `≤ 0` since layer-1 outputs are `≥ 0`) — or its row through the layer-1 map
-/// (`Σ_{i→j} f_i W2[k][i]` at `j`) and bias are `μ_k` times row `l` of `r`, `μ_k > 0`. Then
-/// `r`'s `W3` column `l` must be `Σ_{k→l} μ_k W3_k` and the output biases equal.
-fn check_reduce(s: &Network, r: &Network, l1: &ReduceMap, l2: &ReduceMap) -> Result<(), Rejection> {
-    let (sa, ra) = (s.arch(), r.arch());
-    if l1.len() != sa.n1 || l2.len() != sa.n2 {
-        return reject(format!(
-            "reduce: expected {} layer-1 and {} layer-2 entries (the larger network {sa})",
-            sa.n1, sa.n2
-        ));
-    }
-    for (what, map, n) in [("layer1", l1, ra.n1), ("layer2", l2, ra.n2)] {
-        if let Some(i) = map
-            .iter()
-            .position(|e| e.as_ref().is_some_and(|(j, f)| *j >= n || !f.is_positive()))
-        {
-            return reject(format!(
-                "reduce.{what}[{i}]: no such neuron in the reduced network, or a factor that is not positive"
-            ));
-        }
-    }
-    let silent: Vec<bool> = (0..sa.n1)
-        .map(|i| s.w1()[i].iter().all(Rational::is_zero) && !s.b1()[i].is_positive())
-        .collect();
-    for (i, e) in l1.iter().enumerate() {
-        let ok = match e {
-            Some((j, f)) => {
-                s.w1()[i].iter().zip(&r.w1()[*j]).all(|(x, y)| *x == y * f)
-                    && s.b1()[i] == &r.b1()[*j] * f
-            }
-            None => silent[i] || (0..sa.n2).all(|k| l2[k].is_none() || s.w2()[k][i].is_zero()),
-        };
-        if !ok {
-            return reject(format!(
-                "reduce.layer1[{i}]: neither a positive multiple of its image nor removable"
-            ));
-        }
-    }
-    let mut out = vec![vec![Rational::zero(); ra.n2]; ra.n3];
-    for (k, e) in l2.iter().enumerate() {
-        let ok = match e {
-            None => {
-                (0..sa.n3).all(|q| s.w3()[q][k].is_zero())
-                    || (!s.b2()[k].is_positive()
-                        && (0..sa.n1).all(|i| silent[i] || !s.w2()[k][i].is_positive()))
-            }
-            Some((l, mu)) => {
-                let mut row = vec![Rational::zero(); ra.n1];
-                for (i, e1) in l1.iter().enumerate() {
-                    if let (Some((j, f)), false) = (e1, s.w2()[k][i].is_zero()) {
-                        row[*j] += &(&s.w2()[k][i] * f);
-                    }
-                }
-                for (q, o) in out.iter_mut().enumerate() {
-                    o[*l] += &(&s.w3()[q][k] * mu);
-                }
-                row.iter().zip(&r.w2()[*l]).all(|(x, y)| *x == y * mu)
-                    && s.b2()[k] == &r.b2()[*l] * mu
-            }
-        };
-        if !ok {
-            return reject(format!(
-                "reduce.layer2[{k}]: neither a positive multiple of its image (through the \
-                 layer-1 map) nor removable"
-            ));
-        }
-    }
-    if out != r.w3() || s.b3() != r.b3() {
-        return reject("reduce: the reduced network's output layer is not the merged one");
-    }
-    Ok(())
-}
-
 /// Checks that a bottleneck step proves `f_source = f_target`.
 pub fn check_step(
     step: &BottleneckStep,
@@ -492,18 +414,6 @@ pub fn check_step(
             }
         }
         BottleneckStep::OneDimensional => check_one_dimensional(source, target),
-        BottleneckStep::Reduce {
-            layer1,
-            layer2,
-            forward,
-        } => {
-            let (big, small) = if *forward {
-                (source, target)
-            } else {
-                (target, source)
-            };
-            check_reduce(big, small, layer1, layer2)
-        }
         BottleneckStep::Constant => match (constant_value(source), constant_value(target)) {
             (Some(x), Some(y)) if x == y => Ok(()),
             (Some(_), Some(_)) => reject("constant: the two constants differ"),
@@ -546,58 +456,6 @@ mod tests {
         for (y, v) in ys.iter().zip(&swept) {
             assert_eq!(*v, f1(&n, y), "y = {y}");
         }
-    }
-
-    #[test]
-    fn reduce_checks_every_claim_from_the_weights() {
-        // Layer 1: neuron 1 = 2 × neuron 0, neuron 2 silent. Layer 2: neuron 1 dead, neuron 2
-        // has a zero W3 column.
-        let s = net(r#"{"architecture": [1, 3, 3, 1], "layers": [
-            {"weight": [[1], [2], [0]], "bias": [-1, -2, 0]},
-            {"weight": [[1, 1, 5], [-1, 0, 7], [3, 3, 3]], "bias": [1, -1, 2]},
-            {"weight": [[2, 4, 0]], "bias": [1]}]}"#);
-        // f_s(x) = 2 σ(σ(x−1) + 2σ(x−1) + 1) + 1 = 2 σ(3σ(x−1) + 1) + 1.
-        let r = net(r#"{"architecture": [1, 1, 1, 1], "layers": [
-            {"weight": [[1]], "bias": [-1]}, {"weight": [[3]], "bias": [1]},
-            {"weight": [[2]], "bias": [1]}]}"#);
-        let one = Rational::one;
-        let step = |l1: ReduceMap, l2: ReduceMap, forward| BottleneckStep::Reduce {
-            layer1: l1,
-            layer2: l2,
-            forward,
-        };
-        let good = || {
-            (
-                vec![Some((0, one())), Some((0, Rational::from(2))), None],
-                vec![Some((0, one())), None, None],
-            )
-        };
-        let (l1, l2) = good();
-        assert!(check_step(&step(l1.clone(), l2.clone(), true), &s, &r).is_ok());
-        assert!(check_step(&step(l1.clone(), l2.clone(), false), &r, &s).is_ok());
-        assert!(check_step(&step(l1.clone(), l2.clone(), false), &s, &r).is_err());
-        // A wrong factor, a live neuron removed, a layer-2 neuron that is not dead removed.
-        let mut bad1 = l1.clone();
-        bad1[1] = Some((0, one()));
-        assert!(check_step(&step(bad1, l2.clone(), true), &s, &r).is_err());
-        let mut bad1 = l1.clone();
-        bad1[0] = None;
-        assert!(check_step(&step(bad1, l2.clone(), true), &s, &r).is_err());
-        let mut bad2 = l2.clone();
-        bad2[0] = None;
-        assert!(check_step(&step(l1.clone(), bad2, true), &s, &r).is_err());
-        // A positive W2 entry on a live layer-1 neuron: layer-2 neuron 1 is not dead.
-        let mut s2 = s.clone();
-        s2.layer_mut(2).weight[1][1] = Rational::ratio(1, 2);
-        assert!(check_step(&step(l1, l2, true), &s2, &r).is_err());
-        // Everything removed: a network with empty hidden layers and the same output bias.
-        let z = net(r#"{"architecture": [1, 0, 0, 1], "layers": [
-            {"weight": [], "bias": []}, {"weight": [], "bias": []},
-            {"weight": [[]], "bias": [1]}]}"#);
-        let mut dead = s.clone();
-        dead.layer_mut(3).weight[0][0] = Rational::zero();
-        assert!(check_step(&step(vec![None; 3], vec![None; 3], true), &dead, &z).is_ok());
-        assert!(check_step(&step(vec![None; 3], vec![None; 3], true), &s, &z).is_err());
     }
 
     #[test]

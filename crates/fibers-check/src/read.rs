@@ -14,13 +14,12 @@ use fibers_net::LoadError;
 use serde_json::{Map, Value};
 
 /// The step kinds this checker reads besides `branch-tree`.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 5] = [
     "relabel",
     "canonical-data",
     "hidden-shift",
     "one-dimensional",
     "constant",
-    "reduce",
 ];
 
 struct Reader<'s> {
@@ -639,52 +638,6 @@ fn read_step(
         "constant" => {
             allowed(m, &["kind", "network"], source, place)?;
             Ok(BottleneckStep::Constant)
-        }
-        "reduce" => {
-            allowed(
-                m,
-                &["kind", "network", "layer1", "layer2", "direction"],
-                source,
-                place,
-            )?;
-            let map = |k: &str| -> Result<ReduceMap, LoadError> {
-                let p = format!("{place}.{k}");
-                let bad = |q: &str| err(source, q, "expected null or [index, factor]");
-                m.get(k)
-                    .ok_or_else(|| err(source, place, format!("missing key {k:?}")))?
-                    .as_array()
-                    .ok_or_else(|| err(source, &p, "expected an array"))?
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| {
-                        let q = format!("{p}[{i}]");
-                        match e {
-                            Value::Null => Ok(None),
-                            Value::Array(a) if a.len() == 2 => Ok(Some((
-                                index(&a[0], source, &format!("{q}[0]"))?,
-                                rational_from_value(&a[1], source, &format!("{q}[1]"))?,
-                            ))),
-                            _ => Err(bad(&q)),
-                        }
-                    })
-                    .collect()
-            };
-            let forward = match m.get("direction").and_then(Value::as_str) {
-                Some("forward") => true,
-                Some("backward") => false,
-                _ => {
-                    return Err(err(
-                        source,
-                        &format!("{place}.direction"),
-                        "expected \"forward\" (target = reduced source) or \"backward\"",
-                    ))
-                }
-            };
-            Ok(BottleneckStep::Reduce {
-                layer1: map("layer1")?,
-                layer2: map("layer2")?,
-                forward,
-            })
         }
         other => Err(err(
             source,

@@ -299,22 +299,7 @@ pub enum BottleneckStep {
     /// Both functions are constant, with the same value: for each network, `G` is constant on
     /// the orthant or layer 1 is constant (`W1 = 0`).
     Constant,
-    /// The smaller network is the larger one with removable neurons removed and positive
-    /// multiples of one neuron merged (see [`crate::bottleneck`]).
-    Reduce {
-        /// Per layer-1 neuron of the larger network: removed (`None`), or the neuron of the
-        /// smaller one it merges into with its positive factor.
-        layer1: ReduceMap,
-        /// The same for layer 2.
-        layer2: ReduceMap,
-        /// `true`: the target is the reduced source; `false`: the source is the reduced target.
-        forward: bool,
-    },
 }
-
-/// One entry per neuron of a layer of the larger network of a `reduce` step: `None` (removed)
-/// or `(index in the smaller network, positive factor)`.
-pub type ReduceMap = Vec<Option<(usize, Rational)>>;
 
 impl BottleneckStep {
     /// The `"kind"` string.
@@ -325,7 +310,6 @@ impl BottleneckStep {
             BottleneckStep::HiddenShift { .. } => "hidden-shift",
             BottleneckStep::OneDimensional => "one-dimensional",
             BottleneckStep::Constant => "constant",
-            BottleneckStep::Reduce { .. } => "reduce",
         }
     }
 }

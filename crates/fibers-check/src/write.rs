@@ -186,28 +186,6 @@ fn write_step(s: &BottleneckStep, m: &mut Map<String, Value>) {
             );
         }
         BottleneckStep::OneDimensional | BottleneckStep::Constant => {}
-        BottleneckStep::Reduce {
-            layer1,
-            layer2,
-            forward,
-        } => {
-            let map = |r: &ReduceMap| {
-                Value::Array(
-                    r.iter()
-                        .map(|e| match e {
-                            None => Value::Null,
-                            Some((j, f)) => serde_json::json!([j, rational_to_value(f)]),
-                        })
-                        .collect(),
-                )
-            };
-            m.insert("layer1".into(), map(layer1));
-            m.insert("layer2".into(), map(layer2));
-            m.insert(
-                "direction".into(),
-                Value::from(if *forward { "forward" } else { "backward" }),
-            );
-        }
     }
 }
 

@@ -203,8 +203,8 @@ fn regions_method_and_auto_fallback_to_regions() {
     assert!(out.contains("method: regions"), "{out}");
     let o = fibers(&["check", &c, &a, &b]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // auto: the symmetry path removes the dead neuron and relabels (before the fast path,
-    // which gives up at n1 > n0, and the regions).
+    // auto: the symmetry procedure decides by one normal-form step (the dead neuron changed,
+    // no relabelling) before the fast path, which gives up at n1 > n0, and the regions.
     let o = fibers(&["equiv", &a, &b, "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["method"], "symmetry");

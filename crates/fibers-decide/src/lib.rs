@@ -103,9 +103,9 @@ pub enum Procedure {
     /// when the budget runs out in a chain where another procedure follows.
     Regions,
     /// The symmetry normal forms ([`symmetry`]): equal normal forms under hidden permutations
-    /// and positive scalings give one `relabel` step (with `reduce` steps around it when
-    /// removable or duplicate neurons had to go first); failing that, equal symmetry normal
-    /// forms ([`normal_form`], docs/theory.md §11) give one `normal-form` step; otherwise it
+    /// and positive scalings give one `relabel` step; failing that (e.g. when neurons are dead,
+    /// removable or split into positive multiples), equal symmetry normal forms
+    /// ([`normal_form`], docs/theory.md §11) give one `normal-form` step; otherwise it
     /// gives up (never `not-equivalent`). Its reason for giving up is reported only when no
     /// procedure decides.
     Symmetry,
@@ -170,7 +170,7 @@ impl Procedure {
                     )),
                 })
             }
-            // Relabelling (and reductions) first, then the symmetry normal form (docs/theory.md
+            // Relabelling first, then the symmetry normal form (docs/theory.md
             // §11, Proposition 11.8), which also covers splits, dead neurons and changes of the
             // always-active block; the relabelling's reason is kept when both give up.
             Procedure::Symmetry => Ok(
@@ -448,12 +448,18 @@ mod tests {
 
     #[test]
     fn auto_runs_the_symmetry_path_first() {
-        // A dead neuron changed and both layers permuted: removed, then relabelled.
+        // A dead neuron changed and both layers permuted: no relabelling, one normal-form step.
         let (a, b) = pair("wide-permuted-dead");
         let d = decide(&a, &b, &DecideOptions::default()).unwrap();
         assert_eq!(d.verdict(), "equivalent");
         assert_eq!(d.procedure, Some(Procedure::Symmetry));
         assert!(d.fallback.is_none());
+        let cert = d.certificate().expect("a certificate");
+        let steps = &cert.proof.as_ref().expect("a proof").steps;
+        let kinds: Vec<&str> = steps.iter().map(|s| s.body.kind()).collect();
+        assert_eq!(kinds, ["normal-form"]);
+        let ok = fibers_check::check(cert, &a, &b, fibers_check::CheckOptions::default());
+        assert_eq!(ok, Ok(fibers_check::Verdict::Equivalent));
     }
 
     #[test]
