@@ -24,8 +24,8 @@ pub struct EquivArgs {
     #[arg(long)]
     pub json: bool,
     /// Decision procedure: `tree` is the complete branch tree; `regions` the region-wise
-    /// canonical decision; `symmetry` only compares normal forms under hidden permutations and
-    /// positive scalings; `auto` first evaluates both networks exactly at seeded probe points
+    /// canonical decision; `symmetry` only compares the symmetry normal forms (hidden
+    /// permutations and positive scalings, then splits, dead and always-active neurons); `auto` first evaluates both networks exactly at seeded probe points
     /// (a difference is the witness), then tries the symmetry normal forms, then the bottleneck
     /// fast path, then the regions, then the tree if the regions give up (the JSON says which
     /// decided and why).
@@ -50,8 +50,8 @@ pub struct EquivArgs {
 /// The `--method` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MethodArg {
-    /// The symmetry normal forms, then the polynomial bottleneck fast path (canonical forms,
-    /// docs/theory.md §7), falling back to the region-wise decision when it cannot finish (and
+    /// Exact probe points, the symmetry normal forms, then the polynomial bottleneck fast path
+    /// (canonical forms, docs/theory.md §7), falling back to the region-wise decision when it cannot finish (and
     /// to the branch tree if that gives up).
     Auto,
     /// The branch tree over neuron phases (docs/theory.md §2).
@@ -59,8 +59,10 @@ pub enum MethodArg {
     /// The region-wise canonical decision (docs/theory.md §11): layer-1 cells, each closed by
     /// comparing the canonical data of the two restricted one-hidden-layer networks.
     Regions,
-    /// Only the symmetry normal forms (moves M1, M2 of docs/theory.md §5): `equivalent` with a
-    /// `relabel` certificate when B is A up to hidden permutations and positive scalings,
+    /// Only the symmetry normal forms: `equivalent` with a `relabel` certificate when B is A up
+    /// to hidden permutations and positive scalings (moves M1, M2 of docs/theory.md §5), else
+    /// with a `normal-form` certificate when both reduce to the same normal form (splits, dead
+    /// and zero neurons, the always-active block; docs/theory.md §11, Proposition 11.8),
     /// otherwise undecided (exit 3).
     Symmetry,
 }
