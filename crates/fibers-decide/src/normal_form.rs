@@ -11,9 +11,7 @@
 //! the `"normal-form"` step that `fibers_check` re-verifies; when they differ it gives up (`None`)
 //! — it never says "not equivalent".
 
-use fibers_check::{
-    network_info, Certificate, Layer2Member, Member, NormalForm, Proof, Step, StepBody, Verdict,
-};
+use fibers_check::{Certificate, Layer2Member, Member, NormalForm, StepBody};
 use fibers_exact::Rational;
 use fibers_net::Network;
 use std::collections::HashMap;
@@ -199,19 +197,7 @@ pub fn run(a: &Network, b: &Network) -> Result<Certificate, String> {
 
 /// The one-step `equivalent` certificate carrying `nf` (with the networks' hashes).
 pub fn certificate_of(a: &Network, b: &Network, nf: NormalForm) -> Certificate {
-    Certificate {
-        verdict: Verdict::Equivalent,
-        a: network_info(a),
-        b: network_info(b),
-        witness: None,
-        proof: Some(Proof {
-            steps: vec![Step {
-                network: None,
-                body: StepBody::NormalForm(nf),
-            }],
-        }),
-        producer: Some(PRODUCER.to_string()),
-    }
+    crate::symmetry::one_step_certificate(a, b, StepBody::NormalForm(nf), PRODUCER)
 }
 
 /// The normal form in `i128` arithmetic, every operation checked: each network's layer-2 rows

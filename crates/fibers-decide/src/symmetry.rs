@@ -472,6 +472,25 @@ pub fn relabeling(a: &Network, b: &Network) -> Result<(Relabeling, Relabeling), 
 
 /// The certificate of equivalence made of one `relabel` step from `a` to `b`.
 pub fn certificate(a: &Network, b: &Network, r1: Relabeling, r2: Relabeling) -> Certificate {
+    one_step_certificate(
+        a,
+        b,
+        StepBody::Bottleneck(BottleneckStep::Relabel {
+            layer1: Some(r1),
+            layer2: Some(r2),
+        }),
+        PRODUCER,
+    )
+}
+
+/// The `equivalent` certificate of one step `body` from `a` to `b` (with the networks' hashes),
+/// written by `producer`.
+pub(crate) fn one_step_certificate(
+    a: &Network,
+    b: &Network,
+    body: StepBody,
+    producer: &str,
+) -> Certificate {
     Certificate {
         verdict: Verdict::Equivalent,
         a: network_info(a),
@@ -480,13 +499,10 @@ pub fn certificate(a: &Network, b: &Network, r1: Relabeling, r2: Relabeling) -> 
         proof: Some(Proof {
             steps: vec![Step {
                 network: None,
-                body: StepBody::Bottleneck(BottleneckStep::Relabel {
-                    layer1: Some(r1),
-                    layer2: Some(r2),
-                }),
+                body,
             }],
         }),
-        producer: Some(PRODUCER.to_string()),
+        producer: Some(producer.to_string()),
     }
 }
 

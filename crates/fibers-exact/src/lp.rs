@@ -478,6 +478,25 @@ pub fn solve_i128_near(
     Some(solve_i128_exact(m, n, a, b, c, point)?.to_rational())
 }
 
+/// The dual tableau's system of `max c·x subject to A x ≤ b` for integer data (`a` row-major,
+/// `m × n`), with unit column scales. Panics (naming `what`) when the shapes do not fit.
+fn int_system(m: usize, n: usize, a: &[i128], b: &[i128], c: &[i128], what: &str) -> System<i128> {
+    assert!(
+        a.len() == m * n && b.len() == m && c.len() == n,
+        "{what}: shapes do not fit"
+    );
+    System {
+        m,
+        cols: (0..n)
+            .map(|i| (0..m).map(|j| a[j * n + i]).collect())
+            .collect(),
+        c: c.to_vec(),
+        mu: vec![1; n],
+        b: b.to_vec(),
+        cost_scale: 1,
+    }
+}
+
 /// [`solve_i128`] with the answer left in machine integers, and with a candidate point
 /// `num / den` (`den > 0`) of `{A x ≤ b}`: when the program is unbounded and the candidate is
 /// feasible (checked here, exactly), it is the feasible point of the answer, which saves the
@@ -492,20 +511,7 @@ pub fn solve_i128_exact(
     c: &[i128],
     point: Option<(&[i128], i128)>,
 ) -> Option<LpOutcomeI128> {
-    assert!(
-        a.len() == m * n && b.len() == m && c.len() == n,
-        "lp::solve_i128: shapes do not fit"
-    );
-    let sys = System {
-        m,
-        cols: (0..n)
-            .map(|i| (0..m).map(|j| a[j * n + i]).collect())
-            .collect(),
-        c: c.to_vec(),
-        mu: vec![1; n],
-        b: b.to_vec(),
-        cost_scale: 1,
-    };
+    let sys = int_system(m, n, a, b, c, "lp::solve_i128");
     let outcome = match solve_dual(&sys).ok()? {
         DualResult::Optimal {
             x_num,
@@ -573,20 +579,7 @@ pub fn optimum_i128(
     b: &[i128],
     c: &[i128],
 ) -> Option<Option<(IntVector, (i128, i128))>> {
-    assert!(
-        a.len() == m * n && b.len() == m && c.len() == n,
-        "lp::optimum_i128: shapes do not fit"
-    );
-    let sys = System {
-        m,
-        cols: (0..n)
-            .map(|i| (0..m).map(|j| a[j * n + i]).collect())
-            .collect(),
-        c: c.to_vec(),
-        mu: vec![1; n],
-        b: b.to_vec(),
-        cost_scale: 1,
-    };
+    let sys = int_system(m, n, a, b, c, "lp::optimum_i128");
     Some(match solve_dual(&sys).ok()? {
         DualResult::Optimal {
             y_num,

@@ -559,36 +559,36 @@ pub fn top_level_string(text: &str, key: &str) -> Option<String> {
         .flatten()
 }
 
+/// The canonical text written the slow way, every number through `serde_json` (the writer
+/// before its fast path): the reference that tests and benchmarks compare
+/// [`network_to_string`] with; the text that certificates hash must not change by a byte.
+pub fn reference_to_string(net: &Network) -> String {
+    let a = net.arch();
+    let row = |v: &[Rational]| serde_json::to_string(&vector_to_value(v)).expect("serialisable");
+    let mut s = format!(
+        "{{\n  \"architecture\": [{}, {}, {}, {}],\n  \"layers\": [\n",
+        a.n0, a.n1, a.n2, a.n3
+    );
+    for (i, l) in net.layers().iter().enumerate() {
+        s.push_str("    {\"weight\": [");
+        for (k, r) in l.weight.iter().enumerate() {
+            if k > 0 {
+                s.push_str(",\n                ");
+            }
+            s.push_str(&row(r));
+        }
+        s.push_str(&format!("],\n     \"bias\": {}}}", row(&l.bias)));
+        s.push_str(if i < 2 { ",\n" } else { "\n" });
+    }
+    s.push_str("  ]\n}\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use fibers_exact::Integer;
     use proptest::prelude::*;
-
-    /// The writer before its fast path (every number through `serde_json`): the canonical text
-    /// that certificates hash must not change by a byte.
-    fn reference_to_string(net: &Network) -> String {
-        let a = net.arch();
-        let row =
-            |v: &[Rational]| serde_json::to_string(&vector_to_value(v)).expect("serialisable");
-        let mut s = format!(
-            "{{\n  \"architecture\": [{}, {}, {}, {}],\n  \"layers\": [\n",
-            a.n0, a.n1, a.n2, a.n3
-        );
-        for (i, l) in net.layers().iter().enumerate() {
-            s.push_str("    {\"weight\": [");
-            for (k, r) in l.weight.iter().enumerate() {
-                if k > 0 {
-                    s.push_str(",\n                ");
-                }
-                s.push_str(&row(r));
-            }
-            s.push_str(&format!("],\n     \"bias\": {}}}", row(&l.bias)));
-            s.push_str(if i < 2 { ",\n" } else { "\n" });
-        }
-        s.push_str("  ]\n}\n");
-        s
-    }
 
     /// Zero, small and extreme integers and fractions of both signs, and numbers past 64 bits.
     fn number() -> impl Strategy<Value = Rational> {

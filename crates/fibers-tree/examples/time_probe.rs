@@ -29,28 +29,8 @@ fn per<T>(reps: u32, mut f: impl FnMut() -> T) -> f64 {
 /// The canonical text as it was written before the fast writer (every number through a
 /// `serde_json::Value`), and its hash as it was computed: the baseline of the same run.
 fn old_hash(net: &Network) -> String {
-    use fibers_net::json::vector_to_value;
     use sha2::{Digest, Sha256};
-    let a = net.arch();
-    let row = |v: &[fibers_exact::Rational]| {
-        serde_json::to_string(&vector_to_value(v)).expect("serialisable")
-    };
-    let mut s = format!(
-        "{{\n  \"architecture\": [{}, {}, {}, {}],\n  \"layers\": [\n",
-        a.n0, a.n1, a.n2, a.n3
-    );
-    for (i, l) in net.layers().iter().enumerate() {
-        s.push_str("    {\"weight\": [");
-        for (k, r) in l.weight.iter().enumerate() {
-            if k > 0 {
-                s.push_str(",\n                ");
-            }
-            s.push_str(&row(r));
-        }
-        s.push_str(&format!("],\n     \"bias\": {}}}", row(&l.bias)));
-        s.push_str(if i < 2 { ",\n" } else { "\n" });
-    }
-    s.push_str("  ]\n}\n");
+    let s = fibers_net::json::reference_to_string(net);
     let digest = Sha256::digest(s.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
