@@ -23,6 +23,9 @@ use fibers_net::json::vector_to_value;
 use fibers_net::Network;
 pub use fibers_tree::{probe_points, DecideError, Outcome, Stats, TreeOptions};
 
+/// How many seeded random points [`Procedure::Probe`] evaluates after the origin and `±e_i`.
+pub const AUTO_PROBES: usize = 2;
+
 /// The name and version written into the certificates of the probe procedure.
 pub const PRODUCER: &str = concat!("fibers-decide probe ", env!("CARGO_PKG_VERSION"));
 use serde_json::{json, Value};
@@ -87,8 +90,8 @@ impl Method {
 /// One decision procedure of a [`Method`]'s chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Procedure {
-    /// Exact evaluation of both networks at the seeded probe points (`fibers_tree::probe`, in
-    /// machine integers while the values fit): a point where they differ is a `not-equivalent`
+    /// Exact evaluation of both networks at the origin, `±e_i` and [`AUTO_PROBES`] seeded points
+    /// (`fibers_tree::probe`, in machine integers while the values fit): a point where they differ is a `not-equivalent`
     /// certificate; otherwise it gives up quietly (its reason is not reported). First in
     /// `auto`, so near misses are refuted in microseconds before any normal form is built.
     Probe,
@@ -142,7 +145,12 @@ impl Procedure {
     ) -> Result<Step, DecideError> {
         match self {
             Procedure::Probe => {
-                let r = fibers_tree::probe(a, b, &opts.tree());
+                // The origin, ±e_i and the first AUTO_PROBES seeded points: cheap on equivalent
+                // pairs (every point is evaluated); the regions and the tree evaluate all of
+                // `opts.probes` before their search.
+                let mut t = opts.tree();
+                t.probes = t.probes.min(AUTO_PROBES);
+                let r = fibers_tree::probe(a, b, &t);
                 let stats = Stats {
                     probes: r.points,
                     ..Stats::default()
