@@ -11,7 +11,8 @@
 # seconds per run (wall clock, `timeout` per run), the ratio z3 / regions where z3 answers,
 # and how the cost of `--method regions` grows with n1 at n0 = 2 and with n0 at n1 = 8.
 # Whole commands include process start, parsing and (for `fibers equiv`) the checker's
-# re-verification of the certificate; "in-process" columns are the median over REPS runs of
+# re-verification of the certificate; "in-process" columns are the median over REPS runs (after
+# one untimed warm-up run) of
 # `fibers_regions::run` alone and of the checker alone (the `time_regions` example), of
 # `fibers_decide::decide` with method auto (the `time_decide` example), and the
 # seconds z3 spends in `check()` alone (no Python start, no import, no encoding).

@@ -14,7 +14,8 @@
 //! ```
 //!
 //! `VERDICT` is `equivalent`, `not-equivalent` or `undecided`; `PROCEDURE` the procedure that
-//! decided (`symmetry`, `fast`, `regions`, `tree`, or `none`); then the median wall time of the
+//! decided (`probe`, `symmetry`, `fast`, `regions`, `tree`, or `none`); then, after one untimed
+//! warm-up run, the median wall time of the
 //! decision (including making the certificate), the median time of `fibers_check::check` on its
 //! certificate (0 when undecided), and the median time of hashing both networks
 //! (`fibers_check::network_info` twice, a part of the decision time, which every certificate
@@ -68,7 +69,8 @@ fn main() {
     };
     let (mut decide_t, mut check_t, mut hash_t) = (Vec::new(), Vec::new(), Vec::new());
     let (mut verdict, mut by) = ("", "none");
-    for _ in 0..reps {
+    // One more run than timed: the first (cold caches, first allocations) is a warm-up.
+    for _ in 0..=reps {
         let t = Instant::now();
         let d = decide(&a, &b, &opts).unwrap_or_else(|e| {
             eprintln!("{e}");
@@ -86,6 +88,9 @@ fn main() {
         std::hint::black_box((network_info(&a), network_info(&b)));
         hash_t.push(t.elapsed());
     }
+    decide_t.remove(0);
+    check_t.remove(0);
+    hash_t.remove(0);
     println!(
         "{verdict} by {by} decide {:.6} s check {:.6} s hash {:.6} s",
         median(decide_t),
