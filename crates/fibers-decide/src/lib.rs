@@ -26,6 +26,10 @@ pub use fibers_tree::{probe_points, DecideError, Outcome, Stats, TreeOptions};
 /// How many seeded random points [`Procedure::Probe`] evaluates after the origin and `±e_i`.
 pub const AUTO_PROBES: usize = 2;
 
+/// The work budget of [`Procedure::Probe`] in multiply-adds (about a millisecond): it evaluates
+/// at most `AUTO_PROBE_WORK / (2·(parameters of A + B))` points, and at least 3.
+pub const AUTO_PROBE_WORK: usize = 1 << 22;
+
 /// The name and version written into the certificates of the probe procedure.
 pub const PRODUCER: &str = concat!("fibers-decide probe ", env!("CARGO_PKG_VERSION"));
 use serde_json::{json, Value};
@@ -90,8 +94,9 @@ impl Method {
 /// One decision procedure of a [`Method`]'s chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Procedure {
-    /// Exact evaluation of both networks at the origin, `±e_i` and [`AUTO_PROBES`] seeded points
-    /// (`fibers_tree::probe`, in machine integers while the values fit): a point where they differ is a `not-equivalent`
+    /// Exact evaluation of both networks at the origin, `±e_i` and [`AUTO_PROBES`] seeded points,
+    /// at most [`AUTO_PROBE_WORK`] multiply-adds (`fibers_tree::probe_first`, in machine integers
+    /// while the values fit): a point where they differ is a `not-equivalent`
     /// certificate; otherwise it gives up quietly (its reason is not reported). First in
     /// `auto`, so near misses are refuted in microseconds before any normal form is built.
     Probe,
@@ -145,12 +150,14 @@ impl Procedure {
     ) -> Result<Step, DecideError> {
         match self {
             Procedure::Probe => {
-                // The origin, ±e_i and the first AUTO_PROBES seeded points: cheap on equivalent
-                // pairs (every point is evaluated); the regions and the tree evaluate all of
-                // `opts.probes` before their search.
+                // The origin, ±e_i and the first AUTO_PROBES seeded points, within a budget of
+                // multiply-adds: cheap on equivalent pairs (every point is evaluated); the
+                // regions and the tree evaluate all of `opts.probes` before their search.
                 let mut t = opts.tree();
                 t.probes = t.probes.min(AUTO_PROBES);
-                let r = fibers_tree::probe(a, b, &t);
+                let per_point = 2 * (a.arch().param_count() + b.arch().param_count()).max(1);
+                let points = (AUTO_PROBE_WORK / per_point).max(3);
+                let r = fibers_tree::probe_first(a, b, &t, points);
                 let stats = Stats {
                     probes: r.points,
                     ..Stats::default()

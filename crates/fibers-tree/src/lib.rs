@@ -23,7 +23,7 @@ use fibers_check::{
 };
 use fibers_exact::Rational;
 use fibers_net::Network;
-pub use probe::{probe, probe_points, ProbeReport, ProbeWitness, PROBE_ENTRIES};
+pub use probe::{probe, probe_first, probe_points, ProbeReport, ProbeWitness, PROBE_ENTRIES};
 pub use tree::Stats;
 
 /// Options of [`run`].

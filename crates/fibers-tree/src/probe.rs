@@ -210,9 +210,14 @@ pub struct ProbeReport {
 /// networks and values fit ([`IntNetwork`]), else with rationals. The networks must have the
 /// same input and output widths.
 pub fn probe(a: &Network, b: &Network, opts: &TreeOptions) -> ProbeReport {
+    probe_first(a, b, opts, usize::MAX)
+}
+
+/// [`probe`] on the first `max_points` of those points only.
+pub fn probe_first(a: &Network, b: &Network, opts: &TreeOptions, max_points: usize) -> ProbeReport {
     let mut report = ProbeReport::default();
     let mut ints = IntNetwork::new(a).zip(IntNetwork::new(b));
-    for p in ProbePoints::new(a.arch().n0, opts.probes, opts.seed) {
+    for p in ProbePoints::new(a.arch().n0, opts.probes, opts.seed).take(max_points) {
         report.points += 1;
         if let Some((ia, ib)) = &ints {
             let outs = ia.eval(&p.num, p.den).zip(ib.eval(&p.num, p.den));
