@@ -96,9 +96,10 @@ impl Method {
 pub enum Procedure {
     /// Exact evaluation of both networks at the origin, `±e_i` and [`AUTO_PROBES`] seeded points,
     /// at most [`AUTO_PROBE_WORK`] multiply-adds (`fibers_tree::probe_first`, in machine integers
-    /// while the values fit): a point where they differ is a `not-equivalent`
-    /// certificate; otherwise it gives up quietly (its reason is not reported). First in
-    /// `auto`, so near misses are refuted in microseconds before any normal form is built.
+    /// only: it gives up when the networks or values do not fit): a point where they differ is a
+    /// `not-equivalent` certificate; otherwise it gives up quietly (its reason is not reported).
+    /// First in `auto`, so near misses are refuted in microseconds before any normal form is
+    /// built.
     Probe,
     /// The polynomial bottleneck fast path: canonical forms and a chain of checkable moves, or
     /// a witness (`fibers_bottleneck::certified`); gives up off its stratum.
@@ -151,13 +152,14 @@ impl Procedure {
         match self {
             Procedure::Probe => {
                 // The origin, ±e_i and the first AUTO_PROBES seeded points, within a budget of
-                // multiply-adds: cheap on equivalent pairs (every point is evaluated); the
-                // regions and the tree evaluate all of `opts.probes` before their search.
+                // multiply-adds and in machine integers only: cheap on equivalent pairs (every
+                // point is evaluated); the regions and the tree evaluate all of `opts.probes`
+                // (in rationals where needed) before their search.
                 let mut t = opts.tree();
                 t.probes = t.probes.min(AUTO_PROBES);
                 let per_point = 2 * (a.arch().param_count() + b.arch().param_count()).max(1);
                 let points = (AUTO_PROBE_WORK / per_point).max(3);
-                let r = fibers_tree::probe_first(a, b, &t, points);
+                let r = fibers_tree::probe_first(a, b, &t, points, false);
                 let stats = Stats {
                     probes: r.points,
                     ..Stats::default()

@@ -210,14 +210,26 @@ pub struct ProbeReport {
 /// networks and values fit ([`IntNetwork`]), else with rationals. The networks must have the
 /// same input and output widths.
 pub fn probe(a: &Network, b: &Network, opts: &TreeOptions) -> ProbeReport {
-    probe_first(a, b, opts, usize::MAX)
+    probe_first(a, b, opts, usize::MAX, true)
 }
 
-/// [`probe`] on the first `max_points` of those points only.
-pub fn probe_first(a: &Network, b: &Network, opts: &TreeOptions, max_points: usize) -> ProbeReport {
+/// [`probe`] on the first `max_points` of those points only; with `rationals == false` it stops
+/// (no witness) as soon as the networks or their values do not fit machine integers, so its cost
+/// stays bounded by `max_points` integer evaluations (float checkpoints have dyadic weights
+/// whose common denominators rarely fit).
+pub fn probe_first(
+    a: &Network,
+    b: &Network,
+    opts: &TreeOptions,
+    max_points: usize,
+    rationals: bool,
+) -> ProbeReport {
     let mut report = ProbeReport::default();
     let mut ints = IntNetwork::new(a).zip(IntNetwork::new(b));
     for p in ProbePoints::new(a.arch().n0, opts.probes, opts.seed).take(max_points) {
+        if ints.is_none() && !rationals {
+            break;
+        }
         report.points += 1;
         if let Some((ia, ib)) = &ints {
             let outs = ia.eval(&p.num, p.den).zip(ib.eval(&p.num, p.den));
@@ -235,8 +247,13 @@ pub fn probe_first(a: &Network, b: &Network, opts: &TreeOptions, max_points: usi
                     });
                     return report;
                 }
-                // An overflow: the rest in rationals.
-                None => ints = None,
+                // An overflow: the rest in rationals (or stop, without them).
+                None => {
+                    ints = None;
+                    if !rationals {
+                        break;
+                    }
+                }
             }
         }
         let x = p.to_rationals();
