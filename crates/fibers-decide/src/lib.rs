@@ -30,19 +30,6 @@ pub const AUTO_PROBES: usize = 2;
 /// at most `AUTO_PROBE_WORK / (2·(parameters of A + B))` points, and at least 3.
 pub const AUTO_PROBE_WORK: usize = 1 << 22;
 
-/// Whether every parameter's numerator and denominator fit in `i64` with the denominator at most
-/// `2^16`: the networks [`Procedure::Probe`] evaluates (float checkpoints, whose dyadic weights
-/// make the machine-integer form expensive, are left to the other procedures).
-fn small_denominators(net: &Network) -> bool {
-    net.layers().iter().all(|l| {
-        l.weight
-            .iter()
-            .flatten()
-            .chain(&l.bias)
-            .all(|v| v.to_i64_parts().is_some_and(|(_, d)| d <= 1 << 16))
-    })
-}
-
 /// The name and version written into the certificates of the probe procedure.
 pub const PRODUCER: &str = concat!("fibers-decide probe ", env!("CARGO_PKG_VERSION"));
 use serde_json::{json, Value};
@@ -109,8 +96,7 @@ impl Method {
 pub enum Procedure {
     /// Exact evaluation of both networks at the origin, `±e_i` and [`AUTO_PROBES`] seeded points,
     /// at most [`AUTO_PROBE_WORK`] multiply-adds (`fibers_tree::probe_first`, in machine integers
-    /// only: it gives up when the networks or values do not fit, or when a denominator exceeds
-    /// `2^16`, as in float checkpoints): a point where they differ is a
+    /// only: it gives up when the networks or values do not fit): a point where they differ is a
     /// `not-equivalent` certificate; otherwise it gives up quietly (its reason is not reported).
     /// First in `auto`, so near misses are refuted in microseconds before any normal form is
     /// built.
@@ -171,12 +157,6 @@ impl Procedure {
                 // (in rationals where needed) before their search.
                 let mut t = opts.tree();
                 t.probes = t.probes.min(AUTO_PROBES);
-                if !small_denominators(a) || !small_denominators(b) {
-                    return Ok(Step::GaveUp(
-                        "probe: parameters with large denominators (left to the other procedures)"
-                            .into(),
-                    ));
-                }
                 let per_point = 2 * (a.arch().param_count() + b.arch().param_count()).max(1);
                 let points = (AUTO_PROBE_WORK / per_point).max(3);
                 let r = fibers_tree::probe_first(a, b, &t, points, false);
