@@ -616,18 +616,16 @@ fn fingerprint(net: &Network) -> String {
 // equiv, check
 
 fn decide_opts(method: &str, max_nodes: Option<u64>) -> PyResult<DecideOptions> {
-    let method = match method {
-        "auto" => Method::Auto,
-        "fast" => Method::Fast,
-        "tree" => Method::Tree,
-        "regions" => Method::Regions,
-        "symmetry" => Method::Symmetry,
-        m => {
-            return Err(bad(format!(
-                "method: expected \"auto\", \"symmetry\", \"fast\", \"regions\" or \"tree\", \
-                 found {m:?}"
-            )))
-        }
+    // The names of `fibers_decide::Method`, so a new method needs no second list here.
+    let Some(&method) = Method::ALL.iter().find(|m| m.name() == method) else {
+        let names: Vec<String> = Method::ALL
+            .iter()
+            .map(|m| format!("{:?}", m.name()))
+            .collect();
+        return Err(bad(format!(
+            "method: expected one of {}, found {method:?}",
+            names.join(", ")
+        )));
     };
     Ok(DecideOptions {
         method,
